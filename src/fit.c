@@ -1,0 +1,141 @@
+/* fit.c - training schedule and progress for azw-fit. */
+#include "fit.h"
+#include "util.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static double now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + t.tv_nsec / 1e9;
+}
+
+int fit_init(fitter *ft, const vec_header *h, const kitnet_params *p, int progress)
+{
+	memset(ft, 0, sizeof *ft);
+	if (kitnet_init(&ft->k, h->n_features, p) < 0)
+		return -1;
+	ft->h = h;
+	ft->ts_min = INFINITY;
+	ft->ts_max = -INFINITY;
+	ft->progress = progress;
+	ft->t_start = ft->t_last = now();
+	return 0;
+}
+
+static void show_progress(fitter *ft, int final)
+{
+	double t = now(), el = t - ft->t_start;
+
+	if (!final && t - ft->t_last < 0.5)
+		return;
+	ft->t_last = t;
+	fprintf(stderr, "\razw-fit: %s: %ld records, %.0f records/s   %s",
+	        ft->k.n_ae ? "training autoencoders" : "feature map",
+	        ft->records, el > 0 ? ft->records / el : 0.0, final ? "\n" : "");
+}
+
+static void note_ts(fitter *ft, const char *ts)
+{
+	double t;
+	char *end;
+
+	t = strtod(ts, &end);
+	if (end == ts || *end || !isfinite(t))
+		return;
+	if (t < ft->ts_min) {
+		ft->ts_min = t;
+		snprintf(ft->ts_first, sizeof ft->ts_first, "%s", ts);
+	}
+	if (t > ft->ts_max) {
+		ft->ts_max = t;
+		snprintf(ft->ts_last, sizeof ft->ts_last, "%s", ts);
+	}
+}
+
+void fit_record(fitter *ft, const char *ts, const double *x)
+{
+	kitnet *k = &ft->k;
+	size_t n = (size_t)k->n_features;
+
+	ft->records++;
+	if (k->n_ae == 0) {
+		/* Keep the window in case the stream ends before the map exists. */
+		if (ft->fm_n == ft->fm_cap) {
+			ft->fm_cap = ft->fm_cap ? 2 * ft->fm_cap : 64;
+			if (ft->fm_cap > k->p.fm_grace + 1)
+				ft->fm_cap = k->p.fm_grace + 1;
+			ft->fm_buf = erealloc(ft->fm_buf, (size_t)ft->fm_cap * n * sizeof *ft->fm_buf);
+		}
+		memcpy(ft->fm_buf + (size_t)ft->fm_n++ * n, x, n * sizeof *x);
+		note_ts(ft, ts);
+		kitnet_train(k, x);
+	} else if (k->p.ad_grace < 0 || ft->ad_records < k->p.ad_grace) {
+		if (ft->fm_buf) {
+			/* the stream goes on after the window: no replay needed */
+			free(ft->fm_buf);
+			ft->fm_buf = NULL;
+		}
+		note_ts(ft, ts);
+		kitnet_train(k, x);
+		ft->ad_records++;
+	}
+	if (ft->progress && (ft->records & 4095) == 0)
+		show_progress(ft, 0);
+}
+
+int fit_finish(fitter *ft, model *m)
+{
+	kitnet *k = &ft->k;
+	long fm_records = ft->fm_n, i;
+
+	if (ft->progress)
+		show_progress(ft, 1);
+	if (ft->records < FIT_MIN_RECORDS) {
+		weprintf("only %ld records: a model needs at least %d", ft->records, FIT_MIN_RECORDS);
+		return -1;
+	}
+	if (ft->ad_records == 0) {
+		/* The stream ended inside the feature-mapping window. */
+		weprintf("warning: only %ld records, no more than --fm-grace %ld: the feature map "
+		         "and the autoencoders both learn from all of them",
+		         ft->records, k->p.fm_grace);
+		if (kitnet_build_map(k) < 0) {
+			weprintf("cannot build the feature map:");
+			return -1;
+		}
+		for (i = 0; i < ft->fm_n; i++) {
+			kitnet_train(k, ft->fm_buf + (size_t)i * k->n_features);
+			ft->ad_records++;
+		}
+		free(ft->fm_buf);
+		ft->fm_buf = NULL;
+	}
+	memset(m, 0, sizeof *m);
+	m->h.module = estrdup(ft->h->module);
+	m->h.schema = estrdup(ft->h->schema);
+	m->h.n_features = ft->h->n_features;
+	m->h.names = ecalloc((size_t)m->h.n_features, sizeof *m->h.names);
+	for (i = 0; i < m->h.n_features; i++)
+		m->h.names[i] = estrdup(ft->h->names[i]);
+	m->k = *k; /* ownership moves to the model */
+	memset(k, 0, sizeof *k);
+	m->records = ft->records;
+	m->fm_records = fm_records;
+	m->ad_records = ft->ad_records;
+	memcpy(m->ts_first, ft->ts_first, sizeof m->ts_first);
+	memcpy(m->ts_last, ft->ts_last, sizeof m->ts_last);
+	return 0;
+}
+
+void fit_free(fitter *ft)
+{
+	kitnet_free(&ft->k);
+	free(ft->fm_buf);
+	ft->fm_buf = NULL;
+}

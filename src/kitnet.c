@@ -1,0 +1,684 @@
+/* kitnet.c - KitNET, numerically identical to KitNET-py (pysad 0.2.0).
+ *
+ * Bit-for-bit parity with the reference depends on doing every floating
+ * point operation in the reference's order: numpy's reference-BLAS dot
+ * products are sequential sums starting from 0.0, numpy's mean is a
+ * pairwise sum, scipy's single linkage is Prim's MST plus a stable sort.
+ * Do not "simplify" an expression here without re-running the golden test.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kitnet.h"
+
+/* KitNET-py's normalisation guard, 0.0000000000000001 in the source. */
+#define NORM_EPS 1e-16
+/* corrDist's replacement for a zero denominator (a constant feature). */
+#define DEN_EPS 1e-100
+/* numpy's pairwise summation block. */
+#define PW_BLOCK 128
+
+/* ---- MT19937, as numpy.random.RandomState(seed) ----------------------- */
+
+void
+kitnet_mt_seed(kitnet_mt *r, uint32_t seed)
+{
+	r->mt[0] = seed;
+	for (int i = 1; i < 624; i++)
+		r->mt[i] = 1812433253u * (r->mt[i - 1] ^ (r->mt[i - 1] >> 30)) + (uint32_t)i;
+	r->i = 624;
+}
+
+static void
+mt_twist(kitnet_mt *r)
+{
+	uint32_t *mt = r->mt;
+	for (int k = 0; k < 624; k++) {
+		uint32_t y = (mt[k] & 0x80000000u) | (mt[(k + 1) % 624] & 0x7fffffffu);
+		mt[k] = mt[(k + 397) % 624] ^ (y >> 1) ^ ((y & 1u) ? 0x9908b0dfu : 0u);
+	}
+	r->i = 0;
+}
+
+uint32_t
+kitnet_mt_next(kitnet_mt *r)
+{
+	if (r->i >= 624)
+		mt_twist(r);
+	uint32_t y = r->mt[r->i++];
+	y ^= y >> 11;
+	y ^= (y << 7) & 0x9d2c5680u;
+	y ^= (y << 15) & 0xefc60000u;
+	y ^= y >> 18;
+	return y;
+}
+
+/* random_sample(): a double in [0, 1) with 53 random bits. */
+double
+kitnet_mt_double(kitnet_mt *r)
+{
+	uint32_t a = kitnet_mt_next(r) >> 5, b = kitnet_mt_next(r) >> 6;
+	return ((double)a * 67108864.0 + (double)b) / 9007199254740992.0;
+}
+
+/* ---- numpy's summation ------------------------------------------------- */
+
+/* numpy's pairwise_sum for doubles (unrolled by 8, blocks of 128). */
+static double
+pairwise_sum(const double *a, long n)
+{
+	if (n < 8) {
+		double res = 0.0;
+		for (long i = 0; i < n; i++)
+			res += a[i];
+		return res;
+	}
+	if (n <= PW_BLOCK) {
+		double r[8];
+		long i;
+		for (int k = 0; k < 8; k++)
+			r[k] = a[k];
+		for (i = 8; i < n - n % 8; i += 8)
+			for (int k = 0; k < 8; k++)
+				r[k] += a[i + k];
+		double res = ((r[0] + r[1]) + (r[2] + r[3])) +
+		             ((r[4] + r[5]) + (r[6] + r[7]));
+		for (; i < n; i++)
+			res += a[i];
+		return res;
+	}
+	long n2 = n / 2;
+	n2 -= n2 % 8;
+	return pairwise_sum(a, n2) + pairwise_sum(a + n2, n - n2);
+}
+
+/* numpy.mean of a 1-d float64 array: add.reduce starts from the identity. */
+static double
+np_mean(const double *a, long n)
+{
+	return (0.0 + pairwise_sum(a, n)) / (double)n;
+}
+
+static double
+sigmoid(double x)
+{
+	/* exp() overflows to +inf for large -x, giving exactly 0 as numpy does */
+	return 1.0 / (1.0 + exp(-x));
+}
+
+/* ---- the autoencoder (KitNET-py's dA) ----------------------------------- */
+
+int
+kitnet_da_init(kitnet_da *da, int n_visible, int n_hidden, uint32_t seed)
+{
+	memset(da, 0, sizeof *da);
+	if (n_visible < 1 || n_hidden < 1) {
+		errno = EINVAL;
+		return -1;
+	}
+	size_t nv = (size_t)n_visible, nh = (size_t)n_hidden;
+	if (nv > (SIZE_MAX / sizeof(double) - 4 * nv - nh) / nh) {
+		errno = ENOMEM;
+		return -1;
+	}
+	/* one block: W (nv x nh), hbias (nh), vbias, norm_min, norm_max (nv) */
+	double *b = malloc((nv * nh + nh + 3 * nv) * sizeof *b);
+	if (!b)
+		return -1;
+	da->n_visible = n_visible;
+	da->n_hidden = n_hidden;
+	da->W = b;
+	da->hbias = b + nv * nh;
+	da->vbias = da->hbias + nh;
+	da->norm_min = da->vbias + nv;
+	da->norm_max = da->norm_min + nv;
+	da->n = 0;
+
+	/* RandomState(seed).uniform(-a, a, size=(nv, nh)), filled row-major */
+	kitnet_mt rng;
+	kitnet_mt_seed(&rng, seed);
+	double a = 1.0 / (double)n_visible, low = -a, range = a - low;
+	for (size_t i = 0; i < nv * nh; i++)
+		da->W[i] = low + range * kitnet_mt_double(&rng);
+	for (size_t j = 0; j < nh; j++)
+		da->hbias[j] = 0.0;
+	for (size_t i = 0; i < nv; i++) {
+		da->vbias[i] = 0.0;
+		da->norm_min[i] = INFINITY;
+		da->norm_max[i] = -INFINITY;
+	}
+	return 0;
+}
+
+void
+kitnet_da_free(kitnet_da *da)
+{
+	free(da->W);
+	memset(da, 0, sizeof *da);
+}
+
+/* 0-1 normalisation by the training range seen so far; a feature that was
+ * constant maps to 0 (or to a huge value when it later changes). */
+static void
+da_normalise(const kitnet_da *da, const double *x, double *xn)
+{
+	for (int i = 0; i < da->n_visible; i++)
+		xn[i] = (x[i] - da->norm_min[i]) /
+		        ((da->norm_max[i] - da->norm_min[i]) + NORM_EPS);
+}
+
+/* y = sigmoid(xn W + hbias) (nh), z = sigmoid(y W^T + vbias) (nv).
+ * Each dot product is a sequential sum from 0.0, as reference BLAS dgemv. */
+static void
+da_forward(const kitnet_da *da, const double *xn, double *y, double *z)
+{
+	int nv = da->n_visible, nh = da->n_hidden;
+	const double *W = da->W;
+
+	/* i outer keeps every y[j]'s sum in the order i = 0, 1, ... */
+	for (int j = 0; j < nh; j++)
+		y[j] = 0.0;
+	for (int i = 0; i < nv; i++) {
+		const double *w = W + (size_t)i * nh;
+		double xi = xn[i];
+		for (int j = 0; j < nh; j++)
+			y[j] += xi * w[j];
+	}
+	for (int j = 0; j < nh; j++)
+		y[j] = sigmoid(y[j] + da->hbias[j]);
+
+	for (int i = 0; i < nv; i++) {
+		const double *w = W + (size_t)i * nh;
+		double s = 0.0;
+		for (int j = 0; j < nh; j++)
+			s += y[j] * w[j];
+		z[i] = sigmoid(s + da->vbias[i]);
+	}
+}
+
+/* tmp: xn, z, L2 (nv each), y, L1 (nh each) */
+double
+kitnet_da_train(kitnet_da *da, const double *x, double lr, double *tmp)
+{
+	int nv = da->n_visible, nh = da->n_hidden;
+	double *xn = tmp, *z = xn + nv, *L2 = z + nv, *y = L2 + nv, *L1 = y + nh;
+	double *W = da->W;
+
+	da->n++;
+	for (int i = 0; i < nv; i++) {
+		/* NaN never widens the range, as numpy's masked assignment */
+		if (x[i] > da->norm_max[i])
+			da->norm_max[i] = x[i];
+		if (x[i] < da->norm_min[i])
+			da->norm_min[i] = x[i];
+	}
+	da_normalise(da, x, xn);
+	da_forward(da, xn, y, z);
+
+	/* reconstruction error and its back-propagation to the hidden layer,
+	 * both with the weights before the update */
+	for (int i = 0; i < nv; i++)
+		L2[i] = xn[i] - z[i];
+	for (int j = 0; j < nh; j++)
+		L1[j] = 0.0;
+	for (int i = 0; i < nv; i++) {
+		const double *w = W + (size_t)i * nh;
+		double l2 = L2[i];
+		for (int j = 0; j < nh; j++)
+			L1[j] += l2 * w[j];
+	}
+	for (int j = 0; j < nh; j++)
+		L1[j] = (L1[j] * y[j]) * (1.0 - y[j]);
+
+	/* tied weights: the encoder and the decoder gradient both land on W */
+	for (int i = 0; i < nv; i++) {
+		double *w = W + (size_t)i * nh;
+		double xi = xn[i], l2 = L2[i];
+		for (int j = 0; j < nh; j++)
+			w[j] += lr * ((xi * L1[j]) + (l2 * y[j]));
+	}
+	/* KitNET-py moves all biases of a layer by one scalar, the mean error */
+	double dh = lr * np_mean(L1, nh), dv = lr * np_mean(L2, nv);
+	for (int j = 0; j < nh; j++)
+		da->hbias[j] += dh;
+	for (int i = 0; i < nv; i++)
+		da->vbias[i] += dv;
+
+	/* RMSE before the update; z is free again */
+	for (int i = 0; i < nv; i++)
+		z[i] = L2[i] * L2[i];
+	return sqrt(np_mean(z, nv));
+}
+
+double
+kitnet_da_execute(const kitnet_da *da, const double *x, double *tmp)
+{
+	int nv = da->n_visible;
+	double *xn = tmp, *z = xn + nv, *e = z + nv, *y = e + nv;
+
+	da_normalise(da, x, xn);
+	da_forward(da, xn, y, z);
+	for (int i = 0; i < nv; i++) {
+		double d = xn[i] - z[i];
+		e[i] = d * d;
+	}
+	return sqrt(np_mean(e, nv));
+}
+
+/* ---- the feature map (corClust + scipy single linkage) ----------------- */
+
+static int
+n_hidden_for(int n_visible, double ratio)
+{
+	/* int(numpy.ceil(n_visible * ratio)); (n + 1) / 2 for ratio 0.5 */
+	int h = (int)ceil((double)n_visible * ratio);
+	return h < 1 ? 1 : h > n_visible ? n_visible : h;
+}
+
+static void
+cc_free(kitnet *k)
+{
+	free(k->cc_c); /* one block holds c, c_r, c_rs and C */
+	k->cc_c = k->cc_c_r = k->cc_c_rs = k->cc_C = NULL;
+}
+
+/* corClust.update(): running sums of the residuals from the running mean.
+ * scratch holds ct (n). */
+static void
+cc_update(kitnet *k, const double *x)
+{
+	int n = k->n_features;
+	double *ct = k->scratch;
+
+	k->cc_N++;
+	for (int i = 0; i < n; i++) {
+		k->cc_c[i] += x[i];
+		ct[i] = x[i] - k->cc_c[i] / (double)k->cc_N;
+		k->cc_c_r[i] += ct[i];
+		k->cc_c_rs[i] += ct[i] * ct[i];
+	}
+	for (int i = 0; i < n; i++) {
+		double *row = k->cc_C + (size_t)i * n;
+		double ci = ct[i];
+		for (int j = 0; j < n; j++)
+			row[j] += ci * ct[j];
+	}
+}
+
+/* corrDist() for i < j: 1 - correlation, clipped at 0 (NaN kept). */
+static double
+cc_dist(const kitnet *k, const double *s, int i, int j)
+{
+	int n = k->n_features;
+	double den = s[i] * s[j];
+	if (den == 0.0)
+		den = DEN_EPS;
+	double d = 1.0 - k->cc_C[(size_t)i * n + j] / den;
+	return d < 0.0 ? 0.0 : d;
+}
+
+/* numpy argsort order for floats: NaN last */
+static int
+dist_less(double a, double b)
+{
+	return a < b || (isnan(b) && !isnan(a));
+}
+
+static int
+uf_find(int *parent, int x)
+{
+	while (parent[x] != x) {
+		parent[x] = parent[parent[x]];
+		x = parent[x];
+	}
+	return x;
+}
+
+/* Cluster the features as scipy.cluster.hierarchy.linkage(method='single')
+ * + to_tree + KitNET-py's __breakClust__, and store the resulting map. */
+static int
+cc_cluster(kitnet *k, int *map, int *ae_off, int *n_ae)
+{
+	int n = k->n_features;
+	int m = k->p.max_ae < 1 ? 1 : k->p.max_ae > n ? n : k->p.max_ae;
+
+	if (n == 1) {
+		map[0] = 0;
+		ae_off[0] = 0;
+		ae_off[1] = 1;
+		*n_ae = 1;
+		return 0;
+	}
+
+	/* Z rows: left, right (node ids), distance; node n + r is row r */
+	size_t nz = (size_t)n - 1;
+	double *dbuf = malloc((2 * (size_t)n + nz) * sizeof *dbuf);
+	int *ibuf = malloc((2 * nz + 5 * (size_t)n) * sizeof *ibuf);
+	if (!dbuf || !ibuf) {
+		free(dbuf);
+		free(ibuf);
+		return -1;
+	}
+	double *sroot = dbuf, *dmin = sroot + n, *zd = dmin + n;
+	int *zl = ibuf, *zr = zl + nz, *merged = zr + nz, *parent = merged + n;
+	int *size = parent + 2 * n; /* leaf and cluster sizes, 2n - 1 nodes */
+
+	for (int i = 0; i < n; i++)
+		sroot[i] = sqrt(k->cc_c_rs[i]);
+
+	/* Prim's minimum spanning tree over the distance graph */
+	for (int i = 0; i < n; i++) {
+		dmin[i] = INFINITY;
+		merged[i] = 0;
+	}
+	int x = 0;
+	for (size_t r = 0; r < nz; r++) {
+		merged[x] = 1;
+		double cur = INFINITY;
+		int y = -1, first = -1;
+		for (int i = 0; i < n; i++) {
+			if (merged[i])
+				continue;
+			if (first < 0)
+				first = i;
+			double d = x < i ? cc_dist(k, sroot, x, i) : cc_dist(k, sroot, i, x);
+			if (dmin[i] > d)
+				dmin[i] = d;
+			if (dmin[i] < cur) {
+				cur = dmin[i];
+				y = i;
+			}
+		}
+		/* only with NaN/inf distances (which the reference rejects): take
+		 * the lowest unmerged feature so the tree stays a tree */
+		if (y < 0)
+			y = first;
+		zl[r] = x;
+		zr[r] = y;
+		zd[r] = cur;
+		x = y;
+	}
+
+	/* stable insertion sort of the rows by distance (numpy mergesort) */
+	for (size_t r = 1; r < nz; r++) {
+		int l = zl[r], rr = zr[r];
+		double d = zd[r];
+		size_t q = r;
+		while (q > 0 && dist_less(d, zd[q - 1])) {
+			zl[q] = zl[q - 1];
+			zr[q] = zr[q - 1];
+			zd[q] = zd[q - 1];
+			q--;
+		}
+		zl[q] = l;
+		zr[q] = rr;
+		zd[q] = d;
+	}
+
+	/* relabel with cluster ids: row r makes node n + r */
+	for (int i = 0; i < 2 * n - 1; i++) {
+		parent[i] = i;
+		size[i] = 1;
+	}
+	for (size_t r = 0; r < nz; r++) {
+		int a = uf_find(parent, zl[r]), b = uf_find(parent, zr[r]);
+		int id = n + (int)r;
+		zl[r] = a < b ? a : b;
+		zr[r] = a < b ? b : a;
+		parent[a] = parent[b] = id;
+		size[id] = size[a] + size[b];
+	}
+
+	/* __breakClust__: depth first, left first; a subtree of at most m
+	 * leaves becomes one autoencoder, its leaves in pre-order */
+	int *stack = merged; /* n entries suffice: stacked subtrees are disjoint */
+	int *leaves = parent; /* reused: the union-find is done */
+	int sp = 0, nm = 0, na = 0;
+	stack[sp++] = 2 * n - 2;
+	while (sp > 0) {
+		int node = stack[--sp];
+		if (size[node] > m) {
+			stack[sp++] = zr[node - n];
+			stack[sp++] = zl[node - n];
+			continue;
+		}
+		ae_off[na++] = nm;
+		int lp = 0;
+		leaves[lp++] = node;
+		while (lp > 0) {
+			int v = leaves[--lp];
+			if (v < n) {
+				map[nm++] = v;
+			} else {
+				leaves[lp++] = zr[v - n];
+				leaves[lp++] = zl[v - n];
+			}
+		}
+	}
+	ae_off[na] = nm;
+	*n_ae = na;
+	free(dbuf);
+	free(ibuf);
+	return 0;
+}
+
+/* ---- KitNET ---------------------------------------------------------- */
+
+static void
+free_aes(kitnet *k)
+{
+	for (int a = 0; a < k->n_ae; a++)
+		kitnet_da_free(&k->ae[a]);
+	kitnet_da_free(&k->out);
+	free(k->ae);
+	free(k->map);
+	free(k->ae_off);
+	k->ae = NULL;
+	k->map = k->ae_off = NULL;
+	k->n_ae = 0;
+}
+
+/* scratch: S (n_ae), the sub-vector (largest AE) and the dA temporaries
+ * for the largest autoencoder; at least n_features for corClust. */
+static int
+ensure_scratch(kitnet *k, int need)
+{
+	if (need <= k->scratch_len)
+		return 0;
+	double *s = realloc(k->scratch, (size_t)need * sizeof *s);
+	if (!s)
+		return -1;
+	k->scratch = s;
+	k->scratch_len = need;
+	return 0;
+}
+
+int
+kitnet_init(kitnet *k, int n_features, const kitnet_params *p)
+{
+	memset(k, 0, sizeof *k);
+	if (n_features < 1 || n_features > 46340 || p->max_ae < 1 ||
+	    p->fm_grace < 0 || p->fm_grace > LONG_MAX / 2 ||
+	    p->ad_grace > LONG_MAX / 2 || !isfinite(p->lr) || !(p->lr > 0) ||
+	    !(p->hidden_ratio > 0 && p->hidden_ratio <= 1)) {
+		errno = EINVAL;
+		return -1;
+	}
+	k->p = *p;
+	k->n_features = n_features;
+	size_t n = (size_t)n_features;
+	double *cc = calloc(3 * n + n * n, sizeof *cc);
+	if (!cc)
+		return -1;
+	k->cc_c = cc;
+	k->cc_c_r = cc + n;
+	k->cc_c_rs = cc + 2 * n;
+	k->cc_C = cc + 3 * n;
+	if (ensure_scratch(k, n_features) < 0) {
+		cc_free(k);
+		return -1;
+	}
+	return 0;
+}
+
+void
+kitnet_free(kitnet *k)
+{
+	free_aes(k);
+	cc_free(k);
+	free(k->scratch);
+	memset(k, 0, sizeof *k);
+}
+
+int
+kitnet_set_map(kitnet *k, int n_ae, const int *map, const int *ae_off)
+{
+	int n = k->n_features;
+	if (n_ae < 1 || n_ae > n || ae_off[0] != 0 || ae_off[n_ae] != n) {
+		errno = EINVAL;
+		return -1;
+	}
+	int maxv = n_ae, maxh = n_hidden_for(n_ae, k->p.hidden_ratio);
+	for (int a = 0; a < n_ae; a++) {
+		int nv = ae_off[a + 1] - ae_off[a];
+		if (nv < 1) {
+			errno = EINVAL;
+			return -1;
+		}
+		if (nv > maxv)
+			maxv = nv;
+		int nh = n_hidden_for(nv, k->p.hidden_ratio);
+		if (nh > maxh)
+			maxh = nh;
+	}
+	for (int i = 0; i < n; i++)
+		if (map[i] < 0 || map[i] >= n) {
+			errno = EINVAL;
+			return -1;
+		}
+
+	/* S (n_ae), dA temporaries (3 maxv + 2 maxh), sub-vector (n) */
+	if (ensure_scratch(k, n_ae + 3 * maxv + 2 * maxh + n) < 0)
+		return -1;
+	free_aes(k);
+	k->map = malloc((size_t)n * sizeof *k->map);
+	k->ae_off = malloc(((size_t)n_ae + 1) * sizeof *k->ae_off);
+	k->ae = calloc((size_t)n_ae, sizeof *k->ae);
+	if (!k->map || !k->ae_off || !k->ae)
+		goto fail;
+	memcpy(k->map, map, (size_t)n * sizeof *map);
+	memcpy(k->ae_off, ae_off, ((size_t)n_ae + 1) * sizeof *ae_off);
+	for (int a = 0; a < n_ae; a++) {
+		int nv = ae_off[a + 1] - ae_off[a];
+		if (kitnet_da_init(&k->ae[a], nv, n_hidden_for(nv, k->p.hidden_ratio),
+		                   k->p.seed) < 0) {
+			k->n_ae = a; /* free what exists */
+			goto fail;
+		}
+	}
+	k->n_ae = n_ae;
+	if (kitnet_da_init(&k->out, n_ae, n_hidden_for(n_ae, k->p.hidden_ratio),
+	                   k->p.seed) < 0)
+		goto fail;
+	/* a given map ends the feature-mapping phase for good */
+	cc_free(k);
+	return 0;
+fail:
+	{
+		int e = errno;
+		free_aes(k);
+		errno = e;
+	}
+	return -1;
+}
+
+int
+kitnet_build_map(kitnet *k)
+{
+	if (k->n_ae > 0)
+		return 0;
+	if (!k->cc_c || k->cc_N < 1) {
+		errno = EINVAL;
+		return -1;
+	}
+	int n = k->n_features, n_ae;
+	int *map = malloc((size_t)n * sizeof *map);
+	int *off = malloc(((size_t)n + 1) * sizeof *off);
+	int rc = -1;
+	if (map && off && cc_cluster(k, map, off, &n_ae) == 0)
+		rc = kitnet_set_map(k, n_ae, map, off);
+	free(map);
+	free(off);
+	return rc;
+}
+
+/* Scratch layout after the map exists: S (n_ae), the dA temporaries, and
+ * the sub-vector at the very end (n_features; see kitnet_set_map). */
+static double *
+sub_space(const kitnet *k)
+{
+	return k->scratch + k->scratch_len - k->n_features;
+}
+
+/* x[map] for autoencoder a, into sub */
+static const double *
+gather(const kitnet *k, int a, const double *x, double *sub)
+{
+	const int *idx = k->map + k->ae_off[a];
+	int nv = k->ae_off[a + 1] - k->ae_off[a];
+	for (int i = 0; i < nv; i++)
+		sub[i] = x[idx[i]];
+	return sub;
+}
+
+double
+kitnet_train(kitnet *k, const double *x)
+{
+	if (k->n_ae == 0 && k->n_trained <= k->p.fm_grace) {
+		cc_update(k, x);
+		int build = k->n_trained == k->p.fm_grace;
+		k->n_trained++;
+		if (build && kitnet_build_map(k) < 0)
+			return NAN; /* retried on the next record */
+		return 0.0;
+	}
+	/* only after a failed build: try again now */
+	if (k->n_ae == 0 && kitnet_build_map(k) < 0) {
+		k->n_trained++;
+		return NAN;
+	}
+
+	int na = k->n_ae;
+	double *S = k->scratch, *tmp = S + na, *sub = sub_space(k);
+	for (int a = 0; a < na; a++)
+		S[a] = kitnet_da_train(&k->ae[a], gather(k, a, x, sub), k->p.lr, tmp);
+	k->n_trained++;
+	return kitnet_da_train(&k->out, S, k->p.lr, tmp);
+}
+
+double
+kitnet_execute(kitnet *k, const double *x, double *layer1)
+{
+	int na = k->n_ae;
+	if (na == 0)
+		return 0.0; /* pysad's score_partial before the map exists */
+	double *S = k->scratch, *tmp = S + na, *sub = sub_space(k);
+	for (int a = 0; a < na; a++)
+		S[a] = kitnet_da_execute(&k->ae[a], gather(k, a, x, sub), tmp);
+	if (layer1)
+		memcpy(layer1, S, (size_t)na * sizeof *S);
+	return kitnet_da_execute(&k->out, S, tmp);
+}
+
+double
+kitnet_process(kitnet *k, const double *x)
+{
+	if (k->p.ad_grace >= 0 && k->n_trained > k->p.fm_grace + k->p.ad_grace)
+		return kitnet_execute(k, x, NULL);
+	kitnet_train(k, x);
+	return 0.0;
+}

@@ -1,0 +1,114 @@
+/* linebuf.c - line reader that flushes its output when input goes idle. */
+#include "linebuf.h"
+#include "util.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define LB_CHUNK (256 << 10) /* bytes per read(2) */
+
+void lb_init(linebuf *lb, int fd, FILE *idle_flush)
+{
+	memset(lb, 0, sizeof *lb);
+	lb->fd = fd;
+	lb->idle_flush = idle_flush;
+	lb->cap = LB_CHUNK;
+	lb->buf = emalloc(lb->cap + 1);
+}
+
+void lb_free(linebuf *lb)
+{
+	free(lb->buf);
+	lb->buf = NULL;
+}
+
+/* Append more input after buf[end]. 1 got bytes, 0 EOF, -1 error. */
+static int fill(linebuf *lb)
+{
+	ssize_t n;
+
+	if (lb->start > 0) {
+		memmove(lb->buf, lb->buf + lb->start, lb->end - lb->start);
+		lb->end -= lb->start;
+		lb->start = 0;
+	}
+	if (lb->end == lb->cap) {
+		lb->cap *= 2;
+		lb->buf = erealloc(lb->buf, lb->cap + 1);
+	}
+	if (lb->idle_flush) {
+		struct pollfd p = { .fd = lb->fd, .events = POLLIN };
+
+		if (poll(&p, 1, 0) == 0)
+			fflush(lb->idle_flush);
+	}
+	do
+		n = read(lb->fd, lb->buf + lb->end, lb->cap - lb->end);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -1;
+	if (n == 0)
+		return 0;
+	lb->end += (size_t)n;
+	return 1;
+}
+
+int lb_getline(linebuf *lb, char **line, size_t *len)
+{
+	size_t scanned = 0;
+	char *nl;
+	int rc;
+
+	for (;;) {
+		nl = memchr(lb->buf + lb->start + scanned, '\n', lb->end - lb->start - scanned);
+		if (nl)
+			break;
+		scanned = lb->end - lb->start;
+		if (lb->eof) {
+			if (scanned == 0)
+				return 0;
+			nl = lb->buf + lb->end; /* last line without newline */
+			break;
+		}
+		if (scanned > (size_t)LB_MAX_LINE) {
+			/* Drop what we have of an over-long line, then the rest of it. */
+			lb->n_long++;
+			lb->lineno++;
+			lb->start = lb->end = 0;
+			for (;;) {
+				rc = fill(lb);
+				if (rc <= 0) {
+					lb->eof = 1;
+					if (rc < 0)
+						return -1;
+					lb->start = lb->end = 0;
+					break;
+				}
+				nl = memchr(lb->buf, '\n', lb->end);
+				if (nl) {
+					lb->start = (size_t)(nl - lb->buf) + 1;
+					break;
+				}
+				lb->end = 0;
+			}
+			scanned = 0;
+			continue;
+		}
+		rc = fill(lb);
+		if (rc < 0)
+			return -1;
+		if (rc == 0)
+			lb->eof = 1;
+	}
+	*line = lb->buf + lb->start;
+	*len = (size_t)(nl - *line);
+	lb->start = nl - lb->buf + (nl < lb->buf + lb->end ? 1 : 0);
+	*nl = '\0';
+	if (*len > 0 && (*line)[*len - 1] == '\r')
+		(*line)[--*len] = '\0';
+	lb->lineno++;
+	return 1;
+}

@@ -1,0 +1,578 @@
+/* model.c - write (atomically) and read (validated) azw model files. */
+#include "model.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+unsigned long model_crc32(unsigned long crc, const void *buf, size_t len)
+{
+	static unsigned long table[256];
+	const unsigned char *p = buf;
+	unsigned long c;
+	int i, j;
+
+	if (!table[1]) {
+		for (i = 0; i < 256; i++) {
+			c = (unsigned long)i;
+			for (j = 0; j < 8; j++)
+				c = c & 1 ? 0xedb88320UL ^ (c >> 1) : c >> 1;
+			table[i] = c;
+		}
+	}
+	crc = ~crc & 0xffffffffUL;
+	while (len--)
+		crc = table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
+	return ~crc & 0xffffffffUL;
+}
+
+/* ---- writing ---- */
+
+static void put_nums(FILE *f, const char *key, const double *x, int n)
+{
+	char buf[32];
+	int i;
+
+	fputs(key, f);
+	for (i = 0; i < n; i++) {
+		fmt_double(buf, x[i]);
+		fprintf(f, "\t%s", buf);
+	}
+	fputc('\n', f);
+}
+
+static void put_da(FILE *f, const kitnet_da *da)
+{
+	int i;
+
+	put_nums(f, "norm_min", da->norm_min, da->n_visible);
+	put_nums(f, "norm_max", da->norm_max, da->n_visible);
+	put_nums(f, "hbias", da->hbias, da->n_hidden);
+	put_nums(f, "vbias", da->vbias, da->n_visible);
+	for (i = 0; i < da->n_visible; i++)
+		put_nums(f, "W", da->W + (size_t)i * da->n_hidden, da->n_hidden);
+}
+
+static void put_model(FILE *f, const model *m)
+{
+	const kitnet *k = &m->k;
+	char buf[32];
+	int a, i;
+
+	fprintf(f, "azw-model\t%d\n", MODEL_VERSION);
+	fprintf(f, "# KitNET anomaly model written by azw-fit; format in azw-model(5).\n"
+	           "# Numbers read back exactly; the checksum covers every line above it.\n");
+	fprintf(f, "module\t%s\nschema\t%s\nfeatures\t%d\n", m->h.module, m->h.schema, m->h.n_features);
+	for (i = 0; i < m->h.n_features; i++)
+		fprintf(f, "feature\t%d\t%s\n", i, m->h.names[i]);
+	fmt_double(buf, k->p.lr);
+	fprintf(f, "max_ae\t%d\nfm_grace\t%ld\nad_grace\t%ld\nlr\t%s\n",
+	        k->p.max_ae, k->p.fm_grace, k->p.ad_grace, buf);
+	fmt_double(buf, k->p.hidden_ratio);
+	fprintf(f, "hidden_ratio\t%s\nseed\t%lu\n", buf, (unsigned long)k->p.seed);
+	fprintf(f, "records\t%ld\nfm_records\t%ld\nad_records\t%ld\nts_first\t%s\nts_last\t%s\n",
+	        m->records, m->fm_records, m->ad_records,
+	        m->ts_first[0] ? m->ts_first : "-", m->ts_last[0] ? m->ts_last : "-");
+	fprintf(f, "autoencoders\t%d\n", k->n_ae);
+	for (a = 0; a < k->n_ae; a++) {
+		const kitnet_da *da = &k->ae[a];
+
+		fprintf(f, "ae\t%d\tvisible\t%d\thidden\t%d\ttrained\t%ld\n",
+		        a, da->n_visible, da->n_hidden, da->n);
+		fputs("ae_features", f);
+		for (i = k->ae_off[a]; i < k->ae_off[a + 1]; i++)
+			fprintf(f, "\t%d", k->map[i]);
+		fputc('\n', f);
+		put_da(f, da);
+	}
+	fprintf(f, "output\tvisible\t%d\thidden\t%d\ttrained\t%ld\n",
+	        k->out.n_visible, k->out.n_hidden, k->out.n);
+	put_da(f, &k->out);
+}
+
+/* The temporary file being written, removed if a signal ends us. */
+static char tmp_path[PATH_MAX];
+
+static void on_signal(int sig)
+{
+	if (tmp_path[0])
+		unlink(tmp_path);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+int model_write(const model *m, const char *path)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+	struct sigaction sa, old[4];
+	struct stat st;
+	char *text = NULL, *slash;
+	size_t len = 0, off;
+	FILE *mem;
+	ssize_t n;
+	int fd, i, rc = -1;
+
+	mem = open_memstream(&text, &len);
+	if (!mem) {
+		weprintf("%s: cannot build model text:", path);
+		return -1;
+	}
+	put_model(mem, m);
+	if (fflush(mem) != 0) {
+		weprintf("%s: cannot build model text:", path);
+		fclose(mem);
+		free(text);
+		return -1;
+	}
+	fprintf(mem, "checksum\tcrc32\t%08lx\n", model_crc32(0, text, len));
+	fclose(mem);
+
+	/* Temporary file in the same folder, so rename() is atomic. */
+	/* Never rename over a device or a directory (azw-fit -o /dev/null as root). */
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) {
+		weprintf("%s: exists and is not a regular file", path);
+		free(text);
+		return -1;
+	}
+	slash = strrchr(path, '/');
+	if (strlen(path) + 16 > sizeof tmp_path) {
+		weprintf("%s: path too long", path);
+		free(text);
+		return -1;
+	}
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < 4; i++)
+		sigaddset(&sa.sa_mask, sigs[i]);
+	for (i = 0; i < 4; i++)
+		sigaction(sigs[i], &sa, &old[i]);
+	snprintf(tmp_path, sizeof tmp_path, "%.*s%s.tmp.XXXXXX",
+	         slash ? (int)(slash - path + 1) : 0, path, slash ? slash + 1 : path);
+	fd = mkstemp(tmp_path);
+	if (fd < 0) {
+		weprintf("%s: cannot create temporary file:", tmp_path);
+		tmp_path[0] = '\0';
+		goto out;
+	}
+	fchmod(fd, 0644);
+	for (off = 0; off < len; off += (size_t)n) {
+		n = write(fd, text + off, len - off);
+		if (n < 0 && errno == EINTR) {
+			n = 0;
+			continue;
+		}
+		if (n <= 0) {
+			weprintf("%s: cannot write model:", path);
+			goto fail;
+		}
+	}
+	if (fsync(fd) != 0 && errno != EINVAL && errno != EROFS) {
+		weprintf("%s: cannot write model:", path);
+		goto fail;
+	}
+	if (close(fd) != 0) {
+		fd = -1;
+		weprintf("%s: cannot write model:", path);
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp_path, path) != 0) {
+		weprintf("%s: cannot write model:", path);
+		goto fail;
+	}
+	tmp_path[0] = '\0';
+	rc = 0;
+	goto out;
+fail:
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp_path);
+	tmp_path[0] = '\0';
+out:
+	for (i = 0; i < 4; i++)
+		sigaction(sigs[i], &old[i], NULL);
+	free(text);
+	return rc;
+}
+
+/* ---- reading ---- */
+
+typedef struct {
+	const char *path;
+	char *p, *end;  /* unread text */
+	long lineno;
+	char *f[4096];  /* fields of the current line */
+	int nf;
+	const char *why;
+} mreader;
+
+/* Split the next line into tab-separated fields. 0, or -1 at end. */
+static int next_line(mreader *r)
+{
+	char *nl, *s;
+
+	do {
+		if (r->p >= r->end)
+			return -1;
+		nl = memchr(r->p, '\n', (size_t)(r->end - r->p));
+		if (!nl)
+			nl = r->end;
+		*nl = '\0';
+		s = r->p;
+		r->p = nl + 1;
+		r->lineno++;
+	} while (s[0] == '#');
+	r->nf = 0;
+	for (;;) {
+		if (r->nf == (int)(sizeof r->f / sizeof r->f[0])) {
+			r->why = "too many fields on a line";
+			return -1;
+		}
+		r->f[r->nf++] = s;
+		s = strchr(s, '\t');
+		if (!s)
+			break;
+		*s++ = '\0';
+	}
+	return 0;
+}
+
+static int bad(mreader *r, const char *why)
+{
+	if (!r->why)
+		r->why = why;
+	return -1;
+}
+
+/* Next line must be "key" with n more fields. */
+static int expect(mreader *r, const char *key, int n)
+{
+	if (next_line(r) < 0)
+		return bad(r, "file ends early");
+	if (strcmp(r->f[0], key) != 0) {
+		static char msg[128];
+		snprintf(msg, sizeof msg, "expected '%.40s', found '%.40s'", key, r->f[0]);
+		return bad(r, msg);
+	}
+	if (n >= 0 && r->nf != n + 1)
+		return bad(r, "wrong number of values");
+	return 0;
+}
+
+static int get_long(mreader *r, const char *s, long lo, long hi, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (end == s || *end || errno || v < lo || v > hi)
+		return bad(r, "integer out of range or malformed");
+	*out = v;
+	return 0;
+}
+
+static int get_double(mreader *r, const char *s, double *out)
+{
+	if (parse_double(s, out) < 0)
+		return bad(r, "malformed number");
+	return 0;
+}
+
+static int key_long(mreader *r, const char *key, long lo, long hi, long *out)
+{
+	if (expect(r, key, 1) < 0)
+		return -1;
+	return get_long(r, r->f[1], lo, hi, out);
+}
+
+static int key_nums(mreader *r, const char *key, double *x, int n, int finite)
+{
+	int i;
+
+	if (expect(r, key, n) < 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (get_double(r, r->f[i + 1], &x[i]) < 0)
+			return -1;
+		if (finite && !isfinite(x[i]))
+			return bad(r, "weight is not a finite number");
+	}
+	return 0;
+}
+
+/* "ae <a> visible <n> hidden <h> trained <t>" or "output visible..." */
+static int da_head(mreader *r, const char *key, int a, int *nv, int *nh, long *trained)
+{
+	int o = strcmp(key, "ae") == 0;
+	long v;
+
+	if (expect(r, key, o + 6) < 0)
+		return -1;
+	if (o && (get_long(r, r->f[1], a, a, &v) < 0))
+		return -1;
+	if (strcmp(r->f[o + 1], "visible") || strcmp(r->f[o + 3], "hidden") ||
+	    strcmp(r->f[o + 5], "trained"))
+		return bad(r, "malformed autoencoder line");
+	if (get_long(r, r->f[o + 2], 1, 4096, &v) < 0)
+		return -1;
+	*nv = (int)v;
+	if (get_long(r, r->f[o + 4], 1, 4096, &v) < 0)
+		return -1;
+	*nh = (int)v;
+	return get_long(r, r->f[o + 6], 0, LONG_MAX, trained);
+}
+
+/* Copy what the file holds of one autoencoder into kitnet's. */
+static int da_copy(kitnet_da *to, const kitnet_da *from)
+{
+	size_t nv = (size_t)from->n_visible, nh = (size_t)from->n_hidden;
+
+	if (to->n_visible != from->n_visible || to->n_hidden != from->n_hidden)
+		return -1;
+	memcpy(to->W, from->W, nv * nh * sizeof *to->W);
+	memcpy(to->hbias, from->hbias, nh * sizeof *to->hbias);
+	memcpy(to->vbias, from->vbias, nv * sizeof *to->vbias);
+	memcpy(to->norm_min, from->norm_min, nv * sizeof *to->norm_min);
+	memcpy(to->norm_max, from->norm_max, nv * sizeof *to->norm_max);
+	to->n = from->n;
+	return 0;
+}
+
+static int da_body(mreader *r, kitnet_da *da)
+{
+	int i;
+
+	if (key_nums(r, "norm_min", da->norm_min, da->n_visible, 0) < 0 ||
+	    key_nums(r, "norm_max", da->norm_max, da->n_visible, 0) < 0 ||
+	    key_nums(r, "hbias", da->hbias, da->n_hidden, 1) < 0 ||
+	    key_nums(r, "vbias", da->vbias, da->n_visible, 1) < 0)
+		return -1;
+	for (i = 0; i < da->n_visible; i++)
+		if (key_nums(r, "W", da->W + (size_t)i * da->n_hidden, da->n_hidden, 1) < 0)
+			return -1;
+	return 0;
+}
+
+static int parse_model(mreader *r, model *m)
+{
+	kitnet_params p;
+	long v, nf, n_ae;
+	int *map = NULL, *off = NULL;
+	kitnet_da *tmp = NULL;
+	char *seen = NULL;
+	int a, i, nv, nh, n_tmp = 0, rc = -1;
+	long trained;
+
+	if (next_line(r) < 0 || strcmp(r->f[0], "azw-model") != 0 || r->nf != 2)
+		return bad(r, "not an azw model file");
+	if (strcmp(r->f[1], "1") != 0)
+		return bad(r, "unsupported model version (this azw reads version 1)");
+	if (expect(r, "module", 1) < 0)
+		return -1;
+	m->h.module = estrdup(r->f[1]);
+	if (expect(r, "schema", 1) < 0)
+		return -1;
+	m->h.schema = estrdup(r->f[1]);
+	if (key_long(r, "features", 1, 100000, &nf) < 0)
+		return -1;
+	m->h.names = ecalloc((size_t)nf, sizeof *m->h.names);
+	for (i = 0; i < nf; i++) {
+		if (expect(r, "feature", 2) < 0 || get_long(r, r->f[1], i, i, &v) < 0)
+			return -1;
+		m->h.names[i] = estrdup(r->f[2]);
+		m->h.n_features = i + 1;
+	}
+	if (key_long(r, "max_ae", 1, INT_MAX, &v) < 0)
+		return -1;
+	p.max_ae = (int)v;
+	if (key_long(r, "fm_grace", 0, LONG_MAX, &p.fm_grace) < 0 ||
+	    key_long(r, "ad_grace", -1, LONG_MAX, &p.ad_grace) < 0)
+		return -1;
+	if (expect(r, "lr", 1) < 0 || get_double(r, r->f[1], &p.lr) < 0)
+		return -1;
+	if (expect(r, "hidden_ratio", 1) < 0 || get_double(r, r->f[1], &p.hidden_ratio) < 0)
+		return -1;
+	if (key_long(r, "seed", 0, 0xffffffffL, &v) < 0)
+		return -1;
+	p.seed = (uint32_t)v;
+	if (key_long(r, "records", 0, LONG_MAX, &m->records) < 0 ||
+	    key_long(r, "fm_records", 0, LONG_MAX, &m->fm_records) < 0 ||
+	    key_long(r, "ad_records", 0, LONG_MAX, &m->ad_records) < 0)
+		return -1;
+	if (expect(r, "ts_first", 1) < 0)
+		return -1;
+	snprintf(m->ts_first, sizeof m->ts_first, "%s", r->f[1]);
+	if (expect(r, "ts_last", 1) < 0)
+		return -1;
+	snprintf(m->ts_last, sizeof m->ts_last, "%s", r->f[1]);
+	if (kitnet_init(&m->k, (int)nf, &p) < 0)
+		return bad(r, "invalid KitNET parameters");
+	if (key_long(r, "autoencoders", 1, nf, &n_ae) < 0)
+		return -1;
+
+	/* Read each autoencoder into its own kitnet_da, then hand the map to
+	 * kitnet (which sizes its autoencoders from it) and copy the weights. */
+	map = emalloc((size_t)nf * sizeof *map);
+	off = emalloc(((size_t)n_ae + 1) * sizeof *off);
+	tmp = ecalloc((size_t)n_ae, sizeof *tmp);
+	seen = ecalloc((size_t)nf, 1);
+	off[0] = 0;
+	for (a = 0; a < n_ae; a++) {
+		if (da_head(r, "ae", a, &nv, &nh, &trained) < 0 || expect(r, "ae_features", nv) < 0)
+			goto out;
+		if (off[a] + nv > nf) {
+			bad(r, "autoencoders hold more features than the model has");
+			goto out;
+		}
+		for (i = 0; i < nv; i++) {
+			if (get_long(r, r->f[i + 1], 0, nf - 1, &v) < 0)
+				goto out;
+			if (seen[v]++) {
+				bad(r, "a feature is in two autoencoders");
+				goto out;
+			}
+			map[off[a] + i] = (int)v;
+		}
+		off[a + 1] = off[a] + nv;
+		if (kitnet_da_init(&tmp[a], nv, nh, p.seed) < 0) {
+			bad(r, "out of memory");
+			goto out;
+		}
+		n_tmp = a + 1;
+		tmp[a].n = trained;
+		if (da_body(r, &tmp[a]) < 0)
+			goto out;
+	}
+	if (off[n_ae] != nf) {
+		bad(r, "some features are in no autoencoder");
+		goto out;
+	}
+	if (kitnet_set_map(&m->k, (int)n_ae, map, off) < 0) {
+		bad(r, "cannot build the autoencoders");
+		goto out;
+	}
+	for (a = 0; a < n_ae; a++) {
+		if (da_copy(&m->k.ae[a], &tmp[a]) < 0) {
+			bad(r, "autoencoder shape does not match hidden_ratio");
+			goto out;
+		}
+	}
+	if (da_head(r, "output", 0, &nv, &nh, &trained) < 0)
+		goto out;
+	if (nv != m->k.out.n_visible || nh != m->k.out.n_hidden) {
+		bad(r, "output autoencoder shape does not match the parameters");
+		goto out;
+	}
+	m->k.out.n = trained;
+	if (da_body(r, &m->k.out) < 0)
+		goto out;
+	if (next_line(r) < 0 || strcmp(r->f[0], "checksum") != 0) {
+		bad(r, "expected 'checksum' after the output autoencoder");
+		goto out;
+	}
+	rc = 0;
+out:
+	for (a = 0; a < n_tmp; a++)
+		kitnet_da_free(&tmp[a]);
+	free(tmp);
+	free(seen);
+	free(map);
+	free(off);
+	return rc;
+}
+
+int model_read(model *m, const char *path)
+{
+	struct stat st;
+	mreader r;
+	char *text = NULL, *last, want[32];
+	size_t len;
+	ssize_t n;
+	int fd, rc = -1;
+
+	memset(m, 0, sizeof *m);
+	fd = open(path, O_RDONLY);
+	if (fd < 0) {
+		weprintf("%s: cannot open model:", path);
+		return -1;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		weprintf("%s: not a regular file", path);
+		close(fd);
+		return -1;
+	}
+	if (st.st_size > MODEL_MAX_BYTES) {
+		weprintf("%s: model file too large (over %ld bytes)", path, MODEL_MAX_BYTES);
+		close(fd);
+		return -1;
+	}
+	len = (size_t)st.st_size;
+	text = emalloc(len + 1);
+	for (size_t off = 0; off < len; off += (size_t)n) {
+		n = read(fd, text + off, len - off);
+		if (n <= 0) {
+			weprintf("%s: cannot read model%s", path, n == 0 ? ": file shrank" : ":");
+			close(fd);
+			free(text);
+			return -1;
+		}
+	}
+	close(fd);
+	text[len] = '\0';
+
+	/* Say "wrong version" before "damaged": a newer azw's model is not damaged. */
+	if (strncmp(text, "azw-model\t", 10) != 0) {
+		weprintf("%s: not an azw model file", path);
+		goto done;
+	}
+	if (strncmp(text + 10, "1\n", 2) != 0) {
+		weprintf("%s: unsupported model version %.*s (this azw reads version %d)", path,
+		         (int)strcspn(text + 10, "\n\t"), text + 10, MODEL_VERSION);
+		goto done;
+	}
+	/* The last line must be the checksum of everything before it. */
+	if (len < 2 || text[len - 1] != '\n' || memchr(text, '\0', len)) {
+		weprintf("%s: damaged model (truncated or not text): refit it with azw-fit", path);
+		goto done;
+	}
+	for (last = text + len - 2; last > text && last[-1] != '\n'; last--)
+		;
+	snprintf(want, sizeof want, "checksum\tcrc32\t%08lx\n",
+	         model_crc32(0, text, (size_t)(last - text)));
+	if (strncmp(last, "checksum\t", 9) != 0) {
+		weprintf("%s: damaged model: no checksum line at the end (truncated?)", path);
+		goto done;
+	}
+	if (strcmp(last, want) != 0) {
+		weprintf("%s: damaged model: checksum mismatch (the file was truncated or edited)", path);
+		goto done;
+	}
+	memset(&r, 0, sizeof r);
+	r.path = path;
+	r.p = text;
+	r.end = text + len;
+	if (parse_model(&r, m) < 0) {
+		weprintf("%s:%ld: invalid model: %s", path, r.lineno, r.why ? r.why : "malformed");
+		model_free(m);
+		goto done;
+	}
+	rc = 0;
+done:
+	free(text);
+	return rc;
+}
+
+void model_free(model *m)
+{
+	vec_header_free(&m->h);
+	kitnet_free(&m->k);
+}

@@ -1,0 +1,34 @@
+/* util.h - the few things every azw program shares: one error helper,
+ * checked allocation, exact number formatting. */
+#ifndef AZW_UTIL_H
+#define AZW_UTIL_H
+
+#include <stdio.h>
+#include <stddef.h>
+
+extern const char *argv0; /* program name for messages, set by main() */
+
+/* Print "argv0: message" on stderr; if fmt ends with ':', append the errno
+ * text. weprintf returns, eprintf exits with status 2 (usage/system error). */
+void weprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void eprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+void *emalloc(size_t n);
+void *ecalloc(size_t n, size_t size);
+void *erealloc(void *p, size_t n);
+char *estrdup(const char *s);
+
+/* Write the shortest decimal text that reads back (strtod) as exactly d;
+ * integers print without exponent or point, NaN as "nan", infinities as
+ * "inf"/"-inf". buf holds at least 32 bytes. Returns the length. */
+int fmt_double(char *buf, double d);
+
+/* Parse a whole string as a double: 0 on success, -1 if s is not entirely
+ * a number. Accepts what strtod accepts (nan, inf included). */
+int parse_double(const char *s, double *out);
+
+/* Close stdout and report a write error (full disk, closed pipe is not one:
+ * SIGPIPE stays at its default). Returns 0 or -1 after a message. */
+int fshut_stdout(void);
+
+#endif

@@ -1,0 +1,193 @@
+#!/usr/bin/env bats
+# azw-fit: training, the model file, refusals.
+
+load helpers
+
+@test "azw-fit --help prints the synopsis and exits 0" {
+	run azw-fit --help
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"usage: azw-fit -o MODEL"* ]]
+	[[ "$output" == *"--fm-grace"* ]]
+}
+
+@test "azw-fit without -o is a usage error (exit 2)" {
+	run azw-fit < /dev/null
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"use -o MODEL"* ]]
+}
+
+@test "azw-fit rejects an unknown option and a bad number" {
+	run azw-fit --bogus -o "$TMP/m"
+	[ "$status" -eq 2 ]
+	run azw-fit --max-ae 0 -o "$TMP/m"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"--max-ae"* ]]
+	run azw-fit --lr abc -o "$TMP/m"
+	[ "$status" -eq 2 ]
+	[ ! -e "$TMP/m" ]
+}
+
+@test "azw-fit writes a readable, versioned, checksummed model" {
+	golden_head 3000 > "$TMP/v"
+	run azw-fit --fm-grace 500 -o "$TMP/m" "$TMP/v"
+	[ "$status" -eq 0 ]
+	[ -z "$output" ] # quiet when stderr is not a terminal
+	head -n 1 "$TMP/m" | grep -qx 'azw-model	1'
+	grep -qx 'module	conn' "$TMP/m"
+	grep -qx 'schema	original' "$TMP/m"
+	grep -qx 'features	34' "$TMP/m"
+	grep -qx 'feature	0	conn_state_OTH' "$TMP/m"
+	grep -qx 'records	3000' "$TMP/m"
+	grep -qx 'fm_records	501' "$TMP/m"
+	grep -qx 'ad_records	2499' "$TMP/m"
+	grep -qx 'ts_first	1600000003.000003' "$TMP/m"
+	grep -qx 'ts_last	1600003002.003002' "$TMP/m"
+	tail -n 1 "$TMP/m" | grep -Eq '^checksum	crc32	[0-9a-f]{8}$'
+	ls "$TMP" | grep -vq tmp # no temporary file left
+}
+
+@test "same input and seed give a byte-identical model; another seed does not" {
+	golden_head 2000 > "$TMP/v"
+	azw-fit --fm-grace 500 -o "$TMP/m1" "$TMP/v"
+	azw-fit --fm-grace 500 -o "$TMP/m2" < "$TMP/v"
+	cmp "$TMP/m1" "$TMP/m2"
+	azw-fit --fm-grace 500 --seed 7 -o "$TMP/m3" "$TMP/v"
+	! cmp -s "$TMP/m1" "$TMP/m3"
+}
+
+@test "--ad-grace caps training like the original's 50000; the default learns from all" {
+	golden_head 3000 > "$TMP/v"
+	azw-fit --fm-grace 500 --ad-grace 1000 -o "$TMP/m" "$TMP/v"
+	grep -qx 'ad_records	1000' "$TMP/m"
+	grep -qx 'ad_grace	1000' "$TMP/m"
+	azw-fit --fm-grace 500 -o "$TMP/m" "$TMP/v"
+	grep -qx 'ad_records	2499' "$TMP/m"
+	grep -qx 'ad_grace	-1' "$TMP/m"
+}
+
+@test "--max-ae splits the features into more autoencoders" {
+	golden_head 3000 > "$TMP/v"
+	azw-fit --fm-grace 500 --max-ae 30 -o "$TMP/m30" "$TMP/v"
+	azw-fit --fm-grace 500 --max-ae 5 -o "$TMP/m5" "$TMP/v"
+	grep -qx 'autoencoders	5' "$TMP/m30"
+	grep -qx 'autoencoders	27' "$TMP/m5"
+}
+
+@test "a stream shorter than --fm-grace still makes a model, with a warning" {
+	golden_head 200 > "$TMP/v"
+	run azw-fit -o "$TMP/m" "$TMP/v"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"warning: only 200 records"* ]]
+	grep -qx 'fm_records	200' "$TMP/m"
+	grep -qx 'ad_records	200' "$TMP/m"
+	golden_head 20 | azw-score "$TMP/m" | jq -e '.score | numbers' > /dev/null
+}
+
+@test "fewer records than the minimum is an error and writes nothing" {
+	golden_head 9 > "$TMP/v"
+	run azw-fit -o "$TMP/m" "$TMP/v"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"only 9 records: a model needs at least 10"* ]]
+	[ ! -e "$TMP/m" ]
+	[ -z "$(ls "$TMP" | grep tmp)" ]
+}
+
+@test "empty input is an error: nothing to learn from" {
+	run azw-fit -o "$TMP/m" < /dev/null
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"empty input"* ]]
+	[ ! -e "$TMP/m" ]
+}
+
+@test "a Zeek log instead of a vector stream is refused with a hint" {
+	printf '{"ts":1.0,"uid":"C1"}\n' > "$TMP/conn.log"
+	run azw-fit -o "$TMP/m" "$TMP/conn.log"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"conn.log:1: not an azw vector stream"*"azw-extract"* ]]
+}
+
+@test "bad rows are reported with file and line, skipped, and the model is still written (exit 1)" {
+	golden_head 600 > "$TMP/v"
+	sed -i '10s/\t0\t/\tzero\t/; 20s/\t[0-9]*$//' "$TMP/v"
+	run azw-fit --fm-grace 100 -o "$TMP/m" "$TMP/v"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"v:10: a feature is not a number, skipped"* ]]
+	[[ "$output" == *"v:20: too few columns, skipped"* ]]
+	[[ "$output" == *"2 records skipped"* ]]
+	grep -qx 'records	598' "$TMP/m"
+}
+
+@test "NaN and infinity in a vector stream are refused per row" {
+	golden_head 300 > "$TMP/v"
+	sed -i '8s/\t0\t/\tnan\t/; 9s/\t0\t/\tinf\t/' "$TMP/v"
+	run azw-fit --fm-grace 100 -o "$TMP/m" "$TMP/v"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"v:8: a feature is NaN or infinite"* ]]
+	[[ "$output" == *"v:9: a feature is NaN or infinite"* ]]
+}
+
+@test "a repeated identical header is allowed; a different one skips its rows" {
+	golden_head 300 > "$TMP/a"
+	golden_head 300 > "$TMP/b"
+	cat "$TMP/a" "$TMP/b" | azw-fit --fm-grace 100 -o "$TMP/m"
+	grep -qx 'records	600' "$TMP/m"
+	sed 's/^#module\tconn/#module\tdns/' "$TMP/b" > "$TMP/c"
+	run sh -c "cat '$TMP/a' '$TMP/c' | azw-fit --fm-grace 100 -o '$TMP/m'"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"stdin:306: header differs from the first one (module is dns, expected conn)"* ]]
+	grep -qx 'records	300' "$TMP/m"
+}
+
+@test "a failed fit leaves an existing model untouched" {
+	golden_head 600 > "$TMP/v"
+	azw-fit --fm-grace 100 -o "$TMP/m" "$TMP/v"
+	cp "$TMP/m" "$TMP/m.orig"
+	run azw-fit -o "$TMP/m" < /dev/null
+	[ "$status" -eq 2 ]
+	cmp "$TMP/m" "$TMP/m.orig"
+	golden_head 5 > "$TMP/short"
+	run azw-fit -o "$TMP/m" "$TMP/short"
+	[ "$status" -eq 2 ]
+	cmp "$TMP/m" "$TMP/m.orig"
+}
+
+@test "azw-fit -o into a missing folder or onto a device fails cleanly" {
+	golden_head 100 > "$TMP/v"
+	run azw-fit --fm-grace 50 -o "$TMP/nodir/m" "$TMP/v"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"nodir/m.tmp."*"cannot create temporary file"* ]]
+	run azw-fit --fm-grace 50 -o /dev/full "$TMP/v"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"/dev/full: exists and is not a regular file"* ]]
+	[ -c /dev/full ]
+}
+
+@test "SIGINT or SIGTERM while azw-fit reads leaves the old model and no temporary file" {
+	golden_head 600 > "$TMP/v"
+	azw-fit --fm-grace 100 -o "$TMP/m" "$TMP/v"
+	cp "$TMP/m" "$TMP/m.orig"
+	for sig in INT TERM; do
+		mkfifo "$TMP/fifo"
+		# async commands of a script start with SIGINT ignored: restore it
+		env --default-signal=INT azw-fit --fm-grace 100 -o "$TMP/m" "$TMP/fifo" &
+		pid=$!
+		exec 7> "$TMP/fifo"
+		head -n 300 "$TMP/v" >&7
+		sleep 0.3
+		kill -s "$sig" "$pid"
+		exec 7>&-
+		wait "$pid" || true
+		rm "$TMP/fifo"
+		cmp "$TMP/m" "$TMP/m.orig"
+		[ -z "$(ls "$TMP" | grep '\.tmp\.')" ]
+	done
+}
+
+@test "azw-fit learns from more than the original's 55,001 records in flat memory" {
+	# 40 copies of the golden stream: 406,680 records
+	golden_vectors > "$TMP/v"
+	for i in $(seq 40); do tail -n +6 "$TMP/v"; done | cat <(head -n 5 "$TMP/v") - |
+		azw-fit --fm-grace 500 -o "$TMP/m"
+	grep -qx 'records	406680' "$TMP/m"
+	grep -qx 'ad_records	406179' "$TMP/m"
+}

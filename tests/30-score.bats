@@ -1,0 +1,161 @@
+#!/usr/bin/env bats
+# azw-score: score lines, refusals, live output.
+
+load helpers
+
+fit_small() {
+	golden_head 3000 > "$TMP/v"
+	azw-fit --fm-grace 500 -o "$TMP/m" "$TMP/v"
+}
+
+@test "azw-score --help prints the synopsis and exits 0" {
+	run azw-score --help
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"usage: azw-score MODEL [FILE]"* ]]
+}
+
+@test "azw-score without a model is a usage error" {
+	run azw-score
+	[ "$status" -eq 2 ]
+	run azw-score "$TMP/nonexistent" < /dev/null
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"nonexistent: cannot open model: No such file or directory"* ]]
+}
+
+@test "one JSON object per record, Zeek field names, in input order" {
+	fit_small
+	azw-score "$TMP/m" "$TMP/v" > "$TMP/s"
+	[ "$(wc -l < "$TMP/s")" -eq 3000 ]
+	head -n 1 "$TMP/s" | jq -e '
+		.ts == 1600000003.000003 and .uid == "C0000003" and ."id.orig_h" == "10.0.0.1"
+		and ."id.orig_p" == 1027 and ."id.resp_h" == "192.0.2.7" and ."id.resp_p" == 443
+		and .proto == "tcp" and .module == "conn" and (.score | type) == "number"'
+	[ "$(jq -r .uid "$TMP/s" | tail -n 1)" = C0003002 ]
+	azw-score "$TMP/m" < "$TMP/v" | cmp - "$TMP/s"
+}
+
+@test "unset identity columns are left out of the score line, as Zeek's JSON does" {
+	fit_small
+	head -n 6 "$TMP/v" | awk -F'\t' 'BEGIN{OFS="\t"} /^#/ {print; next} {$2="-"; $4="-"; print}' |
+		azw-score "$TMP/m" | jq -e 'has("uid") == false and has("id.orig_p") == false and has("ts")'
+}
+
+@test "identity text that is not a number or has quotes stays valid JSON" {
+	fit_small
+	head -n 6 "$TMP/v" | awk -F'\t' 'BEGIN{OFS="\t"} /^#/ {print; next} {$1="2024-01-01T00:00:00Z"; $2="a\"b\\c"; print}' |
+		azw-score "$TMP/m" | jq -e '.ts == "2024-01-01T00:00:00Z" and .uid == "a\"b\\c"'
+}
+
+@test "empty input gives no output and exit 0" {
+	fit_small
+	run azw-score "$TMP/m" < /dev/null
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+}
+
+@test "a stream of another module is refused, naming the difference" {
+	fit_small
+	sed 's/^#module\tconn/#module\tdns/' "$TMP/v" > "$TMP/dns"
+	run azw-score "$TMP/m" "$TMP/dns"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"does not fit model"*"module is dns, expected conn"* ]]
+}
+
+@test "a stream of another schema or other features is refused, naming the difference" {
+	fit_small
+	sed 's/^#schema\toriginal/#schema\textended/' "$TMP/v" > "$TMP/x"
+	run azw-score "$TMP/m" "$TMP/x"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"schema is extended, expected original"* ]]
+	sed 's/\tconn_state_REJ\t/\tconn_state_XYZ\t/' "$TMP/v" > "$TMP/x"
+	run azw-score "$TMP/m" "$TMP/x"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"feature 2 is conn_state_XYZ, expected conn_state_REJ"* ]]
+	awk -F'\t' 'BEGIN{OFS="\t"} /^#fields|^[^#]/ {NF--} {print}' "$TMP/v" > "$TMP/x"
+	run azw-score "$TMP/m" "$TMP/x"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"33 features, expected 34"* ]]
+}
+
+@test "bad rows are reported, skipped and counted; the others are scored (exit 1)" {
+	fit_small
+	head -n 25 "$TMP/v" > "$TMP/x"
+	sed -i '10s/\t0\t/\tx\t/; 12s/$/\t7/' "$TMP/x"
+	run azw-score "$TMP/m" "$TMP/x"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"x:10: a feature is not a number, skipped"* ]]
+	[[ "$output" == *"x:12: too many columns, skipped"* ]]
+	[[ "$output" == *"2 of 20 records skipped"* ]]
+	[ "$(azw-score "$TMP/m" "$TMP/x" 2>/dev/null | wc -l)" -eq 18 ]
+}
+
+@test "CRLF line ends and a missing final newline are read" {
+	fit_small
+	head -n 10 "$TMP/v" | sed 's/$/\r/' | head -c -2 > "$TMP/x"
+	run azw-score "$TMP/m" "$TMP/x"
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "$output" | wc -l)" -eq 5 ]
+}
+
+@test "damaged models are refused with a message, never a crash" {
+	fit_small
+	size=$(wc -c < "$TMP/m")
+	for cut in 0 1 20 100 $((size / 2)) $((size - 30)) $((size - 1)); do
+		head -c "$cut" "$TMP/m" > "$TMP/t"
+		run azw-score "$TMP/t" < "$TMP/v"
+		[ "$status" -eq 2 ]
+		[[ "$output" == *"t: "* ]]
+		[ "$(printf '%s\n' "$output" | wc -l)" -eq 1 ]
+	done
+	# one changed digit
+	sed '20s/[0-9]/9/' "$TMP/m" > "$TMP/t"
+	cmp -s "$TMP/m" "$TMP/t" && sed -i '20s/[0-9]/8/' "$TMP/t"
+	run azw-score "$TMP/t" < "$TMP/v"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"checksum mismatch"* ]]
+}
+
+@test "a model of another version or not a model at all is refused" {
+	fit_small
+	sed '1s/1$/2/' "$TMP/m" > "$TMP/t"
+	run azw-score "$TMP/t" < "$TMP/v"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"unsupported model version 2 (this azw reads version 1)"* ]]
+	run azw-score "$TMP/v" < "$TMP/v"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"not an azw model file"* ]]
+	run azw-score "$TMP" < "$TMP/v"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"not a regular file"* ]]
+}
+
+@test "stdout closed early (| head -n 1) ends quietly" {
+	fit_small
+	run sh -c "azw-score '$TMP/m' '$TMP/v' | head -n 1"
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "$output" | wc -l)" -eq 1 ]
+	[[ "$output" == "{"* ]]
+}
+
+@test "live input: each score is written as soon as its line arrives" {
+	fit_small
+	mkfifo "$TMP/in"
+	azw-score "$TMP/m" < "$TMP/in" > "$TMP/out" &
+	pid=$!
+	exec 7> "$TMP/in"
+	head -n 8 "$TMP/v" >&7
+	# the writer keeps the pipe open (tail -F); scores must not wait for more
+	for i in $(seq 50); do
+		[ "$(wc -l < "$TMP/out")" -eq 3 ] && break
+		sleep 0.02
+	done
+	[ "$(wc -l < "$TMP/out")" -eq 3 ]
+	sed -n 9p "$TMP/v" >&7
+	for i in $(seq 50); do
+		[ "$(wc -l < "$TMP/out")" -eq 4 ] && break
+		sleep 0.02
+	done
+	[ "$(wc -l < "$TMP/out")" -eq 4 ]
+	exec 7>&-
+	wait "$pid"
+}

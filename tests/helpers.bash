@@ -1,0 +1,29 @@
+# Shared by the bats files: paths, fixtures, small assertions.
+DATA="$BATS_TEST_DIRNAME/data"
+GOLDEN="$DATA/golden"
+
+setup() {
+	TMP="$BATS_TEST_TMPDIR"
+}
+
+# The golden KitNET input as a vector stream: KitNET's 34 conn features
+# (schema original) with made-up identity columns.
+golden_vectors() {
+	awk -F'\t' 'NR == 1 { next }
+	NR == 2 {
+		printf "#separator \\x09\n#azw-vectors\t1\n#module\tconn\n#schema\toriginal\n"
+		printf "#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto"
+		for (i = 1; i <= NF; i++) printf "\t%s", $i
+		print ""; next
+	}
+	{
+		printf "%d.%06d\tC%07d\t10.0.0.1\t%d\t192.0.2.7\t443\ttcp", 1600000000 + NR, NR, NR, 1024 + NR
+		for (i = 1; i <= NF; i++) printf "\t%s", $i
+		print ""
+	}' <(gzip -dc "$GOLDEN/kitnet-conn.input.tsv.gz")
+}
+
+# First N rows of the golden stream (header included).
+golden_head() {
+	golden_vectors | head -n $((5 + $1))
+}
