@@ -42,6 +42,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (argc - optind < 1 || argc - optind > 2) {
+		weprintf(argc - optind < 1 ? "no model given" : "too many arguments");
 		usage(stderr);
 		return 2;
 	}

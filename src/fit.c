@@ -102,9 +102,9 @@ int fit_finish(fitter *ft, model *m)
 	}
 	if (ft->ad_records == 0) {
 		/* The stream ended inside the feature-mapping window. */
-		weprintf("warning: only %ld records, no more than --fm-grace %ld: the feature map "
-		         "and the autoencoders both learn from all of them",
-		         ft->records, k->p.fm_grace);
+		weprintf("warning: only %ld records, none after the feature-mapping window "
+		         "(--fm-grace %ld: %ld records): the feature map and the autoencoders "
+		         "both learn from all of them", ft->records, k->p.fm_grace, k->p.fm_grace + 1);
 		if (kitnet_build_map(k) < 0) {
 			weprintf("cannot build the feature map:");
 			return -1;

@@ -67,7 +67,7 @@ static void put_model(FILE *f, const model *m)
 	int a, i;
 
 	fprintf(f, "azw-model\t%d\n", MODEL_VERSION);
-	fprintf(f, "# KitNET anomaly model written by azw-fit; format in azw-model(5).\n"
+	fprintf(f, "# KitNET anomaly model written by azw-fit; format in azw-fit(1).\n"
 	           "# Numbers read back exactly; the checksum covers every line above it.\n");
 	fprintf(f, "module\t%s\nschema\t%s\nfeatures\t%d\n", m->h.module, m->h.schema, m->h.n_features);
 	for (i = 0; i < m->h.n_features; i++)
@@ -95,6 +95,25 @@ static void put_model(FILE *f, const model *m)
 	fprintf(f, "output\tvisible\t%d\thidden\t%d\ttrained\t%ld\n",
 	        k->out.n_visible, k->out.n_hidden, k->out.n);
 	put_da(f, &k->out);
+}
+
+/* Make the rename itself durable (power loss right after azw-fit). Best
+ * effort: some file systems refuse fsync on a folder. */
+static void sync_dir(const char *path)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	int fd;
+
+	if (!slash)
+		snprintf(dir, sizeof dir, ".");
+	else
+		snprintf(dir, sizeof dir, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+	fd = open(dir, O_RDONLY | O_DIRECTORY);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
 }
 
 /* The temporary file being written, removed if a signal ends us. */
@@ -189,6 +208,7 @@ int model_write(const model *m, const char *path)
 		goto fail;
 	}
 	tmp_path[0] = '\0';
+	sync_dir(path);
 	rc = 0;
 	goto out;
 fail:

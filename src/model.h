@@ -4,7 +4,7 @@
  * numbers printed so that they read back bit for bit, a CRC-32 over
  * everything before the last line so that a truncated or edited file is
  * refused, and written atomically (temporary file, fsync, rename). The
- * format is described in azw-model(5).
+ * format is described in azw-fit(1).
  */
 #ifndef AZW_MODEL_H
 #define AZW_MODEL_H
@@ -22,7 +22,7 @@ typedef struct {
 	long records;       /* records read */
 	long fm_records;    /* used for the feature map */
 	long ad_records;    /* used to train the autoencoders */
-	char ts_first[32];  /* smallest and largest ts seen, as in the stream */
+	char ts_first[32];  /* smallest and largest ts of the records learned */
 	char ts_last[32];
 } model;
 

@@ -38,8 +38,8 @@ const char *vec_header_diff(const vec_header *want, const vec_header *got)
 	}
 	for (i = 0; i < want->n_features && i < got->n_features; i++) {
 		if (strcmp(want->names[i], got->names[i]) != 0) {
-			snprintf(msg, sizeof msg, "feature %d is %.200s, expected %.200s",
-			         i + 1, got->names[i], want->names[i]);
+			snprintf(msg, sizeof msg, "column %d is %.200s, expected %.200s",
+			         VEC_N_ID + i + 1, got->names[i], want->names[i]);
 			return msg;
 		}
 	}

@@ -70,7 +70,7 @@ fit_small() {
 	sed 's/\tconn_state_REJ\t/\tconn_state_XYZ\t/' "$TMP/v" > "$TMP/x"
 	run azw-score "$TMP/m" "$TMP/x"
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"feature 2 is conn_state_XYZ, expected conn_state_REJ"* ]]
+	[[ "$output" == *"column 9 is conn_state_XYZ, expected conn_state_REJ"* ]]
 	awk -F'\t' 'BEGIN{OFS="\t"} /^#fields|^[^#]/ {NF--} {print}' "$TMP/v" > "$TMP/x"
 	run azw-score "$TMP/m" "$TMP/x"
 	[ "$status" -eq 2 ]
