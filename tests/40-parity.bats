@@ -27,3 +27,12 @@ compare_scores() {
 	azw-score "$TMP/m" "$TMP/v" > "$TMP/s"
 	compare_scores "$TMP/s" "$GOLDEN/kitnet-ae5-glibcexp.scores.tsv.gz"
 }
+
+@test "the whole pipeline on raw Zeek JSON gives KitNET-py's scores bit for bit" {
+	gzip -dc "$GOLDEN/conn.input.jsonl.gz" | azw-extract -m CONN --schema original > "$TMP/v"
+	azw-fit --fm-grace 500 --ad-grace 2000 --max-ae 30 -o "$TMP/m" "$TMP/v"
+	azw-score "$TMP/m" "$TMP/v" > "$TMP/s"
+	compare_scores "$TMP/s" "$GOLDEN/kitnet-ae30-glibcexp.scores.tsv.gz"
+	# and the score lines carry the records' own identity
+	head -n 1 "$TMP/s" | jq -e '.uid == "CHLXQF2OBY4onAR0Ug" and ."id.resp_p" == 443 and .ts == 1655071198.444458'
+}
