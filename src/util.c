@@ -83,9 +83,23 @@ int fmt_double(char *buf, double d)
 		return (int)(strcpy(buf, "nan"), 3);
 	if (isinf(d))
 		return d > 0 ? (int)(strcpy(buf, "inf"), 3) : (int)(strcpy(buf, "-inf"), 4);
-	/* Most features are small integers: print them directly. */
-	if (d == (double)(long long)d && fabs(d) < 1e15 && !(d == 0 && signbit(d)))
-		return snprintf(buf, 32, "%lld", (long long)d);
+	/* Most features are small integers: print them without stdio. */
+	if (fabs(d) < 1e15 && d == (double)(long long)d && !(d == 0 && signbit(d))) {
+		char tmp[24];
+		long long v = (long long)d;
+		unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+		int n = 0, len = 0;
+
+		do
+			tmp[n++] = (char)('0' + u % 10);
+		while ((u /= 10) > 0);
+		if (v < 0)
+			buf[len++] = '-';
+		while (n > 0)
+			buf[len++] = tmp[--n];
+		buf[len] = '\0';
+		return len;
+	}
 	/* Shortest of %.15g..%.17g that reads back to the same bits. */
 	for (prec = 15; prec < 17; prec++) {
 		int len = snprintf(buf, 32, "%.*g", prec, d);
