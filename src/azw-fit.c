@@ -124,7 +124,7 @@ int main(int argc, char **argv)
 	if (fit_finish(&ft, &m) < 0)
 		return 2;
 	if (vr.n_bad)
-		weprintf("%ld records skipped", vr.n_bad);
+		weprintf("%ld of %ld records skipped", vr.n_bad, vr.n_bad + ft.records);
 	if (model_write(&m, out) < 0)
 		return 2;
 	fit_free(&ft);

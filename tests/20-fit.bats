@@ -113,7 +113,7 @@ load helpers
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"v:10: a feature is not a number, skipped"* ]]
 	[[ "$output" == *"v:20: too few columns, skipped"* ]]
-	[[ "$output" == *"2 records skipped"* ]]
+	[[ "$output" == *"2 of 600 records skipped"* ]]
 	grep -qx 'records	598' "$TMP/m"
 }
 
@@ -190,4 +190,13 @@ load helpers
 		azw-fit --fm-grace 500 -o "$TMP/m"
 	grep -qx 'records	406680' "$TMP/m"
 	grep -qx 'ad_records	406179' "$TMP/m"
+}
+
+@test "on a terminal azw-fit shows its progress on stderr; -q silences it" {
+	command -v script > /dev/null || skip "script(1) not installed"
+	golden_head 3000 > "$TMP/v"
+	script -qec "azw-fit --fm-grace 500 -o '$TMP/m' '$TMP/v'" /dev/null > "$TMP/tty"
+	grep -q 'azw-fit: training autoencoders: 3000 records, [0-9]* records/s' "$TMP/tty"
+	script -qec "azw-fit -q --fm-grace 500 -o '$TMP/m' '$TMP/v'" /dev/null > "$TMP/tty"
+	! grep -q 'records/s' "$TMP/tty"
 }
