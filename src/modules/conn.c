@@ -37,15 +37,9 @@
  * A rejected record is reported and skipped by azw-extract; it never gets
  * a vector with NaN in it.
  */
+#include "modules/fields.h"
 #include "modules/modules.h"
-#include "util.h"
 
-#include <arpa/inet.h>
-#include <errno.h>
-#include <math.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 /* What a record yields before it becomes columns: categories (a string, or
@@ -139,281 +133,6 @@ struct values {
 	double num[N_SOURCE];
 };
 
-/* ---- field decoders: 0 ok, -1 with a reason in why ---- */
-
-/* The reason for a bad field, with (the start of) its value, control
- * characters shown as '?' so that the message stays on one line. */
-static int bad(char *why, const char *field, const char *what, const zl_value *v)
-{
-	char show[44];
-	size_t i;
-
-	if (!v || (v->type != ZL_STRING && v->type != ZL_NUMBER) || !v->s) {
-		snprintf(why, AZW_REASON_MAX, "%s: %s", field, what);
-		return -1;
-	}
-	for (i = 0; i < v->len && i < 40; i++)
-		show[i] = (unsigned char)v->s[i] < 32 || v->s[i] == 127 ? '?' : v->s[i];
-	show[i] = '\0';
-	if (v->type == ZL_STRING)
-		snprintf(why, AZW_REASON_MAX, "%s: %s: \"%s%s\"", field, what, show,
-		         v->len > 40 ? "..." : "");
-	else
-		snprintf(why, AZW_REASON_MAX, "%s: %s: %s%s", field, what, show,
-		         v->len > 40 ? "..." : "");
-	return -1;
-}
-
-static const char *type_name(zl_type t)
-{
-	switch (t) {
-	case ZL_ABSENT: return "missing";
-	case ZL_NULL:   return "null";
-	case ZL_BOOL:   return "a boolean";
-	case ZL_NUMBER: return "a number";
-	case ZL_STRING: return "a string";
-	case ZL_ARRAY:  return "an array";
-	default:        return "an object";
-	}
-}
-
-static int wrong_type(char *why, const char *field, const char *want, zl_type got)
-{
-	snprintf(why, AZW_REASON_MAX, "%s: expected %s, not %s", field, want, type_name(got));
-	return -1;
-}
-
-static int category(zl_json *rec, const char *field, const char *dflt,
-                    const char **out, char *why)
-{
-	zl_value v = zl_get(rec, field);
-
-	switch (v.type) {
-	case ZL_ABSENT:
-	case ZL_NULL:
-		*out = dflt;
-		return 0;
-	case ZL_STRING:
-		if (!v.s)
-			return bad(why, field, "string holds \\u0000", NULL);
-		*out = v.s;
-		return 0;
-	default:
-		return wrong_type(why, field, "a string", v.type);
-	}
-}
-
-static int flag(zl_json *rec, const char *field, double *out, char *why)
-{
-	zl_value v = zl_get(rec, field);
-
-	switch (v.type) {
-	case ZL_ABSENT:
-	case ZL_NULL:
-		*out = 0;
-		return 0;
-	case ZL_BOOL:
-		*out = v.b;
-		return 0;
-	case ZL_STRING:
-		if (v.s && (!strcmp(v.s, "T") || !strcmp(v.s, "F"))) {
-			*out = v.s[0] == 'T';
-			return 0;
-		}
-		return bad(why, field, "not a boolean", &v);
-	case ZL_NUMBER: {
-		double d = strtod(v.s, NULL);
-		if (d == 0 || d == 1) {
-			*out = d + 0.0;
-			return 0;
-		}
-		return bad(why, field, "not a boolean", &v);
-	}
-	default:
-		return wrong_type(why, field, "a boolean", v.type);
-	}
-}
-
-static int all_digits(const char *s)
-{
-	for (; *s; s++)
-		if (*s < '0' || *s > '9')
-			return 0;
-	return 1;
-}
-
-/* What Python's float() takes, less nan, inf, blanks and '_'. */
-static int decimal_text(const char *s)
-{
-	if (!*s)
-		return 0;
-	for (; *s; s++)
-		if (!strchr("0123456789+-.eE", *s))
-			return 0;
-	return 1;
-}
-
-/* A count as the original's astype(float32): a JSON integer goes from
- * int64 straight to float32 (one rounding), anything else through a
- * double. */
-static int count(zl_json *rec, const char *field, double *out, char *why)
-{
-	zl_value v = zl_get(rec, field);
-	double d;
-	float f;
-
-	switch (v.type) {
-	case ZL_ABSENT:
-	case ZL_NULL:
-		*out = 0;
-		return 0;
-	case ZL_NUMBER:
-		if (all_digits(v.s)) {
-			unsigned long long u;
-			errno = 0;
-			u = strtoull(v.s, NULL, 10);
-			if (errno != ERANGE) {
-				f = (float)u;
-				break;
-			}
-		}
-		d = strtod(v.s, NULL);
-		if (d < 0)
-			return bad(why, field, "negative count", &v);
-		f = (float)d;
-		break;
-	case ZL_STRING:
-		if (!v.s || !decimal_text(v.s) || parse_double(v.s, &d) < 0)
-			return bad(why, field, "not a number", &v);
-		if (d < 0)
-			return bad(why, field, "negative count", &v);
-		f = (float)d;
-		break;
-	default:
-		return wrong_type(why, field, "a number", v.type);
-	}
-	if (isinf(f))
-		return bad(why, field, "too large for float32", &v);
-	*out = (double)f + 0.0; /* -0 becomes 0 */
-	return 0;
-}
-
-/* ---- addresses ---- */
-
-static int parse_ipv4(const char *s, uint32_t *out)
-{
-	uint32_t a = 0;
-	int part;
-
-	for (part = 0; part < 4; part++) {
-		unsigned v = 0;
-		int n = 0;
-
-		if (part > 0 && *s++ != '.')
-			return -1;
-		if (s[0] == '0' && s[1] >= '0' && s[1] <= '9')
-			return -1; /* Python refuses leading zeros */
-		while (*s >= '0' && *s <= '9' && n < 4) {
-			v = v * 10 + (unsigned)(*s++ - '0');
-			n++;
-		}
-		if (n == 0 || n > 3 || v > 255)
-			return -1;
-		a = a << 8 | v;
-	}
-	if (*s)
-		return -1;
-	*out = a;
-	return 0;
-}
-
-/* Python's IPv6 text, a "%scope" suffix included. */
-static int is_ipv6(const char *s, size_t len)
-{
-	char buf[64];
-	const char *pct = memchr(s, '%', len);
-	unsigned char addr[16];
-
-	if (pct) {
-		if (pct[1] == '\0' || strchr(pct + 1, '%') || strchr(pct + 1, '/'))
-			return 0;
-		len = (size_t)(pct - s);
-	}
-	if (len >= sizeof buf)
-		return 0;
-	memcpy(buf, s, len);
-	buf[len] = '\0';
-	return inet_pton(AF_INET6, buf, addr) == 1;
-}
-
-/* ipaddress.IPv4Address.is_private of Debian's Python 3.11.2
- * (3.11.2-6+deb12u6), the interpreter of the golden files. */
-static const struct {
-	uint32_t net;
-	int bits;
-} private4[] = {
-	{ 0x00000000u, 8 },  /* 0.0.0.0/8 */
-	{ 0x0A000000u, 8 },  /* 10.0.0.0/8 */
-	{ 0x7F000000u, 8 },  /* 127.0.0.0/8 */
-	{ 0xA9FE0000u, 16 }, /* 169.254.0.0/16 */
-	{ 0xAC100000u, 12 }, /* 172.16.0.0/12 */
-	{ 0xC0000000u, 24 }, /* 192.0.0.0/24, less the exceptions below */
-	{ 0xC00000AAu, 31 }, /* 192.0.0.170/31 */
-	{ 0xC0000200u, 24 }, /* 192.0.2.0/24 */
-	{ 0xC0A80000u, 16 }, /* 192.168.0.0/16 */
-	{ 0xC6120000u, 15 }, /* 198.18.0.0/15 */
-	{ 0xC6336400u, 24 }, /* 198.51.100.0/24 */
-	{ 0xCB007100u, 24 }, /* 203.0.113.0/24 */
-	{ 0xF0000000u, 4 },  /* 240.0.0.0/4 */
-	{ 0xFFFFFFFFu, 32 }, /* 255.255.255.255/32 */
-};
-
-static int is_private4(uint32_t a)
-{
-	size_t i;
-
-	if (a == 0xC0000009u || a == 0xC000000Au) /* 192.0.0.9, 192.0.0.10 */
-		return 0;
-	for (i = 0; i < sizeof private4 / sizeof private4[0]; i++)
-		if (a >> (32 - private4[i].bits) == private4[i].net >> (32 - private4[i].bits))
-			return 1;
-	return 0;
-}
-
-/* 4 (with *a4 set), 6, or -1 with a reason. */
-static int address(zl_json *rec, const char *field, uint32_t *a4, char *why)
-{
-	zl_value v = zl_get(rec, field);
-
-	if (v.type == ZL_ABSENT || v.type == ZL_NULL)
-		return bad(why, field, "missing address", NULL);
-	if (v.type != ZL_STRING)
-		return wrong_type(why, field, "an address", v.type);
-	if (v.s && parse_ipv4(v.s, a4) == 0)
-		return 4;
-	if (v.s && is_ipv6(v.s, v.len))
-		return 6;
-	return bad(why, field, "not an IPv4 or IPv6 address", &v);
-}
-
-static int direction(zl_json *rec, const char **out, char *why)
-{
-	uint32_t src, dst;
-	int vs, vd, ps, pd;
-
-	if ((vs = address(rec, "id.orig_h", &src, why)) < 0 ||
-	    (vd = address(rec, "id.resp_h", &dst, why)) < 0)
-		return -1;
-	if (vs == 6 || vd == 6) {
-		*out = NULL;
-		return 0;
-	}
-	ps = is_private4(src);
-	pd = is_private4(dst);
-	*out = ps && pd ? "internal" : ps ? "outgoing" : pd ? "incoming" : "external";
-	return 0;
-}
-
 /* ---- the record ---- */
 
 static int read_values(zl_json *rec, struct values *v, char *why)
@@ -425,16 +144,16 @@ static int read_values(zl_json *rec, struct values *v, char *why)
 
 		switch (sources[i].kind) {
 		case DIRECTION:
-			r = direction(rec, &v->cat[i], why);
+			r = fld_direction_original(rec, &v->cat[i], why);
 			break;
 		case CATEGORY:
-			r = category(rec, sources[i].field, sources[i].dflt, &v->cat[i], why);
+			r = fld_category(rec, sources[i].field, sources[i].dflt, &v->cat[i], why);
 			break;
 		case FLAG:
-			r = flag(rec, sources[i].field, &v->num[i], why);
+			r = fld_flag(rec, sources[i].field, &v->num[i], why);
 			break;
 		case COUNT:
-			r = count(rec, sources[i].field, &v->num[i], why);
+			r = fld_count32(rec, sources[i].field, &v->num[i], why);
 			break;
 		}
 		if (r < 0)
