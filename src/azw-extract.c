@@ -43,7 +43,7 @@ typedef struct {
 	const char *schema_name;   /* --schema, or NULL for the default */
 	const azw_schema *schema;
 	int detected;              /* mod came from _path */
-	zl_json *rec;
+	zl_rec *rec;
 	double *x;
 	long records, skipped;
 	int status;                /* 2 after a system error */
@@ -102,7 +102,7 @@ static void detect(run *r, const char *path, long lineno)
 
 /* An identity column as text: strings as they are, numbers as written
  * (ports as integers), NULL where the record has no value. */
-static const char *id_text(zl_json *rec, const char *name, char *buf, int integer)
+static const char *id_text(zl_rec *rec, const char *name, char *buf, int integer)
 {
 	zl_value v = zl_get(rec, name);
 	double d;
@@ -153,7 +153,7 @@ static void record(run *r, const char *path, long lineno, char *line, size_t len
 
 	r->records++;
 	if (zl_json_parse(r->rec, line, len) < 0) {
-		skip(r, path, lineno, zl_json_error(r->rec));
+		skip(r, path, lineno, zl_rec_error(r->rec));
 		return;
 	}
 	if (!r->mod)
@@ -247,7 +247,7 @@ int main(int argc, char **argv)
 	if (r.schema_name && !schema_known(module, r.schema_name))
 		eprintf("unknown schema '%s' (see azw-extract --help)", r.schema_name);
 
-	r.rec = zl_json_new();
+	r.rec = zl_rec_new();
 	if (module)
 		start(&r, azw_module_find(module));
 	if (optind == argc)
@@ -257,7 +257,7 @@ int main(int argc, char **argv)
 
 	if (r.skipped > 0)
 		weprintf("%ld of %ld records skipped", r.skipped, r.records);
-	zl_json_free(r.rec);
+	zl_rec_free(r.rec);
 	free(r.x);
 	if (fshut_stdout() < 0)
 		r.status = 2;

@@ -25,7 +25,7 @@
 #define ZL_PRESCAN_LEN 4096
 
 struct ent {
-	uint32_t gen;  /* valid if == zl_json.gen */
+	uint32_t gen;  /* valid if == zl_rec.gen */
 	uint32_t hash;
 	int key, val;  /* token indexes */
 	size_t klen;   /* key length (unescaped) */
@@ -40,7 +40,7 @@ struct frame {
 	size_t pos;    /* end of the last thing consumed */
 };
 
-struct zl_json {
+struct zl_rec {
 	jsmntok_t *tok;
 	unsigned ntok, cap;
 	char *line;
@@ -51,9 +51,9 @@ struct zl_json {
 	char err[128];
 };
 
-zl_json *zl_json_new(void)
+zl_rec *zl_rec_new(void)
 {
-	zl_json *j = ecalloc(1, sizeof *j);
+	zl_rec *j = ecalloc(1, sizeof *j);
 
 	j->cap = ZL_MIN_TOKENS;
 	j->tok = emalloc(j->cap * sizeof *j->tok);
@@ -62,7 +62,7 @@ zl_json *zl_json_new(void)
 	return j;
 }
 
-void zl_json_free(zl_json *j)
+void zl_rec_free(zl_rec *j)
 {
 	if (!j)
 		return;
@@ -71,13 +71,13 @@ void zl_json_free(zl_json *j)
 	free(j);
 }
 
-const char *zl_json_error(const zl_json *j)
+const char *zl_rec_error(const zl_rec *j)
 {
 	return j->err;
 }
 
-static int fail(zl_json *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int fail(zl_json *j, const char *fmt, ...)
+static int fail(zl_rec *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(zl_rec *j, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -246,7 +246,7 @@ static int too_deep(const char *s, size_t n)
 	return 0;
 }
 
-static void tab_grow(zl_json *j)
+static void tab_grow(zl_rec *j)
 {
 	uint32_t ncap = j->tabcap * 2, i;
 	struct ent *nt = ecalloc(ncap, sizeof *nt);
@@ -265,7 +265,7 @@ static void tab_grow(zl_json *j)
 	j->tabcap = ncap;
 }
 
-static struct ent *lookup(zl_json *j, const char *name, size_t n, uint32_t h)
+static struct ent *lookup(zl_rec *j, const char *name, size_t n, uint32_t h)
 {
 	uint32_t k;
 
@@ -279,7 +279,7 @@ static struct ent *lookup(zl_json *j, const char *name, size_t n, uint32_t h)
 }
 
 /* Index a top-level key -> value (the last one wins, as in Python). */
-static void index_key(zl_json *j, int key, int val)
+static void index_key(zl_rec *j, int key, int val)
 {
 	jsmntok_t *t = &j->tok[key];
 	size_t n = unescape(j->line + t->start, (size_t)(t->end - t->start));
@@ -331,7 +331,7 @@ static size_t gap(const char *s, size_t a, size_t b, char sep)
 	return a == b ? SIZE_MAX : a;
 }
 
-static int close_frame(zl_json *j, struct frame *f)
+static int close_frame(zl_rec *j, struct frame *f)
 {
 	size_t end = re(&j->tok[f->tok]) - 1, bad;
 
@@ -344,7 +344,7 @@ static int close_frame(zl_json *j, struct frame *f)
 
 /* The pass over the tokens: check what jsmn lets through (separators,
  * primitives, depth, one object only) and index the top-level keys. */
-static int walk(zl_json *j)
+static int walk(zl_rec *j)
 {
 	const jsmntok_t *t0 = &j->tok[0];
 	size_t end0 = re(t0), bad;
@@ -410,7 +410,7 @@ static int walk(zl_json *j)
 
 /* A line that doesn't start with '{' (blanks aside): say what it starts
  * with, rather than where jsmn stumbled. */
-static int not_object(zl_json *j)
+static int not_object(zl_rec *j)
 {
 	char show[24];
 	size_t i = 0, k;
@@ -427,7 +427,7 @@ static int not_object(zl_json *j)
 	return fail(j, "not a JSON object: \"%s%s\"", show, i + k < j->len ? "..." : "");
 }
 
-int zl_json_parse(zl_json *j, char *line, size_t len)
+int zl_json_parse(zl_rec *j, char *line, size_t len)
 {
 	jsmn_parser p;
 	const char *nul;
@@ -470,7 +470,7 @@ int zl_json_parse(zl_json *j, char *line, size_t len)
 	return walk(j);
 }
 
-zl_value zl_get(zl_json *j, const char *name)
+zl_value zl_get(zl_rec *j, const char *name)
 {
 	size_t n = strlen(name);
 	zl_value v = { ZL_ABSENT, NULL, 0, 0, 0 };

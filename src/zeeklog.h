@@ -1,6 +1,6 @@
 /* zeeklog.h - Zeek log records into fields looked up by name.
  *
- * zl_json: one Zeek JSON log line (exactly one object per line) parsed with
+ * zl_rec: one Zeek JSON log line (exactly one object per line) parsed with
  * jsmn; one pass over the tokens validates the line and indexes its
  * top-level keys, so zl_get() finds a field by name without rescanning the
  * line. No allocation per line once the token array and the key table have
@@ -38,19 +38,19 @@ typedef struct {
 	int n;        /* ZL_ARRAY / ZL_OBJECT: number of elements / members */
 } zl_value;
 
-typedef struct zl_json zl_json;
+typedef struct zl_rec zl_rec;
 
-zl_json *zl_json_new(void);
-void zl_json_free(zl_json *j);
+zl_rec *zl_rec_new(void);
+void zl_rec_free(zl_rec *j);
 
 /* Parse one line (writable, NUL-terminated at line[len]; it is modified:
  * strings are unescaped in place). 0 on success; -1 if the line is not
- * exactly one JSON object, with the reason in zl_json_error(). */
-int zl_json_parse(zl_json *j, char *line, size_t len);
-const char *zl_json_error(const zl_json *j);
+ * exactly one JSON object, with the reason in zl_rec_error(). */
+int zl_json_parse(zl_rec *j, char *line, size_t len);
+const char *zl_rec_error(const zl_rec *j);
 
 /* The value of a top-level key (the last one if a key repeats, as Python's
  * json does). Unknown keys give type ZL_ABSENT. */
-zl_value zl_get(zl_json *j, const char *name);
+zl_value zl_get(zl_rec *j, const char *name);
 
 #endif

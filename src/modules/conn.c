@@ -135,7 +135,7 @@ struct values {
 
 /* ---- the record ---- */
 
-static int read_values(zl_json *rec, struct values *v, char *why)
+static int read_values(zl_rec *rec, struct values *v, char *why)
 {
 	int i;
 
@@ -177,7 +177,7 @@ static int columns(const struct column *col, int n, const struct values *v, doub
 	return 0;
 }
 
-static int extract_original(zl_json *rec, double *x, char *why)
+static int extract_original(zl_rec *rec, double *x, char *why)
 {
 	struct values v = { { NULL }, { 0 } };
 

@@ -53,7 +53,7 @@ int fld_wrong_type(char *why, const char *field, const char *want, zl_type got)
 	return -1;
 }
 
-int fld_category(zl_json *rec, const char *field, const char *dflt,
+int fld_category(zl_rec *rec, const char *field, const char *dflt,
                     const char **out, char *why)
 {
 	zl_value v = zl_get(rec, field);
@@ -73,7 +73,7 @@ int fld_category(zl_json *rec, const char *field, const char *dflt,
 	}
 }
 
-int fld_flag(zl_json *rec, const char *field, double *out, char *why)
+int fld_flag(zl_rec *rec, const char *field, double *out, char *why)
 {
 	zl_value v = zl_get(rec, field);
 
@@ -126,7 +126,7 @@ static int decimal_text(const char *s)
 /* A count as the original's astype(float32): a JSON integer goes from
  * int64 straight to float32 (one rounding), anything else through a
  * double. */
-int fld_count32(zl_json *rec, const char *field, double *out, char *why)
+int fld_count32(zl_rec *rec, const char *field, double *out, char *why)
 {
 	zl_value v = zl_get(rec, field);
 	double d;
@@ -251,7 +251,7 @@ int fld_is_private4_py(uint32_t a)
 }
 
 /* 4 (with *a4 set), 6, or -1 with a reason. */
-int fld_address(zl_json *rec, const char *field, uint32_t *a4, char *why)
+int fld_address(zl_rec *rec, const char *field, uint32_t *a4, char *why)
 {
 	zl_value v = zl_get(rec, field);
 
@@ -266,7 +266,7 @@ int fld_address(zl_json *rec, const char *field, uint32_t *a4, char *why)
 	return fld_bad(why, field, "not an IPv4 or IPv6 address", &v);
 }
 
-int fld_direction_original(zl_json *rec, const char **out, char *why)
+int fld_direction_original(zl_rec *rec, const char **out, char *why)
 {
 	uint32_t src, dst;
 	int vs, vd, ps, pd;

@@ -23,7 +23,7 @@ typedef struct {
 	/* Fill x[0..n_features) from the record. 0 on success; -1 if the
 	 * record can't be used, with a one-line reason in why[AZW_REASON_MAX]
 	 * (no trailing newline). Depends on the record alone. */
-	int (*extract)(zl_json *rec, double *x, char *why);
+	int (*extract)(zl_rec *rec, double *x, char *why);
 } azw_schema;
 
 typedef struct {
