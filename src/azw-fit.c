@@ -76,7 +76,7 @@ int main(int argc, char **argv)
 	model m;
 	int c, fd = 0, quiet = 0, rc;
 
-	argv0 = "azw-fit";
+	argv0 = argv[0] = "azw-fit"; /* getopt names us in its messages too */
 	p.ad_grace = -1; /* learn from all of the history, unlike the original */
 	while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
 		switch (c) {

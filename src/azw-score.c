@@ -34,7 +34,7 @@ int main(int argc, char **argv)
 	long n = 0;
 	int c, fd = 0, rc;
 
-	argv0 = "azw-score";
+	argv0 = argv[0] = "azw-score"; /* getopt names us in its messages too */
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'h': usage(stdout); return 0;

@@ -61,6 +61,10 @@ void vec_write_header(FILE *f, const char *module, const char *schema,
 		fprintf(f, "\t%s", vec_id_names[i]);
 	for (i = 0; i < n_features; i++)
 		fprintf(f, "\t%s", names[i]);
+	/* zeek-cut wants #types after #fields */
+	fputs("\n#types\ttime\tstring\taddr\tport\taddr\tport\tenum", f);
+	for (i = 0; i < n_features; i++)
+		fputs("\tdouble", f);
 	fputc('\n', f);
 }
 

@@ -7,6 +7,7 @@
  *   #module	conn
  *   #schema	original
  *   #fields	ts	uid	id.orig_h	id.orig_p	id.resp_h	id.resp_p	proto	<feature>...
+ *   #types	time	string	addr	port	addr	port	enum	double...
  *
  * then one tab-separated row per record: the 7 identity columns ("-" where
  * Zeek had no value), then one number per feature, printed so that strtod

@@ -77,7 +77,8 @@ base_line() {
 	[ "$(sed -n 3p "$TMP/out")" = "$(printf '#module\tconn')" ]
 	[ "$(sed -n 4p "$TMP/out")" = "$(printf '#schema\toriginal')" ]
 	[ "$(sed -n 5p "$TMP/out" | cut -f1-8)" = "$(printf '#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto')" ]
-	[ "$(sed -n 6p "$TMP/out" | cut -f1-7)" = "$(printf '1655071198.444458\tCHLXQF2OBY4onAR0Ug\t147.32.81.167\t62771\t40.74.108.123\t443\ttcp')" ]
+	[ "$(sed -n 6p "$TMP/out" | cut -f1-9)" = "$(printf '#types\ttime\tstring\taddr\tport\taddr\tport\tenum\tdouble')" ]
+	[ "$(sed -n 7p "$TMP/out" | cut -f1-7)" = "$(printf '1655071198.444458\tCHLXQF2OBY4onAR0Ug\t147.32.81.167\t62771\t40.74.108.123\t443\ttcp')" ]
 	# Absent identity fields print "-".
 	echo '{"id.orig_h":"10.0.0.1","id.resp_h":"10.0.0.2"}' | azw-extract -m conn > "$TMP/out"
 	[ "$(tail -n 1 "$TMP/out" | cut -f1-7)" = "$(printf -- '-\t-\t10.0.0.1\t-\t10.0.0.2\t-\t-')" ]
@@ -245,7 +246,7 @@ base_line() {
 @test "azw-extract: empty input gives just the header and exit 0" {
 	run bash -c "azw-extract -m conn < /dev/null"
 	[ "$status" -eq 0 ]
-	[ "${#lines[@]}" -eq 5 ]
+	[ "${#lines[@]}" -eq 6 ]
 	[ "${lines[4]%%	*}" = "#fields" ]
 	# Blank lines are no records.
 	run bash -c "printf '\n  \n\r\n' | azw-extract -m conn"
