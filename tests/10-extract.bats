@@ -251,7 +251,7 @@ base_line() {
 	# Blank lines are no records.
 	run bash -c "printf '\n  \n\r\n' | azw-extract -m conn"
 	[ "$status" -eq 0 ]
-	[ "${#lines[@]}" -eq 5 ]
+	[ "${#lines[@]}" -eq 6 ]
 }
 
 @test "azw-extract reads stdin, '-' and several files in order; CRLF is fine" {
