@@ -17,7 +17,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: azw-fit -o MODEL [--max-ae N] [--fm-grace N] [--ad-grace N] [--lr X]\n"
-	    "               [--hidden-ratio X] [--seed N] [-q] [FILE]\n"
+	    "               [--hidden-ratio X] [--seed N] [--fpr F] [--compat] [-q] [FILE]\n"
 	    "Train a KitNET anomaly detector on a vector stream (from azw-extract) read\n"
 	    "from FILE or standard input, and write the model to MODEL atomically.\n"
 	    "  -o, --output MODEL    model file to write (required)\n"
@@ -29,6 +29,10 @@ static void usage(FILE *f)
 	    "      --lr X            learning rate (0.001)\n"
 	    "      --hidden-ratio X  hidden units per input of each autoencoder (0.5)\n"
 	    "      --seed N          seed of the initial weights (1234)\n"
+	    "      --fpr F           false-positive rate of the model's threshold on\n"
+	    "                        held-out benign records (0.001)\n"
+	    "      --compat          KitNET-py exactly: plain min-max normalisation, no\n"
+	    "                        records held out, no threshold (for parity/migration)\n"
 	    "  -q, --quiet           no progress on a terminal\n"
 	    "  -h, --help            this help\n"
 	    "Exit status: 0 ok, 1 some records were skipped, 2 usage or system error.\n");
@@ -65,6 +69,8 @@ int main(int argc, char **argv)
 		{ "lr", required_argument, 0, 'l' },
 		{ "hidden-ratio", required_argument, 0, 'r' },
 		{ "seed", required_argument, 0, 's' },
+		{ "fpr", required_argument, 0, 'F' },
+		{ "compat", no_argument, 0, 'C' },
 		{ "quiet", no_argument, 0, 'q' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 },
@@ -74,7 +80,8 @@ int main(int argc, char **argv)
 	vec_reader vr;
 	fitter ft;
 	model m;
-	int c, fd = 0, quiet = 0, rc;
+	double fpr = CALIB_FPR;
+	int c, fd = 0, quiet = 0, compat = 0, rc;
 
 	argv0 = argv[0] = "azw-fit"; /* getopt names us in its messages too */
 	p.ad_grace = -1; /* learn from all of the history, unlike the original */
@@ -87,11 +94,14 @@ int main(int argc, char **argv)
 		case 'l': p.lr = real_arg("--lr", optarg, 0, 1e6); break;
 		case 'r': p.hidden_ratio = real_arg("--hidden-ratio", optarg, 0, 1); break;
 		case 's': p.seed = (uint32_t)num_arg("--seed", optarg, 0, 0xffffffffL); break;
+		case 'F': fpr = real_arg("--fpr", optarg, 0, 0.5); break;
+		case 'C': compat = 1; break;
 		case 'q': quiet = 1; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
 	}
+	p.norm = compat ? KITNET_NORM_COMPAT : KITNET_NORM_LOG;
 	if (!out) {
 		weprintf("no model file given: use -o MODEL");
 		usage(stderr);
@@ -115,7 +125,7 @@ int main(int argc, char **argv)
 	}
 	if (rc < 0)
 		return 2;
-	if (fit_init(&ft, &vr.h, &p, !quiet && isatty(2)) < 0)
+	if (fit_init(&ft, &vr.h, &p, !compat, fpr, !quiet && isatty(2)) < 0)
 		eprintf("cannot set up KitNET:");
 	while (vec_next(&vr) == 1)
 		fit_record(&ft, vr.id[0], vr.x);

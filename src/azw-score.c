@@ -5,38 +5,93 @@
 #include "util.h"
 #include "vecstream.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#define EXPLAIN_DEFAULT 3
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: azw-score MODEL [FILE]\n"
+	    "usage: azw-score [--threshold X | --fpr F] [--alerts-only] [--explain[=K]]\n"
+	    "                 MODEL [FILE]\n"
 	    "Score each record of a vector stream (from azw-extract) read from FILE or\n"
 	    "standard input with MODEL (from azw-fit); write one JSON object per record:\n"
-	    "ts uid id.orig_h id.orig_p id.resp_h id.resp_p proto module score.\n"
+	    "ts uid id.orig_h id.orig_p id.resp_h id.resp_p proto module score, and with\n"
+	    "a calibrated model threshold anomaly pctl pvalue.\n"
+	    "  -t, --threshold X   anomaly when score > X (default: the model's)\n"
+	    "  -f, --fpr F         threshold for false-positive rate F on the model's\n"
+	    "                      held-out benign scores (the model's is 0.001)\n"
+	    "  -a, --alerts-only   write only anomalous records; exit 0 if there were\n"
+	    "                      any, 1 if none (as grep)\n"
+	    "  -e, --explain[=K]   add the K features (3) with the largest\n"
+	    "                      reconstruction error: name, value, error\n"
+	    "  -h, --help          this help\n"
 	    "Output is flushed whenever the input goes idle, so tail -F pipelines are live.\n"
-	    "  -h, --help   this help\n"
-	    "Exit status: 0 ok, 1 some records were skipped, 2 usage or system error.\n");
+	    "Exit status: 0 ok, 1 some records were skipped, 2 usage or system error;\n"
+	    "with --alerts-only: 0 some alerts, 1 none, 2 error.\n");
+}
+
+static double real_arg(const char *opt, const char *s, double lo, double hi)
+{
+	double v;
+
+	if (parse_double(s, &v) < 0 || !(v >= lo && v <= hi))
+		eprintf("%s: '%s' is not a number in [%g, %g]", opt, s, lo, hi);
+	return v;
+}
+
+/* The k entries of err with the largest |error|, most first, into idx. */
+static int top_errors(const double *err, int n, int k, int *idx)
+{
+	int i, j, m = 0;
+
+	for (i = 0; i < n; i++) {
+		double e = fabs(err[i]);
+
+		if (m < k)
+			m++;
+		else if (!(e > fabs(err[idx[m - 1]])))
+			continue;
+		for (j = m - 1; j > 0 && e > fabs(err[idx[j - 1]]); j--)
+			idx[j] = idx[j - 1];
+		idx[j] = i;
+	}
+	return m;
 }
 
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
+		{ "threshold", required_argument, 0, 't' },
+		{ "fpr", required_argument, 0, 'f' },
+		{ "alerts-only", no_argument, 0, 'a' },
+		{ "explain", optional_argument, 0, 'e' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 },
 	};
 	const char *path = "stdin", *diff;
+	double threshold = NAN, fpr = NAN, *err = NULL, *ex_value = NULL, *ex_error = NULL;
+	const char **ex_name = NULL;
+	int *top = NULL;
+	long n = 0, alerts = 0;
+	int c, fd = 0, rc, alerts_only = 0, explain = 0, i;
+	score_line s;
 	vec_reader vr;
 	model m;
-	long n = 0;
-	int c, fd = 0, rc;
 
 	argv0 = argv[0] = "azw-score"; /* getopt names us in its messages too */
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "t:f:ae::h", opts, NULL)) != -1) {
 		switch (c) {
+		case 't': threshold = real_arg("--threshold", optarg, -INFINITY, INFINITY); break;
+		case 'f': fpr = real_arg("--fpr", optarg, 1e-12, 0.5); break;
+		case 'a': alerts_only = 1; break;
+		case 'e': explain = optarg ? (int)real_arg("--explain", optarg, 1, 1000) : EXPLAIN_DEFAULT; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -46,13 +101,35 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (!isnan(threshold) && !isnan(fpr))
+		eprintf("--threshold and --fpr both set the threshold: give one");
 	if (model_read(&m, argv[optind]) < 0)
 		return 2;
+	if (!isnan(fpr)) {
+		if (m.cal.n == 0)
+			eprintf("%s: no held-out scores to set --fpr from (fitted with --compat?): "
+			        "use --threshold", argv[optind]);
+		threshold = calib_threshold(&m.cal, fpr);
+	} else if (isnan(threshold)) {
+		threshold = m.threshold;
+	}
+	if (alerts_only && isnan(threshold))
+		eprintf("%s: the model has no threshold (fitted with --compat?): "
+		        "--alerts-only needs --threshold", argv[optind]);
 	if (argc - optind == 2 && strcmp(argv[optind + 1], "-") != 0) {
 		path = argv[optind + 1];
 		fd = open(path, O_RDONLY);
 		if (fd < 0)
 			eprintf("%s:", path);
+	}
+	if (explain) {
+		if (explain > m.h.n_features)
+			explain = m.h.n_features;
+		err = emalloc((size_t)m.h.n_features * sizeof *err);
+		top = emalloc((size_t)explain * sizeof *top);
+		ex_name = emalloc((size_t)explain * sizeof *ex_name);
+		ex_value = emalloc((size_t)explain * sizeof *ex_value);
+		ex_error = emalloc((size_t)explain * sizeof *ex_error);
 	}
 
 	rc = vec_open(&vr, fd, path, stdout);
@@ -63,15 +140,43 @@ int main(int argc, char **argv)
 		         path, argv[optind], diff);
 		return 2;
 	}
+	memset(&s, 0, sizeof s);
+	s.threshold = threshold;
+	s.ex_name = ex_name;
+	s.ex_value = ex_value;
+	s.ex_error = ex_error;
 	while (rc == 0 && vec_next(&vr) == 1) {
-		score_write(stdout, vr.id, m.h.module, kitnet_execute(&m.k, vr.x, NULL));
 		n++;
+		s.score = kitnet_execute(&m.k, vr.x, NULL);
+		if (alerts_only && !(s.score > threshold))
+			continue;
+		alerts += s.score > threshold;
+		s.pctl = calib_pctl(&m.cal, s.score);
+		s.pvalue = calib_pvalue(&m.cal, s.score);
+		if (explain) {
+			kitnet_explain(&m.k, vr.x, err);
+			s.n_explain = top_errors(err, m.h.n_features, explain, top);
+			for (i = 0; i < s.n_explain; i++) {
+				ex_name[i] = m.h.names[top[i]];
+				ex_value[i] = vr.x[top[i]];
+				ex_error[i] = err[top[i]];
+			}
+		}
+		score_write(stdout, vr.id, m.h.module, &s);
 	}
 	if (vr.n_bad)
 		weprintf("%ld of %ld records skipped", vr.n_bad, vr.n_bad + n);
-	rc = vr.read_error ? 2 : vr.n_bad ? 1 : 0;
+	if (alerts_only)
+		rc = vr.read_error ? 2 : alerts ? 0 : 1;
+	else
+		rc = vr.read_error ? 2 : vr.n_bad ? 1 : 0;
 	vec_close(&vr);
 	model_free(&m);
+	free(err);
+	free(top);
+	free(ex_name);
+	free(ex_value);
+	free(ex_error);
 	if (fshut_stdout() < 0)
 		return 2;
 	return rc;

@@ -15,11 +15,15 @@ static double now(void)
 	return (double)t.tv_sec + t.tv_nsec / 1e9;
 }
 
-int fit_init(fitter *ft, const vec_header *h, const kitnet_params *p, int progress)
+int fit_init(fitter *ft, const vec_header *h, const kitnet_params *p, int calibrate,
+             double fpr, int progress)
 {
 	memset(ft, 0, sizeof *ft);
 	if (kitnet_init(&ft->k, h->n_features, p) < 0)
 		return -1;
+	ft->calibrate = calibrate;
+	ft->fpr = fpr;
+	kitnet_mt_seed(&ft->rng, p->seed ^ 0x5eedca1bU);
 	ft->h = h;
 	ft->ts_min = INFINITY;
 	ft->ts_max = -INFINITY;
@@ -58,6 +62,41 @@ static void note_ts(fitter *ft, const char *ts)
 	}
 }
 
+/* Offer a held-out record to the reservoir. */
+static void hold_out(fitter *ft, const double *x)
+{
+	size_t n = (size_t)ft->k.n_features;
+	long slot;
+
+	if (!ft->cal_buf)
+		ft->cal_buf = emalloc((size_t)CALIB_MAX * n * sizeof *ft->cal_buf);
+	slot = ft->cal_seen < CALIB_MAX ? ft->cal_seen
+	       : (long)(kitnet_mt_double(&ft->rng) * (double)(ft->cal_seen + 1));
+	ft->cal_seen++;
+	if (slot < CALIB_MAX) {
+		memcpy(ft->cal_buf + (size_t)slot * n, x, n * sizeof *x);
+		if (ft->cal_n < CALIB_MAX)
+			ft->cal_n++;
+	}
+}
+
+/* One record after the feature map: trained on, or held out. */
+static void after_map(fitter *ft, const char *ts, const double *x)
+{
+	kitnet *k = &ft->k;
+	int capped = k->p.ad_grace >= 0 && ft->ad_records >= k->p.ad_grace;
+
+	ft->ad_seen++;
+	if (ft->calibrate && (capped || ft->ad_seen % CALIB_EVERY == 0)) {
+		hold_out(ft, x);
+	} else if (!capped) {
+		if (ts)
+			note_ts(ft, ts);
+		kitnet_train(k, x);
+		ft->ad_records++;
+	}
+}
+
 void fit_record(fitter *ft, const char *ts, const double *x)
 {
 	kitnet *k = &ft->k;
@@ -75,15 +114,13 @@ void fit_record(fitter *ft, const char *ts, const double *x)
 		memcpy(ft->fm_buf + (size_t)ft->fm_n++ * n, x, n * sizeof *x);
 		note_ts(ft, ts);
 		kitnet_train(k, x);
-	} else if (k->p.ad_grace < 0 || ft->ad_records < k->p.ad_grace) {
+	} else {
 		if (ft->fm_buf) {
 			/* the stream goes on after the window: no replay needed */
 			free(ft->fm_buf);
 			ft->fm_buf = NULL;
 		}
-		note_ts(ft, ts);
-		kitnet_train(k, x);
-		ft->ad_records++;
+		after_map(ft, ts, x);
 	}
 	if (ft->progress && (ft->records & 4095) == 0)
 		show_progress(ft, 0);
@@ -109,14 +146,27 @@ int fit_finish(fitter *ft, model *m)
 			weprintf("cannot build the feature map:");
 			return -1;
 		}
-		for (i = 0; i < ft->fm_n; i++) {
-			kitnet_train(k, ft->fm_buf + (size_t)i * k->n_features);
-			ft->ad_records++;
-		}
+		for (i = 0; i < ft->fm_n; i++)
+			after_map(ft, NULL, ft->fm_buf + (size_t)i * k->n_features);
 		free(ft->fm_buf);
 		ft->fm_buf = NULL;
 	}
 	memset(m, 0, sizeof *m);
+	if (ft->calibrate) {
+		double *s = emalloc((size_t)(ft->cal_n ? ft->cal_n : 1) * sizeof *s);
+
+		for (i = 0; i < ft->cal_n; i++)
+			s[i] = kitnet_execute(k, ft->cal_buf + (size_t)i * k->n_features, NULL);
+		calib_init(&m->cal, s, ft->cal_n);
+		free(ft->cal_buf);
+		ft->cal_buf = NULL;
+		if (ft->cal_n < 100)
+			weprintf("warning: only %ld records held out for calibration: "
+			         "the threshold is rough", ft->cal_n);
+	}
+	m->fpr = ft->fpr;
+	m->threshold = calib_threshold(&m->cal, ft->fpr);
+	m->cal_seen = ft->cal_seen;
 	m->h.module = estrdup(ft->h->module);
 	m->h.schema = estrdup(ft->h->schema);
 	m->h.n_features = ft->h->n_features;
@@ -137,5 +187,6 @@ void fit_free(fitter *ft)
 {
 	kitnet_free(&ft->k);
 	free(ft->fm_buf);
-	ft->fm_buf = NULL;
+	free(ft->cal_buf);
+	ft->fm_buf = ft->cal_buf = NULL;
 }

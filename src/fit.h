@@ -4,6 +4,7 @@
 #ifndef AZW_FIT_H
 #define AZW_FIT_H
 
+#include "calib.h"
 #include "kitnet.h"
 #include "model.h"
 #include "vecstream.h"
@@ -18,13 +19,26 @@ typedef struct {
 	long fm_n, fm_cap;
 	long records;        /* read */
 	long ad_records;     /* trained into the autoencoders */
+	/* calibration: every CALIB_EVERY-th record after the feature map (and
+	 * every record past --ad-grace) is held out of training; a uniform
+	 * sample of at most CALIB_MAX of them is kept (reservoir sampling,
+	 * seeded with the model's seed) and scored by the finished model */
+	int calibrate;
+	double fpr;
+	long ad_seen;        /* records after the feature map */
+	double *cal_buf;     /* cal_n x n_features */
+	long cal_n, cal_seen;
+	kitnet_mt rng;
 	double ts_min, ts_max;
 	char ts_first[32], ts_last[32];
 	int progress;        /* print progress on stderr */
 	double t_start, t_last;
 } fitter;
 
-int fit_init(fitter *ft, const vec_header *h, const kitnet_params *p, int progress);
+/* calibrate: hold records out to set a threshold for false-positive rate
+ * fpr (not in --compat mode). */
+int fit_init(fitter *ft, const vec_header *h, const kitnet_params *p, int calibrate,
+             double fpr, int progress);
 /* ts: the record's ts column as text ("-" if none); x: its features. */
 void fit_record(fitter *ft, const char *ts, const double *x);
 /* Finish training and fill m (which then owns the KitNET state and borrows

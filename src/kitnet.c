@@ -161,14 +161,29 @@ kitnet_da_free(kitnet_da *da)
 	memset(da, 0, sizeof *da);
 }
 
-/* 0-1 normalisation by the training range seen so far; a feature that was
- * constant maps to 0 (or to a huge value when it later changes). */
+/* 0-1 normalisation by the training range seen so far (see kitnet.h for
+ * the two modes). */
 static void
 da_normalise(const kitnet_da *da, const double *x, double *xn)
 {
-	for (int i = 0; i < da->n_visible; i++)
-		xn[i] = (x[i] - da->norm_min[i]) /
-		        ((da->norm_max[i] - da->norm_min[i]) + NORM_EPS);
+	if (da->norm == KITNET_NORM_COMPAT) {
+		for (int i = 0; i < da->n_visible; i++)
+			xn[i] = (x[i] - da->norm_min[i]) /
+			        ((da->norm_max[i] - da->norm_min[i]) + NORM_EPS);
+		return;
+	}
+	for (int i = 0; i < da->n_visible; i++) {
+		double lo = da->norm_min[i], range = da->norm_max[i] - lo, v;
+
+		if (!(range > 0)) /* constant so far (or untrained) */
+			range = fabs(da->norm_max[i]) > 0 && isfinite(da->norm_max[i]) ? fabs(da->norm_max[i]) : 1.0;
+		v = (x[i] - lo) / range;
+		if (v > 1.0)
+			v = 1.0 + log(v);
+		else if (v < 0.0)
+			v = -log1p(-v);
+		xn[i] = v;
+	}
 }
 
 /* y = sigmoid(xn W + hbias) (nh), z = sigmoid(y W^T + vbias) (nv).
@@ -504,7 +519,8 @@ kitnet_init(kitnet *k, int n_features, const kitnet_params *p)
 	if (n_features < 1 || n_features > 46340 || p->max_ae < 1 ||
 	    p->fm_grace < 0 || p->fm_grace > LONG_MAX / 2 ||
 	    p->ad_grace > LONG_MAX / 2 || !isfinite(p->lr) || !(p->lr > 0) ||
-	    !(p->hidden_ratio > 0 && p->hidden_ratio <= 1)) {
+	    !(p->hidden_ratio > 0 && p->hidden_ratio <= 1) ||
+	    (p->norm != KITNET_NORM_COMPAT && p->norm != KITNET_NORM_LOG)) {
 		errno = EINVAL;
 		return -1;
 	}
@@ -579,11 +595,13 @@ kitnet_set_map(kitnet *k, int n_ae, const int *map, const int *ae_off)
 			k->n_ae = a; /* free what exists */
 			goto fail;
 		}
+		k->ae[a].norm = k->p.norm;
 	}
 	k->n_ae = n_ae;
 	if (kitnet_da_init(&k->out, n_ae, n_hidden_for(n_ae, k->p.hidden_ratio),
 	                   k->p.seed) < 0)
 		goto fail;
+	k->out.norm = k->p.norm;
 	/* a given map ends the feature-mapping phase for good */
 	cc_free(k);
 	return 0;
@@ -672,6 +690,23 @@ kitnet_execute(kitnet *k, const double *x, double *layer1)
 	if (layer1)
 		memcpy(layer1, S, (size_t)na * sizeof *S);
 	return kitnet_da_execute(&k->out, S, tmp);
+}
+
+void
+kitnet_explain(kitnet *k, const double *x, double *err)
+{
+	double *S = k->scratch, *tmp = S + k->n_ae, *sub = sub_space(k);
+
+	for (int a = 0; a < k->n_ae; a++) {
+		const kitnet_da *da = &k->ae[a];
+		int nv = da->n_visible, off = k->ae_off[a];
+		double *xn = tmp, *z = xn + nv, *y = z + 2 * nv;
+
+		da_normalise(da, gather(k, a, x, sub), xn);
+		da_forward(da, xn, y, z);
+		for (int i = 0; i < nv; i++)
+			err[k->map[off + i]] = xn[i] - z[i];
+	}
 }
 
 double

@@ -21,7 +21,19 @@ typedef struct {
 	double *norm_min; /* n_visible, +inf until the first training record */
 	double *norm_max; /* n_visible, -inf until the first training record */
 	long n;           /* records trained on */
+	int norm;         /* KITNET_NORM_*: how inputs are scaled to [0, 1] */
 } kitnet_da;
+
+/* Normalisation of each autoencoder input by the training range [min, max].
+ * COMPAT is KitNET-py's (x - min) / (max - min + 1e-16): a feature that was
+ * constant in training turns any new value into ~1e16 and every score into
+ * noise. LOG (azw's default) scales a constant feature by |max| (or 1), and
+ * compresses what falls outside [0, 1] logarithmically, v > 1 to 1 + ln v
+ * and v < 0 to -ln(1 - v): monotone, continuous with slope 1 at the edges,
+ * so a value beyond anything seen in training still stands out, and scores
+ * stay finite and ordered. Within the training range both agree (up to the
+ * 1e-16). */
+enum { KITNET_NORM_COMPAT = 0, KITNET_NORM_LOG = 1 };
 
 typedef struct {
 	int max_ae;          /* largest autoencoder, features (>= 1) */
@@ -30,10 +42,11 @@ typedef struct {
 	double lr;           /* SGD learning rate */
 	double hidden_ratio; /* hidden units per visible unit, ceil()ed */
 	uint32_t seed;       /* MT19937 seed of every autoencoder's weights */
+	int norm;            /* KITNET_NORM_COMPAT or KITNET_NORM_LOG */
 } kitnet_params;
 
 /* KitNET-py's defaults as AutoZeekWatch used them (ad_grace 50000). */
-#define KITNET_PARAMS_DEFAULT { 30, 5000, 50000, 0.001, 0.5, 1234 }
+#define KITNET_PARAMS_DEFAULT { 30, 5000, 50000, 0.001, 0.5, 1234, KITNET_NORM_COMPAT }
 
 typedef struct {
 	kitnet_params p;
@@ -81,6 +94,11 @@ int kitnet_set_map(kitnet *k, int n_ae, const int *map, const int *ae_off);
  * changed. If layer1 is not NULL it receives the n_ae ensemble RMSEs. The map
  * must exist. */
 double kitnet_execute(kitnet *k, const double *x, double *layer1);
+
+/* Why x scored as it did: err[i] (n_features values, feature order) is the
+ * normalised reconstruction error xn - z of feature i in its autoencoder.
+ * The map must exist. */
+void kitnet_explain(kitnet *k, const double *x, double *err);
 
 /* KitNET.process(): train while n_trained <= fm_grace + ad_grace (returning
  * 0.0), execute afterwards. For parity with the reference only. */

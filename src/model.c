@@ -60,6 +60,26 @@ static void put_da(FILE *f, const kitnet_da *da)
 		put_nums(f, "W", da->W + (size_t)i * da->n_hidden, da->n_hidden);
 }
 
+#define CAL_PER_LINE 100
+
+static void put_calib(FILE *f, const model *m)
+{
+	char a[32], b[32];
+	long i;
+
+	fprintf(f, "calibration\t%ld\theld_out\t%ld\tevery\t%d\n", m->cal.n, m->cal_seen, CALIB_EVERY);
+	fmt_double(a, m->fpr);
+	fprintf(f, "fpr\t%s\n", a);
+	fmt_double(a, m->threshold);
+	fprintf(f, "threshold\t%s\n", m->cal.n ? a : "-");
+	fmt_double(a, m->cal.ln_mu);
+	fmt_double(b, m->cal.ln_sigma);
+	fprintf(f, "lognormal\t%s\t%s\n", a, b);
+	for (i = 0; i < m->cal.n; i += CAL_PER_LINE)
+		put_nums(f, "cal", m->cal.scores + i,
+		         (int)(m->cal.n - i < CAL_PER_LINE ? m->cal.n - i : CAL_PER_LINE));
+}
+
 static void put_model(FILE *f, const model *m)
 {
 	const kitnet *k = &m->k;
@@ -76,10 +96,12 @@ static void put_model(FILE *f, const model *m)
 	fprintf(f, "max_ae\t%d\nfm_grace\t%ld\nad_grace\t%ld\nlr\t%s\n",
 	        k->p.max_ae, k->p.fm_grace, k->p.ad_grace, buf);
 	fmt_double(buf, k->p.hidden_ratio);
-	fprintf(f, "hidden_ratio\t%s\nseed\t%lu\n", buf, (unsigned long)k->p.seed);
+	fprintf(f, "hidden_ratio\t%s\nseed\t%lu\nnormalisation\t%s\n", buf,
+	        (unsigned long)k->p.seed, k->p.norm == KITNET_NORM_LOG ? "log" : "compat");
 	fprintf(f, "records\t%ld\nfm_records\t%ld\nad_records\t%ld\nts_first\t%s\nts_last\t%s\n",
 	        m->records, m->fm_records, m->ad_records,
 	        m->ts_first[0] ? m->ts_first : "-", m->ts_last[0] ? m->ts_last : "-");
+	put_calib(f, m);
 	fprintf(f, "autoencoders\t%d\n", k->n_ae);
 	for (a = 0; a < k->n_ae; a++) {
 		const kitnet_da *da = &k->ae[a];
@@ -329,6 +351,56 @@ static int key_nums(mreader *r, const char *key, double *x, int n, int finite)
 	return 0;
 }
 
+static int get_calib(mreader *r, model *m)
+{
+	long n, seen, every, i, got;
+	double *s;
+
+	if (expect(r, "calibration", 5) < 0 || get_long(r, r->f[1], 0, 10000000, &n) < 0 ||
+	    strcmp(r->f[2], "held_out") || get_long(r, r->f[3], n, LONG_MAX, &seen) < 0 ||
+	    strcmp(r->f[4], "every") || get_long(r, r->f[5], 1, INT_MAX, &every) < 0)
+		return bad(r, "malformed calibration line");
+	m->cal_seen = seen;
+	if (expect(r, "fpr", 1) < 0 || get_double(r, r->f[1], &m->fpr) < 0)
+		return -1;
+	if (!(m->fpr > 0 && m->fpr < 1))
+		return bad(r, "fpr is not in (0, 1)");
+	if (expect(r, "threshold", 1) < 0)
+		return -1;
+	if (strcmp(r->f[1], "-") == 0)
+		m->threshold = NAN;
+	else if (get_double(r, r->f[1], &m->threshold) < 0)
+		return -1;
+	if (expect(r, "lognormal", 2) < 0 || get_double(r, r->f[1], &m->cal.ln_mu) < 0 ||
+	    get_double(r, r->f[2], &m->cal.ln_sigma) < 0)
+		return -1;
+	s = emalloc((size_t)(n ? n : 1) * sizeof *s);
+	for (got = 0; got < n; got += i) {
+		if (expect(r, "cal", -1) < 0) {
+			free(s);
+			return -1;
+		}
+		for (i = 0; i + 1 < r->nf && got + i < n; i++) {
+			if (get_double(r, r->f[i + 1], &s[got + i]) < 0 || !isfinite(s[got + i])) {
+				free(s);
+				return bad(r, "calibration score is not a finite number");
+			}
+		}
+		if (i == 0 || i + 1 != r->nf) {
+			free(s);
+			return bad(r, "wrong number of calibration scores");
+		}
+	}
+	for (i = 1; i < n; i++)
+		if (s[i] < s[i - 1]) {
+			free(s);
+			return bad(r, "calibration scores are not sorted");
+		}
+	m->cal.n = n;
+	m->cal.scores = s;
+	return 0;
+}
+
 /* "ae <a> visible <n> hidden <h> trained <t>" or "output visible..." */
 static int da_head(mreader *r, const char *key, int a, int *nv, int *nh, long *trained)
 {
@@ -424,6 +496,14 @@ static int parse_model(mreader *r, model *m)
 	if (key_long(r, "seed", 0, 0xffffffffL, &v) < 0)
 		return -1;
 	p.seed = (uint32_t)v;
+	if (expect(r, "normalisation", 1) < 0)
+		return -1;
+	if (strcmp(r->f[1], "log") == 0)
+		p.norm = KITNET_NORM_LOG;
+	else if (strcmp(r->f[1], "compat") == 0)
+		p.norm = KITNET_NORM_COMPAT;
+	else
+		return bad(r, "normalisation is neither log nor compat");
 	if (key_long(r, "records", 0, LONG_MAX, &m->records) < 0 ||
 	    key_long(r, "fm_records", 0, LONG_MAX, &m->fm_records) < 0 ||
 	    key_long(r, "ad_records", 0, LONG_MAX, &m->ad_records) < 0)
@@ -434,6 +514,8 @@ static int parse_model(mreader *r, model *m)
 	if (expect(r, "ts_last", 1) < 0)
 		return -1;
 	snprintf(m->ts_last, sizeof m->ts_last, "%s", r->f[1]);
+	if (get_calib(r, m) < 0)
+		return -1;
 	if (kitnet_init(&m->k, (int)nf, &p) < 0)
 		return bad(r, "invalid KitNET parameters");
 	if (key_long(r, "autoencoders", 1, nf, &n_ae) < 0)
@@ -593,6 +675,7 @@ done:
 
 void model_free(model *m)
 {
+	calib_free(&m->cal);
 	vec_header_free(&m->h);
 	kitnet_free(&m->k);
 }

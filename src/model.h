@@ -9,6 +9,7 @@
 #ifndef AZW_MODEL_H
 #define AZW_MODEL_H
 
+#include "calib.h"
 #include "kitnet.h"
 #include "vecstream.h"
 
@@ -24,6 +25,11 @@ typedef struct {
 	long ad_records;    /* used to train the autoencoders */
 	char ts_first[32];  /* smallest and largest ts of the records learned */
 	char ts_last[32];
+	/* calibration (cal.n == 0: none, as with --compat) */
+	calib cal;          /* held-out benign scores */
+	long cal_seen;      /* records held out (cal.n of them were kept) */
+	double fpr;         /* false-positive rate the threshold is set for */
+	double threshold;   /* calib_threshold(&cal, fpr); NAN without calibration */
 } model;
 
 /* Write m to path atomically: 0, or -1 after a message naming the path.

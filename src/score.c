@@ -2,6 +2,7 @@
 #include "score.h"
 #include "util.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,12 +71,25 @@ static size_t put_num_or_str(size_t at, const char *s)
 	return put_str(at, s);
 }
 
-void score_write(FILE *f, char *const id[VEC_N_ID], const char *module, double score)
+/* ,"key":number (null if not finite) */
+static size_t put_num(size_t at, const char *key, double d)
+{
+	char num[32];
+	int n = fmt_double(num, d);
+
+	at = put(at, ",\"", 2);
+	at = put(at, key, strlen(key));
+	at = put(at, "\":", 2);
+	if (num[0] == 'n' || num[0] == 'i' || num[1] == 'i')
+		return put(at, "null", 4);
+	return put(at, num, (size_t)n);
+}
+
+void score_write(FILE *f, char *const id[VEC_N_ID], const char *module, const score_line *s)
 {
 	static const int numeric[VEC_N_ID] = { 1, 0, 0, 1, 0, 1, 0 };
-	char num[32];
 	size_t at = put(0, "{", 1);
-	int i, n;
+	int i;
 
 	for (i = 0; i < VEC_N_ID; i++) {
 		if (strcmp(id[i], "-") == 0)
@@ -91,13 +105,27 @@ void score_write(FILE *f, char *const id[VEC_N_ID], const char *module, double s
 		at = put(at, ",", 1);
 	at = put(at, "\"module\":", 9);
 	at = put_str(at, module);
-	at = put(at, ",\"score\":", 9);
-	n = fmt_double(num, score);
-	/* JSON has no NaN or infinity: such a score is written as null */
-	if (num[0] == 'n' || num[0] == 'i' || num[1] == 'i')
-		at = put(at, "null", 4);
-	else
-		at = put(at, num, (size_t)n);
+	at = put_num(at, "score", s->score);
+	if (!isnan(s->threshold)) {
+		at = put_num(at, "threshold", s->threshold);
+		at = s->score > s->threshold ? put(at, ",\"anomaly\":true", 15)
+		                             : put(at, ",\"anomaly\":false", 16);
+	}
+	if (!isnan(s->pctl)) {
+		at = put_num(at, "pctl", s->pctl);
+		at = put_num(at, "pvalue", s->pvalue);
+	}
+	if (s->n_explain > 0) {
+		at = put(at, ",\"explain\":[", 12);
+		for (i = 0; i < s->n_explain; i++) {
+			at = put(at, i ? ",{\"feature\":" : "{\"feature\":", i ? 12 : 11);
+			at = put_str(at, s->ex_name[i]);
+			at = put_num(at, "value", s->ex_value[i]);
+			at = put_num(at, "error", s->ex_error[i]);
+			at = put(at, "}", 1);
+		}
+		at = put(at, "]", 1);
+	}
 	at = put(at, "}\n", 2);
 	fwrite(buf, 1, at, f);
 }

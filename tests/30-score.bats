@@ -11,7 +11,8 @@ fit_small() {
 @test "azw-score --help prints the synopsis and exits 0" {
 	run azw-score --help
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"usage: azw-score MODEL [FILE]"* ]]
+	[[ "$output" == *"usage: azw-score [--threshold X | --fpr F] [--alerts-only] [--explain[=K]]"* ]]
+	[[ "$output" == *"MODEL [FILE]"* ]]
 }
 
 @test "azw-score without a model is a usage error" {

@@ -16,21 +16,21 @@ compare_scores() {
 
 @test "fit + score of the golden vectors match KitNET-py bit for bit (max-ae 30)" {
 	golden_vectors > "$TMP/v"
-	azw-fit --fm-grace 500 --ad-grace 2000 --max-ae 30 -o "$TMP/m" "$TMP/v"
+	azw-fit --compat --fm-grace 500 --ad-grace 2000 --max-ae 30 -o "$TMP/m" "$TMP/v"
 	azw-score "$TMP/m" "$TMP/v" > "$TMP/s"
 	compare_scores "$TMP/s" "$GOLDEN/kitnet-ae30-glibcexp.scores.tsv.gz"
 }
 
 @test "fit + score of the golden vectors match KitNET-py bit for bit (max-ae 5)" {
 	golden_vectors > "$TMP/v"
-	azw-fit --fm-grace 500 --ad-grace 2000 --max-ae 5 -o "$TMP/m" "$TMP/v"
+	azw-fit --compat --fm-grace 500 --ad-grace 2000 --max-ae 5 -o "$TMP/m" "$TMP/v"
 	azw-score "$TMP/m" "$TMP/v" > "$TMP/s"
 	compare_scores "$TMP/s" "$GOLDEN/kitnet-ae5-glibcexp.scores.tsv.gz"
 }
 
 @test "the whole pipeline on raw Zeek JSON gives KitNET-py's scores bit for bit" {
 	gzip -dc "$GOLDEN/conn.input.jsonl.gz" | azw-extract -m CONN --schema original > "$TMP/v"
-	azw-fit --fm-grace 500 --ad-grace 2000 --max-ae 30 -o "$TMP/m" "$TMP/v"
+	azw-fit --compat --fm-grace 500 --ad-grace 2000 --max-ae 30 -o "$TMP/m" "$TMP/v"
 	azw-score "$TMP/m" "$TMP/v" > "$TMP/s"
 	compare_scores "$TMP/s" "$GOLDEN/kitnet-ae30-glibcexp.scores.tsv.gz"
 	# and the score lines carry the records' own identity

@@ -448,7 +448,7 @@ test_golden(const struct state_check *g)
 	}
 
 	kitnet k;
-	kitnet_params p = {g->max_ae, 500, 2000, 0.001, 0.5, 1234};
+	kitnet_params p = {g->max_ae, 500, 2000, 0.001, 0.5, 1234, KITNET_NORM_COMPAT};
 	if (kitnet_init(&k, X_cols, &p) < 0) {
 		for (int t = 0; t < 4; t++)
 			ok(0, "%s golden: kitnet_init", g->variant);
@@ -556,7 +556,7 @@ static void
 test_params(void)
 {
 	kitnet k;
-	kitnet_params good = {30, 10, 10, 0.1, 0.75, 1}, p;
+	kitnet_params good = {30, 10, 10, 0.1, 0.75, 1, KITNET_NORM_COMPAT}, p;
 	int bad = 0;
 	for (int t = 0; t < 9; t++) {
 		p = good;
@@ -599,7 +599,7 @@ static void
 test_one_feature(void)
 {
 	kitnet k;
-	kitnet_params p = {30, 5, 10, 0.1, 0.5, 1234};
+	kitnet_params p = {30, 5, 10, 0.1, 0.5, 1234, KITNET_NORM_COMPAT};
 	if (kitnet_init(&k, 1, &p) < 0) {
 		ok(0, "n_features = 1: init");
 		return;
@@ -625,7 +625,7 @@ test_short_stream(void)
 {
 	/* build_map after 50 records == the map a 49-record grace builds */
 	kitnet a, b;
-	kitnet_params pa = {5, 1000, -1, 0.001, 0.5, 1234}, pb = pa;
+	kitnet_params pa = {5, 1000, -1, 0.001, 0.5, 1234, KITNET_NORM_COMPAT}, pb = pa;
 	pb.fm_grace = 49;
 	if (load_input() < 0 || kitnet_init(&a, X_cols, &pa) < 0 ||
 	    kitnet_init(&b, X_cols, &pb) < 0) {
@@ -658,7 +658,7 @@ static void
 test_fm_grace_zero(void)
 {
 	kitnet k;
-	kitnet_params p = {3, 0, 5, 0.1, 0.5, 1234};
+	kitnet_params p = {3, 0, 5, 0.1, 0.5, 1234, KITNET_NORM_COMPAT};
 	if (load_input() < 0 || kitnet_init(&k, X_cols, &p) < 0) {
 		ok(0, "fm_grace = 0: setup");
 		return;
@@ -680,7 +680,7 @@ test_constant_features(void)
 	 * hand through scipy single linkage: D(1,2) ~ 0, all else 1 (0/1e-100),
 	 * giving the map [[3], [0], [1, 2]] for max_ae 2. */
 	kitnet k;
-	kitnet_params p = {2, 20, 30, 0.1, 0.5, 1234};
+	kitnet_params p = {2, 20, 30, 0.1, 0.5, 1234, KITNET_NORM_COMPAT};
 	if (kitnet_init(&k, 4, &p) < 0) {
 		ok(0, "constant features: init");
 		return;
@@ -711,7 +711,7 @@ static void
 test_nan(void)
 {
 	kitnet k;
-	kitnet_params p = {4, 30, 30, 0.1, 0.5, 1234};
+	kitnet_params p = {4, 30, 30, 0.1, 0.5, 1234, KITNET_NORM_COMPAT};
 	int n = 6;
 	if (kitnet_init(&k, n, &p) < 0) {
 		ok(0, "NaN: init");
@@ -780,7 +780,7 @@ static void
 test_determinism(void)
 {
 	kitnet a, b;
-	kitnet_params p = {5, 300, 1000, 0.01, 0.5, 42};
+	kitnet_params p = {5, 300, 1000, 0.01, 0.5, 42, KITNET_NORM_COMPAT};
 	if (load_input() < 0 || kitnet_init(&a, X_cols, &p) < 0 ||
 	    kitnet_init(&b, X_cols, &p) < 0) {
 		ok(0, "determinism: setup");

@@ -85,6 +85,16 @@ static void train(model *m, int n_features, int max_ae)
 	m->ad_records = 349;
 	strcpy(m->ts_first, "1655071198.444458");
 	strcpy(m->ts_last, "1655079999.000001");
+	{
+		/* 250 held-out scores: more than one "cal" line */
+		double *s = malloc(250 * sizeof *s);
+		for (i = 0; i < 250; i++)
+			s[i] = 1.0 / (i + 3.0) + i * 1e-3;
+		calib_init(&m->cal, s, 250);
+		m->cal_seen = 260;
+		m->fpr = 0.001;
+		m->threshold = calib_threshold(&m->cal, m->fpr);
+	}
 }
 
 int main(void)
@@ -113,8 +123,11 @@ int main(void)
 		all = same_da(&a.k.ae[i], &b.k.ae[i]);
 	ok(all, "every weight, bias and bound round-trips bit for bit");
 	all = memcmp(&a.k.p, &b.k.p, sizeof a.k.p) == 0 && a.records == b.records &&
+	      a.cal.n == b.cal.n && same(a.cal.scores, b.cal.scores, (size_t)a.cal.n) &&
+	      same(&a.cal.ln_mu, &b.cal.ln_mu, 1) && same(&a.cal.ln_sigma, &b.cal.ln_sigma, 1) &&
+	      same(&a.threshold, &b.threshold, 1) && a.fpr == b.fpr && a.cal_seen == b.cal_seen &&
 	      strcmp(a.ts_first, b.ts_first) == 0 && strcmp(a.h.names[11], b.h.names[11]) == 0;
-	ok(all, "parameters, training facts and feature names round-trip");
+	ok(all, "parameters, calibration, training facts and feature names round-trip");
 	{
 		double x[12], s1, s2;
 		for (i = 0; i < 12; i++)
