@@ -123,12 +123,13 @@ static int decimal_text(const char *s)
 	return 1;
 }
 
-/* A count as the original's astype(float32): a JSON integer goes from
+/* A number as the original's astype(float32): a JSON integer goes from
  * int64 straight to float32 (one rounding), anything else through a
- * double. */
-int fld_count32(zl_rec *rec, const char *field, double *out, char *why)
+ * double. signed_ok: negative values are accepted. */
+static int number32(zl_rec *rec, const char *field, int signed_ok, double *out, char *why)
 {
 	zl_value v = zl_get(rec, field);
+	const char *what = signed_ok ? "not a finite number" : "negative count";
 	double d;
 	float f;
 
@@ -148,15 +149,15 @@ int fld_count32(zl_rec *rec, const char *field, double *out, char *why)
 			}
 		}
 		d = strtod(v.s, NULL);
-		if (d < 0)
-			return fld_bad(why, field, "negative count", &v);
+		if (d < 0 && !signed_ok)
+			return fld_bad(why, field, what, &v);
 		f = (float)d;
 		break;
 	case ZL_STRING:
 		if (!v.s || !decimal_text(v.s) || parse_double(v.s, &d) < 0)
 			return fld_bad(why, field, "not a number", &v);
-		if (d < 0)
-			return fld_bad(why, field, "negative count", &v);
+		if (d < 0 && !signed_ok)
+			return fld_bad(why, field, what, &v);
 		f = (float)d;
 		break;
 	default:
@@ -166,6 +167,102 @@ int fld_count32(zl_rec *rec, const char *field, double *out, char *why)
 		return fld_bad(why, field, "too large for float32", &v);
 	*out = (double)f + 0.0; /* -0 becomes 0 */
 	return 0;
+}
+
+int fld_count32(zl_rec *rec, const char *field, double *out, char *why)
+{
+	return number32(rec, field, 0, out, why);
+}
+
+int fld_real32(zl_rec *rec, const char *field, double *out, char *why)
+{
+	return number32(rec, field, 1, out, why);
+}
+
+int fld_present(zl_rec *rec, const char *field, double *out, char *why)
+{
+	zl_type t = zl_get(rec, field).type;
+
+	(void)why;
+	*out = t != ZL_ABSENT && t != ZL_NULL;
+	return 0;
+}
+
+int fld_length_py(zl_rec *rec, const char *field, double *out, char *why)
+{
+	zl_value v = zl_get(rec, field);
+	size_t i, n = 0;
+
+	switch (v.type) {
+	case ZL_ABSENT:
+	case ZL_NULL:
+		*out = 0;
+		return 0;
+	case ZL_ARRAY:
+		*out = v.n;
+		return 0;
+	case ZL_STRING:
+		if (!v.s)
+			return fld_bad(why, field, "string holds \\u0000", NULL);
+		for (i = 0; i < v.len; i++) /* code points: skip UTF-8 continuations */
+			n += ((unsigned char)v.s[i] & 0xC0) != 0x80;
+		*out = (double)n;
+		return 0;
+	default:
+		return fld_wrong_type(why, field, "a list", v.type);
+	}
+}
+
+/* ---- categories as pandas get_dummies names them ---- */
+
+int fld_category_py(zl_rec *rec, const char *field, fld_cat *out, char *why)
+{
+	zl_value v = zl_get(rec, field);
+	const char *p;
+
+	out->s = NULL;
+	out->form = FLD_CAT_TEXT;
+	out->d = 0;
+	switch (v.type) {
+	case ZL_ABSENT:
+	case ZL_NULL:
+		return 0;
+	case ZL_STRING:
+		if (!v.s)
+			return fld_bad(why, field, "string holds \\u0000", NULL);
+		out->s = v.s;
+		return 0;
+	case ZL_NUMBER:
+		/* Python's json: an integer stays an int, str() gives its digits
+		 * ("-0" is 0); anything with a point or an exponent is a float. */
+		p = v.s[0] == '-' ? v.s + 1 : v.s;
+		if (*p && all_digits(p)) {
+			out->s = strspn(p, "0") == strlen(p) ? "0" : v.s;
+			return 0;
+		}
+		if (parse_double(v.s, &out->d) < 0)
+			return fld_bad(why, field, "not a number", &v);
+		out->s = v.s;
+		out->form = FLD_CAT_FLOAT;
+		return 0;
+	default:
+		return fld_wrong_type(why, field, "a string or a number", v.type);
+	}
+}
+
+/* A float's str() is its shortest repr, which always has a point or an
+ * exponent: it names a column only if the column has a point and is the
+ * same double (the column texts are their own shortest reprs). */
+int fld_cat_is(const fld_cat *c, const char *col)
+{
+	double d;
+
+	if (!c->s)
+		return 0;
+	if (c->form == FLD_CAT_FLOAT)
+		return strchr(col, '.') && decimal_text(col) && parse_double(col, &d) == 0 &&
+		       d == c->d;
+	return strcmp(c->s, col) == 0;
 }
 
 /* ---- addresses ---- */
@@ -266,7 +363,7 @@ int fld_address(zl_rec *rec, const char *field, uint32_t *a4, char *why)
 	return fld_bad(why, field, "not an IPv4 or IPv6 address", &v);
 }
 
-int fld_direction_original(zl_rec *rec, const char **out, char *why)
+int fld_direction_py(zl_rec *rec, const char **out, char *why)
 {
 	uint32_t src, dst;
 	int vs, vd, ps, pd;
@@ -275,7 +372,7 @@ int fld_direction_original(zl_rec *rec, const char **out, char *why)
 	    (vd = fld_address(rec, "id.resp_h", &dst, why)) < 0)
 		return -1;
 	if (vs == 6 || vd == 6) {
-		*out = NULL;
+		*out = "IPv6";
 		return 0;
 	}
 	ps = fld_is_private4_py(src);
@@ -284,3 +381,71 @@ int fld_direction_original(zl_rec *rec, const char **out, char *why)
 	return 0;
 }
 
+int fld_direction_original(zl_rec *rec, const char **out, char *why)
+{
+	if (fld_direction_py(rec, out, why) < 0)
+		return -1;
+	if (strcmp(*out, "IPv6") == 0)
+		*out = NULL;
+	return 0;
+}
+
+int fld_broadcast(zl_rec *rec, double *out, char *why)
+{
+	uint32_t a4;
+	zl_value v;
+
+	if (fld_address(rec, "id.resp_h", &a4, why) < 0)
+		return -1;
+	v = zl_get(rec, "id.resp_h");
+	*out = v.len >= 3 && memcmp(v.s + v.len - 3, "255", 3) == 0;
+	return 0;
+}
+
+/* ---- a module's feature table ---- */
+
+int fld_read(zl_rec *rec, const fld_source *src, int n, fld_slot *slot, char *why)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		fld_slot *v = &slot[i];
+		const char *f = src[i].field;
+		int r = 0;
+
+		v->cat.s = NULL;
+		v->cat.form = FLD_CAT_TEXT;
+		v->num = 0;
+		switch (src[i].kind) {
+		case FLD_CATEGORY:  r = fld_category_py(rec, f, &v->cat, why); break;
+		case FLD_DIRECTION: r = fld_direction_py(rec, &v->cat.s, why); break;
+		case FLD_BROADCAST: r = fld_broadcast(rec, &v->num, why); break;
+		case FLD_FLAG:      r = fld_flag(rec, f, &v->num, why); break;
+		case FLD_COUNT32:   r = fld_count32(rec, f, &v->num, why); break;
+		case FLD_REAL32:    r = fld_real32(rec, f, &v->num, why); break;
+		case FLD_PRESENT:   r = fld_present(rec, f, &v->num, why); break;
+		case FLD_LENGTH:    r = fld_length_py(rec, f, &v->num, why); break;
+		case FLD_LETTERS:   r = fld_category(rec, f, NULL, &v->cat.s, why); break;
+		}
+		if (r < 0)
+			return -1;
+	}
+	return 0;
+}
+
+void fld_columns(const fld_source *src, const fld_column *col, int n,
+                 const fld_slot *slot, double *x)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		const fld_slot *v = &slot[col[i].src];
+
+		if (!col[i].value)
+			x[i] = v->num;
+		else if (src[col[i].src].kind == FLD_LETTERS) /* Python: value in text */
+			x[i] = v->cat.s && strstr(v->cat.s, col[i].value);
+		else
+			x[i] = fld_cat_is(&v->cat, col[i].value);
+	}
+}

@@ -34,11 +34,18 @@ typedef struct {
 } azw_module;
 
 extern const azw_module azw_module_conn;
+extern const azw_module azw_module_dns;
+extern const azw_module azw_module_http;
+extern const azw_module azw_module_ssh;
+extern const azw_module azw_module_ssl;
 
 /* Every module, NULL-terminated. */
 static inline const azw_module *const *azw_modules(void)
 {
-	static const azw_module *const all[] = { &azw_module_conn, NULL };
+	static const azw_module *const all[] = {
+		&azw_module_conn, &azw_module_dns, &azw_module_http,
+		&azw_module_ssh, &azw_module_ssl, NULL
+	};
 	return all;
 }
 
