@@ -11,39 +11,55 @@ CFLAGS ?= -O2 -g
 override CFLAGS += -std=c11 -Wall -Wextra -ffp-contract=off -D_POSIX_C_SOURCE=200809L -Isrc
 LDLIBS += -lm
 
-PROGS = $(patsubst src/%.c,bin/%,$(wildcard src/azw-*.c))
+# Where a build goes: B for programs, O for objects. The sanitizer build
+# (make check-asan) is the same rules with other directories and flags.
+B = bin
+O = build/obj
+PROGS = $(patsubst src/%.c,$(B)/%,$(wildcard src/azw-*.c))
 LIBSRC = $(filter-out src/azw-%.c, $(wildcard src/*.c src/modules/*.c))
-LIBOBJ = $(LIBSRC:.c=.o)
+LIBOBJ = $(LIBSRC:src/%.c=$(O)/%.o)
 HDRS = $(wildcard src/*.h src/modules/*.h)
 UNITSRC = $(wildcard tests/unit/*_test.c)
-UNITS = $(UNITSRC:tests/unit/%.c=bin/test/%)
+UNITS = $(UNITSRC:tests/unit/%.c=$(B)/test/%)
 MAN1 = $(wildcard man/*.1)
 MAN5 = $(wildcard man/*.5)
 MAN7 = $(wildcard man/*.7)
+ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 all: $(PROGS)
 
-src/%.o: src/%.c $(HDRS)
+$(O)/%.o: src/%.c $(HDRS)
+	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-src/libazw.a: $(LIBOBJ)
+$(O)/libazw.a: $(LIBOBJ)
 	rm -f $@
 	$(AR) rcs $@ $(LIBOBJ)
 
-bin/azw-%: src/azw-%.o src/libazw.a
-	@mkdir -p bin
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< src/libazw.a $(LDLIBS)
+$(B)/azw-%: $(O)/azw-%.o $(O)/libazw.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(O)/libazw.a $(LDLIBS)
 
-bin/test/%: tests/unit/%.c src/libazw.a $(HDRS)
-	@mkdir -p bin/test
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< src/libazw.a $(LDLIBS)
+$(B)/test/%: tests/unit/%.c $(O)/libazw.a $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(O)/libazw.a $(LDLIBS)
+
+units: $(UNITS)
 
 # Installs what the build and the tests need (Debian/Ubuntu), if missing.
 deps:
 	@sh tests/deps.sh
 
-check: deps all $(UNITS)
-	@sh tests/run
+# The whole suite twice: as built, and built with AddressSanitizer and
+# UndefinedBehaviorSanitizer (any report fails the test that caused it).
+check: deps all units asan
+	@sh tests/run bin build/asan/bin
+
+asan:
+	@$(MAKE) -s B=build/asan/bin O=build/asan/obj CFLAGS="$(ASAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" all units
+
+check-fast: deps all units
+	@sh tests/run bin
 
 demo: deps all
 	@sh examples/demo.sh
@@ -61,7 +77,7 @@ uninstall:
 	cd $(DESTDIR)$(MANDIR)/man1 && rm -f $(MAN1:man/%=%)
 
 clean:
-	rm -rf bin src/*.o src/modules/*.o src/libazw.a tests/tmp
+	rm -rf bin build src/*.o src/modules/*.o src/libazw.a tests/tmp
 
-.PHONY: all deps check demo bench install uninstall clean
-.PRECIOUS: src/%.o
+.PHONY: all units asan deps check check-fast demo bench install uninstall clean
+.PRECIOUS: $(O)/%.o

@@ -119,25 +119,25 @@ int main(int argc, char **argv)
 	}
 
 	rc = vec_open(&vr, fd, path, NULL);
-	if (rc == 1) {
+	if (rc == 1)
 		weprintf("%s: empty input: no records to learn from", path);
+	if (rc != 0) {
+		vec_close(&vr);
 		return 2;
 	}
-	if (rc < 0)
-		return 2;
 	if (fit_init(&ft, &vr.h, &p, !compat, fpr, !quiet && isatty(2)) < 0)
 		eprintf("cannot set up KitNET:");
 	while (vec_next(&vr) == 1)
 		fit_record(&ft, vr.id[0], vr.x);
-	if (vr.read_error)
-		return 2;
-	if (fit_finish(&ft, &m) < 0)
-		return 2;
-	if (vr.n_bad)
-		weprintf("%ld of %ld records skipped", vr.n_bad, vr.n_bad + ft.records);
-	if (model_write(&m, out) < 0)
-		return 2;
+	rc = 2;
+	if (!vr.read_error && fit_finish(&ft, &m) == 0) {
+		if (vr.n_bad)
+			weprintf("%ld of %ld records skipped", vr.n_bad, vr.n_bad + ft.records);
+		if (model_write(&m, out) == 0)
+			rc = vr.n_bad ? 1 : 0;
+		model_free(&m);
+	}
 	fit_free(&ft);
 	vec_close(&vr);
-	return vr.n_bad ? 1 : 0;
+	return rc;
 }

@@ -133,12 +133,10 @@ int main(int argc, char **argv)
 	}
 
 	rc = vec_open(&vr, fd, path, stdout);
-	if (rc < 0)
-		return 2;
 	if (rc == 0 && (diff = vec_header_diff(&m.h, &vr.h))) {
 		weprintf("%s: the vector stream does not fit model %s: %s",
 		         path, argv[optind], diff);
-		return 2;
+		rc = -1;
 	}
 	memset(&s, 0, sizeof s);
 	s.threshold = threshold;
@@ -166,7 +164,9 @@ int main(int argc, char **argv)
 	}
 	if (vr.n_bad)
 		weprintf("%ld of %ld records skipped", vr.n_bad, vr.n_bad + n);
-	if (alerts_only)
+	if (rc < 0)
+		rc = 2;
+	else if (alerts_only)
 		rc = vr.read_error ? 2 : alerts ? 0 : 1;
 	else
 		rc = vr.read_error ? 2 : vr.n_bad ? 1 : 0;
