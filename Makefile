@@ -67,6 +67,10 @@ demo: deps all
 bench: all
 	@sh bench/run.sh
 
+# Detection on labelled logs in ../shared/data (skips when absent).
+eval: all
+	@bash eval/run.sh
+
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 755 $(PROGS) $(DESTDIR)$(BINDIR)/
@@ -79,5 +83,5 @@ uninstall:
 clean:
 	rm -rf bin build src/*.o src/modules/*.o src/libazw.a tests/tmp
 
-.PHONY: all units asan deps check check-fast demo bench install uninstall clean
+.PHONY: all units asan deps check check-fast demo bench eval install uninstall clean
 .PRECIOUS: $(O)/%.o
