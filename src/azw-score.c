@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <float.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
@@ -44,6 +45,18 @@ static double real_arg(const char *opt, const char *s, double lo, double hi)
 	if (parse_double(s, &v) < 0 || !(v >= lo && v <= hi))
 		eprintf("%s: '%s' is not a number in [%g, %g]", opt, s, lo, hi);
 	return v;
+}
+
+static int int_arg(const char *opt, const char *s, long lo, long hi)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (end == s || *end || errno || v < lo || v > hi)
+		eprintf("%s: '%s' is not an integer in [%ld, %ld]", opt, s, lo, hi);
+	return (int)v;
 }
 
 /* The k entries of err with the largest |error|, most first, into idx. */
@@ -88,10 +101,10 @@ int main(int argc, char **argv)
 	argv0 = argv[0] = "azw-score"; /* getopt names us in its messages too */
 	while ((c = getopt_long(argc, argv, "t:f:ae::h", opts, NULL)) != -1) {
 		switch (c) {
-		case 't': threshold = real_arg("--threshold", optarg, -INFINITY, INFINITY); break;
+		case 't': threshold = real_arg("--threshold", optarg, -DBL_MAX, DBL_MAX); break;
 		case 'f': fpr = real_arg("--fpr", optarg, 1e-12, 0.5); break;
 		case 'a': alerts_only = 1; break;
-		case 'e': explain = optarg ? (int)real_arg("--explain", optarg, 1, 1000) : EXPLAIN_DEFAULT; break;
+		case 'e': explain = optarg ? int_arg("--explain", optarg, 1, 1000) : EXPLAIN_DEFAULT; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -107,14 +120,15 @@ int main(int argc, char **argv)
 		return 2;
 	if (!isnan(fpr)) {
 		if (m.cal.n == 0)
-			eprintf("%s: no held-out scores to set --fpr from (fitted with --compat?): "
+			eprintf("%s: no held-out scores to set --fpr from (fitted with --compat, or too "
+			        "few records?): "
 			        "use --threshold", argv[optind]);
 		threshold = calib_threshold(&m.cal, fpr);
 	} else if (isnan(threshold)) {
 		threshold = m.threshold;
 	}
 	if (alerts_only && isnan(threshold))
-		eprintf("%s: the model has no threshold (fitted with --compat?): "
+		eprintf("%s: the model has no threshold (fitted with --compat, or too few records?): "
 		        "--alerts-only needs --threshold", argv[optind]);
 	if (argc - optind == 2 && strcmp(argv[optind + 1], "-") != 0) {
 		path = argv[optind + 1];

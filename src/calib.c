@@ -81,20 +81,32 @@ double calib_threshold(const calib *c, double fpr)
 	return c->scores[i] + frac * (c->scores[i + 1] - c->scores[i]);
 }
 
-double calib_pctl(const calib *c, double s)
+/* Index of the first held-out score >= s (or > s when above). */
+static long bound(const calib *c, double s, int above)
 {
 	long lo = 0, hi = c->n, mid;
 
-	if (c->n <= 0)
-		return NAN;
-	while (lo < hi) { /* first held-out score >= s */
+	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if (c->scores[mid] < s)
+		if (above ? c->scores[mid] <= s : c->scores[mid] < s)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return (double)lo / (double)c->n;
+	return lo;
+}
+
+double calib_pctl(const calib *c, double s)
+{
+	long below, equal;
+
+	if (c->n <= 0)
+		return NAN;
+	/* mid-rank: held-out records that tie with s count half, so a record
+	 * as ordinary as the most common benign score is not at 0 */
+	below = bound(c, s, 0);
+	equal = bound(c, s, 1) - below;
+	return ((double)below + 0.5 * (double)equal) / (double)c->n;
 }
 
 double calib_pvalue(const calib *c, double s)

@@ -25,7 +25,8 @@ void calib_free(calib *c);
  * default), or of the log-normal fit when fewer than 1/fpr records were
  * held out (the empirical quantile would be the maximum). NAN if n == 0. */
 double calib_threshold(const calib *c, double fpr);
-/* Share of held-out records that scored lower than s, in [0, 1]. */
+/* Share of held-out records that scored lower than s, those that scored
+ * exactly s counting half (mid-rank), in [0, 1]. */
 double calib_pctl(const calib *c, double s);
 /* Upper-tail probability of s under the log-normal fit, in [0, 1]. */
 double calib_pvalue(const calib *c, double s);

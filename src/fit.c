@@ -140,8 +140,9 @@ int fit_finish(fitter *ft, model *m)
 	if (ft->ad_records == 0) {
 		/* The stream ended inside the feature-mapping window. */
 		weprintf("warning: only %ld records, none after the feature-mapping window "
-		         "(--fm-grace %ld: %ld records): the feature map and the autoencoders "
-		         "both learn from all of them", ft->records, k->p.fm_grace, k->p.fm_grace + 1);
+		         "(--fm-grace %ld: %ld records): the autoencoders learn from the same "
+		         "records as the feature map%s", ft->records, k->p.fm_grace,
+		         k->p.fm_grace + 1, ft->calibrate ? " (less every 10th, held out)" : "");
 		if (kitnet_build_map(k) < 0) {
 			weprintf("cannot build the feature map:");
 			return -1;
@@ -160,7 +161,10 @@ int fit_finish(fitter *ft, model *m)
 		calib_init(&m->cal, s, ft->cal_n);
 		free(ft->cal_buf);
 		ft->cal_buf = NULL;
-		if (ft->cal_n < 100)
+		if (ft->cal_n == 0)
+			weprintf("warning: no records held out for calibration: the model has "
+			         "no threshold (give azw-score --threshold)");
+		else if (ft->cal_n < 100)
 			weprintf("warning: only %ld records held out for calibration: "
 			         "the threshold is rough", ft->cal_n);
 	}
