@@ -1,5 +1,25 @@
-/* azw-extract - Zeek log records to feature vectors: read Zeek JSON lines
- * from files or standard input, write a vector stream (vecstream.h). */
+/* azw-extract - Zeek log records to feature vectors: read Zeek logs in any
+ * format Zeek writes (TSV, JSON, JSON-streaming, Kafka; zeeklog.h tells them
+ * apart line by line) from files or standard input, write a vector stream
+ * (vecstream.h).
+ *
+ * What a Zeek operator feeds it and gets:
+ *   - `cat *.log | azw-extract -m conn`, a JSON-streaming log of every type,
+ *     or a Kafka topic of several: records whose log type (JSON _path, TSV
+ *     #path, Kafka key) names another type are skipped and counted in one
+ *     summary line, not reported one by one, and do not change the exit
+ *     status: they are not broken, just not ours.
+ *   - without -m, the first record's log type picks the module; a record
+ *     with no log type at all (plain JSON, TSV without #path) can't, and
+ *     that is an error that asks for -m.
+ *   - a log type "names" a module when it equals it or has it as one of
+ *     its _ - . separated parts: path_func splits (conn-internal), packages
+ *     that log the same records (conn_long, RITA's open_conn).
+ *   - each file brings its own TSV header: rows of a file are never read
+ *     under another file's #fields (on stdin, cat's stream is one file).
+ *   - every broken line is reported as FILE:LINE: reason and skipped; the
+ *     stream goes on; exit status 1 says some were.
+ */
 #include "linebuf.h"
 #include "modules/modules.h"
 #include "util.h"
@@ -20,32 +40,53 @@ static void usage(FILE *f)
 
 	fprintf(f,
 	    "usage: azw-extract [-m MODULE] [--schema SCHEMA] [FILE...]\n"
-	    "Read Zeek JSON logs (one object per line) from the FILEs in order, or from\n"
-	    "standard input (also for FILE -), and write one feature vector per record\n"
-	    "to standard output, as a vector stream for azw-fit and azw-score.\n"
-	    "  -m, --module MODULE  the log type (any case); default: the _path field\n"
-	    "                       of the first record\n"
-	    "      --schema SCHEMA  feature schema: original (AutoZeekWatch's columns;\n"
-	    "                       the default for now, the only one so far)\n"
+	    "Read Zeek logs from the FILEs in order, or from standard input (also for\n"
+	    "FILE -), and write one feature vector per record to standard output, as a\n"
+	    "vector stream for azw-fit and azw-score.\n"
+	    "  -m, --module MODULE  the log type (any case); default: the log type of\n"
+	    "                       the first record (_path, #path or the Kafka key)\n"
+	    "      --schema SCHEMA  feature schema (see Modules below; the first listed\n"
+	    "                       is the default)\n"
+	    "      --format FORMAT  auto (the default), json or tsv\n"
 	    "  -h, --help           this help\n"
+	    "Formats, told apart line by line without --format: Zeek TSV (the ASCII\n"
+	    "writer's default, with its # header blocks: several may follow each other,\n"
+	    "as in cat of rotated logs), Zeek JSON lines, JSON-streaming logs (_path,\n"
+	    "_write_ts, ISO 8601 times) and zeek-kafka's {\"conn\": {...}} records.\n"
+	    "Records of another log type (a JSON _path, a TSV block's #path or a Kafka\n"
+	    "key that names another type, as in cat *.log) are skipped and counted,\n"
+	    "not reported one by one. A log type names the module if it equals it or\n"
+	    "has it as a part separated by _ - or . (conn_long, open_conn: conn).\n"
+	    "A record with no log type is read as the module's.\n"
 	    "Modules:\n");
-	for (m = azw_modules(); *m; m++)
-		fprintf(f, "  %-8s %s\n", (*m)->name, (*m)->summary);
+	for (m = azw_modules(); *m; m++) {
+		int i;
+		fprintf(f, "  %-8s %s; schemas:", (*m)->name, (*m)->summary);
+		for (i = 0; i < (*m)->n_schemas; i++)
+			fprintf(f, " %s", (*m)->schemas[i].name);
+		fputc('\n', f);
+	}
 	fprintf(f,
-	    "A line that is not a usable record is reported on standard error as\n"
-	    "FILE:LINE: reason, and skipped.\n"
+	    "A line that is not a usable record (broken JSON, a TSV row with the wrong\n"
+	    "number of columns or no header, a line over 1 MiB, a NUL byte, a field a\n"
+	    "module cannot use) is reported on standard error as FILE:LINE: reason,\n"
+	    "and skipped.\n"
 	    "Exit status: 0 ok, 1 some records were skipped, 2 usage or system error.\n");
 }
+
+#define N_OTHER_NAMES 6
 
 /* The state of one run, across all input files. */
 typedef struct {
 	const azw_module *mod;     /* NULL until given or detected */
 	const char *schema_name;   /* --schema, or NULL for the default */
 	const azw_schema *schema;
-	int detected;              /* mod came from _path */
 	zl_rec *rec;
 	double *x;
-	long records, skipped;
+	long records, skipped;     /* of the module's log type */
+	long other;                /* records of other log types */
+	char other_names[N_OTHER_NAMES][24];
+	int n_other_names;
 	int status;                /* 2 after a system error */
 } run;
 
@@ -84,20 +125,53 @@ static void start(run *r, const azw_module *mod)
 	                 r->schema->n_features, r->schema->features);
 }
 
-/* Without -m: the module named by the first record's _path. */
+/* Does a log type name this module? Zeek's own names are the module's
+ * (conn), and so are the names a path_func or a package gives the same
+ * records: the module's name as one part of it, between _ - or .
+ * (conn_long, conn-internal, RITA's open_conn). */
+static int names_module(const char *type, const azw_module *mod)
+{
+	size_t n = strlen(mod->name);
+	const char *p = type;
+
+	for (;;) {
+		size_t k = strcspn(p, "_-.");
+		if (k == n && strncasecmp(p, mod->name, n) == 0)
+			return 1;
+		if (!p[k])
+			return 0;
+		p += k + 1;
+	}
+}
+
+/* Without -m: the module named by the first record's log type. */
 static void detect(run *r, const char *path, long lineno)
 {
-	zl_value p = zl_get(r->rec, "_path");
-	const azw_module *mod;
+	const char *type = zl_rec_path(r->rec);
+	const azw_module *const *m;
 
-	if (p.type != ZL_STRING || !p.s)
-		eprintf("%s:%ld: cannot tell the log type (no _path field): use -m MODULE",
-		        path, lineno);
-	if (!(mod = azw_module_find(p.s)))
-		eprintf("%s:%ld: no module for log type '%.60s' (_path): use -m MODULE",
-		        path, lineno, p.s);
-	r->detected = 1;
-	start(r, mod);
+	if (!type)
+		eprintf("%s:%ld: cannot tell the log type (no %s): use -m MODULE", path, lineno,
+		        zl_rec_format(r->rec) == ZL_FMT_TSV ? "#path header" : "_path field");
+	for (m = azw_modules(); *m; m++)
+		if (names_module(type, *m))
+			break;
+	if (!*m)
+		eprintf("%s:%ld: no module for log type '%.60s': use -m MODULE", path, lineno, type);
+	start(r, *m);
+}
+
+/* A record of another log type: counted, its type noted for the summary. */
+static void other_type(run *r, const char *type)
+{
+	int i;
+
+	r->other++;
+	for (i = 0; i < r->n_other_names; i++)
+		if (strncmp(r->other_names[i], type, sizeof r->other_names[i] - 1) == 0)
+			return;
+	if (r->n_other_names < N_OTHER_NAMES)
+		snprintf(r->other_names[r->n_other_names++], sizeof r->other_names[0], "%s", type);
 }
 
 /* An identity column as text: strings as they are, numbers as written
@@ -145,30 +219,28 @@ static void skip(run *r, const char *path, long lineno, const char *why)
 	r->skipped++;
 }
 
-/* One non-blank line: a record, or a reason to skip it. */
+/* One non-blank line: a header, a record, or a reason to skip it. */
 static void record(run *r, const char *path, long lineno, char *line, size_t len)
 {
 	char why[AZW_REASON_MAX];
-	zl_value p;
+	zl_kind k = zl_read(r->rec, line, len);
+	const char *type;
 
-	r->records++;
-	if (zl_json_parse(r->rec, line, len) < 0) {
-		skip(r, path, lineno, zl_rec_error(r->rec));
+	if (k == ZL_HEADER)
+		return;
+	if (!r->mod && k == ZL_RECORD)
+		detect(r, path, lineno);
+	if (r->mod && (type = zl_rec_path(r->rec)) != NULL && !names_module(type, r->mod)) {
+		other_type(r, type);
 		return;
 	}
-	if (!r->mod)
-		detect(r, path, lineno);
-	/* A detected type is checked on every record (a JSON-streaming mix of
-	 * logs); -m is the user's word and is not second-guessed. */
-	if (r->detected && (p = zl_get(r->rec, "_path")).type == ZL_STRING && p.s &&
-	    strcasecmp(p.s, r->mod->name) != 0) {
-		snprintf(why, sizeof why, "a '%.60s' record (_path) in a %s log", p.s, r->mod->name);
+	r->records++;
+	if (k == ZL_BROKEN)
+		skip(r, path, lineno, zl_rec_error(r->rec));
+	else if (r->schema->extract(r->rec, r->x, why) < 0)
 		skip(r, path, lineno, why);
-	} else if (r->schema->extract(r->rec, r->x, why) < 0) {
-		skip(r, path, lineno, why);
-	} else {
+	else
 		write_row(r);
-	}
 }
 
 static int blank(const char *s, size_t n)
@@ -183,8 +255,8 @@ static int blank(const char *s, size_t n)
 static void report_long(run *r, const char *path, const linebuf *lb, long *seen, long next)
 {
 	for (; *seen < lb->n_long; (*seen)++) {
-		weprintf("%s:%ld: line longer than %ld bytes", path, next - (lb->n_long - *seen),
-		         (long)LB_MAX_LINE);
+		weprintf("%s:%ld: line longer than %zu bytes (not a Zeek record)", path,
+		         next - (lb->n_long - *seen), lb->max_line);
 		r->records++;
 		r->skipped++;
 	}
@@ -206,6 +278,8 @@ static void run_file(run *r, const char *arg)
 		return;
 	}
 	lb_init(&lb, fd, stdout);
+	lb.max_line = (size_t)ZL_MAX_LINE;
+	zl_rec_new_file(r->rec);
 	while ((rc = lb_getline(&lb, &line, &len)) == 1) {
 		report_long(r, path, &lb, &n_long, lb.lineno);
 		if (!blank(line, len))
@@ -221,16 +295,46 @@ static void run_file(run *r, const char *arg)
 		close(fd);
 }
 
+static zl_format parse_format(const char *s)
+{
+	if (strcasecmp(s, "auto") == 0)
+		return ZL_FMT_AUTO;
+	if (strcasecmp(s, "json") == 0)
+		return ZL_FMT_JSON;
+	if (strcasecmp(s, "tsv") == 0)
+		return ZL_FMT_TSV;
+	eprintf("unknown format '%s' (auto, json or tsv)", s);
+}
+
+static void summary(const run *r)
+{
+	char names[N_OTHER_NAMES * 26 + 8] = "";
+	int i;
+
+	if (r->other > 0) {
+		for (i = 0; i < r->n_other_names; i++)
+			snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s",
+			         i ? ", " : "", r->other_names[i]);
+		if (r->n_other_names == N_OTHER_NAMES)
+			strcat(names, ", ...");
+		weprintf("%ld records of other log types (%s) skipped", r->other, names);
+	}
+	if (r->skipped > 0)
+		weprintf("%ld of %ld records skipped", r->skipped, r->records);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "module", required_argument, 0, 'm' },
 		{ "schema", required_argument, 0, 's' },
+		{ "format", required_argument, 0, 'f' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 },
 	};
 	run r = { 0 };
 	const char *module = NULL;
+	zl_format format = ZL_FMT_AUTO;
 	int c, i;
 
 	argv0 = "azw-extract";
@@ -238,6 +342,7 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'm': module = optarg; break;
 		case 's': r.schema_name = optarg; break;
+		case 'f': format = parse_format(optarg); break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -248,6 +353,7 @@ int main(int argc, char **argv)
 		eprintf("unknown schema '%s' (see azw-extract --help)", r.schema_name);
 
 	r.rec = zl_rec_new();
+	zl_rec_set_format(r.rec, format);
 	if (module)
 		start(&r, azw_module_find(module));
 	if (optind == argc)
@@ -255,8 +361,7 @@ int main(int argc, char **argv)
 	for (i = optind; i < argc; i++)
 		run_file(&r, argv[i]);
 
-	if (r.skipped > 0)
-		weprintf("%ld of %ld records skipped", r.skipped, r.records);
+	summary(&r);
 	zl_rec_free(r.rec);
 	free(r.x);
 	if (fshut_stdout() < 0)

@@ -15,6 +15,7 @@ void lb_init(linebuf *lb, int fd, FILE *idle_flush)
 	memset(lb, 0, sizeof *lb);
 	lb->fd = fd;
 	lb->idle_flush = idle_flush;
+	lb->max_line = (size_t)LB_MAX_LINE;
 	lb->cap = LB_CHUNK;
 	lb->buf = emalloc(lb->cap + 1);
 }
@@ -62,6 +63,8 @@ int lb_getline(linebuf *lb, char **line, size_t *len)
 	char *nl;
 	int rc;
 
+again:
+	scanned = 0;
 	for (;;) {
 		nl = memchr(lb->buf + lb->start + scanned, '\n', lb->end - lb->start - scanned);
 		if (nl)
@@ -73,7 +76,7 @@ int lb_getline(linebuf *lb, char **line, size_t *len)
 			nl = lb->buf + lb->end; /* last line without newline */
 			break;
 		}
-		if (scanned > (size_t)LB_MAX_LINE) {
+		if (scanned > lb->max_line) {
 			/* Drop what we have of an over-long line, then the rest of it. */
 			lb->n_long++;
 			lb->lineno++;
@@ -102,6 +105,14 @@ int lb_getline(linebuf *lb, char **line, size_t *len)
 			return -1;
 		if (rc == 0)
 			lb->eof = 1;
+	}
+	if ((size_t)(nl - (lb->buf + lb->start)) > lb->max_line) {
+		/* Complete but too long (it came in with its newline in one
+		 * read): skipped like one that is still arriving. */
+		lb->n_long++;
+		lb->lineno++;
+		lb->start = (size_t)(nl - lb->buf) + (nl < lb->buf + lb->end);
+		goto again;
 	}
 	*line = lb->buf + lb->start;
 	*len = (size_t)(nl - *line);

@@ -1,5 +1,11 @@
-/* zeeklog.c - one Zeek JSON log line into fields: jsmn, plus one
- * validating pass over its tokens that indexes the top-level keys. */
+/* zeeklog.c - Zeek log lines into records: the format of each line (JSON,
+ * JSON-streaming, Kafka-wrapped JSON, TSV with its header blocks), and one
+ * field view over all of them (zeeklog.h).
+ *
+ * JSON: jsmn, plus one validating pass over its tokens that indexes the
+ * record's keys. TSV: the #fields header is indexed once per block (name ->
+ * column); a row is split in one pass and its columns are converted lazily,
+ * when a module asks for them. */
 #define JSMN_STATIC       /* jsmn's functions stay private to this file */
 #define JSMN_STRICT       /* RFC 8259 primitives, no bare words */
 #define JSMN_PARENT_LINKS /* O(1) ',' handling: no quadratic time on wide objects */
@@ -14,8 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- JSON records ---- */
-
 #define ZL_MIN_TOKENS 128
 #define ZL_MAX_TOKENS (1u << 20)
 #define ZL_MAX_DEPTH 64
@@ -24,6 +28,7 @@
  * before jsmn (whose closing-bracket walk is quadratic in the depth). */
 #define ZL_PRESCAN_LEN 4096
 
+/* A JSON key of the record -> its value. */
 struct ent {
 	uint32_t gen;  /* valid if == zl_rec.gen */
 	uint32_t hash;
@@ -31,6 +36,7 @@ struct ent {
 	size_t klen;   /* key length (unescaped) */
 	size_t slen;   /* string value: unescaped length, SIZE_MAX until done */
 	int bad;       /* string value holds \u0000 */
+	int isnum;     /* string value was an ISO 8601 time, now epoch text */
 };
 
 struct frame {
@@ -40,51 +46,147 @@ struct frame {
 	size_t pos;    /* end of the last thing consumed */
 };
 
+/* How a TSV column is read (from #types). */
+enum col_type { T_UNTYPED, T_NUMBER, T_BOOL, T_STRING, T_SET };
+
+/* One TSV header block: what its header lines said, and the index built
+ * from them (once, at its first row). */
+struct block {
+	int active;          /* a #fields line was read, no #close since */
+	int dirty;           /* header lines changed since blk_prepare() */
+	char sep, setsep;
+	char *empty, *unset; /* "(empty)", "-" */
+	char *path;          /* #path, or NULL */
+	char *fields, *types;/* raw #fields / #types text after the directive */
+	/* built by blk_prepare() */
+	char *bad;           /* non-NULL: the block can't be read, why */
+	int nf, nphys;       /* logical fields; physical (separator) columns */
+	size_t cap;          /* of names, ctype, nsub */
+	char **names;        /* nf field names, into namebuf */
+	char *namebuf;
+	unsigned char *ctype;/* nf enum col_type */
+	int *nsub;           /* per physical column: fields it holds (IoT-23: 3) */
+	struct slot { uint32_t hash; int col; } *idx;
+	uint32_t idxcap;
+	int ts_col;          /* -1 if none */
+};
+
+/* One TSV column of the current row. */
+struct cell {
+	char *s;
+	size_t len;
+	uint32_t gen;        /* v valid if == zl_rec.gen */
+	zl_value v;
+};
+
 struct zl_rec {
+	zl_format force;     /* zl_rec_set_format() */
+	zl_format fmt;       /* of the last line recognised in this file */
+	int row;             /* last line was a TSV record (zl_get reads cells) */
+	uint32_t gen;        /* bumped per line: JSON key table, TSV cells */
+	const char *path;    /* of the last line */
+	zl_value ts;         /* the record's ts, normalised */
+	char tsbuf[40];
+	char err[160];
+	/* JSON */
 	jsmntok_t *tok;
 	unsigned ntok, cap;
 	char *line;
 	size_t len;
 	struct ent *tab;
-	uint32_t tabcap, nkeys, gen;
+	uint32_t tabcap, nkeys;
+	int reclevel;        /* depth of the record's keys: 1 in a Kafka wrap */
 	struct frame stack[ZL_MAX_DEPTH + 1];
-	char err[128];
+	/* TSV */
+	struct block blk;
+	struct cell *cells;
+	size_t ncells;
 };
+
+static const zl_value absent = { ZL_ABSENT, NULL, 0, 0, 0 };
+
+static void blk_reset(struct block *b);
+static void blk_free(struct block *b);
 
 zl_rec *zl_rec_new(void)
 {
-	zl_rec *j = ecalloc(1, sizeof *j);
+	zl_rec *r = ecalloc(1, sizeof *r);
 
-	j->cap = ZL_MIN_TOKENS;
-	j->tok = emalloc(j->cap * sizeof *j->tok);
-	j->tabcap = 64;
-	j->tab = ecalloc(j->tabcap, sizeof *j->tab);
-	return j;
+	r->cap = ZL_MIN_TOKENS;
+	r->tok = emalloc(r->cap * sizeof *r->tok);
+	r->tabcap = 64;
+	r->tab = ecalloc(r->tabcap, sizeof *r->tab);
+	blk_reset(&r->blk);
+	return r;
 }
 
-void zl_rec_free(zl_rec *j)
+void zl_rec_free(zl_rec *r)
 {
-	if (!j)
+	if (!r)
 		return;
-	free(j->tok);
-	free(j->tab);
-	free(j);
+	free(r->tok);
+	free(r->tab);
+	blk_free(&r->blk);
+	free(r->blk.names);
+	free(r->blk.ctype);
+	free(r->blk.nsub);
+	free(r->blk.idx);
+	free(r->cells);
+	free(r);
 }
 
-const char *zl_rec_error(const zl_rec *j)
+void zl_rec_set_format(zl_rec *r, zl_format f)
 {
-	return j->err;
+	r->force = f;
 }
 
-static int fail(zl_rec *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int fail(zl_rec *j, const char *fmt, ...)
+void zl_rec_new_file(zl_rec *r)
+{
+	blk_reset(&r->blk);
+	r->fmt = ZL_FMT_AUTO;
+}
+
+const char *zl_rec_error(const zl_rec *r)
+{
+	return r->err;
+}
+
+const char *zl_rec_path(const zl_rec *r)
+{
+	return r->path;
+}
+
+zl_format zl_rec_format(const zl_rec *r)
+{
+	return r->fmt;
+}
+
+static int fail(zl_rec *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(zl_rec *r, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(j->err, sizeof j->err, fmt, ap);
+	vsnprintf(r->err, sizeof r->err, fmt, ap);
 	va_end(ap);
 	return -1;
+}
+
+/* The start of a text for a message: at most outsz - 4 bytes, control
+ * characters as '?', "..." if cut. */
+static void show(char *out, size_t outsz, const char *s, size_t n)
+{
+	size_t k;
+
+	for (k = 0; k + 4 < outsz && k < n; k++) {
+		unsigned char c = (unsigned char)s[k];
+		out[k] = c < 32 || c == 127 ? '?' : (char)c;
+	}
+	if (k < n) {
+		memcpy(out + k, "...", 3);
+		k += 3;
+	}
+	out[k] = '\0';
 }
 
 static uint32_t hash(const char *s, size_t n)
@@ -101,13 +203,237 @@ static int isws(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
+static int digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
 static int hexval(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
 	if (c >= 'a' && c <= 'f')
 		return c - 'a' + 10;
-	return c - 'A' + 10; /* jsmn checked it is hex */
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* RFC 8259 number: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? */
+static int valid_number(const char *s, size_t n)
+{
+	const char *e = s + n;
+
+	if (s < e && *s == '-')
+		s++;
+	if (s == e || !digit(*s))
+		return 0;
+	if (*s++ == '0') {
+		if (s < e && digit(*s))
+			return 0;
+	} else {
+		while (s < e && digit(*s))
+			s++;
+	}
+	if (s < e && *s == '.') {
+		if (++s == e || !digit(*s))
+			return 0;
+		while (s < e && digit(*s))
+			s++;
+	}
+	if (s < e && (*s == 'e' || *s == 'E')) {
+		s++;
+		if (s < e && (*s == '+' || *s == '-'))
+			s++;
+		if (s == e || !digit(*s))
+			return 0;
+		while (s < e && digit(*s))
+			s++;
+	}
+	return s == e;
+}
+
+/* ---- time stamps ---- */
+
+/* Microseconds since the epoch as "S.UUUUUU"; returns the length. */
+static size_t fmt_micros(char *buf, int64_t us)
+{
+	uint64_t u = us < 0 ? (uint64_t)0 - (uint64_t)us : (uint64_t)us;
+
+	return (size_t)snprintf(buf, 32, "%s%llu.%06llu", us < 0 ? "-" : "",
+	                        (unsigned long long)(u / 1000000), (unsigned long long)(u % 1000000));
+}
+
+/* Digits s[0..k) as a number (k <= 9), or -1 if any is not a digit. */
+static long digits(const char *s, int k)
+{
+	long v = 0;
+	int i;
+
+	for (i = 0; i < k; i++) {
+		if (!digit(s[i]))
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+/* Days from 1970-01-01 to y-m-d, proleptic Gregorian (H. Hinnant's
+ * days_from_civil). */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static int month_days(long y, long m)
+{
+	static const int md[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+	if (m == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))
+		return 29;
+	return md[m - 1];
+}
+
+/* Fractional seconds at s[*i] ('.' or ',' then digits) to microseconds,
+ * rounded half up on the seventh digit. */
+static long frac_micros(const char *s, size_t n, size_t *i)
+{
+	long us = 0;
+	int k = 0;
+
+	if (*i >= n || (s[*i] != '.' && s[*i] != ','))
+		return 0;
+	if (++*i >= n || !digit(s[*i]))
+		return -1;
+	for (; *i < n && digit(s[*i]); ++*i, k++) {
+		if (k < 6)
+			us = us * 10 + (s[*i] - '0');
+		else if (k == 6 && s[*i] >= '5')
+			us++;
+	}
+	for (; k < 6; k++)
+		us *= 10;
+	return us;
+}
+
+/* Zone at s[*i]: end (UTC), Z, +HH:MM, +HHMM, +HH; offset in seconds. */
+static int zone(const char *s, size_t n, size_t i, long *off)
+{
+	long h, m = 0;
+	int sign;
+
+	*off = 0;
+	if (i == n)
+		return 0;
+	if ((s[i] == 'Z' || s[i] == 'z') && i + 1 == n)
+		return 0;
+	if (s[i] != '+' && s[i] != '-')
+		return -1;
+	sign = s[i] == '-' ? -1 : 1;
+	i++;
+	if (n - i < 2 || (h = digits(s + i, 2)) < 0 || h > 23)
+		return -1;
+	i += 2;
+	if (i < n && s[i] == ':')
+		i++;
+	if (i < n) {
+		if (n - i != 2 || (m = digits(s + i, 2)) < 0 || m > 59)
+			return -1;
+	} else if (s[i - 1] == ':') {
+		return -1;
+	}
+	*off = sign * (h * 3600 + m * 60);
+	return 0;
+}
+
+size_t zl_iso8601_epoch(const char *s, size_t n, char *buf)
+{
+	long y, mo, d, h, mi, sec, us, off;
+	size_t i = 19;
+	int64_t t;
+
+	if (n < 19 || s[4] != '-' || s[7] != '-' || s[13] != ':' || s[16] != ':' ||
+	    (s[10] != 'T' && s[10] != 't' && s[10] != ' '))
+		return 0;
+	y = digits(s, 4);
+	mo = digits(s + 5, 2);
+	d = digits(s + 8, 2);
+	h = digits(s + 11, 2);
+	mi = digits(s + 14, 2);
+	sec = digits(s + 17, 2);
+	if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > month_days(y, mo) ||
+	    h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 60)
+		return 0;
+	if ((us = frac_micros(s, n, &i)) < 0 || zone(s, n, i, &off) < 0)
+		return 0;
+	t = days_from_civil(y, (int)mo, (int)d) * 86400 + h * 3600 + mi * 60 + sec - off;
+	return fmt_micros(buf, t * 1000000 + us);
+}
+
+/* A number's text as epoch seconds with 6 decimals (Zeek TSV's "%.6f"),
+ * exactly: digits are rounded as text, half up on the seventh decimal.
+ * Returns the length, or 0 if s is not a JSON number. */
+static size_t ts_number(const char *s, size_t n, char *buf)
+{
+	const char *dot, *p = s;
+	int neg = 0;
+	int64_t sec = 0, us = 0;
+	size_t k;
+
+	if (!valid_number(s, n))
+		return 0;
+	if (memchr(s, 'e', n) || memchr(s, 'E', n) || n > 24) {
+		char tmp[32];
+		memcpy(tmp, s, n < 31 ? n : 31);
+		tmp[n < 31 ? n : 31] = '\0';
+		return (size_t)snprintf(buf, 32, "%.6f", strtod(tmp, NULL));
+	}
+	if (*p == '-') {
+		neg = 1;
+		p++;
+	}
+	dot = memchr(p, '.', (size_t)(s + n - p));
+	for (; p < s + n && p != dot; p++)
+		sec = sec * 10 + (*p - '0');
+	if (sec > INT64_MAX / 1000000 - 1)
+		return 0;
+	if (dot) {
+		size_t i = (size_t)(dot - s);
+		us = frac_micros(s, n, &i);
+	}
+	k = fmt_micros(buf, (sec * 1000000 + us) * (neg ? -1 : 1));
+	return k;
+}
+
+size_t zl_round6(const char *s, size_t n, char *buf)
+{
+	return ts_number(s, n, buf);
+}
+
+/* The record's ts from its raw value: numbers and ISO 8601 strings to
+ * epoch seconds with 6 decimals; anything else is left as it is. */
+static void ts_set(zl_rec *r, zl_value v)
+{
+	size_t k = 0;
+
+	r->ts = v;
+	if (v.type == ZL_NUMBER || (v.type == ZL_STRING && v.s)) {
+		k = ts_number(v.s, v.len, r->tsbuf);
+		if (k == 0 && v.type == ZL_STRING)
+			k = zl_iso8601_epoch(v.s, v.len, r->tsbuf);
+	}
+	if (k > 0) {
+		r->ts.type = ZL_NUMBER;
+		r->ts.s = r->tsbuf;
+		r->ts.len = k;
+	}
 }
 
 static unsigned u4(const char *p)
@@ -175,50 +501,6 @@ static size_t unescape(char *s, size_t n)
 	}
 	*w = '\0';
 	return (size_t)(w - s);
-}
-
-static int digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-/* RFC 8259: true false null, or -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? */
-static int valid_primitive(const char *s, size_t n)
-{
-	const char *e = s + n;
-
-	switch (*s) {
-	case 't': return n == 4 && !memcmp(s, "true", 4);
-	case 'f': return n == 5 && !memcmp(s, "false", 5);
-	case 'n': return n == 4 && !memcmp(s, "null", 4);
-	}
-	if (s < e && *s == '-')
-		s++;
-	if (s == e || !digit(*s))
-		return 0;
-	if (*s++ == '0') {
-		if (s < e && digit(*s))
-			return 0;
-	} else {
-		while (s < e && digit(*s))
-			s++;
-	}
-	if (s < e && *s == '.') {
-		if (++s == e || !digit(*s))
-			return 0;
-		while (s < e && digit(*s))
-			s++;
-	}
-	if (s < e && (*s == 'e' || *s == 'E')) {
-		s++;
-		if (s < e && (*s == '+' || *s == '-'))
-			s++;
-		if (s == e || !digit(*s))
-			return 0;
-		while (s < e && digit(*s))
-			s++;
-	}
-	return s == e;
 }
 
 /* Nesting depth, string-aware; only for long lines (see ZL_PRESCAN_LEN). */
@@ -302,6 +584,7 @@ static void index_key(zl_rec *j, int key, int val)
 	e->val = val;
 	e->slen = SIZE_MAX;
 	e->bad = 0;
+	e->isnum = 0;
 }
 
 /* Raw extent of a token: strings include their quotes. */
@@ -342,8 +625,19 @@ static int close_frame(zl_rec *j, struct frame *f)
 	return 0;
 }
 
+static int valid_primitive(const char *s, size_t n)
+{
+	switch (*s) {
+	case 't': return n == 4 && !memcmp(s, "true", 4);
+	case 'f': return n == 5 && !memcmp(s, "false", 5);
+	case 'n': return n == 4 && !memcmp(s, "null", 4);
+	}
+	return valid_number(s, n);
+}
+
 /* The pass over the tokens: check what jsmn lets through (separators,
- * primitives, depth, one object only) and index the top-level keys. */
+ * primitives, depth, one object only) and index the record's keys (those
+ * at depth reclevel: the top level, or inside a Kafka wrap). */
 static int walk(zl_rec *j)
 {
 	const jsmntok_t *t0 = &j->tok[0];
@@ -378,11 +672,11 @@ static int walk(zl_rec *j)
 			if (t->type != JSMN_STRING)
 				return fail(j, "invalid JSON at column %zu: expected a key", a + 1);
 			f->state = 1;
-			if (top == 0)
+			if (top == j->reclevel)
 				key = (int)i;
 		} else {
 			f->state = 2;
-			if (top == 0)
+			if (top == j->reclevel)
 				index_key(j, key, (int)i);
 		}
 		f->pos = re(t);
@@ -412,36 +706,50 @@ static int walk(zl_rec *j)
  * with, rather than where jsmn stumbled. */
 static int not_object(zl_rec *j)
 {
-	char show[24];
-	size_t i = 0, k;
+	char txt[24];
+	size_t i = 0;
 
 	while (i < j->len && isws(j->line[i]))
 		i++;
 	if (i < j->len && j->line[i] == '{')
 		return 0;
-	for (k = 0; k < 20 && i + k < j->len; k++) {
-		unsigned char c = (unsigned char)j->line[i + k];
-		show[k] = c < 32 || c == 127 ? '?' : (char)c;
-	}
-	show[k] = '\0';
-	return fail(j, "not a JSON object: \"%s%s\"", show, i + k < j->len ? "..." : "");
+	show(txt, sizeof txt, j->line + i, j->len - i);
+	return fail(j, "not a JSON object: \"%s\"", txt);
 }
 
-int zl_json_parse(zl_rec *j, char *line, size_t len)
+/* A new line: every cached key and cell becomes stale. */
+static void next_line(zl_rec *r)
+{
+	size_t i;
+
+	if (++r->gen == 0) { /* wrapped: forget every old entry */
+		memset(r->tab, 0, r->tabcap * sizeof *r->tab);
+		for (i = 0; i < r->ncells; i++)
+			r->cells[i].gen = 0;
+		r->gen = 1;
+	}
+	r->ntok = 0;
+	r->nkeys = 0;
+	r->row = 0;
+	r->path = NULL;
+	r->ts = absent;
+	r->err[0] = '\0';
+}
+
+/* zeek-kafka's {"conn": {...}}: one key whose value is an object. A Zeek
+ * record is never that (nested records are flattened to "a.b" keys). */
+static int kafka_wrapped(const zl_rec *r)
+{
+	return r->ntok >= 3 && r->tok[0].size == 1 && r->tok[1].type == JSMN_STRING &&
+	       r->tok[2].type == JSMN_OBJECT;
+}
+
+static int json_tokens(zl_rec *j, char *line, size_t len)
 {
 	jsmn_parser p;
 	const char *nul;
 	int r;
 
-	j->line = line;
-	j->len = len;
-	j->ntok = 0;
-	j->nkeys = 0;
-	j->err[0] = '\0';
-	if (++j->gen == 0) { /* wrapped: forget every old entry */
-		memset(j->tab, 0, j->tabcap * sizeof *j->tab);
-		j->gen = 1;
-	}
 	if ((nul = memchr(line, '\0', len)) != NULL)
 		return fail(j, "NUL byte at column %zu", (size_t)(nul - line) + 1);
 	if (len > ZL_PRESCAN_LEN && too_deep(line, len))
@@ -467,13 +775,61 @@ int zl_json_parse(zl_rec *j, char *line, size_t len)
 	if (r == 0)
 		return fail(j, "no JSON value");
 	j->ntok = p.toknext;
-	return walk(j);
+	return 0;
 }
 
-zl_value zl_get(zl_rec *j, const char *name)
+static zl_value json_get(zl_rec *j, const char *name);
+
+static int json_parse(zl_rec *j, char *line, size_t len)
+{
+	zl_value v;
+
+	j->line = line;
+	j->len = len;
+	j->fmt = ZL_FMT_JSON;
+	if (json_tokens(j, line, len) < 0 || (j->reclevel = kafka_wrapped(j), walk(j) < 0)) {
+		j->ntok = 0;
+		return -1;
+	}
+	if (j->reclevel) {
+		jsmntok_t *k = &j->tok[1];
+		size_t n = unescape(line + k->start, (size_t)(k->end - k->start));
+		if (n != SIZE_MAX)
+			j->path = line + k->start;
+	} else if ((v = json_get(j, "_path")).type == ZL_STRING && v.s) {
+		j->path = v.s;
+	}
+	ts_set(j, json_get(j, "ts"));
+	return 0;
+}
+
+int zl_json_parse(zl_rec *r, char *line, size_t len)
+{
+	next_line(r);
+	return json_parse(r, line, len);
+}
+
+/* A JSON string that is an ISO 8601 time (JSON::TS_ISO8601 writes every
+ * time so) becomes its epoch text, in place: it is never longer. */
+static void json_iso_time(struct ent *e, char *s)
+{
+	char buf[32];
+	size_t k;
+
+	if (e->slen < 19 || !digit(s[0]) || s[4] != '-')
+		return;
+	k = zl_iso8601_epoch(s, e->slen, buf);
+	if (k == 0 || k > e->slen)
+		return;
+	memcpy(s, buf, k + 1);
+	e->slen = k;
+	e->isnum = 1;
+}
+
+static zl_value json_get(zl_rec *j, const char *name)
 {
 	size_t n = strlen(name);
-	zl_value v = { ZL_ABSENT, NULL, 0, 0, 0 };
+	zl_value v = absent;
 	struct ent *e;
 	jsmntok_t *t;
 	char *s;
@@ -493,12 +849,16 @@ zl_value zl_get(zl_rec *j, const char *name)
 		if (e->slen == SIZE_MAX && !e->bad) {
 			e->slen = unescape(s, v.len);
 			e->bad = e->slen == SIZE_MAX;
+			if (!e->bad)
+				json_iso_time(e, s);
 		}
 		if (e->bad) {
 			v.s = NULL;
 			v.len = 0;
 		} else {
 			v.len = e->slen;
+			if (e->isnum)
+				v.type = ZL_NUMBER;
 		}
 		return v;
 	case JSMN_PRIMITIVE:
@@ -524,4 +884,536 @@ zl_value zl_get(zl_rec *j, const char *name)
 	 * blank or the end: the walk is done with it. */
 	s[v.len] = '\0';
 	return v;
+}
+
+/* ---- TSV ---- */
+
+static char *dupn(const char *s, size_t n)
+{
+	char *d = emalloc(n + 1);
+
+	memcpy(d, s, n);
+	d[n] = '\0';
+	return d;
+}
+
+static void setstr(char **dst, const char *s, size_t n)
+{
+	free(*dst);
+	*dst = dupn(s, n);
+}
+
+static void blk_free(struct block *b)
+{
+	free(b->empty);
+	free(b->unset);
+	free(b->path);
+	free(b->fields);
+	free(b->types);
+	free(b->namebuf);
+	b->empty = b->unset = b->path = b->fields = b->types = b->namebuf = NULL;
+}
+
+/* A new block (or file): Zeek's defaults until its header says otherwise. */
+static void blk_reset(struct block *b)
+{
+	blk_free(b);
+	b->active = 0;
+	b->dirty = 1;
+	b->bad = NULL;
+	b->sep = '\t';
+	b->setsep = ',';
+	b->empty = dupn("(empty)", 7);
+	b->unset = dupn("-", 1);
+}
+
+/* Zeek TSV escapes, in place: \xNN is that byte, \\ a backslash; anything
+ * else stays as it is. Returns the new length; *nul set if a NUL byte came
+ * out. */
+static size_t tsv_unescape(char *s, size_t n, int *nul)
+{
+	char *r = memchr(s, '\\', n), *w, *end = s + n;
+
+	*nul = 0;
+	if (!r) {
+		s[n] = '\0'; /* "(empty)" read as "" ends here */
+		return n;
+	}
+	for (w = r; r < end;) {
+		int hi, lo;
+		if (r[0] != '\\' || r + 1 >= end) {
+			*w++ = *r++;
+		} else if (r[1] == '\\') {
+			*w++ = '\\';
+			r += 2;
+		} else if (r[1] == 'x' && r + 3 < end &&
+		           (hi = hexval(r[2])) >= 0 && (lo = hexval(r[3])) >= 0) {
+			*w = (char)(hi << 4 | lo);
+			*nul |= *w == '\0';
+			w++;
+			r += 4;
+		} else {
+			*w++ = *r++;
+		}
+	}
+	*w = '\0';
+	return (size_t)(w - s);
+}
+
+/* A header value (#separator, #path, ...): escapes decoded, a copy. */
+static char *header_value(const char *s, size_t n, size_t *outlen)
+{
+	char *d = dupn(s, n);
+	int nul;
+
+	*outlen = tsv_unescape(d, n, &nul);
+	return d;
+}
+
+static int single_byte(zl_rec *r, const char *what, const char *s, size_t n, char *out)
+{
+	size_t k;
+	char *d = header_value(s, n, &k);
+
+	if (k == 1)
+		*out = d[0];
+	else
+		r->blk.bad = k == 0 ? "empty separator in the header" : "separators longer than one byte are not supported";
+	free(d);
+	(void)what;
+	return 0;
+}
+
+static int is_directive(const char *name, size_t n, const char *want)
+{
+	return strlen(want) == n && memcmp(name, want, n) == 0;
+}
+
+/* A '#' line: a header of the TSV block, or a comment. */
+static zl_kind tsv_header(zl_rec *r, char *line, size_t len)
+{
+	struct block *b = &r->blk;
+	const char *name = line + 1;
+	size_t n = 0, vlen, k;
+	char *val;
+
+	while (1 + n < len && line[1 + n] != b->sep && line[1 + n] != ' ')
+		n++;
+	val = line + 1 + n + (1 + n < len);
+	vlen = len - (size_t)(val - line);
+	if (is_directive(name, n, "separator")) {
+		blk_reset(b);
+		single_byte(r, "separator", val, vlen, &b->sep);
+	} else if (is_directive(name, n, "set_separator")) {
+		single_byte(r, "set_separator", val, vlen, &b->setsep);
+	} else if (is_directive(name, n, "empty_field")) {
+		free(b->empty);
+		b->empty = header_value(val, vlen, &k);
+	} else if (is_directive(name, n, "unset_field")) {
+		free(b->unset);
+		b->unset = header_value(val, vlen, &k);
+	} else if (is_directive(name, n, "path")) {
+		free(b->path);
+		b->path = header_value(val, vlen, &k);
+	} else if (is_directive(name, n, "fields")) {
+		setstr(&b->fields, val, vlen);
+		b->active = 1;
+		b->dirty = 1;
+	} else if (is_directive(name, n, "types")) {
+		setstr(&b->types, val, vlen);
+		b->dirty = 1;
+	} else if (is_directive(name, n, "close")) {
+		b->active = 0;
+	} else if (!is_directive(name, n, "open")) {
+		return ZL_HEADER; /* a comment ("### BTest ...") or unknown */
+	}
+	r->fmt = ZL_FMT_TSV;
+	r->path = b->path;
+	return ZL_HEADER;
+}
+
+static enum col_type col_type(const char *t, size_t n)
+{
+	static const char *const num[] = { "count", "int", "double", "time", "interval", "port" };
+	static const char *const str[] = { "string", "enum", "addr", "subnet", "pattern" };
+	size_t i;
+
+	for (i = 0; i < sizeof num / sizeof num[0]; i++)
+		if (is_directive(t, n, num[i]))
+			return T_NUMBER;
+	for (i = 0; i < sizeof str / sizeof str[0]; i++)
+		if (is_directive(t, n, str[i]))
+			return T_STRING;
+	if (is_directive(t, n, "bool"))
+		return T_BOOL;
+	if ((n > 4 && !memcmp(t, "set[", 4)) || (n > 7 && !memcmp(t, "vector[", 7)) ||
+	    (n > 6 && !memcmp(t, "table[", 6)))
+		return T_SET;
+	return T_UNTYPED; /* "int64" in a hand-made log: judge by the value */
+}
+
+/* The items of a header list (#fields, #types): separator-separated
+ * columns, each split further on runs of spaces (IoT-23's labelled logs join
+ * their last three fields with spaces: "tunnel_parents   label
+ * detailedlabel", and their values likewise). */
+struct items {
+	const char *p, *end, *colend;
+	char sep;
+};
+
+static void items_init(struct items *it, const char *s, char sep)
+{
+	it->p = s;
+	it->end = s + strlen(s);
+	it->colend = NULL;
+	it->sep = sep;
+}
+
+/* Next item in *s, *n; *newcol set if it begins a column. 0 at the end. */
+static int items_next(struct items *it, const char **s, size_t *n, int *newcol)
+{
+	const char *e;
+
+	*newcol = it->colend == NULL;
+	if (*newcol) {
+		if (!it->p)
+			return 0;
+		it->colend = memchr(it->p, it->sep, (size_t)(it->end - it->p));
+		if (!it->colend)
+			it->colend = it->end;
+	}
+	while (it->p < it->colend && *it->p == ' ')
+		it->p++;
+	for (e = it->p; e < it->colend && *e != ' '; e++)
+		;
+	*s = it->p;
+	*n = (size_t)(e - it->p);
+	while (e < it->colend && *e == ' ')
+		e++;
+	it->p = e;
+	if (e == it->colend) { /* the column is done */
+		it->p = e < it->end ? e + 1 : NULL;
+		it->colend = NULL;
+	}
+	return 1;
+}
+
+static void blk_grow(struct block *b, int n)
+{
+	if ((size_t)n <= b->cap)
+		return;
+	b->cap = (size_t)n * 2;
+	b->names = erealloc(b->names, b->cap * sizeof *b->names);
+	b->ctype = erealloc(b->ctype, b->cap * sizeof *b->ctype);
+	b->nsub = erealloc(b->nsub, b->cap * sizeof *b->nsub);
+}
+
+static int blk_find(const struct block *b, const char *name, size_t n)
+{
+	uint32_t h = hash(name, n), k;
+
+	for (k = h & (b->idxcap - 1); b->idx[k].col; k = (k + 1) & (b->idxcap - 1))
+		if (b->idx[k].hash == h && !strcmp(b->names[b->idx[k].col - 1], name))
+			return b->idx[k].col - 1;
+	return -1;
+}
+
+static void blk_index(struct block *b)
+{
+	uint32_t need = 16, k;
+	int i;
+
+	while (need < (uint32_t)b->nf * 2)
+		need *= 2;
+	if (need > b->idxcap) {
+		free(b->idx);
+		b->idx = emalloc(need * sizeof *b->idx);
+		b->idxcap = need;
+	}
+	memset(b->idx, 0, b->idxcap * sizeof *b->idx);
+	for (i = 0; i < b->nf; i++) {
+		uint32_t h = hash(b->names[i], strlen(b->names[i]));
+		for (k = h & (b->idxcap - 1); b->idx[k].col; k = (k + 1) & (b->idxcap - 1))
+			if (b->idx[k].hash == h && !strcmp(b->names[b->idx[k].col - 1], b->names[i]))
+				break;
+		b->idx[k].hash = h;
+		b->idx[k].col = i + 1; /* a repeated name: the last one wins */
+	}
+	b->ts_col = blk_find(b, "ts", 2);
+}
+
+/* The block's index, built at its first row: names, types, positions. */
+static void blk_prepare(struct block *b)
+{
+	struct items it;
+	const char *item;
+	size_t n;
+	int newcol, nt = 0, i;
+
+	b->dirty = 0;
+	free(b->namebuf);
+	b->namebuf = dupn(b->fields, strlen(b->fields));
+	b->nf = b->nphys = 0;
+	items_init(&it, b->fields, b->sep);
+	while (items_next(&it, &item, &n, &newcol)) {
+		blk_grow(b, b->nf + 1);
+		b->names[b->nf] = b->namebuf + (item - b->fields);
+		b->names[b->nf][n] = '\0';
+		b->nf++;
+		if (newcol)
+			b->nsub[b->nphys++] = 0;
+		b->nsub[b->nphys - 1]++;
+	}
+	for (i = 0; i < b->nf; i++)
+		b->ctype[i] = T_UNTYPED;
+	if (b->types) {
+		/* Types that don't match the fields one to one are ignored. */
+		items_init(&it, b->types, b->sep);
+		while (nt < b->nf && items_next(&it, &item, &n, &newcol))
+			b->ctype[nt++] = (unsigned char)col_type(item, n);
+		if (nt != b->nf || it.p || it.colend)
+			for (i = 0; i < b->nf; i++)
+				b->ctype[i] = T_UNTYPED;
+	}
+	blk_index(b);
+}
+
+static int same(const char *s, size_t n, const char *t)
+{
+	return strlen(t) == n && memcmp(s, t, n) == 0;
+}
+
+static zl_value string_value(char *s, size_t n)
+{
+	zl_value v = { ZL_STRING, s, 0, 0, 0 };
+	int nul;
+
+	v.len = tsv_unescape(s, n, &nul);
+	if (nul) {
+		v.s = NULL;
+		v.len = 0;
+	}
+	return v;
+}
+
+/* One column's text as the JSON reader would give the same field. */
+static zl_value tsv_convert(const struct block *b, enum col_type t, char *s, size_t n)
+{
+	zl_value v = absent;
+	size_t i;
+
+	if (same(s, n, b->unset))
+		return v; /* JSON leaves unset fields out */
+	v.s = s;
+	v.len = n;
+	switch (t) {
+	case T_NUMBER:
+		if (valid_number(s, n)) {
+			v.type = ZL_NUMBER;
+			return v;
+		}
+		return string_value(s, n);
+	case T_BOOL:
+		if (n == 1 && (*s == 'T' || *s == 'F')) {
+			v.type = ZL_BOOL;
+			v.b = *s == 'T';
+			return v;
+		}
+		return string_value(s, n);
+	case T_SET:
+		v.type = ZL_ARRAY;
+		if (same(s, n, b->empty)) {
+			v.s = "";
+			v.len = 0;
+			return v;
+		}
+		/* Zeek escapes a separator inside an element: each one splits. */
+		for (v.n = 1, i = 0; i < n; i++)
+			v.n += s[i] == b->setsep;
+		return v;
+	case T_STRING:
+		if (same(s, n, b->empty))
+			return string_value(s, 0);
+		return string_value(s, n);
+	default:
+		if (valid_number(s, n)) {
+			v.type = ZL_NUMBER;
+			return v;
+		}
+		if (n == 1 && (*s == 'T' || *s == 'F')) {
+			v.type = ZL_BOOL;
+			v.b = *s == 'T';
+			return v;
+		}
+		if (same(s, n, b->empty))
+			return string_value(s, 0);
+		return string_value(s, n);
+	}
+}
+
+static zl_value cell_value(zl_rec *r, int c)
+{
+	struct cell *cl = &r->cells[c];
+
+	if (cl->gen != r->gen) {
+		cl->v = tsv_convert(&r->blk, (enum col_type)r->blk.ctype[c], cl->s, cl->len);
+		cl->gen = r->gen;
+	}
+	return cl->v;
+}
+
+static zl_value tsv_get(zl_rec *r, const char *name)
+{
+	int c;
+
+	if (!r->row || (c = blk_find(&r->blk, name, strlen(name))) < 0)
+		return absent;
+	return cell_value(r, c);
+}
+
+static size_t count_char(const char *s, size_t n, char c)
+{
+	size_t k = 0;
+
+	while (n > 0) {
+		const char *q = memchr(s, c, n);
+		if (!q)
+			break;
+		k++;
+		n -= (size_t)(q - s) + 1;
+		s = q + 1;
+	}
+	return k;
+}
+
+static void cells_grow(zl_rec *r, size_t n)
+{
+	size_t i, old = r->ncells;
+
+	if (n <= old)
+		return;
+	r->ncells = n * 2;
+	r->cells = erealloc(r->cells, r->ncells * sizeof *r->cells);
+	for (i = old; i < r->ncells; i++)
+		r->cells[i].gen = 0;
+}
+
+/* A physical column that holds k space-joined fields (IoT-23). */
+static int split_spaces(zl_rec *r, char *s, char *e, int k, int *c, int pc)
+{
+	int i;
+
+	for (i = 0; i < k; i++) {
+		char *w = s;
+		while (w < e && *w == ' ')
+			w++;
+		s = w;
+		if (i < k - 1) {
+			while (w < e && *w != ' ')
+				w++;
+			if (w == e)
+				return fail(r, "column %d: %d space-separated values expected", pc + 1, k);
+			*w = '\0';
+		} else {
+			w = e;
+		}
+		r->cells[*c].s = s;
+		r->cells[*c].len = (size_t)(w - s);
+		++*c;
+		s = w + 1;
+	}
+	return 0;
+}
+
+/* A data line under the current header block: split into its columns (one
+ * pass, NUL-terminating each in place); values are converted on demand. */
+static zl_kind tsv_row(zl_rec *r, char *line, size_t len)
+{
+	struct block *b = &r->blk;
+	char *p = line, *end = line + len, *q = line, *nul;
+	int pc, c = 0;
+
+	r->fmt = ZL_FMT_TSV;
+	if (!b->active)
+		return fail(r, "a TSV row with no #fields header before it"), ZL_BROKEN;
+	r->path = b->path;
+	if (b->dirty)
+		blk_prepare(b);
+	if (b->bad)
+		return fail(r, "unreadable TSV header: %s", b->bad), ZL_BROKEN;
+	if ((nul = memchr(line, '\0', len)) != NULL)
+		return fail(r, "NUL byte at column %zu", (size_t)(nul - line) + 1), ZL_BROKEN;
+	cells_grow(r, (size_t)b->nf);
+	for (pc = 0; pc < b->nphys; pc++) {
+		q = memchr(p, b->sep, (size_t)(end - p));
+		if (!q) {
+			q = end;
+			if (pc < b->nphys - 1)
+				break;
+		}
+		*q = '\0';
+		if (b->nsub[pc] == 1) {
+			r->cells[c].s = p;
+			r->cells[c].len = (size_t)(q - p);
+			c++;
+		} else if (split_spaces(r, p, q, b->nsub[pc], &c, pc) < 0) {
+			return ZL_BROKEN;
+		}
+		p = q + 1;
+	}
+	if (pc < b->nphys || q < end) {
+		size_t have = q < end ? (size_t)pc + 1 + count_char(q + 1, (size_t)(end - q - 1), b->sep)
+		                      : (size_t)pc + 1;
+		return fail(r, "%zu columns, but #fields has %d%s", have, b->nphys,
+		            have < (size_t)b->nphys ? " (a truncated line?)" : ""), ZL_BROKEN;
+	}
+	r->row = 1;
+	if (b->ts_col >= 0)
+		ts_set(r, cell_value(r, b->ts_col));
+	return ZL_RECORD;
+}
+
+/* ---- any format ---- */
+
+/* A line that is neither JSON nor under a TSV header: say what it looks
+ * like it was meant to be. */
+static zl_kind stray(zl_rec *r, char *line, size_t len)
+{
+	char txt[24];
+
+	if (r->fmt == ZL_FMT_JSON || r->force == ZL_FMT_JSON)
+		return json_parse(r, line, len) < 0 ? ZL_BROKEN : ZL_RECORD;
+	if (memchr(line, r->blk.sep, len))
+		return fail(r, "a TSV row with no #fields header before it"), ZL_BROKEN;
+	show(txt, sizeof txt, line, len);
+	return fail(r, "not a Zeek log line (no JSON object, no TSV header): \"%s\"", txt), ZL_BROKEN;
+}
+
+zl_kind zl_read(zl_rec *r, char *line, size_t len)
+{
+	size_t i = 0;
+
+	next_line(r);
+	if (r->force == ZL_FMT_JSON)
+		return json_parse(r, line, len) < 0 ? ZL_BROKEN : ZL_RECORD;
+	/* Blanks before a header happen (a stray tab before "#separator" in a
+	 * Stratosphere log); Zeek never starts a row with one. */
+	while (i < len && (line[i] == ' ' || line[i] == '\t'))
+		i++;
+	if (line[i] == '#')
+		return tsv_header(r, line + i, len - i);
+	if (r->force == ZL_FMT_TSV)
+		return tsv_row(r, line, len);
+	if (line[i] == '{')
+		return json_parse(r, line, len) < 0 ? ZL_BROKEN : ZL_RECORD;
+	if (r->blk.active)
+		return tsv_row(r, line, len);
+	return stray(r, line, len);
+}
+
+zl_value zl_get(zl_rec *r, const char *name)
+{
+	if (name[0] == 't' && name[1] == 's' && name[2] == '\0')
+		return r->ts;
+	return r->row ? tsv_get(r, name) : json_get(r, name);
 }

@@ -1,24 +1,59 @@
-/* zeeklog.h - Zeek log records into fields looked up by name.
+/* zeeklog.h - Zeek log lines into records whose fields are looked up by name.
  *
- * zl_rec: one Zeek JSON log line (exactly one object per line) parsed with
- * jsmn; one pass over the tokens validates the line and indexes its
- * top-level keys, so zl_get() finds a field by name without rescanning the
- * line. No allocation per line once the token array and the key table have
- * grown to the largest line seen. Values point into the line (which is
- * modified in place) and are valid until the next zl_json_parse().
+ * One zl_rec reads a stream of lines in any of the formats a Zeek sensor
+ * writes, and presents each record through the same view, zl_get(), so that
+ * a module cannot tell the formats apart:
  *
- * Lines come from linebuf.h. Later readers (Zeek TSV with its #fields
- * header, JSON streaming) are meant to fill the same zl_value view.
+ *   - Zeek JSON lines (json-logs.zeek): one object per line, unset fields
+ *     left out;
+ *   - JSON-streaming logs: the same with "_path" and "_write_ts", times as
+ *     ISO 8601 strings (JSON::TS_ISO8601);
+ *   - zeek-kafka's wrapped form {"conn": {...}}: one key, the log type,
+ *     whose value is the record;
+ *   - Zeek TSV (the ASCII writer's default): '#' header blocks (#separator,
+ *     #set_separator, #empty_field, #unset_field, #path, #fields, #types,
+ *     #open, #close), then one row per record. Several blocks may follow
+ *     each other (cat of rotated files, a schema change mid-file).
+ *
+ * The format is found per line: in ZL_FMT_AUTO a line starting with '{' is
+ * JSON, a line starting with '#' a header (or a comment: "### BTest ..."),
+ * anything else a TSV row under the last #fields header.
+ *
+ * The view, whatever the format:
+ *   - a TSV column is typed by #types: count int double time interval port
+ *     give ZL_NUMBER (JSON-number text, as written); bool T/F gives ZL_BOOL;
+ *     string enum addr subnet pattern (and unknown types) give ZL_STRING
+ *     with \xNN escapes decoded; set[..] vector[..] table[..] give ZL_ARRAY
+ *     with .n elements (0 for "(empty)") and .s the raw text. The unset
+ *     field "-" gives ZL_ABSENT, as JSON leaves unset fields out; "(empty)"
+ *     in a string column gives "" (ZL_STRING, len 0). A value that does not
+ *     fit its type (a time "XXXXXXXXXX.XXXXXX" in a canonified btest
+ *     baseline, a bool "maybe") is given as ZL_STRING, for the module to
+ *     judge. Without #types a value is typed by its text: a JSON number
+ *     gives ZL_NUMBER, T/F ZL_BOOL, anything else ZL_STRING.
+ *   - "ts" is always epoch seconds with exactly 6 decimals (as Zeek's TSV
+ *     writes it), a ZL_NUMBER: JSON's 1655071198.444458, JSON-streaming's
+ *     "2022-06-12T21:59:58.444458Z" and TSV's 1655071198.444458 all read
+ *     "1655071198.444458". Any other JSON string value that is an ISO 8601
+ *     time (_write_ts, x509 validity in JSON-streaming logs) reads as a
+ *     ZL_NUMBER of epoch seconds, 6 decimals, too.
+ *   - ZL_ARRAY's .s is format-specific raw text ("[1,2]" or "1,2"): use .n.
+ *
+ * No allocation per line once the buffers have grown to the largest line and
+ * header seen; a TSV header's field index is built once per block. Values
+ * point into the line (modified in place) and are valid until the next
+ * zl_read().
  */
 #ifndef AZW_ZEEKLOG_H
 #define AZW_ZEEKLOG_H
 
 #include <stddef.h>
 
-/* ---- JSON records ---- */
+/* A real Zeek record is never this long; longer lines are broken input. */
+#define ZL_MAX_LINE (1L << 20)
 
 typedef enum {
-	ZL_ABSENT = 0, /* no such key */
+	ZL_ABSENT = 0, /* no such field, or unset ("-" in TSV) */
 	ZL_NULL,
 	ZL_BOOL,
 	ZL_NUMBER,
@@ -29,28 +64,68 @@ typedef enum {
 
 typedef struct {
 	zl_type type;
-	/* ZL_STRING: the unescaped text; ZL_NUMBER: the JSON number text;
-	 * ZL_ARRAY / ZL_OBJECT: the raw JSON text; NUL-terminated, len bytes.
-	 * A string holding \u0000 is reported as ZL_STRING with s == NULL. */
+	/* ZL_STRING: the unescaped text; ZL_NUMBER: the number text;
+	 * ZL_ARRAY / ZL_OBJECT: the raw text; NUL-terminated, len bytes.
+	 * A string holding a NUL byte (JSON \u0000, TSV \x00) is reported as
+	 * ZL_STRING with s == NULL. */
 	const char *s;
 	size_t len;
 	int b;        /* ZL_BOOL: 0 or 1 */
 	int n;        /* ZL_ARRAY / ZL_OBJECT: number of elements / members */
 } zl_value;
 
+typedef enum {
+	ZL_FMT_AUTO = 0, /* per line: '{' JSON, '#' header, else a TSV row */
+	ZL_FMT_JSON,     /* every line is JSON ('#' lines are errors) */
+	ZL_FMT_TSV       /* every line is TSV ('{' lines are rows) */
+} zl_format;
+
+/* What zl_read() made of a line. */
+typedef enum {
+	ZL_RECORD,  /* a record: zl_get() reads it */
+	ZL_HEADER,  /* a '#' line: TSV header or comment, no record */
+	ZL_BROKEN   /* not a usable record: zl_rec_error() says why */
+} zl_kind;
+
 typedef struct zl_rec zl_rec;
 
 zl_rec *zl_rec_new(void);
-void zl_rec_free(zl_rec *j);
+void zl_rec_free(zl_rec *r);
+void zl_rec_set_format(zl_rec *r, zl_format f);
+/* A new file begins: forget the TSV header (each file brings its own). */
+void zl_rec_new_file(zl_rec *r);
 
-/* Parse one line (writable, NUL-terminated at line[len]; it is modified:
- * strings are unescaped in place). 0 on success; -1 if the line is not
- * exactly one JSON object, with the reason in zl_rec_error(). */
-int zl_json_parse(zl_rec *j, char *line, size_t len);
-const char *zl_rec_error(const zl_rec *j);
+/* Read one non-blank line (writable, NUL-terminated at line[len]; it is
+ * modified in place). */
+zl_kind zl_read(zl_rec *r, char *line, size_t len);
+/* Parse one line as JSON whatever the format: 0, or -1 with a reason. */
+int zl_json_parse(zl_rec *r, char *line, size_t len);
+const char *zl_rec_error(const zl_rec *r);
 
-/* The value of a top-level key (the last one if a key repeats, as Python's
- * json does). Unknown keys give type ZL_ABSENT. */
-zl_value zl_get(zl_rec *j, const char *name);
+/* The log type of the last line: JSON "_path", the Kafka wrapping key, or
+ * the TSV block's #path; NULL if it has none. Also set for a ZL_BROKEN TSV
+ * row (its block's #path). */
+const char *zl_rec_path(const zl_rec *r);
+/* ZL_FMT_JSON or ZL_FMT_TSV: the format of the last line read as a record
+ * or header; ZL_FMT_AUTO before any. */
+zl_format zl_rec_format(const zl_rec *r);
+
+/* The value of a field (the last one if a name repeats, as Python's json
+ * does). Unknown fields give type ZL_ABSENT. */
+zl_value zl_get(zl_rec *r, const char *name);
+
+/* ISO 8601 date-time (YYYY-MM-DDTHH:MM:SS[.frac][Z|+HH:MM|-HH:MM|+HHMM],
+ * 'T' or ' ' between, no zone read as UTC) of exactly n bytes to epoch
+ * seconds with 6 decimals, rounded to the microsecond with integer
+ * arithmetic only. buf holds at least 32 bytes. Returns the text's length,
+ * or 0 if s is not such a time. */
+size_t zl_iso8601_epoch(const char *s, size_t n, char *buf);
+
+/* A number's text rounded to 6 decimals as text (half up on the 7th),
+ * the precision Zeek's TSV writes times and intervals with: a module that
+ * wants JSON and TSV to give the same value for an interval (JSON carries
+ * all 17 digits of dns rtt, TSV 6) reads it through this. buf holds at
+ * least 32 bytes. Returns the length, or 0 if s is not a JSON number. */
+size_t zl_round6(const char *s, size_t n, char *buf);
 
 #endif

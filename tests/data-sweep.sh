@@ -1,0 +1,99 @@
+#!/bin/sh
+# data-sweep.sh - run every Zeek log under the shared data folder through
+# `azw-extract -m TYPE --schema original` and check that no record is lost:
+# records in (non-blank lines that are not '#' headers) = records out +
+# records reported skipped + records of other log types.
+#
+# usage: sh tests/data-sweep.sh [DATA_DIR]
+# DATA_DIR defaults to $AZW_DATA, then ../shared/data, then /work/shared/data.
+# Prints one line per file: path, type, format, in, out, skipped, other,
+# then the skip reasons (first three per file), then the totals. A file whose
+# module azw-extract does not have yet is listed as "no module".
+# Exit status: 0 all balanced, 1 some file lost records, 77 no data (skip).
+cd "$(dirname "$0")/.." || exit 2
+data=${1:-${AZW_DATA:-}}
+if [ -z "$data" ]; then
+	for d in ../shared/data /work/shared/data; do
+		[ -d "$d" ] && data=$d && break
+	done
+fi
+if [ -z "$data" ] || [ ! -d "$data" ]; then
+	echo "data-sweep: no shared data folder (../shared/data): skipped"
+	exit 77
+fi
+PATH="$PWD/bin:$PATH"
+tmp=$(mktemp -d) || exit 2
+trap 'rm -rf "$tmp"' EXIT INT TERM
+modules=$(azw-extract --help | sed -n '/^Modules:/,/^[^ ]/p' | awk '/^  [a-z]/ { print $1 }')
+
+# The log type a file holds, from its name: btest baselines name it after
+# "__" (scripts.base.protocols.ssh.basic__conn.2016.log holds conn).
+log_type() {
+	b=$(basename "$1")
+	case $b in *__*) b=${b#*__} ;; esac
+	echo "$b" | grep -o -E 'conn|dns|http|ssh|ssl' | head -n 1
+}
+
+# What the file's first record line looks like.
+format_of() {
+	l=$(grep -v -E '^[[:space:]]*(#|$)' "$1" | head -n 1 | sed 's/^[[:space:]]*//')
+	case $l in
+	'{"_path"'*) echo json-streaming ;;
+	'{"'*'":{'*) echo kafka ;;
+	'{'*) echo json ;;
+	*) if grep -q '^[[:space:]]*#fields' "$1"; then echo tsv; else echo other; fi ;;
+	esac
+}
+
+printf '%-80s %-5s %-14s %7s %7s %7s %7s %s\n' file type format in out skipped other check
+find "$data" -type f \( -name '*.log' -o -name '*.log.gz' -o -name '*.json' -o -name '*.json.gz' \
+	-o -name '*.labeled' \) | LC_ALL=C sort > "$tmp/files"
+bad=0
+: > "$tmp/reasons"
+: > "$tmp/totals"
+while IFS= read -r f; do
+	rel=${f#"$data"/}
+	t=$(log_type "$f")
+	case $f in
+	*.gz) gzip -dc "$f" > "$tmp/in" ;;
+	*) cat "$f" > "$tmp/in" ;;
+	esac
+	fmt=$(format_of "$tmp/in")
+	in=$(grep -c -v -E '^[[:space:]]*(#|$)' "$tmp/in")
+	if [ -z "$t" ]; then
+		printf '%-80s %-5s %-14s %7s %7s %7s %7s %s\n' "$rel" - "$fmt" "$in" - - - "not conn/dns/http/ssh/ssl"
+		continue
+	fi
+	if ! echo "$modules" | grep -qx "$t"; then
+		printf '%-80s %-5s %-14s %7s %7s %7s %7s %s\n' "$rel" "$t" "$fmt" "$in" - - - "no module"
+		continue
+	fi
+	azw-extract -m "$t" --schema original "$tmp/in" > "$tmp/out" 2> "$tmp/err"
+	rc=$?
+	out=$(grep -c -v '^#' "$tmp/out")
+	skipped=$(sed -n 's/^azw-extract: \([0-9]*\) of [0-9]* records skipped$/\1/p' "$tmp/err")
+	other=$(sed -n 's/^azw-extract: \([0-9]*\) records of other log types.*/\1/p' "$tmp/err")
+	skipped=${skipped:-0}
+	other=${other:-0}
+	reported=$(grep -c "^azw-extract: $tmp/in:[0-9]*: " "$tmp/err")
+	check=ok
+	if [ $((out + skipped + other)) -ne "$in" ]; then
+		check="LOST $((in - out - skipped - other))"
+		bad=1
+	elif [ "$reported" -ne "$skipped" ]; then
+		check="REPORTED $reported != $skipped"
+		bad=1
+	elif [ "$rc" -eq 2 ]; then
+		check="exit 2"
+		bad=1
+	fi
+	printf '%-80s %-5s %-14s %7s %7s %7s %7s %s\n' "$rel" "$t" "$fmt" "$in" "$out" "$skipped" "$other" "$check"
+	echo "$in $out $skipped $other" >> "$tmp/totals"
+	grep "^azw-extract: $tmp/in:[0-9]*: " "$tmp/err" | sed "s|$tmp/in|$rel|" | head -n 3 >> "$tmp/reasons"
+done < "$tmp/files"
+echo
+echo "skip reasons (first three per file):"
+sed 's/^/  /' "$tmp/reasons"
+awk '{ n++; i += $1; o += $2; s += $3; t += $4 }
+END { printf "\n%d files run: %d records in, %d out, %d skipped, %d of other log types\n", n, i, o, s, t }' "$tmp/totals"
+exit $bad
