@@ -37,9 +37,12 @@
  * A rejected record is reported and skipped by azw-extract; it never gets
  * a vector with NaN in it.
  */
+#include "modules/extended.h"
 #include "modules/fields.h"
 #include "modules/modules.h"
 
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* What a record yields before it becomes columns: categories (a string, or
@@ -186,7 +189,258 @@ static int extract_original(zl_rec *rec, double *x, char *why)
 	return columns(original_columns, N_ORIGINAL, &v, x);
 }
 
+/* ---- schema "extended" ----
+ *
+ * What an autoencoder should see of one connection: every categorical field
+ * one-hot over a fixed vocabulary (the rows of its source below) with an
+ * `other` column; counts, bytes and durations as log1p(); Zeek's history
+ * letters per side; direction from the local networks; ICMP and IPv6 as
+ * their own columns. Depends on the record alone (context features per
+ * host are another matter). Everything is finite; numbers are rounded to 6
+ * decimals (ext_round6).
+ *
+ * Missing fields (Zeek leaves unset fields out): proto -> proto_other;
+ * conn_state -> conn_state_other; service -> service_none; history -> no
+ * letter; a count or the duration -> 0; local_orig / local_resp -> the
+ * local networks decide for that end; ports -> no port class, icmp_other.
+ * Rejected, with the reason: a missing or bad id.orig_h / id.resp_h (as
+ * "original"), and a field of the wrong type or a bad value (a negative or
+ * non-numeric count, a port that is not 0..65535, a boolean that is not
+ * one).
+ */
+enum xsource {
+	X_PROTO, X_IPV6, X_DIR, X_ORIG_LOCAL, X_RESP_LOCAL, X_RESP_MCAST, X_RESP_BCAST,
+	X_RESP_PORT, X_ORIG_PORT_WK, X_ICMP,
+	X_STATE, X_SERVICE, X_HISTORY,
+	X_DURATION, X_ORIG_BYTES, X_RESP_BYTES, X_ORIG_PKTS, X_RESP_PKTS,
+	X_ORIG_IP_BYTES, X_RESP_IP_BYTES, X_MISSED_BYTES,
+	X_ORIG_PKT_SIZE, X_RESP_PKT_SIZE, X_BYTES_RATIO,
+	N_XSOURCE
+};
+
+/* One row per feature: name, source, the value(s) of a categorical source
+ * that set it ('|' between aliases; EXT_OTHER: any other value; NULL: a
+ * number), meaning. The man page lists the same table. */
+#define EXTENDED(F) \
+	F("proto_tcp",            X_PROTO, "tcp",  "proto is tcp") \
+	F("proto_udp",            X_PROTO, "udp",  "proto is udp") \
+	F("proto_icmp",           X_PROTO, "icmp", "proto is icmp (ICMP or ICMPv6)") \
+	F("proto_other",          X_PROTO, EXT_OTHER, "any other proto (unknown_transport), or none") \
+	F("is_ipv6",              X_IPV6,  NULL, "1 if an address is IPv6 (IPv4-mapped ::ffff:a.b.c.d is IPv4)") \
+	F("dir_internal",         X_DIR, "internal", "both ends local: local_orig/local_resp where logged, else --local-nets") \
+	F("dir_outgoing",         X_DIR, "outgoing", "only the originator is local") \
+	F("dir_incoming",         X_DIR, "incoming", "only the responder is local") \
+	F("dir_external",         X_DIR, "external", "neither end is local") \
+	F("orig_local",           X_ORIG_LOCAL, NULL, "the originator is local (local_orig, else --local-nets)") \
+	F("resp_local",           X_RESP_LOCAL, NULL, "the responder is local (local_resp, else --local-nets)") \
+	F("resp_multicast",       X_RESP_MCAST, NULL, "responder in 224.0.0.0/4 or ff00::/8") \
+	F("resp_broadcast",       X_RESP_BCAST, NULL, "responder is an IPv4 address ending in .255") \
+	F("resp_port_wellknown",  X_RESP_PORT, "wellknown",  "tcp/udp responder port 0-1023") \
+	F("resp_port_registered", X_RESP_PORT, "registered", "tcp/udp responder port 1024-49151") \
+	F("resp_port_ephemeral",  X_RESP_PORT, "ephemeral",  "tcp/udp responder port 49152-65535") \
+	F("orig_port_wellknown",  X_ORIG_PORT_WK, NULL, "tcp/udp originator port 0-1023") \
+	F("icmp_echo",            X_ICMP, "echo",    "icmp echo request or reply (type id.orig_p 8, 0; ICMPv6 128, 129)") \
+	F("icmp_unreachable",     X_ICMP, "unreach", "icmp destination unreachable (3; ICMPv6 1)") \
+	F("icmp_other",           X_ICMP, EXT_OTHER, "any other icmp type (time exceeded, neighbour discovery...)") \
+	F("conn_state_S0",        X_STATE, "S0",     "attempt seen, no reply") \
+	F("conn_state_S1",        X_STATE, "S1",     "established, not terminated") \
+	F("conn_state_SF",        X_STATE, "SF",     "normal establishment and termination") \
+	F("conn_state_REJ",       X_STATE, "REJ",    "attempt rejected") \
+	F("conn_state_S2",        X_STATE, "S2",     "established, close attempt by originator only") \
+	F("conn_state_S3",        X_STATE, "S3",     "established, close attempt by responder only") \
+	F("conn_state_RSTO",      X_STATE, "RSTO",   "established, originator aborted (RST)") \
+	F("conn_state_RSTR",      X_STATE, "RSTR",   "responder sent a RST") \
+	F("conn_state_RSTOS0",    X_STATE, "RSTOS0", "originator sent SYN then RST, no SYN-ACK") \
+	F("conn_state_RSTRH",     X_STATE, "RSTRH",  "responder sent SYN-ACK then RST, no SYN seen") \
+	F("conn_state_SH",        X_STATE, "SH",     "originator sent SYN then FIN, no SYN-ACK") \
+	F("conn_state_SHR",       X_STATE, "SHR",    "responder sent SYN-ACK then FIN, no SYN seen") \
+	F("conn_state_OTH",       X_STATE, "OTH",    "no SYN seen, midstream traffic") \
+	F("conn_state_other",     X_STATE, EXT_OTHER, "any other conn_state, or none") \
+	F("service_none",         X_SERVICE, "-",    "no service recognised (service unset)") \
+	F("service_dns",          X_SERVICE, "dns",  "service dns (each value of a multi-valued service sets its column)") \
+	F("service_http",         X_SERVICE, "http", "service http") \
+	F("service_ssl",          X_SERVICE, "ssl|dtls", "service ssl or dtls") \
+	F("service_quic",         X_SERVICE, "quic", "service quic") \
+	F("service_ssh",          X_SERVICE, "ssh",  "service ssh") \
+	F("service_dhcp",         X_SERVICE, "dhcp", "service dhcp") \
+	F("service_ntp",          X_SERVICE, "ntp",  "service ntp") \
+	F("service_mail",         X_SERVICE, "smtp|pop3|imap", "service smtp, pop3 or imap") \
+	F("service_ftp",          X_SERVICE, "ftp|ftp-data", "service ftp or ftp-data") \
+	F("service_sip",          X_SERVICE, "sip",  "service sip") \
+	F("service_irc",          X_SERVICE, "irc",  "service irc") \
+	F("service_krb",          X_SERVICE, "krb|krb_tcp", "service krb or krb_tcp") \
+	F("service_smb",          X_SERVICE, "smb|dce_rpc|ntlm|gssapi", "service smb, dce_rpc, ntlm or gssapi") \
+	F("service_rdp",          X_SERVICE, "rdp|rfb", "service rdp or rfb (VNC)") \
+	F("service_other",        X_SERVICE, EXT_OTHER, "any other service value") \
+	F("hist_orig_syn",        X_HISTORY, "S", "history S: originator sent a SYN without ACK") \
+	F("hist_resp_syn",        X_HISTORY, "s", "history s: responder sent a SYN without ACK") \
+	F("hist_orig_synack",     X_HISTORY, "H", "history H: originator sent a SYN-ACK") \
+	F("hist_resp_synack",     X_HISTORY, "h", "history h: responder sent a SYN-ACK") \
+	F("hist_orig_ack",        X_HISTORY, "A", "history A: originator sent a pure ACK") \
+	F("hist_resp_ack",        X_HISTORY, "a", "history a: responder sent a pure ACK") \
+	F("hist_orig_data",       X_HISTORY, "D", "history D: originator sent payload") \
+	F("hist_resp_data",       X_HISTORY, "d", "history d: responder sent payload") \
+	F("hist_orig_fin",        X_HISTORY, "F", "history F: originator sent a FIN") \
+	F("hist_resp_fin",        X_HISTORY, "f", "history f: responder sent a FIN") \
+	F("hist_orig_rst",        X_HISTORY, "R", "history R: originator sent a RST") \
+	F("hist_resp_rst",        X_HISTORY, "r", "history r: responder sent a RST") \
+	F("hist_orig_badsum",     X_HISTORY, "C", "history C: bad checksums from the originator (a count: Zeek repeats the letter at 1, 10, 100... so about 1+log10)") \
+	F("hist_resp_badsum",     X_HISTORY, "c", "history c: bad checksums from the responder (count, as C)") \
+	F("hist_orig_gap",        X_HISTORY, "G", "history G: content gaps from the originator (count, as C)") \
+	F("hist_resp_gap",        X_HISTORY, "g", "history g: content gaps from the responder (count, as C)") \
+	F("hist_orig_retrans",    X_HISTORY, "T", "history T: retransmissions by the originator (count, as C)") \
+	F("hist_resp_retrans",    X_HISTORY, "t", "history t: retransmissions by the responder (count, as C)") \
+	F("hist_orig_zerowin",    X_HISTORY, "W", "history W: zero windows from the originator (count, as C)") \
+	F("hist_resp_zerowin",    X_HISTORY, "w", "history w: zero windows from the responder (count, as C)") \
+	F("hist_orig_inconsistent", X_HISTORY, "I", "history I: inconsistent packet (e.g. FIN+RST) from the originator") \
+	F("hist_resp_inconsistent", X_HISTORY, "i", "history i: inconsistent packet from the responder") \
+	F("hist_orig_multiflag",  X_HISTORY, "Q", "history Q: multi-flag packet (SYN+FIN or SYN+RST) from the originator") \
+	F("hist_resp_multiflag",  X_HISTORY, "q", "history q: multi-flag packet from the responder") \
+	F("hist_flipped",         X_HISTORY, "^", "history ^: Zeek flipped the direction of the connection") \
+	F("log_duration",         X_DURATION,      NULL, "log1p(duration in seconds)") \
+	F("log_orig_bytes",       X_ORIG_BYTES,    NULL, "log1p(orig_bytes): payload bytes sent by the originator") \
+	F("log_resp_bytes",       X_RESP_BYTES,    NULL, "log1p(resp_bytes)") \
+	F("log_orig_pkts",        X_ORIG_PKTS,     NULL, "log1p(orig_pkts)") \
+	F("log_resp_pkts",        X_RESP_PKTS,     NULL, "log1p(resp_pkts)") \
+	F("log_orig_ip_bytes",    X_ORIG_IP_BYTES, NULL, "log1p(orig_ip_bytes): IP-level bytes sent by the originator") \
+	F("log_resp_ip_bytes",    X_RESP_IP_BYTES, NULL, "log1p(resp_ip_bytes)") \
+	F("log_missed_bytes",     X_MISSED_BYTES,  NULL, "log1p(missed_bytes): bytes lost to gaps") \
+	F("log_orig_pkt_size",    X_ORIG_PKT_SIZE, NULL, "log1p(orig_ip_bytes / orig_pkts), 0 without packets") \
+	F("log_resp_pkt_size",    X_RESP_PKT_SIZE, NULL, "log1p(resp_ip_bytes / resp_pkts), 0 without packets") \
+	F("bytes_log_ratio",      X_BYTES_RATIO,   NULL, "log1p(orig_bytes) - log1p(resp_bytes): > 0 when the originator sends more")
+
+#define XNAME(name, src, word, doc) name,
+#define XCOLUMN(name, src, word, doc) { name, src, word, doc },
+static const char *const extended_names[] = { EXTENDED(XNAME) };
+static const ext_column extended_columns[] = { EXTENDED(XCOLUMN) };
+#define N_EXTENDED ((int)(sizeof extended_columns / sizeof extended_columns[0]))
+
+/* The numbers a record yields, by source. */
+static const char *const count_field[N_XSOURCE] = {
+	[X_DURATION] = "duration",
+	[X_ORIG_BYTES] = "orig_bytes",
+	[X_RESP_BYTES] = "resp_bytes",
+	[X_ORIG_PKTS] = "orig_pkts",
+	[X_RESP_PKTS] = "resp_pkts",
+	[X_ORIG_IP_BYTES] = "orig_ip_bytes",
+	[X_RESP_IP_BYTES] = "resp_ip_bytes",
+	[X_MISSED_BYTES] = "missed_bytes",
+};
+
+static ext_index xindex;
+static int num_col[EXT_MAX_COLS], num_src[EXT_MAX_COLS], n_num;
+static int col_tcp, col_udp, col_icmp;
+
+static void extended_init(void)
+{
+	int c;
+
+	if (ext_index_init(&xindex, extended_columns, N_EXTENDED) < 0)
+		abort(); /* a malformed table: a programming error */
+	for (c = 0; c < N_EXTENDED; c++)
+		if (!extended_columns[c].word) {
+			num_col[n_num] = c;
+			num_src[n_num++] = extended_columns[c].src;
+		}
+	col_tcp = ext_lookup(&xindex, X_PROTO, "tcp", 3);
+	col_udp = ext_lookup(&xindex, X_PROTO, "udp", 3);
+	col_icmp = ext_lookup(&xindex, X_PROTO, "icmp", 4);
+}
+
+static const char *port_class(int p)
+{
+	return p < 1024 ? "wellknown" : p < 49152 ? "registered" : "ephemeral";
+}
+
+static const char *icmp_class(int type, int v6)
+{
+	if (v6)
+		return type == 128 || type == 129 ? "echo" : type == 1 ? "unreach" : EXT_OTHER;
+	return type == 8 || type == 0 ? "echo" : type == 3 ? "unreach" : EXT_OTHER;
+}
+
+/* The side's local flag: Zeek's field when logged, else the networks. */
+static int is_local(int zeek, const ext_addr *a)
+{
+	return zeek >= 0 ? zeek : ext_is_local(a);
+}
+
+static int extract_extended(zl_rec *rec, double *x, char *why)
+{
+	double num[N_XSOURCE] = { 0 };
+	ext_addr orig, resp;
+	const char *s;
+	size_t len;
+	int lo, lr, po, pr, i, proto, v6;
+
+	if (!xindex.ready)
+		extended_init();
+	if (ext_address(rec, "id.orig_h", &orig, why) < 0 ||
+	    ext_address(rec, "id.resp_h", &resp, why) < 0 ||
+	    ext_bool(rec, "local_orig", &lo, why) < 0 ||
+	    ext_bool(rec, "local_resp", &lr, why) < 0 ||
+	    ext_port(rec, "id.orig_p", &po, why) < 0 ||
+	    ext_port(rec, "id.resp_p", &pr, why) < 0)
+		return -1;
+	for (i = 0; i < N_XSOURCE; i++)
+		if (count_field[i] && ext_nonneg(rec, count_field[i], &num[i], why) < 0)
+			return -1;
+	memset(x, 0, (size_t)N_EXTENDED * sizeof *x);
+
+	if (ext_string(rec, "proto", &s, &len, why) < 0)
+		return -1;
+	proto = ext_lookup(&xindex, X_PROTO, s ? s : "", len);
+	if (proto >= 0)
+		x[proto] = 1;
+
+	v6 = orig.v6 || resp.v6;
+	num[X_IPV6] = v6;
+	lo = is_local(lo, &orig);
+	lr = is_local(lr, &resp);
+	num[X_ORIG_LOCAL] = lo;
+	num[X_RESP_LOCAL] = lr;
+	s = lo && lr ? "internal" : lo ? "outgoing" : lr ? "incoming" : "external";
+	ext_set(&xindex, x, X_DIR, s, strlen(s));
+	num[X_RESP_MCAST] = ext_is_multicast(&resp);
+	num[X_RESP_BCAST] = ext_is_broadcast(&resp);
+	if (proto == col_tcp || proto == col_udp) {
+		if (pr >= 0) {
+			s = port_class(pr);
+			ext_set(&xindex, x, X_RESP_PORT, s, strlen(s));
+		}
+		num[X_ORIG_PORT_WK] = po >= 0 && po < 1024;
+	} else if (proto == col_icmp) {
+		s = po >= 0 ? icmp_class(po, v6) : EXT_OTHER;
+		ext_set(&xindex, x, X_ICMP, s, strlen(s));
+	}
+
+	if (ext_string(rec, "conn_state", &s, &len, why) < 0)
+		return -1;
+	ext_set(&xindex, x, X_STATE, s ? s : "", len);
+
+	if (ext_string(rec, "service", &s, &len, why) < 0)
+		return -1;
+	if (!s || ext_set_multi(&xindex, x, X_SERVICE, s, len) == 0)
+		ext_set(&xindex, x, X_SERVICE, "-", 1);
+
+	if (ext_string(rec, "history", &s, &len, why) < 0)
+		return -1;
+	if (s)
+		ext_count_letters(&xindex, x, X_HISTORY, s, len);
+
+	num[X_ORIG_PKT_SIZE] = num[X_ORIG_PKTS] > 0 ? log1p(num[X_ORIG_IP_BYTES] / num[X_ORIG_PKTS]) : 0;
+	num[X_RESP_PKT_SIZE] = num[X_RESP_PKTS] > 0 ? log1p(num[X_RESP_IP_BYTES] / num[X_RESP_PKTS]) : 0;
+	num[X_BYTES_RATIO] = ext_log_ratio(num[X_ORIG_BYTES], num[X_RESP_BYTES]);
+	for (i = 0; i < N_XSOURCE; i++)
+		if (count_field[i])
+			num[i] = log1p(num[i]);
+	for (i = 0; i < n_num; i++)
+		x[num_col[i]] = ext_round6(num[num_src[i]]);
+	return 0;
+}
+
 static const azw_schema conn_schemas[] = {
+	{ "extended", N_EXTENDED, extended_names, extract_extended }, /* the default */
 	{ "original", N_ORIGINAL, original_names, extract_original },
 };
 

@@ -1,0 +1,497 @@
+/* extended.c - machinery of the "extended" schemas: the (source, value) ->
+ * column index of a feature table, number decoders on a log scale,
+ * addresses and the local networks. See extended.h. */
+#include "modules/extended.h"
+#include "modules/fields.h"
+#include "util.h"
+
+#include <arpa/inet.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- the feature table ---- */
+
+static unsigned hash(int src, const char *s, size_t len)
+{
+	uint32_t h = 2166136261u ^ (uint32_t)src;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 16777619u;
+	}
+	return (unsigned)(h ^ h >> 15);
+}
+
+static int find_slot(const ext_index *ix, int src, const char *s, size_t len)
+{
+	unsigned i = hash(src, s, len) & (EXT_HASH - 1), probe;
+
+	for (probe = 0; probe < EXT_HASH; probe++, i = (i + 1) & (EXT_HASH - 1)) {
+		if (!ix->slot_col[i])
+			return -(int)i - 1; /* free: where it would go */
+		if (ix->slot_src[i] == src && ix->slot_len[i] == len &&
+		    memcmp(ix->slot_word[i], s, len) == 0)
+			return (int)i;
+	}
+	return -EXT_HASH - 1; /* full */
+}
+
+int ext_index_init(ext_index *ix, const ext_column *cols, int n)
+{
+	int c, i;
+
+	if (ix->ready)
+		return 0;
+	if (n > EXT_MAX_COLS)
+		return -1;
+	memset(ix, 0, sizeof *ix);
+	for (i = 0; i < EXT_MAX_SRC; i++)
+		ix->other[i] = -1;
+	for (c = 0; c < n; c++) {
+		const char *w = cols[c].word, *end;
+		int src = cols[c].src;
+
+		if (src < 0 || src >= EXT_MAX_SRC)
+			return -1;
+		if (!w)
+			continue;
+		if (strcmp(w, EXT_OTHER) == 0) {
+			if (ix->other[src] >= 0)
+				return -1;
+			ix->other[src] = (short)c;
+			continue;
+		}
+		for (; ; w = end + 1) {
+			size_t len;
+			int s;
+
+			end = strchr(w, '|');
+			len = end ? (size_t)(end - w) : strlen(w);
+			if (len == 0 || len > 255)
+				return -1;
+			s = find_slot(ix, src, w, len);
+			if (s >= 0 || s == -EXT_HASH - 1)
+				return -1; /* a duplicate, or full */
+			s = -s - 1;
+			ix->slot_col[s] = (short)(c + 1);
+			ix->slot_src[s] = (unsigned char)src;
+			ix->slot_word[s] = w;
+			ix->slot_len[s] = (unsigned char)len;
+			if (!end)
+				break;
+		}
+	}
+	ix->cols = cols;
+	ix->n = n;
+	ix->ready = 1;
+	return 0;
+}
+
+int ext_lookup(const ext_index *ix, int src, const char *s, size_t len)
+{
+	int i = len <= 255 ? find_slot(ix, src, s, len) : -1;
+
+	return i >= 0 ? ix->slot_col[i] - 1 : ix->other[src];
+}
+
+void ext_set(const ext_index *ix, double *x, int src, const char *s, size_t len)
+{
+	int c = ext_lookup(ix, src, s, len);
+
+	if (c >= 0)
+		x[c] = 1;
+}
+
+/* Separators of a multi-valued field: Zeek's set separator, and what the
+ * raw text of a JSON array adds around its strings. */
+static int is_sep(char c)
+{
+	return c == ',' || c == '[' || c == ']' || c == '"' || c == ' ' || c == '\t';
+}
+
+int ext_set_multi(const ext_index *ix, double *x, int src, const char *s, size_t len)
+{
+	size_t i = 0, j;
+	int n = 0;
+
+	while (i < len) {
+		while (i < len && is_sep(s[i]))
+			i++;
+		for (j = i; j < len && !is_sep(s[j]); j++)
+			;
+		if (j > i) {
+			ext_set(ix, x, src, s + i, j - i);
+			n++;
+		}
+		i = j;
+	}
+	return n;
+}
+
+void ext_count_letters(const ext_index *ix, double *x, int src, const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		int c = ext_lookup(ix, src, s + i, 1);
+
+		if (c >= 0)
+			x[c] += 1;
+	}
+}
+
+/* ---- field decoders ---- */
+
+/* What Python's float() takes, less nan, inf, blanks and '_'. */
+static int decimal_text(const char *s)
+{
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (!strchr("0123456789+-.eE", *s))
+			return 0;
+	return 1;
+}
+
+/* A short run of digits (what counts and ports mostly are) without strtod:
+ * 0 and *out set, or -1 for anything else. Exact below 2^53. */
+static int small_uint(const char *s, size_t len, double *out)
+{
+	uint64_t u = 0;
+	size_t i;
+
+	if (len == 0 || len > 15)
+		return -1;
+	for (i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		u = u * 10 + (uint64_t)(s[i] - '0');
+	}
+	*out = (double)u;
+	return 0;
+}
+
+int ext_nonneg(zl_rec *rec, const char *field, double *out, char *why)
+{
+	zl_value v = zl_get(rec, field);
+	double d;
+
+	if ((v.type == ZL_NUMBER || v.type == ZL_STRING) && v.s && small_uint(v.s, v.len, out) == 0)
+		return 0;
+	switch (v.type) {
+	case ZL_ABSENT:
+	case ZL_NULL:
+		*out = 0;
+		return 0;
+	case ZL_NUMBER:
+		if (parse_double(v.s, &d) < 0)
+			return fld_bad(why, field, "not a number", &v);
+		break;
+	case ZL_STRING:
+		if (!v.s || !decimal_text(v.s) || parse_double(v.s, &d) < 0)
+			return fld_bad(why, field, "not a number", &v);
+		break;
+	default:
+		return fld_wrong_type(why, field, "a number", v.type);
+	}
+	if (!isfinite(d))
+		return fld_bad(why, field, "not a finite number", &v);
+	if (d < 0)
+		return fld_bad(why, field, "negative value", &v);
+	*out = d + 0.0; /* -0 becomes 0 */
+	return 0;
+}
+
+int ext_log1p(zl_rec *rec, const char *field, double *out, char *why)
+{
+	if (ext_nonneg(rec, field, out, why) < 0)
+		return -1;
+	*out = log1p(*out);
+	return 0;
+}
+
+int ext_port(zl_rec *rec, const char *field, int *out, char *why)
+{
+	zl_value v = zl_get(rec, field);
+	double d;
+
+	switch (v.type) {
+	case ZL_ABSENT:
+	case ZL_NULL:
+		*out = -1;
+		return 0;
+	case ZL_NUMBER:
+	case ZL_STRING:
+		if (v.s && v.len <= 5 && small_uint(v.s, v.len, &d) == 0 && d <= 65535) {
+			*out = (int)d;
+			return 0;
+		}
+		if (!v.s || !decimal_text(v.s) || parse_double(v.s, &d) < 0 ||
+		    !(d >= 0 && d <= 65535) || d != floor(d))
+			return fld_bad(why, field, "not a port number", &v);
+		*out = (int)d;
+		return 0;
+	default:
+		return fld_wrong_type(why, field, "a port number", v.type);
+	}
+}
+
+int ext_bool(zl_rec *rec, const char *field, int *out, char *why)
+{
+	zl_value v = zl_get(rec, field);
+
+	switch (v.type) {
+	case ZL_ABSENT:
+	case ZL_NULL:
+		*out = -1;
+		return 0;
+	case ZL_BOOL:
+		*out = v.b != 0;
+		return 0;
+	case ZL_STRING:
+		if (v.s && v.len == 1 && (v.s[0] == 'T' || v.s[0] == 'F')) {
+			*out = v.s[0] == 'T';
+			return 0;
+		}
+		return fld_bad(why, field, "not a boolean", &v);
+	case ZL_NUMBER:
+		if (v.s && (strcmp(v.s, "0") == 0 || strcmp(v.s, "1") == 0)) {
+			*out = v.s[0] == '1';
+			return 0;
+		}
+		return fld_bad(why, field, "not a boolean", &v);
+	default:
+		return fld_wrong_type(why, field, "a boolean", v.type);
+	}
+}
+
+int ext_string(zl_rec *rec, const char *field, const char **out, size_t *len, char *why)
+{
+	zl_value v = zl_get(rec, field);
+
+	switch (v.type) {
+	case ZL_ABSENT:
+	case ZL_NULL:
+		*out = NULL;
+		*len = 0;
+		return 0;
+	case ZL_STRING:
+		if (!v.s)
+			return fld_bad(why, field, "string holds \\u0000", NULL);
+		*out = v.s;
+		*len = v.len;
+		return 0;
+	default:
+		return fld_wrong_type(why, field, "a string", v.type);
+	}
+}
+
+double ext_log_ratio(double a, double b)
+{
+	return log1p(a) - log1p(b);
+}
+
+double ext_round6(double x)
+{
+	return round(x * 1e6) / 1e6 + 0.0; /* -0 becomes 0 */
+}
+
+/* ---- addresses ---- */
+
+static const unsigned char v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+static void from_v4(ext_addr *a, uint32_t v4)
+{
+	memcpy(a->b, v4mapped, 12);
+	a->b[12] = (unsigned char)(v4 >> 24);
+	a->b[13] = (unsigned char)(v4 >> 16);
+	a->b[14] = (unsigned char)(v4 >> 8);
+	a->b[15] = (unsigned char)v4;
+	a->v6 = 0;
+}
+
+int ext_address(zl_rec *rec, const char *field, ext_addr *a, char *why)
+{
+	uint32_t v4 = 0;
+	int fam = fld_address(rec, field, &v4, why);
+	zl_value v;
+	char buf[64];
+	size_t len;
+	const char *pct;
+
+	if (fam < 0)
+		return -1;
+	if (fam == 4) {
+		from_v4(a, v4);
+		return 0;
+	}
+	v = zl_get(rec, field);
+	pct = memchr(v.s, '%', v.len);
+	len = pct ? (size_t)(pct - v.s) : v.len;
+	if (len >= sizeof buf)
+		return fld_bad(why, field, "not an IPv4 or IPv6 address", &v);
+	memcpy(buf, v.s, len);
+	buf[len] = '\0';
+	if (inet_pton(AF_INET6, buf, a->b) != 1)
+		return fld_bad(why, field, "not an IPv4 or IPv6 address", &v);
+	a->v6 = memcmp(a->b, v4mapped, 12) != 0;
+	return 0;
+}
+
+/* ---- local networks ---- */
+
+typedef struct {
+	unsigned char b[16]; /* host bits cleared */
+	int bits;            /* of the 128 (IPv4: 96 + its prefix length) */
+} net;
+
+static net nets[EXT_MAX_NETS];
+static int n_nets = -1; /* -1: not set yet, the default applies */
+
+static int in_net(const unsigned char *b, const net *n)
+{
+	int full = n->bits / 8, rest = n->bits % 8;
+
+	if (memcmp(b, n->b, (size_t)full) != 0)
+		return 0;
+	return rest == 0 || ((b[full] ^ n->b[full]) & (0xff00 >> rest) & 0xff) == 0;
+}
+
+/* One item "ADDR[/BITS]" of length len into *n. */
+static int parse_net(const char *s, size_t len, net *n, char *why)
+{
+	char buf[64];
+	const char *slash;
+	size_t alen;
+	int max, bits, i;
+
+	slash = memchr(s, '/', len);
+	alen = slash ? (size_t)(slash - s) : len;
+	if (alen == 0 || alen >= sizeof buf)
+		goto bad;
+	memcpy(buf, s, alen);
+	buf[alen] = '\0';
+	if (strchr(buf, ':')) {
+		if (inet_pton(AF_INET6, buf, n->b) != 1)
+			goto bad;
+		max = 128;
+	} else {
+		unsigned char v4[4];
+
+		if (inet_pton(AF_INET, buf, v4) != 1)
+			goto bad;
+		memcpy(n->b, v4mapped, 12);
+		memcpy(n->b + 12, v4, 4);
+		max = 32;
+	}
+	bits = max;
+	if (slash) {
+		const char *p = slash + 1, *end = s + len;
+
+		if (p == end || end - p > 3)
+			goto bad;
+		for (bits = 0; p < end; p++) {
+			if (*p < '0' || *p > '9')
+				goto bad;
+			bits = bits * 10 + (*p - '0');
+		}
+		if (bits > max)
+			goto bad;
+	}
+	n->bits = bits + (128 - max);
+	for (i = n->bits; i < 128; i++) /* clear host bits */
+		n->b[i / 8] &= (unsigned char)~(0x80 >> (i % 8));
+	return 0;
+bad:
+	snprintf(why, AZW_REASON_MAX, "not a network (CIDR): \"%.*s\"",
+	         (int)(len > 60 ? 60 : len), s);
+	return -1;
+}
+
+/* Parse spec into list[*n] (appending). */
+static int parse_spec(const char *spec, net *list, int *n, int *saw_none, char *why)
+{
+	const char *p = spec;
+
+	for (;;) {
+		const char *end = strchr(p, ','), *a, *b;
+		size_t len;
+
+		if (!end)
+			end = p + strlen(p);
+		for (a = p; a < end && (*a == ' ' || *a == '\t'); a++)
+			;
+		for (b = end; b > a && (b[-1] == ' ' || b[-1] == '\t'); b--)
+			;
+		len = (size_t)(b - a);
+		if (len == 0) {
+			snprintf(why, AZW_REASON_MAX, "empty item in the network list");
+			return -1;
+		}
+		if (len == 7 && strncmp(a, "default", 7) == 0) {
+			if (parse_spec(EXT_LOCAL_NETS_DEFAULT, list, n, saw_none, why) < 0)
+				return -1;
+		} else if (len == 4 && strncmp(a, "none", 4) == 0) {
+			*saw_none = 1;
+		} else {
+			if (*n >= EXT_MAX_NETS) {
+				snprintf(why, AZW_REASON_MAX, "more than %d networks", EXT_MAX_NETS);
+				return -1;
+			}
+			if (parse_net(a, len, &list[*n], why) < 0)
+				return -1;
+			++*n;
+		}
+		if (!*end)
+			return 0;
+		p = end + 1;
+	}
+}
+
+int ext_local_nets_set(const char *spec, char *why)
+{
+	net list[EXT_MAX_NETS];
+	int n = 0, saw_none = 0;
+
+	if (parse_spec(spec, list, &n, &saw_none, why) < 0)
+		return -1;
+	if (saw_none && n > 0) {
+		snprintf(why, AZW_REASON_MAX, "'none' cannot be combined with networks");
+		return -1;
+	}
+	memcpy(nets, list, (size_t)n * sizeof *list);
+	n_nets = n;
+	return 0;
+}
+
+int ext_is_local(const ext_addr *a)
+{
+	int i;
+
+	if (n_nets < 0) {
+		char why[AZW_REASON_MAX];
+
+		if (ext_local_nets_set(EXT_LOCAL_NETS_DEFAULT, why) < 0)
+			abort(); /* the default is well-formed */
+	}
+	for (i = 0; i < n_nets; i++)
+		if (in_net(a->b, &nets[i]))
+			return 1;
+	return 0;
+}
+
+int ext_is_multicast(const ext_addr *a)
+{
+	if (a->v6)
+		return a->b[0] == 0xff;
+	return memcmp(a->b, v4mapped, 12) == 0 && (a->b[12] & 0xf0) == 0xe0;
+}
+
+int ext_is_broadcast(const ext_addr *a)
+{
+	return !a->v6 && memcmp(a->b, v4mapped, 12) == 0 && a->b[15] == 255;
+}

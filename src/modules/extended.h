@@ -1,0 +1,141 @@
+/* extended.h - machinery shared by the modules' "extended" schemas.
+ *
+ * An extended schema is one table of columns (ext_column): each row names a
+ * feature, the module's source that fills it and, for a categorical source,
+ * the value (or '|'-separated values) that sets it. From the table, an
+ * ext_index is built once (no allocation: fixed arrays) that maps a value of
+ * a source to its column in a few nanoseconds, with the source's `other`
+ * column (word "*") for a value not in the table. So the vocabulary of a
+ * categorical field is the set of rows of its source, and adding a value is
+ * adding a row.
+ *
+ * Also here: numbers on a log scale, addresses as 16 bytes (IPv4 as
+ * ::ffff:a.b.c.d) and the configurable list of local networks that gives
+ * traffic direction. Nothing here keeps state across records except the
+ * local-network list, which is set once at start-up.
+ */
+#ifndef AZW_EXTENDED_H
+#define AZW_EXTENDED_H
+
+#include <stddef.h>
+
+#include "modules/modules.h"
+#include "zeeklog.h"
+
+/* ---- the feature table ---- */
+
+#define EXT_OTHER "*"    /* word of a source's `other` column */
+#define EXT_MAX_SRC 64   /* sources per module */
+#define EXT_MAX_COLS 256 /* columns per schema */
+#define EXT_HASH 1024    /* slots of the (source, word) table; power of 2 */
+
+typedef struct {
+	const char *name; /* column name, as in the vector stream header */
+	int src;          /* the module's source (0 .. EXT_MAX_SRC-1) */
+	const char *word; /* categorical: the value(s) that set the column,
+	                     '|'-separated, or EXT_OTHER; NULL: a number */
+	const char *doc;  /* one line for the man page */
+} ext_column;
+
+typedef struct {
+	const ext_column *cols;
+	int n;
+	int ready;
+	short other[EXT_MAX_SRC];    /* a source's other column, or -1 */
+	short slot_col[EXT_HASH];    /* column + 1, 0 = empty */
+	unsigned char slot_src[EXT_HASH];
+	const char *slot_word[EXT_HASH]; /* points into the table's word */
+	unsigned char slot_len[EXT_HASH];
+} ext_index;
+
+/* Build the index of a table (idempotent; call it before the first
+ * lookup). 0 on success; -1 if the table is malformed (a duplicate word in
+ * a source, a source out of range, a full hash): a programming error. */
+int ext_index_init(ext_index *ix, const ext_column *cols, int n);
+
+/* The column of a value of a source: its row, else the source's other
+ * column, else -1. */
+int ext_lookup(const ext_index *ix, int src, const char *s, size_t len);
+
+/* x[column of the value] = 1 (nothing if -1). */
+void ext_set(const ext_index *ix, double *x, int src, const char *s, size_t len);
+
+/* A multi-valued field ("ssl,http", or the raw JSON array text
+ * ["ssl","http"]): x[column] = 1 for each value, the other column for each
+ * value not in the table; empty values are ignored. Returns the number of
+ * values. */
+int ext_set_multi(const ext_index *ix, double *x, int src, const char *s, size_t len);
+
+/* For each character of s, x[column of that one-character word] += 1 (so a
+ * repeated letter counts its repeats); characters not in the table add to
+ * the other column if the source has one. */
+void ext_count_letters(const ext_index *ix, double *x, int src, const char *s, size_t len);
+
+/* ---- field decoders (0, or -1 with a reason in why[AZW_REASON_MAX]) ---- */
+
+/* A non-negative finite number (JSON number, or a numeric string as Zeek
+ * TSV gives), in full double precision; 0 when missing or null. */
+int ext_nonneg(zl_rec *rec, const char *field, double *out, char *why);
+
+/* The same, then log1p(). */
+int ext_log1p(zl_rec *rec, const char *field, double *out, char *why);
+
+/* A port or ICMP type/code: an integer 0..65535; -1 in *out when missing
+ * or null. */
+int ext_port(zl_rec *rec, const char *field, int *out, char *why);
+
+/* A boolean: true/false, "T"/"F", 1/0; *out -1 when missing or null. */
+int ext_bool(zl_rec *rec, const char *field, int *out, char *why);
+
+/* A string, or NULL (with *len 0) when missing or null. */
+int ext_string(zl_rec *rec, const char *field, const char **out, size_t *len, char *why);
+
+/* log(1 + a) - log(1 + b): the log-ratio of two counts, 0 when equal. */
+double ext_log_ratio(double a, double b);
+
+/* x rounded to 6 decimals (the double nearest to that decimal): plenty for
+ * a feature on a log scale (a relative 1e-6 of the count), and it prints
+ * as a short text in one try, where a full double takes 17 digits and
+ * three. */
+double ext_round6(double x);
+
+/* ---- addresses and local networks ---- */
+
+typedef struct {
+	unsigned char b[16]; /* network order; IPv4 as ::ffff:a.b.c.d */
+	int v6;              /* written as IPv6 (and not IPv4-mapped) */
+} ext_addr;
+
+/* An address field: 0, or -1 with the reason fld_address() gives when it
+ * is missing or not an IPv4 or IPv6 address (a "%zone" suffix is
+ * ignored). */
+int ext_address(zl_rec *rec, const char *field, ext_addr *a, char *why);
+
+/* The default local networks (EXT_LOCAL_NETS_DEFAULT): RFC 1918, RFC 6598
+ * shared address space, loopback, IPv4 and IPv6 link-local, IPv6 unique
+ * local, and ::1. */
+#define EXT_LOCAL_NETS_DEFAULT \
+	"10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,100.64.0.0/10,127.0.0.0/8," \
+	"169.254.0.0/16,::1/128,fe80::/10,fc00::/7"
+#define EXT_MAX_NETS 256
+
+/* Set the local networks from a comma-separated list of CIDRs (IPv4 and
+ * IPv6; a bare address is a /32 or /128; host bits are ignored; blanks
+ * around items are allowed). The word "default" stands for the default
+ * list, so "default,198.51.100.0/24" adds a network; "none" (alone) means
+ * no local network. 0 on success; -1 with a reason in why[AZW_REASON_MAX],
+ * and the list unchanged, on a bad item. */
+int ext_local_nets_set(const char *spec, char *why);
+
+/* Is the address in one of the local networks? */
+int ext_is_local(const ext_addr *a);
+
+/* Multicast: 224.0.0.0/4 or ff00::/8. */
+int ext_is_multicast(const ext_addr *a);
+
+/* A broadcast responder: 255.255.255.255, or an IPv4 address ending in
+ * .255 (a directed broadcast in a /24 or wider; the original's test, for
+ * IPv4 only). */
+int ext_is_broadcast(const ext_addr *a);
+
+#endif
