@@ -21,6 +21,7 @@
  *     stream goes on; exit status 1 says some were.
  */
 #include "linebuf.h"
+#include "modules/extended.h"
 #include "modules/modules.h"
 #include "util.h"
 #include "vecstream.h"
@@ -34,12 +35,21 @@
 #include <string.h>
 #include <unistd.h>
 
+static void local_nets(const char *spec)
+{
+	char why[AZW_REASON_MAX];
+
+	if (ext_local_nets_set(spec, why) < 0)
+		eprintf("--local-nets: %s", why);
+}
+
 static void usage(FILE *f)
 {
 	const azw_module *const *m;
 
 	fprintf(f,
-	    "usage: azw-extract [-m MODULE] [--schema SCHEMA] [FILE...]\n"
+	    "usage: azw-extract [-m MODULE] [--schema SCHEMA] [--format FORMAT]\n"
+	    "                   [--local-nets CIDR,...] [FILE...]\n"
 	    "Read Zeek logs from the FILEs in order, or from standard input (also for\n"
 	    "FILE -), and write one feature vector per record to standard output, as a\n"
 	    "vector stream for azw-fit and azw-score.\n"
@@ -48,6 +58,12 @@ static void usage(FILE *f)
 	    "      --schema SCHEMA  feature schema (see Modules below; the first listed\n"
 	    "                       is the default)\n"
 	    "      --format FORMAT  auto (the default), json or tsv\n"
+	    "      --local-nets CIDR,...  the local networks, for the extended schema's\n"
+	    "                       direction when a log has no local_orig/local_resp:\n"
+	    "                       IPv4/IPv6 CIDRs; 'default,CIDR...' adds to the\n"
+	    "                       default, 'none' empties it (default: 10/8,\n"
+	    "                       172.16/12, 192.168/16, 100.64/10, 127/8,\n"
+	    "                       169.254/16, ::1, fe80::/10, fc00::/7)\n"
 	    "  -h, --help           this help\n"
 	    "Formats, told apart line by line without --format: Zeek TSV (the ASCII\n"
 	    "writer's default, with its # header blocks: several may follow each other,\n"
@@ -329,6 +345,7 @@ int main(int argc, char **argv)
 		{ "module", required_argument, 0, 'm' },
 		{ "schema", required_argument, 0, 's' },
 		{ "format", required_argument, 0, 'f' },
+		{ "local-nets", required_argument, 0, 'l' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 },
 	};
@@ -343,6 +360,7 @@ int main(int argc, char **argv)
 		case 'm': module = optarg; break;
 		case 's': r.schema_name = optarg; break;
 		case 'f': format = parse_format(optarg); break;
+		case 'l': local_nets(optarg); break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}

@@ -302,3 +302,15 @@ close_to() {
 	cut -f1-7 "$TMP/o" | grep -v '^#' > "$TMP/oid"
 	grep -v '^#' "$TMP/e" | cmp - "$TMP/oid"
 }
+
+@test "--local-nets sets the networks the direction is taken from; a bad one is a usage error" {
+	echo '{"id.orig_h":"147.32.81.167","id.resp_h":"8.8.8.8","id.orig_p":1,"id.resp_p":53,"proto":"udp"}' > "$TMP/r.json"
+	col() { awk -F'\t' -v n="$1" '/^#fields/ { for (i = 1; i <= NF; i++) if ($i == n) c = i - 1 } !/^#/ { print $c }'; }
+	[ "$(azw-extract -m conn "$TMP/r.json" | col dir_external)" = 1 ]
+	[ "$(azw-extract -m conn --local-nets 147.32.0.0/16 "$TMP/r.json" | col dir_outgoing)" = 1 ]
+	[ "$(azw-extract -m conn --local-nets default,147.32.0.0/16 "$TMP/r.json" | col orig_local)" = 1 ]
+	[ "$(azw-extract -m conn --local-nets none "$TMP/r.json" | col dir_external)" = 1 ]
+	run azw-extract -m conn --local-nets 10.0.0.0/33 "$TMP/r.json"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"--local-nets: not a network (CIDR): \"10.0.0.0/33\""* ]]
+}
