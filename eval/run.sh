@@ -23,9 +23,10 @@
 # AZW_EVAL_MIN_BENIGN (500), AZW_EVAL_PLOTS (1; 0 skips the plots),
 # AZW_EVAL_PREFER (json: read the JSON conversions where there are some),
 # AZW_EVAL_FIT_OPTS (more azw-fit options, for experiments; printed),
-# AZW_EVAL_SMALL (ref; neg: where a data set has too few Benign training
-# records, setting A trains on its own non-Malicious training records,
-# Background and Unknown included, if there are enough of them).
+# AZW_EVAL_SMALL (neg: where a data set has too few Benign training records,
+# setting A trains on its own non-Malicious training records, Background and
+# Unknown included, if there are enough of them, else on the reference's
+# Benign ones; ref: always on the reference's), AZW_EVAL_SEEDS ("1234 1 2").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -45,8 +46,9 @@ SPLIT=${AZW_EVAL_SPLIT:-0.6}
 FPR=${AZW_EVAL_FPR:-0.001}
 MIN_BENIGN=${AZW_EVAL_MIN_BENIGN:-500}
 PLOTS=${AZW_EVAL_PLOTS:-1}
-SMALL=${AZW_EVAL_SMALL:-ref}	# too few Benign records: ref, or neg (see below)
+SMALL=${AZW_EVAL_SMALL:-neg}	# too few Benign records: neg, or ref (see eval/README)
 FIT_OPTS=${AZW_EVAL_FIT_OPTS:-}	# more azw-fit options, for experiments (--lr 0.01)
+SEEDS=${AZW_EVAL_SEEDS:-1234 1 2}	# one model per seed; the table shows their means
 export LC_ALL=C	# sort -g and awk number formats must not depend on the locale
 
 PATH="$root/bin:$PATH"
@@ -244,33 +246,47 @@ run_one() {
 			continue
 		fi
 		g=$(fm_grace "$ntrain")
-		# exit status 1 (some records skipped) is a warning, in the log
-		rc=0
-		{ cat "$w.hdr"; cut -f2- "$train"; } |
-			azw-fit -q --fpr "$FPR" --fm-grace "$g" $FIT_OPTS -o "$m" 2>> "$log" || rc=$?
-		[ "$rc" -le 1 ] || { echo "eval: $name $schema $setting: azw-fit failed (see $log)"; continue; }
-		rc=0
-		{ cat "$w.hdr"; cut -f2- "$w.test"; } |
-			azw-score "$m" > "$s.jsonl" 2>> "$log" || rc=$?
-		[ "$rc" -le 1 ] || { echo "eval: $name $schema $setting: azw-score failed (see $log)"; continue; }
+		# One model per seed: on training sets this small the initial weights
+		# and the held-out sample move the figures; their mean is reported.
+		local seed per=$w.$setting.perseed
+		: > "$per"
+		for seed in $SEEDS; do
+			# exit status 1 (some records skipped) is a warning, in the log
+			rc=0
+			{ cat "$w.hdr"; cut -f2- "$train"; } |
+				azw-fit -q --fpr "$FPR" --fm-grace "$g" --seed "$seed" $FIT_OPTS -o "$m" 2>> "$log" || rc=$?
+			[ "$rc" -le 1 ] || { echo "eval: $name $schema $setting: azw-fit failed (see $log)"; continue 2; }
+			rc=0
+			{ cat "$w.hdr"; cut -f2- "$w.test"; } |
+				azw-score "$m" > "$s.jsonl" 2>> "$log" || rc=$?
+			[ "$rc" -le 1 ] || { echo "eval: $name $schema $setting: azw-score failed (see $log)"; continue 2; }
 
-		# "uid score flag" from the score lines, joined to "class ts" of the test part
-		awk -F'\t' -v OFS='\t' '
-		NR == FNR { c[$3] = $1; t[$3] = $2; next }
-		match($0, /"uid":"[^"]*"/) {
-			u = substr($0, RSTART + 7, RLENGTH - 8)
-			match($0, /"score":[^,}]*/); sc = substr($0, RSTART + 8, RLENGTH - 8)
-			f = ($0 ~ /"anomaly":true/) ? 1 : 0
-			if (u in c) print sc, (c[u] == "M"), f, c[u], t[u]
-		}' "$w.test" "$s.jsonl" > "$s.tsv"
+			# "uid score flag" from the score lines, joined to "class ts" of the test part
+			awk -F'\t' -v OFS='\t' '
+			NR == FNR { c[$3] = $1; t[$3] = $2; next }
+			match($0, /"uid":"[^"]*"/) {
+				u = substr($0, RSTART + 7, RLENGTH - 8)
+				match($0, /"score":[^,}]*/); sc = substr($0, RSTART + 8, RLENGTH - 8)
+				f = ($0 ~ /"anomaly":true/) ? 1 : 0
+				if (u in c) print sc, (c[u] == "M"), f, c[u], t[u]
+			}' "$w.test" "$s.jsonl" > "$s.tsv"
+			[ "$seed" = "${SEEDS%% *}" ] && cp "$s.tsv" "$s.first.tsv"
 
-		local met auc ap tpr fpr fprb thr fprm nmal nben
-		met=$(cut -f1-3 "$s.tsv" | "$metrics")
-		auc=$(cut -f4 <<< "$met"); ap=$(cut -f5 <<< "$met")
-		tpr=$(cut -f6 <<< "$met"); fpr=$(cut -f7 <<< "$met")
-		nmal=$(cut -f2 <<< "$met")
-		read -r nben fprb < <(awk -F'\t' '$4 == "B" { n++; f += $3 }
-			END { if (n) print n, f / n; else print 0, "-" }' "$s.tsv")
+			local met nben fprb
+			met=$(cut -f1-3 "$s.tsv" | "$metrics")
+			read -r nben fprb < <(awk -F'\t' '$4 == "B" { n++; f += $3 }
+				END { if (n) print n, f / n; else print 0, "-" }' "$s.tsv")
+			printf '%s\t%s\t%s\n' "$(cut -f2,4-7 <<< "$met")" "$nben" "$fprb" >> "$per"
+		done
+		cp "$s.first.tsv" "$s.tsv" # the plots show the first seed's model
+
+		local auc ap tpr fpr thr fprm nmal nben fprb
+		# columns of $per: nmal auc ap tpr fpr nben fprb; means over the seeds
+		read -r nmal auc ap tpr fpr nben fprb < <(awk -F'\t' '
+			function add(i) { if ($i != "-") { s[i] += $i; n[i]++ } }
+			{ nm = $1; nb = $6; for (i = 2; i <= 7; i++) if (i != 6) add(i) }
+			function mean(i) { return n[i] ? s[i] / n[i] : "-" }
+			END { print nm, mean(2), mean(3), mean(4), mean(5), nb, mean(7) }' "$per")
 		thr=$(awk -F'\t' '$1 == "threshold" { print $2 }' "$m")
 		fprm=$(awk -F'\t' '$1 == "fpr" { print $2 }' "$m")
 		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
@@ -324,7 +340,8 @@ echo "Positive: label Malicious; negative: all else (Benign, Background, Unknown
 echo "TPR, FPR: at the model's own threshold (its anomaly flag), FPR over all negatives, FPR_B over Benign-labelled ones."
 echo "--fpr: the rate the model's threshold was calibrated for; fm: --fm-grace (a fifth of the training records:"
 echo "the training sets are small). leak: the label leak check (see eval/README)."
-[ "$SMALL" = ref ] || echo "AZW_EVAL_SMALL=$SMALL: own-negatives: setting A trained on the training part's non-Malicious records."
+echo "own-negatives: too few Benign records, setting A trained on the training part's non-Malicious ones (AZW_EVAL_SMALL=$SMALL)."
+echo "Figures are means over models fitted with seeds: $SEEDS."
 [ -z "$FIT_OPTS" ] || echo "azw-fit options added (AZW_EVAL_FIT_OPTS): $FIT_OPTS"
 echo
 {

@@ -114,6 +114,10 @@ void fit_record(fitter *ft, const char *ts, const double *x)
 		memcpy(ft->fm_buf + (size_t)ft->fm_n++ * n, x, n * sizeof *x);
 		note_ts(ft, ts);
 		kitnet_train(k, x);
+		/* The autoencoders never train on the feature-mapping window:
+		 * its records are benign scores the threshold can learn from. */
+		if (ft->calibrate)
+			hold_out(ft, x);
 	} else {
 		if (ft->fm_buf) {
 			/* the stream goes on after the window: no replay needed */
@@ -147,6 +151,9 @@ int fit_finish(fitter *ft, model *m)
 			weprintf("cannot build the feature map:");
 			return -1;
 		}
+		/* the window is trained on after all: hold out every 10th instead */
+		ft->cal_n = ft->cal_seen = 0;
+		kitnet_mt_seed(&ft->rng, k->p.seed ^ 0x5eedca1bU);
 		for (i = 0; i < ft->fm_n; i++)
 			after_map(ft, NULL, ft->fm_buf + (size_t)i * k->n_features);
 		free(ft->fm_buf);

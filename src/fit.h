@@ -19,8 +19,9 @@ typedef struct {
 	long fm_n, fm_cap;
 	long records;        /* read */
 	long ad_records;     /* trained into the autoencoders */
-	/* calibration: every CALIB_EVERY-th record after the feature map (and
-	 * every record past --ad-grace) is held out of training; a uniform
+	/* calibration: the feature-mapping window, every CALIB_EVERY-th record
+	 * after it and every record past --ad-grace are held out of the
+	 * autoencoders' training; a uniform
 	 * sample of at most CALIB_MAX of them is kept (reservoir sampling,
 	 * seeded with the model's seed) and scored by the finished model */
 	int calibrate;

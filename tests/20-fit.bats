@@ -39,13 +39,13 @@ load helpers
 	grep -qx 'feature	0	conn_state_OTH' "$TMP/m"
 	grep -qx 'records	3000' "$TMP/m"
 	grep -qx 'fm_records	501' "$TMP/m"
-	# every 10th of the 2499 later records is held out for calibration
+	# the window and every 10th of the 2499 later records are held out
 	grep -qx 'ad_records	2250' "$TMP/m"
-	grep -qx 'calibration	249	held_out	249	every	10' "$TMP/m"
+	grep -qx 'calibration	750	held_out	750	every	10' "$TMP/m"
 	grep -qx 'normalisation	log' "$TMP/m"
 	grep -qx 'fpr	0.001' "$TMP/m"
 	grep -Eq '^threshold	0\.[0-9]+$' "$TMP/m"
-	[ "$(grep -c '^cal	' "$TMP/m")" -eq 3 ]
+	[ "$(grep -c '^cal	' "$TMP/m")" -eq 8 ]
 	grep -qx 'ts_first	1600000003.000003' "$TMP/m"
 	grep -qx 'ts_last	1600003002.003002' "$TMP/m"
 	tail -n 1 "$TMP/m" | grep -Eq '^checksum	crc32	[0-9a-f]{8}$'
@@ -66,8 +66,8 @@ load helpers
 	azw-fit --fm-grace 500 --ad-grace 1000 -o "$TMP/m" "$TMP/v"
 	grep -qx 'ad_records	1000' "$TMP/m"
 	grep -qx 'ad_grace	1000' "$TMP/m"
-	# past the cap every record is a calibration candidate: 111 + 1388
-	grep -qx 'calibration	1499	held_out	1499	every	10' "$TMP/m"
+	# the window (501), every 10th after it (111) and all past the cap (1388)
+	grep -qx 'calibration	2000	held_out	2000	every	10' "$TMP/m"
 	azw-fit --fm-grace 500 -o "$TMP/m" "$TMP/v"
 	grep -qx 'ad_records	2250' "$TMP/m"
 	grep -qx 'ad_grace	-1' "$TMP/m"
@@ -199,8 +199,8 @@ load helpers
 		azw-fit --fm-grace 500 -o "$TMP/m"
 	grep -qx 'records	406680' "$TMP/m"
 	grep -qx 'ad_records	365562' "$TMP/m"
-	# the reservoir keeps 10,000 of the 40,617 held out
-	grep -qx 'calibration	10000	held_out	40617	every	10' "$TMP/m"
+	# the reservoir keeps 10,000 of the 501 + 40,617 held out
+	grep -qx 'calibration	10000	held_out	41118	every	10' "$TMP/m"
 }
 
 @test "on a terminal azw-fit shows its progress on stderr; -q silences it" {
