@@ -41,7 +41,8 @@ base_line() {
 @test "azw-extract --help prints the synopsis and exits 0" {
 	run azw-extract --help
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"usage: azw-extract [-m MODULE] [--schema SCHEMA] [FILE...]"* ]]
+	[[ "$output" == *"usage: azw-extract [-m MODULE] [--schema SCHEMA] [--format FORMAT]"* ]]
+	[[ "$output" == *"[--local-nets CIDR,...] [FILE...]"* ]]
 	[[ "$output" == *"--schema"* ]]
 	[[ "$output" == *"original"* ]]
 	[[ "$output" == *"conn"* ]]
