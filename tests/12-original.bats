@@ -53,7 +53,7 @@ base_line() {
 
 # features MODULE: azw-extract's feature columns of stdin, no header.
 features() {
-	azw-extract -m "$1" | grep -v '^#' | cut -f8-
+	azw-extract -m "$1" --schema original | grep -v '^#' | cut -f8-
 }
 
 @test "azw-extract --help lists dns, http, ssh and ssl with their summary" {
@@ -93,7 +93,7 @@ features() {
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[ "${lines[${#lines[@]} - 1]}" = "rows 3000 cells 195000 diff 0" ]
-	[ "$(azw-extract -m ssl < /dev/null | grep '^#fields' | tr '\t' '\n' | sed -n 's/^ssl_history_has_//p' | tr -d '\n')" = \
+	[ "$(azw-extract -m ssl --schema original < /dev/null | grep '^#fields' | tr '\t' '\n' | sed -n 's/^ssl_history_has_//p' | tr -d '\n')" = \
 	  "HCSVTXKRNYGFWUABDOPMIJLQhcsvtxkrnygfwuabdopmijlq" ]
 }
 
@@ -102,7 +102,7 @@ features() {
 
 @test "dns edge set: missing AA/rejected are 0, a missing id.resp_h is rejected" {
 	f="$GOLDEN/dns.edge.input.jsonl"
-	run bash -c "azw-extract -m dns '$f' > '$TMP/out' 2> '$TMP/err'"
+	run bash -c "azw-extract -m dns --schema original '$f' > '$TMP/out' 2> '$TMP/err'"
 	[ "$status" -eq 1 ]
 	cat "$TMP/err"
 	grep -q "^azw-extract: $f:20: id.resp_h: missing address$" "$TMP/err"
@@ -132,7 +132,7 @@ features() {
 
 @test "http edge set: every row matches, missing counts are 0 (NaN in the original)" {
 	f="$GOLDEN/http.edge.input.jsonl"
-	run bash -c "azw-extract -m http '$f' > '$TMP/out' 2> '$TMP/err'"
+	run bash -c "azw-extract -m http --schema original '$f' > '$TMP/out' 2> '$TMP/err'"
 	[ "$status" -eq 0 ]
 	[ ! -s "$TMP/err" ]
 	tail -n +2 "$GOLDEN/http.edge.vectors.tsv" | sed 's/nan/0/g' > "$TMP/want"
@@ -145,7 +145,7 @@ features() {
 
 @test "ssh edge set: nine columns always, missing auth_success/attempts/direction are 0" {
 	f="$GOLDEN/ssh.edge.input.jsonl"
-	run bash -c "azw-extract -m ssh '$f' > '$TMP/out' 2> '$TMP/err'"
+	run bash -c "azw-extract -m ssh --schema original '$f' > '$TMP/out' 2> '$TMP/err'"
 	[ "$status" -eq 0 ]
 	[ ! -s "$TMP/err" ]
 	# The original returned 10 columns for records with a version (quirk
@@ -161,7 +161,7 @@ features() {
 
 @test "ssl edge set: missing resumed/established are 0, string chains count characters" {
 	f="$GOLDEN/ssl.edge.input.jsonl"
-	run bash -c "azw-extract -m ssl '$f' > '$TMP/out' 2> '$TMP/err'"
+	run bash -c "azw-extract -m ssl --schema original '$f' > '$TMP/out' 2> '$TMP/err'"
 	[ "$status" -eq 0 ]
 	[ ! -s "$TMP/err" ]
 	# Rows 1 (resumed missing) and 2 (established missing) crashed the
@@ -220,7 +220,7 @@ features() {
 		echo '{"_path":"dns",'
 		echo "$good"
 	} > "$TMP/bad.json"
-	run bash -c "azw-extract -m dns '$TMP/bad.json' > '$TMP/out' 2> '$TMP/err'"
+	run bash -c "azw-extract -m dns --schema original '$TMP/bad.json' > '$TMP/out' 2> '$TMP/err'"
 	[ "$status" -eq 1 ]
 	cat "$TMP/err"
 	f="$TMP/bad.json"
@@ -242,7 +242,7 @@ features() {
 		echo "$good" | sed 's/"trans_depth":1/"trans_depth":"one"/'
 		echo "$good"
 	} > "$TMP/bad.json"
-	run bash -c "azw-extract -m http '$TMP/bad.json' > '$TMP/out' 2> '$TMP/err'"
+	run bash -c "azw-extract -m http --schema original '$TMP/bad.json' > '$TMP/out' 2> '$TMP/err'"
 	[ "$status" -eq 1 ]
 	cat "$TMP/err"
 	f="$TMP/bad.json"
@@ -264,7 +264,7 @@ features() {
 		echo "$good"
 		echo 'not json at all'
 	} > "$TMP/bad.json"
-	run bash -c "azw-extract -m ssh '$TMP/bad.json' > '$TMP/out' 2> '$TMP/err'"
+	run bash -c "azw-extract -m ssh --schema original '$TMP/bad.json' > '$TMP/out' 2> '$TMP/err'"
 	[ "$status" -eq 1 ]
 	cat "$TMP/err"
 	f="$TMP/bad.json"
@@ -286,7 +286,7 @@ features() {
 		echo "$good" | sed 's/"id.resp_h":"216.58.193.195"/"id.resp_h":null/'
 		echo "$good"
 	} > "$TMP/bad.json"
-	run bash -c "azw-extract -m ssl '$TMP/bad.json' > '$TMP/out' 2> '$TMP/err'"
+	run bash -c "azw-extract -m ssl --schema original '$TMP/bad.json' > '$TMP/out' 2> '$TMP/err'"
 	[ "$status" -eq 1 ]
 	cat "$TMP/err"
 	f="$TMP/bad.json"

@@ -98,6 +98,13 @@ int ext_lookup(const ext_index *ix, int src, const char *s, size_t len)
 	return i >= 0 ? ix->slot_col[i] - 1 : ix->other[src];
 }
 
+int ext_find(const ext_index *ix, int src, const char *s, size_t len)
+{
+	int i = len <= 255 ? find_slot(ix, src, s, len) : -1;
+
+	return i >= 0 ? ix->slot_col[i] - 1 : -1;
+}
+
 void ext_set(const ext_index *ix, double *x, int src, const char *s, size_t len)
 {
 	int c = ext_lookup(ix, src, s, len);
@@ -214,10 +221,13 @@ int ext_log1p(zl_rec *rec, const char *field, double *out, char *why)
 	return 0;
 }
 
-int ext_port(zl_rec *rec, const char *field, int *out, char *why)
+/* An integer 0..65535 or -1 when missing or null; what names it in a
+ * reason ("a port number"). */
+static int small_int(zl_rec *rec, const char *field, const char *what, int *out, char *why)
 {
 	zl_value v = zl_get(rec, field);
 	double d;
+	char bad[48];
 
 	switch (v.type) {
 	case ZL_ABSENT:
@@ -231,12 +241,52 @@ int ext_port(zl_rec *rec, const char *field, int *out, char *why)
 			return 0;
 		}
 		if (!v.s || !decimal_text(v.s) || parse_double(v.s, &d) < 0 ||
-		    !(d >= 0 && d <= 65535) || d != floor(d))
-			return fld_bad(why, field, "not a port number", &v);
+		    !(d >= 0 && d <= 65535) || d != floor(d)) {
+			snprintf(bad, sizeof bad, "not %s", what);
+			return fld_bad(why, field, bad, &v);
+		}
 		*out = (int)d;
 		return 0;
 	default:
-		return fld_wrong_type(why, field, "a port number", v.type);
+		return fld_wrong_type(why, field, what, v.type);
+	}
+}
+
+int ext_port(zl_rec *rec, const char *field, int *out, char *why)
+{
+	return small_int(rec, field, "a port number", out, why);
+}
+
+int ext_code(zl_rec *rec, const char *field, int *out, char *why)
+{
+	return small_int(rec, field, "an integer code", out, why);
+}
+
+int ext_interval6(zl_rec *rec, const char *field, double *out, int *present, char *why)
+{
+	zl_value v = zl_get(rec, field);
+	char buf[32];
+	size_t k;
+
+	*out = 0;
+	*present = 0;
+	switch (v.type) {
+	case ZL_ABSENT:
+	case ZL_NULL:
+		return 0;
+	case ZL_NUMBER:
+	case ZL_STRING:
+		if (!v.s || (v.type == ZL_STRING && !decimal_text(v.s)) ||
+		    (k = zl_round6(v.s, v.len, buf)) == 0 || parse_double(buf, out) < 0 ||
+		    !isfinite(*out))
+			return fld_bad(why, field, "not a number", &v);
+		if (*out < 0)
+			return fld_bad(why, field, "negative value", &v);
+		*out += 0.0;
+		*present = 1;
+		return 0;
+	default:
+		return fld_wrong_type(why, field, "a number", v.type);
 	}
 }
 
@@ -288,6 +338,257 @@ int ext_string(zl_rec *rec, const char *field, const char **out, size_t *len, ch
 	default:
 		return fld_wrong_type(why, field, "a string", v.type);
 	}
+}
+
+/* ---- lists ---- */
+
+int ext_list_get(zl_rec *rec, const char *field, ext_list *l, char *why)
+{
+	zl_value v = zl_get(rec, field);
+
+	memset(l, 0, sizeof *l);
+	switch (v.type) {
+	case ZL_ABSENT:
+	case ZL_NULL:
+		return 0;
+	case ZL_ARRAY:
+		l->s = v.s;
+		l->len = v.s ? v.len : 0;
+		l->n = v.n;
+		l->json = l->len > 0 && v.s[0] == '[' && zl_rec_format(rec) == ZL_FMT_JSON;
+		if (l->n == 0)
+			l->len = 0;
+		return 0;
+	case ZL_STRING:
+		if (!v.s)
+			return fld_bad(why, field, "string holds \\u0000", NULL);
+		l->s = v.s;
+		l->len = v.len;
+		if (v.len > 0) {
+			size_t i;
+
+			for (l->n = 1, i = 0; i < v.len; i++)
+				l->n += v.s[i] == ',';
+		}
+		return 0;
+	default:
+		return fld_wrong_type(why, field, "a list", v.type);
+	}
+}
+
+static int json_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+int ext_list_next(ext_list *l, const char **e, size_t *len)
+{
+	const char *s = l->s;
+	size_t i = l->pos, j;
+
+	if (i >= l->len)
+		return 0;
+	if (!l->json) { /* TSV: a,b,c */
+		for (j = i; j < l->len && s[j] != ','; j++)
+			;
+		*e = s + i;
+		*len = j - i;
+		l->pos = j + 1; /* past the separator; past the end after the last */
+		return 1;
+	}
+	/* JSON: [ elem , elem ] */
+	while (i < l->len && (json_blank(s[i]) || s[i] == '[' || s[i] == ','))
+		i++;
+	if (i >= l->len || s[i] == ']') {
+		l->pos = l->len;
+		return 0;
+	}
+	if (s[i] == '"') {
+		for (j = ++i; j < l->len && s[j] != '"'; j++)
+			if (s[j] == '\\' && j + 1 < l->len)
+				j++;
+		*e = s + i;
+		*len = j - i;
+		l->pos = j + 1;
+		return 1;
+	}
+	for (j = i; j < l->len && s[j] != ',' && s[j] != ']' && !json_blank(s[j]); j++)
+		;
+	*e = s + i;
+	*len = j - i;
+	l->pos = j;
+	return 1;
+}
+
+int ext_list_minmax6(zl_rec *rec, const char *field, double *min, double *max, char *why)
+{
+	ext_list l;
+	const char *e;
+	size_t len;
+	int first = 1;
+
+	*min = *max = 0;
+	if (ext_list_get(rec, field, &l, why) < 0)
+		return -1;
+	while (ext_list_next(&l, &e, &len)) {
+		char buf[32];
+		double d;
+
+		if (zl_round6(e, len, buf) == 0 || parse_double(buf, &d) < 0 || !isfinite(d) || d < 0) {
+			snprintf(why, AZW_REASON_MAX, "%s: not a list of non-negative numbers: \"%.*s\"",
+			         field, (int)(len > 40 ? 40 : len), e);
+			return -1;
+		}
+		d += 0.0;
+		if (first || d < *min)
+			*min = d;
+		if (first || d > *max)
+			*max = d;
+		first = 0;
+	}
+	return 0;
+}
+
+/* ---- text ---- */
+
+static unsigned char fold(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+}
+
+/* Entropy from byte counts: -sum p log2 p, summed in byte order (so the
+ * same string always gives the same double). */
+static double entropy_of(const unsigned *count, size_t len)
+{
+	double h = 0, n = (double)len;
+	int c;
+
+	if (len == 0)
+		return 0;
+	for (c = 0; c < 256; c++)
+		if (count[c]) {
+			double p = count[c] / n;
+
+			h -= p * log2(p);
+		}
+	return h + 0.0;
+}
+
+double ext_entropy(const char *s, size_t len)
+{
+	unsigned count[256] = { 0 };
+	size_t i = 0, n = 0;
+
+	while (i < len) {
+		count[fold(ext_xbyte(s, len, &i))]++;
+		n++;
+	}
+	return entropy_of(count, n);
+}
+
+size_t ext_text_len(const char *s, size_t len)
+{
+	size_t i = 0, n = 0;
+
+	while (i < len) {
+		ext_xbyte(s, len, &i);
+		n++;
+	}
+	return n;
+}
+
+void ext_name_stats(const char *s, size_t len, ext_name *out)
+{
+	unsigned count[256] = { 0 };
+	size_t i = 0, n = 0;
+	int label = 0;
+
+	memset(out, 0, sizeof *out);
+	while (i < len) {
+		unsigned char c = ext_xbyte(s, len, &i);
+
+		n++;
+		count[fold(c)]++;
+		if (c == '.') {
+			if (label > 0)
+				out->labels++;
+			label = 0;
+			continue;
+		}
+		label++;
+		if (label > out->max_label)
+			out->max_label = label;
+		out->digits += c >= '0' && c <= '9';
+	}
+	if (label > 0)
+		out->labels++;
+	out->len = (int)n; /* a line is at most ZL_MAX_LINE */
+	out->entropy = entropy_of(count, n);
+}
+
+int ext_is_ip_text(const char *s, size_t len)
+{
+	char buf[64];
+	unsigned char b[16];
+	const char *colon;
+
+	if (len == 0 || len >= sizeof buf)
+		return 0;
+	if (s[0] == '[') { /* [v6] or [v6]:port */
+		const char *end = memchr(s, ']', len);
+
+		if (!end)
+			return 0;
+		len = (size_t)(end - s - 1);
+		s++;
+	}
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	if (inet_pton(AF_INET6, buf, b) == 1)
+		return 1;
+	colon = memchr(buf, ':', len);
+	if (colon && !memchr(colon + 1, ':', len - (size_t)(colon - buf) - 1))
+		buf[colon - buf] = '\0'; /* a.b.c.d:port */
+	return inet_pton(AF_INET, buf, b) == 1;
+}
+
+int ext_text(zl_rec *rec, const char *field, const char **out, size_t *len, char *why)
+{
+	zl_value v = zl_get(rec, field);
+
+	if (v.type == ZL_STRING && !v.s) {
+		*out = "";
+		*len = 0;
+		return 1;
+	}
+	return ext_string(rec, field, out, len, why);
+}
+
+int ext_word(zl_rec *rec, const char *field, const char **out, size_t *len, char *why)
+{
+	zl_value v = zl_get(rec, field);
+
+	if (v.type == ZL_NUMBER) {
+		*out = v.s;
+		*len = v.len;
+		return 0;
+	}
+	return ext_text(rec, field, out, len, why) < 0 ? -1 : 0;
+}
+
+int ext_category(const ext_index *ix, zl_rec *rec, const char *field, int src,
+                 const char *dflt, double *x, char *why)
+{
+	const char *s;
+	size_t len;
+
+	if (ext_word(rec, field, &s, &len, why) < 0)
+		return -1;
+	if (s)
+		ext_set(ix, x, src, s, len);
+	else if (dflt)
+		ext_set(ix, x, src, dflt, strlen(dflt));
+	return 0;
 }
 
 double ext_log_ratio(double a, double b)
@@ -482,6 +783,13 @@ int ext_is_local(const ext_addr *a)
 		if (in_net(a->b, &nets[i]))
 			return 1;
 	return 0;
+}
+
+const char *ext_direction(const ext_addr *orig, const ext_addr *resp)
+{
+	int lo = ext_is_local(orig), lr = ext_is_local(resp);
+
+	return lo && lr ? "internal" : lo ? "outgoing" : lr ? "incoming" : "external";
 }
 
 int ext_is_multicast(const ext_addr *a)

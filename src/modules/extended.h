@@ -71,6 +71,10 @@ int ext_set_multi(const ext_index *ix, double *x, int src, const char *s, size_t
  * the other column if the source has one. */
 void ext_count_letters(const ext_index *ix, double *x, int src, const char *s, size_t len);
 
+/* The column of a value of a source, or -1 when the value has no row of
+ * its own (the other column is not a match here). */
+int ext_find(const ext_index *ix, int src, const char *s, size_t len);
+
 /* ---- field decoders (0, or -1 with a reason in why[AZW_REASON_MAX]) ---- */
 
 /* A non-negative finite number (JSON number, or a numeric string as Zeek
@@ -89,6 +93,112 @@ int ext_bool(zl_rec *rec, const char *field, int *out, char *why);
 
 /* A string, or NULL (with *len 0) when missing or null. */
 int ext_string(zl_rec *rec, const char *field, const char **out, size_t *len, char *why);
+
+/* A non-negative interval (seconds) rounded to the microsecond from its
+ * text, as Zeek's TSV writes it, so that JSON (17 digits) and TSV (6
+ * decimals) give the same double. *present is 1 when the field is set (0
+ * and *out 0 when missing or null). */
+int ext_interval6(zl_rec *rec, const char *field, double *out, int *present, char *why);
+
+/* An integer code 0..65535 (an HTTP status, a DNS Z): -1 in *out when
+ * missing or null; a bad value is rejected with "not an integer code". */
+int ext_code(zl_rec *rec, const char *field, int *out, char *why);
+
+/* ---- lists (Zeek set[..] and vector[..] fields) ----
+ *
+ * zl_get() gives a list's raw text, which differs by format: JSON
+ * ["a","b"] or [8.0,30.0], TSV a,b or 8.000000,30.000000 (the default set
+ * separator ','; "(empty)" has no element). An ext_list walks the elements
+ * of either form and gives the same element texts: a JSON string without
+ * its quotes (escapes are not decoded), a number as written (round it with
+ * zl_round6() for an interval). A missing or null list has no element. */
+typedef struct {
+	const char *s;
+	size_t len, pos;
+	int json;  /* the raw text is a JSON array */
+	int n;     /* number of elements (zl_value.n) */
+} ext_list;
+
+/* The list of a field: 0, or -1 (wrong type) with a reason. A string
+ * (a TSV column without #types) is read as a TSV list. */
+int ext_list_get(zl_rec *rec, const char *field, ext_list *l, char *why);
+
+/* The next element: 1 with *e, *len set, or 0 at the end. */
+int ext_list_next(ext_list *l, const char **e, size_t *len);
+
+/* The smallest and largest element of a list of non-negative intervals
+ * (DNS TTLs), each rounded to the microsecond: 0 with *min and *max set
+ * (0 and 0 for an empty list), or -1 with a reason on a bad element. */
+int ext_list_minmax6(zl_rec *rec, const char *field, double *min, double *max, char *why);
+
+/* ---- text ----
+ *
+ * Zeek's JSON writer leaves a non-printable byte of a string as the text
+ * \xHH, where the TSV reader gives the byte itself: these functions read a
+ * \xHH (two hex digits) as the one byte it stands for, so that both
+ * formats give the same lengths and entropies. */
+
+/* The byte at s[*i], or the byte a \xHH there stands for; *i moves past
+ * it. */
+static inline unsigned char ext_xbyte(const char *s, size_t len, size_t *i)
+{
+	size_t k = *i;
+	int hi, lo;
+
+	if (s[k] == '\\' && k + 3 < len && s[k + 1] == 'x') {
+		char a = s[k + 2], b = s[k + 3];
+
+		hi = a >= '0' && a <= '9' ? a - '0' : a >= 'a' && a <= 'f' ? a - 'a' + 10 :
+		     a >= 'A' && a <= 'F' ? a - 'A' + 10 : -1;
+		lo = b >= '0' && b <= '9' ? b - '0' : b >= 'a' && b <= 'f' ? b - 'a' + 10 :
+		     b >= 'A' && b <= 'F' ? b - 'A' + 10 : -1;
+		if (hi >= 0 && lo >= 0) {
+			*i = k + 4;
+			return (unsigned char)(hi << 4 | lo);
+		}
+	}
+	*i = k + 1;
+	return (unsigned char)s[k];
+}
+
+/* Bytes of s, a \xHH counting one. */
+size_t ext_text_len(const char *s, size_t len);
+
+/* What a name (a DNS query, an SNI, an HTTP host) looks like. */
+typedef struct {
+	int len;       /* bytes */
+	int labels;    /* dot-separated non-empty labels */
+	int max_label; /* bytes of the longest label */
+	int digits;    /* bytes 0-9 */
+	double entropy; /* Shannon entropy of the bytes, ASCII letters folded
+	                   to lower case, in bits per byte (0 for "") */
+} ext_name;
+
+void ext_name_stats(const char *s, size_t len, ext_name *out);
+
+/* Shannon entropy of the bytes of s, ASCII letters folded to lower case,
+ * in bits per byte; 0 for an empty string. */
+double ext_entropy(const char *s, size_t len);
+
+/* Is s an IPv4 or IPv6 address literal? A ":port" after an IPv4 address,
+ * "[v6]" and "[v6]:port" count too (an HTTP Host header). */
+int ext_is_ip_text(const char *s, size_t len);
+
+/* A free-text field (a DNS query, a URI, a banner): as ext_string(), but
+ * a string holding a NUL byte (JSON \u0000, TSV \x00) is not rejected: it
+ * reads as "" and the call returns 1 (0 otherwise, -1 on a wrong type). */
+int ext_text(zl_rec *rec, const char *field, const char **out, size_t *len, char *why);
+
+/* A categorical value: a string, or a number as its text (a JSON 2 and a
+ * TSV "2" give "2"); NULL (with *len 0) when missing or null; a string
+ * holding a NUL byte gives "" (so the `other` column). */
+int ext_word(zl_rec *rec, const char *field, const char **out, size_t *len, char *why);
+
+/* A categorical field into its group of columns: x[column of the value]
+ * = 1, its `other` column for a value without a row; when the field is
+ * missing or null, the column of the word dflt (NULL: none). */
+int ext_category(const ext_index *ix, zl_rec *rec, const char *field, int src,
+                 const char *dflt, double *x, char *why);
 
 /* log(1 + a) - log(1 + b): the log-ratio of two counts, 0 when equal. */
 double ext_log_ratio(double a, double b);
@@ -129,6 +239,11 @@ int ext_local_nets_set(const char *spec, char *why);
 
 /* Is the address in one of the local networks? */
 int ext_is_local(const ext_addr *a);
+
+/* The direction word of a record from its two addresses and the local
+ * networks: "internal" (both local), "outgoing" (only the originator),
+ * "incoming" (only the responder) or "external" (neither). */
+const char *ext_direction(const ext_addr *orig, const ext_addr *resp);
 
 /* Multicast: 224.0.0.0/4 or ff00::/8. */
 int ext_is_multicast(const ext_addr *a);

@@ -60,8 +60,13 @@
  *
  * A rejected record is reported and skipped by azw-extract.
  */
+#include "modules/extended.h"
 #include "modules/fields.h"
 #include "modules/modules.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 /* What a record yields before it becomes columns. */
 enum source {
@@ -112,7 +117,207 @@ static int extract_original(zl_rec *rec, double *x, char *why)
 	return 0;
 }
 
+/* ---- schema "extended" ----
+ *
+ * What an autoencoder should see of one SSH session: the outcome of
+ * authentication as three columns (success, failure, unknown: a scanner or
+ * banner grab leaves it unset) and the attempts on a log scale; the
+ * protocol version; the client and server software families from their
+ * banners (brute-force tools use libssh, Go, paramiko...); the negotiated
+ * algorithms in small families with an `other` column (old or odd
+ * algorithms, and Zeek's "Algorithm negotiation failed", land there) and
+ * a `none` column when unset (no key exchange seen); Zeek's own direction
+ * and the direction from the local networks (--local-nets). Depends on the
+ * record alone; everything is finite; numbers are rounded to 6 decimals.
+ *
+ * Missing fields: auth_success -> auth_unknown; auth_attempts -> 0;
+ * direction -> zeek_dir_none; version -> version_none; client / server
+ * -> *_none (a banner holding a NUL byte is *_other); an algorithm -> its
+ * *_none column; the port -> resp_port_other. A text field holding a NUL
+ * byte is not rejected (ext_text).
+ * Rejected, with the reason: a missing or bad id.orig_h / id.resp_h (as
+ * "original"), and a field of the wrong type or a bad value (a negative or
+ * non-numeric auth_attempts, a boolean that is not one).
+ */
+enum xsource {
+	X_IPV6, X_DIR, X_ZEEK_DIR, X_PORT,
+	X_AUTH, X_ATTEMPTS, X_VERSION,
+	X_CLIENT, X_SERVER,
+	X_CIPHER, X_MAC, X_KEX, X_HOSTKEY, X_COMPRESSION,
+	X_HAS_HASSH,
+	N_XSOURCE
+};
+
+/* One row per feature: name, source, the value(s) of a categorical source
+ * that set it ('|' between aliases; EXT_OTHER: any other value; NULL: a
+ * number), meaning. The man page lists the same table. */
+#define EXTENDED(F) \
+	F("is_ipv6",          X_IPV6, NULL, "1 if an address is IPv6 (IPv4-mapped ::ffff:a.b.c.d is IPv4)") \
+	F("dir_internal",     X_DIR, "internal", "both ends in --local-nets") \
+	F("dir_outgoing",     X_DIR, "outgoing", "only the originator is local") \
+	F("dir_incoming",     X_DIR, "incoming", "only the responder is local (a login from outside)") \
+	F("dir_external",     X_DIR, "external", "neither end is local") \
+	F("zeek_dir_inbound", X_ZEEK_DIR, "INBOUND",  "Zeek's direction INBOUND (per its Site::local_nets)") \
+	F("zeek_dir_outbound", X_ZEEK_DIR, "OUTBOUND", "Zeek's direction OUTBOUND") \
+	F("zeek_dir_other",   X_ZEEK_DIR, EXT_OTHER, "any other direction (BIDIRECTIONAL, NO_DIRECTION)") \
+	F("zeek_dir_none",    X_ZEEK_DIR, "-", "no direction (the originator neither local nor remote to Zeek)") \
+	F("resp_port_22",     X_PORT, "22",   "responder port 22") \
+	F("resp_port_2222",   X_PORT, "2222", "responder port 2222") \
+	F("resp_port_other",  X_PORT, EXT_OTHER, "any other responder port, or none") \
+	F("auth_success",     X_AUTH, "T", "auth_success true: Zeek saw a successful login") \
+	F("auth_failure",     X_AUTH, "F", "auth_success false: authentication failed") \
+	F("auth_unknown",     X_AUTH, "-", "auth_success unset: no authentication seen, or Zeek could not tell") \
+	F("log_auth_attempts", X_ATTEMPTS, NULL, "log1p(auth_attempts)") \
+	F("version_2",        X_VERSION, "2", "protocol version 2") \
+	F("version_1",        X_VERSION, "1", "protocol version 1 (obsolete)") \
+	F("version_other",    X_VERSION, EXT_OTHER, "any other version") \
+	F("version_none",     X_VERSION, "-", "no version (the handshake was not seen: a banner grab, a scanner)") \
+	F("client_openssh",   X_CLIENT, "OpenSSH|OPENSSH", "client banner SSH-x-OpenSSH...") \
+	F("client_libssh",    X_CLIENT, "libssh|libssh2", "client libssh or libssh2 (scripts, brute-force tools)") \
+	F("client_putty",     X_CLIENT, "PuTTY|WinSCP|PuTTY-Release", "client PuTTY or WinSCP") \
+	F("client_paramiko",  X_CLIENT, "paramiko", "client paramiko (Python)") \
+	F("client_go",        X_CLIENT, "Go", "client Go's x/crypto/ssh") \
+	F("client_other",     X_CLIENT, EXT_OTHER, "any other client software") \
+	F("client_none",      X_CLIENT, "-", "no client banner") \
+	F("server_openssh",   X_SERVER, "OpenSSH", "server OpenSSH") \
+	F("server_dropbear",  X_SERVER, "dropbear", "server dropbear (embedded devices, routers)") \
+	F("server_libssh",    X_SERVER, "libssh|libssh2", "server libssh") \
+	F("server_other",     X_SERVER, EXT_OTHER, "any other server software (honeypots, appliances)") \
+	F("server_none",      X_SERVER, "-", "no server banner") \
+	F("cipher_chacha20",  X_CIPHER, "chacha20-poly1305@openssh.com", "cipher_alg chacha20-poly1305") \
+	F("cipher_aes_gcm",   X_CIPHER, "aes128-gcm@openssh.com|aes256-gcm@openssh.com", "cipher_alg AES-GCM") \
+	F("cipher_aes_ctr",   X_CIPHER, "aes128-ctr|aes192-ctr|aes256-ctr", "cipher_alg AES-CTR") \
+	F("cipher_cbc",       X_CIPHER, "aes128-cbc|aes192-cbc|aes256-cbc|3des-cbc|blowfish-cbc|cast128-cbc|rijndael-cbc@lysator.liu.se", "cipher_alg a CBC mode (legacy)") \
+	F("cipher_other",     X_CIPHER, EXT_OTHER, "any other cipher_alg (arcfour, none, negotiation failed...)") \
+	F("cipher_none",      X_CIPHER, "-", "no cipher_alg") \
+	F("mac_etm",          X_MAC, "hmac-sha2-256-etm@openssh.com|hmac-sha2-512-etm@openssh.com|umac-64-etm@openssh.com|umac-128-etm@openssh.com|hmac-sha1-etm@openssh.com", "mac_alg encrypt-then-MAC") \
+	F("mac_sha2",         X_MAC, "hmac-sha2-256|hmac-sha2-512|umac-64@openssh.com|umac-128@openssh.com", "mac_alg HMAC-SHA2 or UMAC") \
+	F("mac_legacy",       X_MAC, "hmac-sha1|hmac-sha1-96|hmac-md5|hmac-md5-96|hmac-ripemd160", "mac_alg SHA-1 or MD5 (legacy)") \
+	F("mac_other",        X_MAC, EXT_OTHER, "any other mac_alg") \
+	F("mac_none",         X_MAC, "-", "no mac_alg") \
+	F("kex_curve25519",   X_KEX, "curve25519-sha256|curve25519-sha256@libssh.org", "kex_alg curve25519") \
+	F("kex_pq_hybrid",    X_KEX, "sntrup761x25519-sha512@openssh.com|sntrup761x25519-sha512|mlkem768x25519-sha256", "kex_alg a post-quantum hybrid") \
+	F("kex_ecdh",         X_KEX, "ecdh-sha2-nistp256|ecdh-sha2-nistp384|ecdh-sha2-nistp521", "kex_alg ECDH on a NIST curve") \
+	F("kex_dh_gex",       X_KEX, "diffie-hellman-group-exchange-sha256|diffie-hellman-group-exchange-sha1", "kex_alg Diffie-Hellman group exchange") \
+	F("kex_dh_group",     X_KEX, "diffie-hellman-group14-sha256|diffie-hellman-group14-sha1|diffie-hellman-group16-sha512|diffie-hellman-group18-sha512", "kex_alg Diffie-Hellman group 14, 16 or 18") \
+	F("kex_dh_legacy",    X_KEX, "diffie-hellman-group1-sha1", "kex_alg Diffie-Hellman group 1 (broken, old tools)") \
+	F("kex_other",        X_KEX, EXT_OTHER, "any other kex_alg (negotiation failed...)") \
+	F("kex_none",         X_KEX, "-", "no kex_alg") \
+	F("hostkey_ed25519",  X_HOSTKEY, "ssh-ed25519", "host_key_alg ssh-ed25519") \
+	F("hostkey_ecdsa",    X_HOSTKEY, "ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521", "host_key_alg ECDSA") \
+	F("hostkey_rsa",      X_HOSTKEY, "ssh-rsa|rsa-sha2-256|rsa-sha2-512", "host_key_alg RSA") \
+	F("hostkey_dss",      X_HOSTKEY, "ssh-dss", "host_key_alg DSA (legacy)") \
+	F("hostkey_other",    X_HOSTKEY, EXT_OTHER, "any other host_key_alg (certificates, negotiation failed...)") \
+	F("hostkey_none",     X_HOSTKEY, "-", "no host_key_alg") \
+	F("compression_none", X_COMPRESSION, "none", "compression_alg none") \
+	F("compression_zlib", X_COMPRESSION, "zlib|zlib@openssh.com", "compression_alg zlib") \
+	F("compression_other", X_COMPRESSION, EXT_OTHER, "any other compression_alg, or none logged") \
+	F("has_hassh",        X_HAS_HASSH, NULL, "a HASSH client fingerprint is logged (hassh package)")
+
+#define XNAME(name, src, word, doc) name,
+#define XCOLUMN(name, src, word, doc) { name, src, word, doc },
+static const char *const extended_names[] = { EXTENDED(XNAME) };
+static const ext_column extended_columns[] = { EXTENDED(XCOLUMN) };
+#define N_EXTENDED ((int)(sizeof extended_columns / sizeof extended_columns[0]))
+
+static ext_index xindex;
+static int num_col[EXT_MAX_COLS], num_src[EXT_MAX_COLS], n_num;
+
+static void extended_init(void)
+{
+	int c;
+
+	if (ext_index_init(&xindex, extended_columns, N_EXTENDED) < 0)
+		abort(); /* a malformed table: a programming error */
+	for (c = 0; c < N_EXTENDED; c++)
+		if (!extended_columns[c].word) {
+			num_col[n_num] = c;
+			num_src[n_num++] = extended_columns[c].src;
+		}
+}
+
+/* The software of a banner "SSH-2.0-OpenSSH_8.2p1 Ubuntu": the token after
+ * the second '-', up to '_', '-', ' ' or the end ("OpenSSH"); a banner
+ * without the "SSH-" prefix gives its own first token. */
+static int software(zl_rec *rec, const char *field, int src, double *x, char *why)
+{
+	const char *s;
+	size_t len, i = 0, j;
+
+	int r = ext_text(rec, field, &s, &len, why);
+
+	if (r < 0)
+		return -1;
+	if (r == 1) { /* holds a NUL byte */
+		ext_set(&xindex, x, src, EXT_OTHER, 1);
+		return 0;
+	}
+	if (!s || len == 0) {
+		ext_set(&xindex, x, src, "-", 1);
+		return 0;
+	}
+	if (len > 4 && memcmp(s, "SSH-", 4) == 0) {
+		for (i = 4; i < len && s[i] != '-'; i++)
+			;
+		i = i < len ? i + 1 : 4;
+	}
+	for (j = i; j < len && s[j] != '_' && s[j] != '-' && s[j] != ' '; j++)
+		;
+	ext_set(&xindex, x, src, s + i, j - i);
+	return 0;
+}
+
+static int extract_extended(zl_rec *rec, double *x, char *why)
+{
+	double num[N_XSOURCE] = { 0 };
+	ext_addr orig, resp;
+	const char *s;
+	size_t len;
+	int port, auth, i;
+	static const struct { const char *field; int src; } algs[] = {
+		{ "cipher_alg", X_CIPHER }, { "mac_alg", X_MAC }, { "kex_alg", X_KEX },
+		{ "host_key_alg", X_HOSTKEY },
+	};
+
+	if (!xindex.ready)
+		extended_init();
+	if (ext_address(rec, "id.orig_h", &orig, why) < 0 ||
+	    ext_address(rec, "id.resp_h", &resp, why) < 0 ||
+	    ext_port(rec, "id.resp_p", &port, why) < 0 ||
+	    ext_bool(rec, "auth_success", &auth, why) < 0 ||
+	    ext_log1p(rec, "auth_attempts", &num[X_ATTEMPTS], why) < 0)
+		return -1;
+	memset(x, 0, (size_t)N_EXTENDED * sizeof *x);
+
+	num[X_IPV6] = orig.v6 || resp.v6;
+	s = ext_direction(&orig, &resp);
+	ext_set(&xindex, x, X_DIR, s, strlen(s));
+	s = port == 22 ? "22" : port == 2222 ? "2222" : EXT_OTHER;
+	ext_set(&xindex, x, X_PORT, s, strlen(s));
+	s = auth < 0 ? "-" : auth ? "T" : "F";
+	ext_set(&xindex, x, X_AUTH, s, 1);
+
+	if (ext_category(&xindex, rec, "direction", X_ZEEK_DIR, "-", x, why) < 0 ||
+	    ext_category(&xindex, rec, "version", X_VERSION, "-", x, why) < 0 ||
+	    software(rec, "client", X_CLIENT, x, why) < 0 ||
+	    software(rec, "server", X_SERVER, x, why) < 0 ||
+	    ext_category(&xindex, rec, "compression_alg", X_COMPRESSION, EXT_OTHER, x, why) < 0)
+		return -1;
+	for (i = 0; i < (int)(sizeof algs / sizeof algs[0]); i++)
+		if (ext_category(&xindex, rec, algs[i].field, algs[i].src, "-", x, why) < 0)
+			return -1;
+
+	if (ext_text(rec, "hassh", &s, &len, why) < 0)
+		return -1;
+	num[X_HAS_HASSH] = s && len > 0;
+
+	for (i = 0; i < n_num; i++)
+		x[num_col[i]] = ext_round6(num[num_src[i]]);
+	return 0;
+}
+
 static const azw_schema ssh_schemas[] = {
+	{ "extended", N_EXTENDED, extended_names, extract_extended }, /* the default */
 	{ "original", N_ORIGINAL, original_names, extract_original },
 };
 

@@ -50,8 +50,13 @@
  * _write_ts, ...) are ignored. A rejected record is reported and skipped
  * by azw-extract.
  */
+#include "modules/extended.h"
 #include "modules/fields.h"
 #include "modules/modules.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 /* What a record yields before it becomes columns. */
 enum source {
@@ -174,7 +179,294 @@ static int extract_original(zl_rec *rec, double *x, char *why)
 	return 0;
 }
 
+/* ---- schema "extended" ----
+ *
+ * What an autoencoder should see of one TLS session: version, cipher
+ * family, key exchange, curve, ALPN and certificate validation one-hot over
+ * fixed vocabularies with an `other` column (old and weak choices stand
+ * out) and a `none` column when unset; the outcome (established, resumed,
+ * an alert); the SNI (missing, a bare IP address, its length and character
+ * entropy); the certificate chains; the handshake messages of ssl_history
+ * counted by kind and side; the responder port class; direction from the
+ * local networks (--local-nets: ssl.log has no local_orig / local_resp).
+ * Depends on the record alone; everything is finite; numbers are rounded
+ * to 6 decimals (ext_round6).
+ *
+ * The cipher family and key exchange come from the '_'-separated words of
+ * the IANA name: a weak word (RC4, 3DES, DES, NULL, EXPORT, anon...) makes
+ * it cipher_weak whatever else it holds; else GCM, CHACHA20 or CBC names
+ * the family. The key exchange is the word after TLS_ / SSL_ in a name
+ * with _WITH_; a TLS 1.3 suite (no _WITH_) is kx_tls13.
+ *
+ * Missing fields: version -> version_none; cipher -> cipher_none and no kx
+ * column; curve -> curve_none; next_protocol -> alpn_none;
+ * validation_status -> validation_none; sni_matches_cert -> sni_match_unset;
+ * resumed, established -> 0; a chain -> 0; ssl_history -> no letter; the
+ * port -> resp_port_other.
+ * Rejected, with the reason: a missing or bad id.orig_h / id.resp_h (as
+ * "original"), and a field of the wrong type or a bad value (a boolean that
+ * is not one, a chain that is not a list).
+ */
+enum xsource {
+	X_IPV6, X_DIR, X_PORT,
+	X_VERSION, X_CIPHER, X_KX, X_CURVE, X_ALPN,
+	X_ESTABLISHED, X_RESUMED, X_HAS_ALERT,
+	X_HAS_SNI, X_SNI_IP, X_SNI_LEN, X_SNI_ENTROPY,
+	X_SNI_MATCH, X_VALIDATION, X_CHAIN, X_CLIENT_CERT,
+	X_HISTORY,
+	N_XSOURCE
+};
+
+/* One row per feature: name, source, the value(s) of a categorical source
+ * that set it ('|' between aliases; EXT_OTHER: any other value; NULL: a
+ * number), meaning. The man page lists the same table. */
+#define EXTENDED(F) \
+	F("is_ipv6",            X_IPV6, NULL, "1 if an address is IPv6 (IPv4-mapped ::ffff:a.b.c.d is IPv4)") \
+	F("dir_internal",       X_DIR, "internal", "both ends in --local-nets") \
+	F("dir_outgoing",       X_DIR, "outgoing", "only the originator is local (a client inside)") \
+	F("dir_incoming",       X_DIR, "incoming", "only the responder is local (a server inside)") \
+	F("dir_external",       X_DIR, "external", "neither end is local") \
+	F("resp_port_443",      X_PORT, "443",  "responder port 443") \
+	F("resp_port_8443",     X_PORT, "8443", "responder port 8443") \
+	F("resp_port_mail",     X_PORT, "mail", "responder port 993, 995, 465, 587, 143, 110 or 25 (mail over TLS)") \
+	F("resp_port_other",    X_PORT, EXT_OTHER, "any other responder port, or none") \
+	F("version_SSLv3",      X_VERSION, "SSLv3|SSLv2", "version SSLv3 or SSLv2 (broken)") \
+	F("version_TLSv10",     X_VERSION, "TLSv10", "version TLS 1.0 (deprecated)") \
+	F("version_TLSv11",     X_VERSION, "TLSv11", "version TLS 1.1 (deprecated)") \
+	F("version_TLSv12",     X_VERSION, "TLSv12", "version TLS 1.2") \
+	F("version_TLSv13",     X_VERSION, "TLSv13", "version TLS 1.3 (its drafts TLSv13-draftN too)") \
+	F("version_DTLS",       X_VERSION, "DTLSv10|DTLSv12|DTLSv13", "DTLS, any version") \
+	F("version_other",      X_VERSION, EXT_OTHER, "any other version") \
+	F("version_none",       X_VERSION, "-", "no version (no server hello seen)") \
+	F("cipher_gcm",         X_CIPHER, "GCM", "an AEAD GCM suite (AES-GCM, mostly)") \
+	F("cipher_chacha20",    X_CIPHER, "CHACHA20", "a ChaCha20-Poly1305 suite") \
+	F("cipher_cbc",         X_CIPHER, "CBC", "a CBC suite (AES, Camellia...; not 3DES or DES)") \
+	F("cipher_weak",        X_CIPHER, "RC4|3DES|DES|DES40|NULL|EXPORT|EXPORT1024|anon|RC2|IDEA", "a weak suite: RC4, 3DES, DES, NULL, EXPORT, anonymous, RC2, IDEA") \
+	F("cipher_other",       X_CIPHER, EXT_OTHER, "any other cipher (CCM, GOST, unknown-N...)") \
+	F("cipher_none",        X_CIPHER, "-", "no cipher (no server hello seen)") \
+	F("kx_ecdhe",           X_KX, "ECDHE", "key exchange ECDHE (forward secret)") \
+	F("kx_dhe",             X_KX, "DHE|EDH", "key exchange DHE (forward secret)") \
+	F("kx_rsa",             X_KX, "RSA", "key exchange RSA (no forward secrecy)") \
+	F("kx_tls13",           X_KX, "tls13", "a TLS 1.3 suite (key exchange not in the name)") \
+	F("kx_other",           X_KX, EXT_OTHER, "any other key exchange (DH, ECDH, PSK, SRP...)") \
+	F("curve_x25519",       X_CURVE, "x25519|X25519", "curve x25519") \
+	F("curve_secp256r1",    X_CURVE, "secp256r1", "curve secp256r1 (P-256)") \
+	F("curve_secp384r1",    X_CURVE, "secp384r1", "curve secp384r1 (P-384)") \
+	F("curve_pq_hybrid",    X_CURVE, "X25519MLKEM768|x25519_mlkem768|X25519Kyber768Draft00|x25519_kyber768", "a post-quantum hybrid group (X25519MLKEM768...)") \
+	F("curve_other",        X_CURVE, EXT_OTHER, "any other curve (secp521r1, x448, sect*...)") \
+	F("curve_none",         X_CURVE, "-", "no curve (no ECDHE)") \
+	F("alpn_h2",            X_ALPN, "h2", "next_protocol h2") \
+	F("alpn_http11",        X_ALPN, "http/1.1", "next_protocol http/1.1") \
+	F("alpn_other",         X_ALPN, EXT_OTHER, "any other next_protocol") \
+	F("alpn_none",          X_ALPN, "-", "no next_protocol") \
+	F("established",        X_ESTABLISHED, NULL, "the handshake completed (missing: 0)") \
+	F("resumed",            X_RESUMED, NULL, "the session was resumed (missing: 0)") \
+	F("has_alert",          X_HAS_ALERT, NULL, "last_alert is set (a handshake failure, unknown CA...)") \
+	F("has_sni",            X_HAS_SNI, NULL, "server_name (SNI) is set and not empty") \
+	F("sni_is_ip",          X_SNI_IP, NULL, "the SNI is an IP address") \
+	F("log_sni_len",        X_SNI_LEN, NULL, "log1p(bytes of the SNI)") \
+	F("sni_entropy",        X_SNI_ENTROPY, NULL, "Shannon entropy of the SNI's characters (case folded), bits per character") \
+	F("sni_match_true",     X_SNI_MATCH, "T", "sni_matches_cert true") \
+	F("sni_match_false",    X_SNI_MATCH, "F", "sni_matches_cert false: the certificate is for another name") \
+	F("sni_match_unset",    X_SNI_MATCH, "-", "sni_matches_cert unset (no SNI or no certificate)") \
+	F("validation_ok",      X_VALIDATION, "ok", "validation_status ok") \
+	F("validation_self_signed", X_VALIDATION, "self signed certificate|self signed certificate in certificate chain", "validation_status self signed") \
+	F("validation_no_issuer", X_VALIDATION, "unable to get local issuer certificate|unable to get issuer certificate", "validation_status unable to get (local) issuer certificate") \
+	F("validation_expired", X_VALIDATION, "certificate has expired|certificate is not yet valid", "validation_status expired or not yet valid") \
+	F("validation_other",   X_VALIDATION, EXT_OTHER, "any other validation_status") \
+	F("validation_none",    X_VALIDATION, "-", "no validation_status (not validated, or TLS 1.3 with the certificate encrypted)") \
+	F("log_cert_chain_len", X_CHAIN, NULL, "log1p(certificates the server sent: cert_chain_fps, or cert_chain_fuids)") \
+	F("has_client_cert",    X_CLIENT_CERT, NULL, "the client sent a certificate (client_cert_chain_fps or _fuids not empty)") \
+	F("hist_client_hello",  X_HISTORY, "C", "ssl_history C: client hellos (counts, as all hist_ columns)") \
+	F("hist_server_hello",  X_HISTORY, "s", "ssl_history s: server hellos") \
+	F("hist_hello_verify",  X_HISTORY, "v|V", "ssl_history v/V: DTLS hello verify requests") \
+	F("hist_hello_retry",   X_HISTORY, "j|J", "ssl_history j/J: TLS 1.3 hello retry requests") \
+	F("hist_session_ticket", X_HISTORY, "t", "ssl_history t: session tickets from the server") \
+	F("hist_server_cert",   X_HISTORY, "x", "ssl_history x: certificates from the server") \
+	F("hist_client_cert",   X_HISTORY, "X", "ssl_history X: certificates from the client") \
+	F("hist_server_kex",    X_HISTORY, "k", "ssl_history k: server key exchanges") \
+	F("hist_cert_request",  X_HISTORY, "r", "ssl_history r: certificate requests from the server") \
+	F("hist_cert_status",   X_HISTORY, "u|U", "ssl_history u/U: certificate status (OCSP stapling)") \
+	F("hist_server_done",   X_HISTORY, "n", "ssl_history n: server hello done") \
+	F("hist_client_kex",    X_HISTORY, "G", "ssl_history G: client key exchanges") \
+	F("hist_cert_verify",   X_HISTORY, "Y", "ssl_history Y: certificate verify from the client") \
+	F("hist_finished",      X_HISTORY, "F|f", "ssl_history F/f: finished messages seen in clear") \
+	F("hist_client_ccs",    X_HISTORY, "I", "ssl_history I: change cipher spec from the client") \
+	F("hist_server_ccs",    X_HISTORY, "i", "ssl_history i: change cipher spec from the server") \
+	F("hist_client_data",   X_HISTORY, "D", "ssl_history D: application data from the client") \
+	F("hist_server_data",   X_HISTORY, "d", "ssl_history d: application data from the server") \
+	F("hist_client_alert",  X_HISTORY, "L", "ssl_history L: alerts from the client") \
+	F("hist_server_alert",  X_HISTORY, "l", "ssl_history l: alerts from the server") \
+	F("hist_heartbeat",     X_HISTORY, "B|b", "ssl_history B/b: heartbeats (Heartbleed)") \
+	F("hist_other",         X_HISTORY, EXT_OTHER, "ssl_history: any other letter (hello request, key update, unknown content...)")
+
+#define XNAME(name, src, word, doc) name,
+#define XCOLUMN(name, src, word, doc) { name, src, word, doc },
+static const char *const extended_names[] = { EXTENDED(XNAME) };
+static const ext_column extended_columns[] = { EXTENDED(XCOLUMN) };
+#define N_EXTENDED ((int)(sizeof extended_columns / sizeof extended_columns[0]))
+
+static ext_index xindex;
+static int num_col[EXT_MAX_COLS], num_src[EXT_MAX_COLS], n_num;
+static int col_weak;
+
+static void extended_init(void)
+{
+	int c;
+
+	if (ext_index_init(&xindex, extended_columns, N_EXTENDED) < 0)
+		abort(); /* a malformed table: a programming error */
+	for (c = 0; c < N_EXTENDED; c++)
+		if (!extended_columns[c].word) {
+			num_col[n_num] = c;
+			num_src[n_num++] = extended_columns[c].src;
+		}
+	col_weak = ext_find(&xindex, X_CIPHER, "RC4", 3);
+}
+
+static const char *port_class(int p)
+{
+	switch (p) {
+	case 443: return "443";
+	case 8443: return "8443";
+	case 993: case 995: case 465: case 587: case 143: case 110: case 25: return "mail";
+	default: return EXT_OTHER;
+	}
+}
+
+/* The cipher family and key exchange of an IANA suite name. */
+static void cipher(const char *s, size_t len, double *x)
+{
+	size_t i = 0, j;
+	int family = -1, word = 0, with = 0;
+	const char *kx = NULL;
+	size_t kx_len = 0;
+
+	if (len == 0) { /* "", or a NUL byte in it */
+		ext_set(&xindex, x, X_CIPHER, EXT_OTHER, 1);
+		return;
+	}
+	while (i <= len) {
+		int c;
+
+		for (j = i; j < len && s[j] != '_'; j++)
+			;
+		if (j - i == 4 && memcmp(s + i, "WITH", 4) == 0)
+			with = 1;
+		else if (word == 1)
+			kx = s + i, kx_len = j - i;
+		c = ext_find(&xindex, X_CIPHER, s + i, j - i);
+		if (c == col_weak)
+			family = c;
+		else if (c >= 0 && family < 0)
+			family = c;
+		word++;
+		i = j + 1;
+	}
+	if (family < 0)
+		family = ext_lookup(&xindex, X_CIPHER, EXT_OTHER, 1);
+	x[family] = 1;
+	if (!with)
+		ext_set(&xindex, x, X_KX, "tls13", 5);
+	else
+		ext_set(&xindex, x, X_KX, kx ? kx : "", kx_len);
+}
+
+/* A list's element count, from the first of two fields that is set. */
+static int chain(zl_rec *rec, const char *f1, const char *f2, int *n, char *why)
+{
+	ext_list l;
+
+	if (ext_list_get(rec, f1, &l, why) < 0)
+		return -1;
+	if (l.n == 0 && zl_get(rec, f1).type == ZL_ABSENT && ext_list_get(rec, f2, &l, why) < 0)
+		return -1;
+	*n = l.n;
+	return 0;
+}
+
+static int extract_extended(zl_rec *rec, double *x, char *why)
+{
+	double num[N_XSOURCE] = { 0 };
+	ext_addr orig, resp;
+	const char *s;
+	size_t len;
+	int port, est, res, match, n, i;
+
+	if (!xindex.ready)
+		extended_init();
+	if (ext_address(rec, "id.orig_h", &orig, why) < 0 ||
+	    ext_address(rec, "id.resp_h", &resp, why) < 0 ||
+	    ext_port(rec, "id.resp_p", &port, why) < 0 ||
+	    ext_bool(rec, "established", &est, why) < 0 ||
+	    ext_bool(rec, "resumed", &res, why) < 0 ||
+	    ext_bool(rec, "sni_matches_cert", &match, why) < 0)
+		return -1;
+	memset(x, 0, (size_t)N_EXTENDED * sizeof *x);
+
+	num[X_IPV6] = orig.v6 || resp.v6;
+	s = ext_direction(&orig, &resp);
+	ext_set(&xindex, x, X_DIR, s, strlen(s));
+	s = port_class(port);
+	ext_set(&xindex, x, X_PORT, s, strlen(s));
+	num[X_ESTABLISHED] = est > 0;
+	num[X_RESUMED] = res > 0;
+	s = match < 0 ? "-" : match ? "T" : "F";
+	ext_set(&xindex, x, X_SNI_MATCH, s, 1);
+
+	if (ext_text(rec, "version", &s, &len, why) < 0)
+		return -1;
+	if (!s)
+		ext_set(&xindex, x, X_VERSION, "-", 1);
+	else if (len > 6 && memcmp(s, "TLSv13", 6) == 0)
+		ext_set(&xindex, x, X_VERSION, "TLSv13", 6); /* TLSv13-draft23 */
+	else
+		ext_set(&xindex, x, X_VERSION, s, len);
+
+	if (ext_text(rec, "cipher", &s, &len, why) < 0)
+		return -1;
+	if (s)
+		cipher(s, len, x);
+	else
+		ext_set(&xindex, x, X_CIPHER, "-", 1);
+
+	if (ext_category(&xindex, rec, "curve", X_CURVE, "-", x, why) < 0 ||
+	    ext_category(&xindex, rec, "next_protocol", X_ALPN, "-", x, why) < 0 ||
+	    ext_category(&xindex, rec, "validation_status", X_VALIDATION, "-", x, why) < 0)
+		return -1;
+
+	if (ext_text(rec, "last_alert", &s, &len, why) < 0)
+		return -1;
+	num[X_HAS_ALERT] = s && len > 0;
+
+	if (ext_text(rec, "server_name", &s, &len, why) < 0)
+		return -1;
+	if (s && len > 0) {
+		num[X_HAS_SNI] = 1;
+		num[X_SNI_IP] = ext_is_ip_text(s, len);
+		num[X_SNI_LEN] = log1p((double)ext_text_len(s, len));
+		num[X_SNI_ENTROPY] = ext_entropy(s, len);
+	}
+
+	if (chain(rec, "cert_chain_fps", "cert_chain_fuids", &n, why) < 0)
+		return -1;
+	num[X_CHAIN] = log1p(n);
+	if (chain(rec, "client_cert_chain_fps", "client_cert_chain_fuids", &n, why) < 0)
+		return -1;
+	num[X_CLIENT_CERT] = n > 0;
+
+	if (ext_text(rec, "ssl_history", &s, &len, why) < 0)
+		return -1;
+	if (s)
+		ext_count_letters(&xindex, x, X_HISTORY, s, len);
+
+	for (i = 0; i < n_num; i++)
+		x[num_col[i]] = ext_round6(num[num_src[i]]);
+	return 0;
+}
+
 static const azw_schema ssl_schemas[] = {
+	{ "extended", N_EXTENDED, extended_names, extract_extended }, /* the default */
 	{ "original", N_ORIGINAL, original_names, extract_original },
 };
 
