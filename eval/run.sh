@@ -16,7 +16,7 @@
 #
 # Writes eval/out/results.tsv, eval/out/<data set>.png (score over time) and
 # eval/out/<data set>.log (warnings of the programs); prints the table, the
-# averages and the acceptance checks of issue 4.
+# averages and the acceptance checks of issues 4 and 5 (context: extended vs --context none).
 #
 # Environment: AZW_SHARED (the shared directory, default ../shared from the
 # repository root, holding data/), AZW_EVAL_SPLIT (0.6), AZW_EVAL_FPR (0.001),
@@ -80,15 +80,31 @@ DATASETS=(
 	"ctu-010|CTU-Normal-40 day 010: host on the Internet, attacked|ctu-mixed/010-zeek-mixed.conn.log.labeled ctu-mixed/010-zeek-mixed.conn.json"
 	"njrat-001|CTU-Malware-Capture-Botnet-230-1: NjRAT (first 992 flows)|ctu-scenarios/001-zeek-scenario-malicious/labeled-conn.log ctu-mixed/001-zeek-scenario-malicious.conn.json"
 	"remcos-t18|CTU-SME-11 Win7 (slips test18): RemcosRAT|slips/test18-malicious-ctu-sme-11-win/conn.log.labeled"
+	"rita-beacon|RITA missing-host: Internet sensor, 3 days, injected HTTP beacon|rita-missing-host/2024-*/conn.*.log"
 )
+# Data sets without label columns: every record to or from the address is
+# Malicious, the rest Benign (rita-missing-host's README.orig: the beacon
+# comes from 73.54.23.243; the background holds real Internet attacks, as in
+# life). A pattern in the file list (hourly rotated logs) is concatenated in
+# name order, which is time order, into one log in $work.
+declare -A LABEL_ADDR=( [rita-beacon]=73.54.23.243 )
 
 # --- the schemas this azw-extract offers -------------------------------------------
+# A "schema" here is a feature set: a conn schema, with azw-extract options.
+# extended-none is the extended schema without its context features
+# (--context none), extended the default (with them): issue 5 compares the two.
+declare -A SCHEMA_ARGS=(
+	[original]="--schema original"
+	[extended-none]="--schema extended --context none"
+	[extended]="--schema extended"
+)
 SCHEMAS=()
-for s in original extended; do
-	if azw-extract -m conn --schema "$s" < /dev/null > /dev/null 2>&1; then
+for s in original extended-none extended; do
+	# shellcheck disable=SC2086
+	if azw-extract -m conn ${SCHEMA_ARGS[$s]} < /dev/null > /dev/null 2>&1; then
 		SCHEMAS+=("$s")
 	else
-		echo "eval: azw-extract has no conn schema '$s': skipped"
+		echo "eval: azw-extract has no conn feature set '$s' (${SCHEMA_ARGS[$s]}): skipped"
 	fi
 done
 
@@ -128,6 +144,22 @@ labels() {
 		split($lcol, w, / +/)
 		print $ucol "\t" class(w[lword])
 	}' "$1"
+}
+
+# addr_labels ADDR FILE: "uid<TAB>class" for a Zeek TSV conn log without
+# labels: M for a record from or to ADDR, B for the rest.
+addr_labels() {
+	awk -F'\t' -v a="$1" '
+	/^#fields\t/ {
+		for (i = 2; i <= NF; i++) {
+			if ($i == "uid") u = i - 1
+			if ($i == "id.orig_h") o = i - 1
+			if ($i == "id.resp_h") r = i - 1
+		}
+		next
+	}
+	/^#/ { next }
+	u && o && r { print $u "\t" ($o == a || $r == a ? "M" : "B") }' "$2"
 }
 
 # unlabel FILE: the same log with every label set to Benign and every
@@ -181,8 +213,9 @@ run_one() {
 	local w=$work/$name.$schema
 
 	# vectors, in the file's own order (as a user's pipeline reads the log)
-	local rc=0
-	azw-extract -m conn --schema "$schema" "$input" > "$w.vec" 2>> "$log" || rc=$?
+	local rc=0 args=${SCHEMA_ARGS[$schema]}
+	# shellcheck disable=SC2086
+	azw-extract -m conn $args "$input" > "$w.vec" 2>> "$log" || rc=$?
 	[ "$rc" -le 1 ] || { echo "eval: $name: azw-extract failed (see $log)"; return 1; }
 	grep '^#' "$w.vec" > "$w.hdr"
 
@@ -194,7 +227,8 @@ run_one() {
 		leak=LEAK-name
 	else
 		unlabel "$input" > "$w.unlabelled"
-		azw-extract -m conn --schema "$schema" "$w.unlabelled" 2>/dev/null |
+		# shellcheck disable=SC2086
+		azw-extract -m conn $args "$w.unlabelled" 2>/dev/null |
 			grep -v '^#' | cut -f8- > "$w.unlab.feat" || true
 		grep -v '^#' "$w.vec" | cut -f8- | cmp -s - "$w.unlab.feat" || leak=LEAK-value
 		rm -f "$w.unlabelled" "$w.unlab.feat"
@@ -302,14 +336,24 @@ for d in "${DATASETS[@]}"; do
 	: > "$log"
 	# the first candidate file that azw-extract reads (TSV needs its TSV reader)
 	input= fmt=
+	case $files in
+	*'*'*)	# rotated logs: one file, in name (time) order
+		# shellcheck disable=SC2086
+		parts=($(cd "$data" && ls $files 2>/dev/null || true))
+		if [ ${#parts[@]} -gt 0 ]; then
+			(cd "$data" && cat "${parts[@]}") > "$work/$name.input.log"
+			files=$root/$work/$name.input.log
+		fi ;;
+	esac
 	if [ "${AZW_EVAL_PREFER:-}" = json ]; then	# try the JSON conversions first
 		files=$(for f in $files; do echo "$f"; done | awk '/\.json$/ { print; next } { rest = rest " " $0 } END { print rest }')
 	fi
 	for f in $files; do
-		[ -f "$data/$f" ] || continue
-		n=$(azw-extract -m conn "$data/$f" 2>/dev/null | grep -cv '^#' || true)
+		case $f in /*) ;; *) f=$data/$f ;; esac
+		[ -f "$f" ] || continue
+		n=$(azw-extract -m conn "$f" 2>/dev/null | grep -cv '^#' || true)
 		if [ "${n:-0}" -gt 0 ]; then
-			input=$data/$f
+			input=$f
 			case $f in *.json) fmt=json ;; *) fmt=tsv ;; esac
 			break
 		fi
@@ -318,7 +362,11 @@ for d in "${DATASETS[@]}"; do
 		echo "eval: $name: no file that this azw-extract reads (of: $files): skipped"
 		continue
 	fi
-	labels "$input" > "$work/$name.labels"
+	if [ -n "${LABEL_ADDR[$name]:-}" ]; then
+		addr_labels "${LABEL_ADDR[$name]}" "$input" > "$work/$name.labels"
+	else
+		labels "$input" > "$work/$name.labels"
+	fi
 	echo "eval: $name: ${input#"$data"/} ($fmt), $(wc -l < "$work/$name.labels") records"
 	for schema in "${SCHEMAS[@]}"; do
 		run_one "$name" "$schema" "$input" "$fmt" "$log" || true
@@ -363,19 +411,23 @@ NR == 1 { next }
 	have[$2] = 1
 }
 function both(d, t) { return (d, "original", t) in auc && (d, "extended", t) in auc }
+function all(d, t,   k) {
+	for (k = 1; k <= 3; k++) if (have[S[k]] && !((d, S[k], t) in auc)) return 0
+	return 1
+}
 END {
-	split("original extended", S, " ")
-	for (st = 1; st <= 2; st++) for (si = 1; si <= 2; si++) {
+	split("original extended-none extended", S, " ")
+	for (st = 1; st <= 2; st++) for (si = 1; si <= 3; si++) {
 		s = S[si]; t = st == 1 ? "A" : "B"
 		sum = cnt = 0; names = ""
 		for (i = 1; i <= nd; i++) {
 			d = order[i]
-			if (!((d, s, t) in auc) || (have["original"] && have["extended"] && !both(d, t))) continue
+			if (!((d, s, t) in auc) || !all(d, t)) continue
 			sum += auc[d, s, t]; cnt++; names = names " " d
 		}
 		if (cnt) {
 			mean[s, t] = sum / cnt
-			printf "mean ROC-AUC  setting %s  %-9s %.4f  (over%s)\n", t, s, mean[s, t], names
+			printf "mean ROC-AUC  setting %s  %-13s %.4f  (over%s)\n", t, s, mean[s, t], names
 		}
 	}
 	print ""
@@ -408,6 +460,21 @@ END {
 			if (fb[d, "extended", t] > 3 * fpr) { ok = 0; detail = detail "!" }
 		}
 		printf "  [%s] extended FPR_B <= 3 x --fpr = %g:%s\n", ok ? "PASS" : "FAIL", 3 * fpr, detail
+		if (!have["extended-none"])
+			continue
+		# issue 5: the context features (extended vs extended --context none)
+		ok = ((("extended-none", t) in mean) && mean["extended", t] > mean["extended-none", t])
+		printf "  [%s] context: mean ROC-AUC extended %.4f > extended-none %.4f (issue 5)\n", ok ? "PASS" : "FAIL",
+			mean["extended", t], mean["extended-none", t]
+		ok = 1; detail = ""
+		for (i = 1; i <= nd; i++) {
+			d = order[i]
+			if (!((d, "extended", t) in auc) || !((d, "extended-none", t) in auc)) continue
+			diff = auc[d, "extended", t] - auc[d, "extended-none", t]
+			detail = detail sprintf(" %s %+.4f", d, diff)
+			if (diff < -0.005) { ok = 0; detail = detail "!" }
+		}
+		printf "  [%s] context: extended ROC-AUC not below extended-none by more than 0.005 on any data set:%s\n", ok ? "PASS" : "FAIL", detail
 	}
 }' "$results"
 echo "FPR_B check: FPR_B(number of Benign test records) on data sets with at least 300 of them; with fewer one false"

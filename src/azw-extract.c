@@ -20,6 +20,8 @@
  *   - every broken line is reported as FILE:LINE: reason and skipped; the
  *     stream goes on; exit status 1 says some were.
  */
+#include "follow.h"
+#include "context.h"
 #include "linebuf.h"
 #include "modules/extended.h"
 #include "modules/modules.h"
@@ -31,6 +33,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -50,9 +53,11 @@ static void usage(FILE *f)
 	fprintf(f,
 	    "usage: azw-extract [-m MODULE] [--schema SCHEMA] [--format FORMAT]\n"
 	    "                   [--local-nets CIDR,...] [FILE...]\n"
+	    "       azw-extract [-m MODULE] [--schema SCHEMA] [--format FORMAT]\n"
+	    "                   [--local-nets CIDR,...] -F FILE\n"
 	    "Read Zeek logs from the FILEs in order, or from standard input (also for\n"
 	    "FILE -), and write one feature vector per record to standard output, as a\n"
-	    "vector stream for azw-fit and azw-score.\n"
+	    "vector stream for azw-fit and azw-score; with -F, follow one live log.\n"
 	    "  -m, --module MODULE  the log type (any case); default: the log type of\n"
 	    "                       the first record (_path, #path or the Kafka key)\n"
 	    "      --schema SCHEMA  feature schema (see Modules below; the first listed\n"
@@ -64,6 +69,13 @@ static void usage(FILE *f)
 	    "                       default, 'none' empties it (default: 10/8,\n"
 	    "                       172.16/12, 192.168/16, 100.64/10, 127/8,\n"
 	    "                       169.254/16, ::1, fe80::/10, fc00::/7)\n"
+	    "      --context WHICH  default: a schema's context features (what each\n"
+	    "                       source, pair and destination has been doing\n"
+	    "                       lately) follow its per-record ones; none: leave\n"
+	    "                       them out (only the extended schemas have them)\n"
+	    "  -F, --follow FILE    follow FILE as tail -F does, across rotation and\n"
+	    "                       truncation, from its start, losing no line; never\n"
+	    "                       ends by itself: SIGTERM, SIGINT or SIGHUP end it\n"
 	    "  -h, --help           this help\n"
 	    "Formats, told apart line by line without --format: Zeek TSV (the ASCII\n"
 	    "writer's default, with its # header blocks: several may follow each other,\n"
@@ -98,7 +110,11 @@ typedef struct {
 	const char *schema_name;   /* --schema, or NULL for the default */
 	const azw_schema *schema;
 	zl_rec *rec;
-	double *x;
+	double *x;                 /* n_x: per-record features, then context */
+	int n_x;
+	int no_context;            /* --context none */
+	ctx_run *ctx;              /* the context state of this run, or NULL */
+	const char **names;        /* n_x feature names */
 	long records, skipped;     /* of the module's log type */
 	long other;                /* records of other log types */
 	char other_names[N_OTHER_NAMES][24];
@@ -136,9 +152,19 @@ static void start(run *r, const azw_module *mod)
 {
 	r->mod = mod;
 	r->schema = pick_schema(mod, r->schema_name);
-	r->x = ecalloc((size_t)r->schema->n_features, sizeof *r->x);
-	vec_write_header(stdout, mod->name, r->schema->name,
-	                 r->schema->n_features, r->schema->features);
+	const ctx_spec *cs = r->no_context ? NULL : azw_context_find(mod->name, r->schema->name);
+	int n = r->schema->n_features;
+
+	/* context rows follow the record's own; their state lives for the run */
+	r->n_x = n + (cs ? cs->n_cols : 0);
+	r->names = ecalloc((size_t)r->n_x, sizeof *r->names);
+	memcpy(r->names, r->schema->features, (size_t)n * sizeof *r->names);
+	if (cs) {
+		memcpy(r->names + n, cs->names, (size_t)cs->n_cols * sizeof *r->names);
+		r->ctx = ctx_run_new(cs, 0);
+	}
+	r->x = ecalloc((size_t)r->n_x, sizeof *r->x);
+	vec_write_header(stdout, mod->name, r->schema->name, r->n_x, r->names);
 }
 
 /* Does a log type name this module? Zeek's own names are the module's
@@ -226,7 +252,7 @@ static void write_row(run *r)
 	id[4] = id_text(r->rec, "id.resp_h", NULL, 0);
 	id[5] = id_text(r->rec, "id.resp_p", pbuf[1], 1);
 	id[6] = id_text(r->rec, "proto", NULL, 0);
-	vec_write_row(stdout, id, r->x, r->schema->n_features);
+	vec_write_row(stdout, id, r->x, r->n_x);
 }
 
 static void skip(run *r, const char *path, long lineno, const char *why)
@@ -254,6 +280,9 @@ static void record(run *r, const char *path, long lineno, char *line, size_t len
 	if (k == ZL_BROKEN)
 		skip(r, path, lineno, zl_rec_error(r->rec));
 	else if (r->schema->extract(r->rec, r->x, why) < 0)
+		skip(r, path, lineno, why);
+	else if (r->ctx && ctx_run_record(r->ctx, r->rec, r->x,
+	                                  r->x + r->schema->n_features, why) < 0)
 		skip(r, path, lineno, why);
 	else
 		write_row(r);
@@ -311,6 +340,67 @@ static void run_file(run *r, const char *arg)
 		close(fd);
 }
 
+static volatile sig_atomic_t stop_follow;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop_follow = 1;
+}
+
+static void flush_output(void *f)
+{
+	fflush(f);
+}
+
+/* -F: one file followed across rotation (follow.h) until a signal. A
+ * rotated file is still read for a while, beside the new one: each has its
+ * own record reader, so a TSV row is read under its own file's header. */
+static void run_follow(run *r, const char *path, zl_format format)
+{
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP };
+	zl_rec *recs[FOLLOW_MAX_SRC] = { 0 }, *rec0 = r->rec;
+	struct sigaction sa, old;
+	follow f;
+	char *line;
+	size_t len;
+	int i;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_stop; /* no SA_RESTART: a wait ends at once */
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < 3; i++) /* sh starts background jobs with SIGINT ignored: keep it so */
+		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+			sigaction(sigs[i], &sa, NULL);
+	if (follow_open(&f, path, 0, 0, (size_t)ZL_MAX_LINE, &stop_follow) < 0) {
+		weprintf("%s:", path);
+		r->status = 2;
+		return;
+	}
+	f.idle = flush_output;
+	f.idle_arg = stdout;
+	while (follow_getline(&f, &line, &len) == 1) {
+		if (!recs[f.slot]) {
+			recs[f.slot] = zl_rec_new();
+			zl_rec_set_format(recs[f.slot], format);
+		} else if (f.first) {
+			zl_rec_new_file(recs[f.slot]);
+		}
+		r->rec = recs[f.slot];
+		if (!blank(line, len))
+			record(r, path, f.lineno, line, len);
+	}
+	if (!stop_follow)
+		r->status = 2; /* a read error, reported */
+	r->records += f.n_long;
+	r->skipped += f.n_long;
+	r->rec = rec0;
+	follow_close(&f);
+	for (i = 0; i < FOLLOW_MAX_SRC; i++)
+		if (recs[i])
+			zl_rec_free(recs[i]);
+}
+
 static zl_format parse_format(const char *s)
 {
 	if (strcasecmp(s, "auto") == 0)
@@ -346,24 +436,37 @@ int main(int argc, char **argv)
 		{ "schema", required_argument, 0, 's' },
 		{ "format", required_argument, 0, 'f' },
 		{ "local-nets", required_argument, 0, 'l' },
+		{ "context", required_argument, 0, 'c' },
+		{ "follow", required_argument, 0, 'F' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 },
 	};
 	run r = { 0 };
-	const char *module = NULL;
+	const char *module = NULL, *follow_path = NULL;
 	zl_format format = ZL_FMT_AUTO;
 	int c, i;
 
 	argv0 = "azw-extract";
-	while ((c = getopt_long(argc, argv, "m:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "m:F:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'm': module = optarg; break;
 		case 's': r.schema_name = optarg; break;
 		case 'f': format = parse_format(optarg); break;
 		case 'l': local_nets(optarg); break;
+		case 'c':
+			if (strcmp(optarg, "none") && strcmp(optarg, "default"))
+				eprintf("--context: '%s' is not none or default", optarg);
+			r.no_context = strcmp(optarg, "none") == 0;
+			break;
+		case 'F': follow_path = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
+	}
+	if (follow_path && optind < argc) {
+		weprintf("--follow takes one FILE, and no other");
+		usage(stderr);
+		return 2;
 	}
 	if (module && !azw_module_find(module))
 		eprintf("unknown module '%s' (see azw-extract --help)", module);
@@ -374,7 +477,9 @@ int main(int argc, char **argv)
 	zl_rec_set_format(r.rec, format);
 	if (module)
 		start(&r, azw_module_find(module));
-	if (optind == argc)
+	if (follow_path)
+		run_follow(&r, follow_path, format);
+	else if (optind == argc)
 		run_file(&r, "-");
 	for (i = optind; i < argc; i++)
 		run_file(&r, argv[i]);
@@ -382,6 +487,8 @@ int main(int argc, char **argv)
 	summary(&r);
 	zl_rec_free(r.rec);
 	free(r.x);
+	free(r.names);
+	ctx_run_free(r.ctx);
 	if (fshut_stdout() < 0)
 		r.status = 2;
 	return r.status ? r.status : r.skipped ? 1 : 0;

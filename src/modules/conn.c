@@ -37,6 +37,7 @@
  * A rejected record is reported and skipped by azw-extract; it never gets
  * a vector with NaN in it.
  */
+#include "context.h"
 #include "modules/extended.h"
 #include "modules/fields.h"
 #include "modules/modules.h"
@@ -438,6 +439,122 @@ static int extract_extended(zl_rec *rec, double *x, char *why)
 		x[num_col[i]] = ext_round6(num[num_src[i]]);
 	return 0;
 }
+
+/* ---- context features of the extended schema ----
+ *
+ * What a source, a pair, a destination and a source's service (port) have
+ * been doing lately, as damped statistics over half-lives of 10 s to
+ * 10000 s of log time (context.h; azw-extract --context none leaves them
+ * out). Quantities per connection:
+ *
+ *   fail    1 if conn_state says the connection failed or was refused:
+ *           S0, REJ, RSTO, RSTOS0, RSTR, RSTRH, SH, SHR, OTH (scans,
+ *           brute force, unreachable C2); else 0 (SF, S1-S3, none)
+ *   obytes  log1p(orig_bytes), rbytes log1p(resp_bytes), dur
+ *           log1p(duration in seconds): the record's own log_* columns
+ *   gap     log1p(seconds since the key's previous connection): its mean
+ *           is the period, its spread the jitter (a beacon calls home
+ *           every few minutes with a small spread; scanners and people
+ *           arrive in bursts, with a spread of about 1.3, an exponential's)
+ *   new pair / new port  whether this connection's (orig_h, resp_h) or
+ *           (orig_h, proto/resp_p) key was new: fan-out and fan-in without
+ *           keeping sets
+ *
+ * Rates are log1p(decayed count): a source sending one connection per
+ * second has a 10 s rate of log1p(14.9) = 2.77 in the steady state
+ * (sum of 2^(-k/10) over k >= 0). Means of 0/1 quantities are shares in
+ * [0, 1]; means and spreads of log quantities are in log units.
+ */
+enum { Q_FAIL, Q_OBYTES, Q_RBYTES, Q_DUR, N_Q };
+
+#define CONTEXT(F) \
+	F("src_rate_10s",       CTX_SRC,  CTX_RATE, 0, 10,    "source: log1p(decayed count of its connections), half-life 10 s") \
+	F("src_rate_100s",      CTX_SRC,  CTX_RATE, 0, 100,   "source: the same, half-life 100 s") \
+	F("src_rate_1000s",     CTX_SRC,  CTX_RATE, 0, 1000,  "source: the same, half-life 1000 s") \
+	F("src_rate_10000s",    CTX_SRC,  CTX_RATE, 0, 10000, "source: the same, half-life 10000 s") \
+	F("src_fail_100s",      CTX_SRC,  CTX_MEAN, Q_FAIL, 100,  "source: decayed share of failed or refused connections (S0 REJ RST* SH SHR OTH), 100 s") \
+	F("src_fail_1000s",     CTX_SRC,  CTX_MEAN, Q_FAIL, 1000, "source: the same, 1000 s") \
+	F("src_new_pair_1000s", CTX_SRC,  CTX_MEAN, CTX_Q_NEWPAIR, 1000, "source: decayed share of its connections to a responder it had not talked to (fan-out), 1000 s") \
+	F("src_new_port_100s",  CTX_SRC,  CTX_MEAN, CTX_Q_NEWSVC, 100,   "source: decayed share of its connections to a proto/port it had not used (port scan), 100 s") \
+	F("src_new_port_1000s", CTX_SRC,  CTX_MEAN, CTX_Q_NEWSVC, 1000,  "source: the same, 1000 s") \
+	F("src_orig_bytes_1000s", CTX_SRC, CTX_MEAN, Q_OBYTES, 1000, "source: decayed mean of log1p(orig_bytes), 1000 s") \
+	F("src_resp_bytes_1000s", CTX_SRC, CTX_MEAN, Q_RBYTES, 1000, "source: decayed mean of log1p(resp_bytes), 1000 s") \
+	F("src_duration_1000s", CTX_SRC,  CTX_MEAN, Q_DUR, 1000,   "source: decayed mean of log1p(duration), 1000 s") \
+	F("pair_ok_rate_10000s", CTX_PAIR_OK, CTX_RATE, 0, 10000, "pair, connections that did not fail (0 for one that did): log1p(decayed count), 10000 s") \
+	F("pair_ok_gap_10000s", CTX_PAIR_OK, CTX_MEAN, CTX_Q_GAP, 10000, "pair, connections that did not fail: decayed mean of log1p(gap in seconds), 10000 s") \
+	F("pair_ok_gap_sd_10000s", CTX_PAIR_OK, CTX_STD, CTX_Q_GAP, 10000, "pair, connections that did not fail: decayed standard deviation of log1p(gap), 10000 s") \
+	F("pair_ok_periodic_10000s", CTX_PAIR_OK, CTX_PERIODIC, CTX_Q_GAP, 10000, "pair, connections that did not fail: periodicity (many, evenly spaced, for at least 10000 s: a beacon), see context.h") \
+	F("svc_ok_periodic_10000s", CTX_SVC_OK, CTX_PERIODIC, CTX_Q_GAP, 10000, "source to port, connections that did not fail: periodicity, 10000 s") \
+
+#define CNAME(name, key, stat, q, h, doc) name,
+#define CCOLUMN(name, key, stat, q, h, doc) { name, key, stat, q, h, doc },
+static const char *const context_names[] = { CONTEXT(CNAME) };
+static const ctx_column context_columns[] = { CONTEXT(CCOLUMN) };
+#define N_CONTEXT ((int)(sizeof context_columns / sizeof context_columns[0]))
+
+/* Columns of the per-record vector the quantities come from. */
+static int col_fail[16], n_col_fail, col_q[N_Q];
+
+static void context_init(void)
+{
+	static const char *const fail[] = {
+		"S0", "REJ", "RSTO", "RSTOS0", "RSTR", "RSTRH", "SH", "SHR", "OTH"
+	};
+	int i;
+
+	if (!xindex.ready)
+		extended_init();
+	for (i = 0; i < N_EXTENDED; i++) {
+		const char *n = extended_columns[i].name;
+		int k;
+
+		for (k = 0; k < (int)(sizeof fail / sizeof fail[0]); k++)
+			if (strncmp(n, "conn_state_", 11) == 0 && strcmp(n + 11, fail[k]) == 0)
+				col_fail[n_col_fail++] = i;
+		if (strcmp(n, "log_orig_bytes") == 0)
+			col_q[Q_OBYTES] = i;
+		else if (strcmp(n, "log_resp_bytes") == 0)
+			col_q[Q_RBYTES] = i;
+		else if (strcmp(n, "log_duration") == 0)
+			col_q[Q_DUR] = i;
+	}
+}
+
+/* A record's keys and quantities; x: its extended per-record features. */
+static int observe_conn(zl_rec *rec, const double *x, ctx_obs *o, char *why)
+{
+	ext_addr orig, resp;
+	uint32_t proto;
+	int i, pr;
+
+	if (!n_col_fail)
+		context_init();
+	if (ext_address(rec, "id.orig_h", &orig, why) < 0 ||
+	    ext_address(rec, "id.resp_h", &resp, why) < 0 ||
+	    ext_port(rec, "id.resp_p", &pr, why) < 0)
+		return -1;
+	ctx_obs_ts(rec, o);
+	memcpy(o->orig, orig.b, 16);
+	memcpy(o->resp, resp.b, 16);
+	/* the service key: proto (1 tcp, 2 udp, 3 icmp, 0 other) and the port
+	 * (for ICMP Zeek's resp_p is the code); a missing port is 0x1ffff */
+	proto = x[col_tcp] ? 1 : x[col_udp] ? 2 : x[col_icmp] ? 3 : 0;
+	o->svc = proto << 17 | (pr >= 0 ? (uint32_t)pr : 0x1ffffu);
+	o->q[Q_FAIL] = 0;
+	for (i = 0; i < n_col_fail; i++)
+		if (x[col_fail[i]] != 0)
+			o->q[Q_FAIL] = 1;
+	o->q[Q_OBYTES] = x[col_q[Q_OBYTES]];
+	o->q[Q_RBYTES] = x[col_q[Q_RBYTES]];
+	o->q[Q_DUR] = x[col_q[Q_DUR]];
+	return 0;
+}
+
+static const ctx_spec conn_context = {
+	N_Q, Q_FAIL, N_CONTEXT, context_columns, context_names, observe_conn,
+};
+
+const azw_context azw_context_conn = { "conn", "extended", &conn_context };
 
 static const azw_schema conn_schemas[] = {
 	{ "extended", N_EXTENDED, extended_names, extract_extended }, /* the default */

@@ -33,6 +33,36 @@ typedef struct {
 	const azw_schema *schemas;   /* schemas[0] is the default */
 } azw_module;
 
+/* Context features (context.h): a schema may have, after its per-record
+ * features, rows that depend on the records before it (what the source,
+ * the pair, the destination have been doing lately). A module declares
+ * them in an azw_context (its schema and the ctx_spec table) and adds it
+ * to azw_contexts() below; azw-extract appends the rows unless run with
+ * --context none, and keeps one context state per run. A schema without
+ * an entry (every "original") has none. Kept out of azw_schema so that
+ * modules without context need not change. */
+struct ctx_spec;
+
+typedef struct {
+	const char *module;          /* azw_module name */
+	const char *schema;          /* azw_schema name */
+	const struct ctx_spec *spec;
+} azw_context;
+
+extern const azw_context azw_context_conn;
+
+/* The context of a module's schema, or NULL. */
+static inline const struct ctx_spec *azw_context_find(const char *module, const char *schema)
+{
+	static const azw_context *const all[] = { &azw_context_conn, NULL };
+	const azw_context *const *c;
+
+	for (c = all; *c; c++)
+		if (strcasecmp((*c)->module, module) == 0 && strcasecmp((*c)->schema, schema) == 0)
+			return (*c)->spec;
+	return NULL;
+}
+
 extern const azw_module azw_module_conn;
 extern const azw_module azw_module_dns;
 extern const azw_module azw_module_http;

@@ -1,0 +1,353 @@
+/* follow.c - follow a log file by name across rotation (see follow.h). */
+#include "follow.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CHUNK (64 << 10)          /* first buffer, and the least read(2) asks for */
+#define DEFAULT_MAX_LINE (1L << 20)
+
+static double mono(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+static void nap(double s)
+{
+	struct timespec t;
+
+	t.tv_sec = (time_t)s;
+	t.tv_nsec = (long)((s - (double)t.tv_sec) * 1e9);
+	nanosleep(&t, NULL); /* a signal ends it early: the caller looks at stop */
+}
+
+static void src_reset(follow_src *s)
+{
+	s->start = s->end = 0;
+	s->pos = 0;
+	s->lineno = 0;
+	s->skipping = 0;
+	s->fresh = 1;
+	s->at_eof = 0;
+	s->closing = 0;
+}
+
+static void src_close(follow_src *s)
+{
+	if (s->fd >= 0)
+		close(s->fd);
+	free(s->buf);
+	s->buf = NULL;
+	s->fd = -1;
+}
+
+/* Read more of s after buf[end]. 1 got bytes, 0 nothing now, -1 error. */
+static int src_read(follow_src *s, double now)
+{
+	ssize_t n;
+
+	if (s->start > 0) {
+		memmove(s->buf, s->buf + s->start, s->end - s->start);
+		s->end -= s->start;
+		s->start = 0;
+	}
+	if (s->cap - s->end < CHUNK / 4) {
+		s->cap *= 2;
+		s->buf = erealloc(s->buf, s->cap + 1);
+	}
+	n = read(s->fd, s->buf + s->end, s->cap - s->end);
+	if (n < 0)
+		return errno == EINTR || errno == EAGAIN ? 0 : -1;
+	if (n == 0) {
+		s->at_eof = 1;
+		return 0;
+	}
+	s->end += (size_t)n;
+	s->pos += n;
+	s->last_data = now;
+	return 1;
+}
+
+static void too_long(follow *f, follow_src *s)
+{
+	s->lineno++;
+	f->n_long++;
+	weprintf("%s:%ld: line longer than %zu bytes (not a Zeek record)",
+	         f->path, s->lineno, f->max_line);
+}
+
+/* The next whole line of s, reading as needed: 1, 0 none for now, -1 error. */
+static int src_line(follow *f, follow_src *s, char **line, size_t *len, double now)
+{
+	size_t scanned = 0;
+	int rc;
+
+	for (;;) {
+		char *p = s->buf + s->start;
+		size_t n = s->end - s->start;
+		char *nl = memchr(p + scanned, '\n', n - scanned);
+
+		if (nl) {
+			size_t l = (size_t)(nl - p);
+
+			s->start += l + 1;
+			if (s->skipping || l > f->max_line) {
+				if (!s->skipping)
+					too_long(f, s);
+				s->skipping = 0;
+				scanned = 0;
+				continue;
+			}
+			if (l > 0 && p[l - 1] == '\r')
+				l--;
+			p[l] = '\0';
+			s->lineno++;
+			*line = p;
+			*len = l;
+			return 1;
+		}
+		scanned = n;
+		if (s->skipping) {
+			s->start = s->end; /* the rest of an over-long line */
+			scanned = 0;
+		} else if (n > f->max_line) {
+			too_long(f, s);
+			s->skipping = 1;
+			s->start = s->end;
+			scanned = 0;
+		}
+		if (s->at_eof)
+			return 0; /* read again after the next poll */
+		if ((rc = src_read(s, now)) <= 0)
+			return rc;
+	}
+}
+
+static int free_slot(follow *f)
+{
+	int i;
+
+	for (i = 0; i < FOLLOW_MAX_SRC; i++)
+		if (f->src[i].fd < 0)
+			return i;
+	return -1;
+}
+
+/* The oldest rotated file still open, or -1. */
+static int oldest_rotated(const follow *f)
+{
+	int i, best = -1;
+
+	for (i = 0; i < FOLLOW_MAX_SRC; i++)
+		if (f->src[i].fd >= 0 && i != f->cur && (best < 0 || f->src[i].seq < f->src[best].seq))
+			best = i;
+	return best;
+}
+
+/* Look at the path: a new file there, or the current one truncated?
+ * 1 something changed (read again at once), 0 nothing, -1 (only when
+ * opening is 1) it cannot be read. */
+static int check_path(follow *f, double now, int opening)
+{
+	struct stat st;
+	follow_src *s = f->cur >= 0 ? &f->src[f->cur] : NULL;
+	int fd, slot;
+
+	if (stat(f->path, &st) < 0) {
+		if (errno != ENOENT && errno != ENOTDIR && opening)
+			return -1;
+		if (!s && !f->said_missing) {
+			weprintf("%s: not there yet, waiting for it", f->path);
+			f->said_missing = 1;
+		}
+		return 0;
+	}
+	if (s && st.st_dev == s->dev && st.st_ino == s->ino) {
+		struct stat fs;
+
+		if (fstat(s->fd, &fs) == 0 && S_ISREG(fs.st_mode) && fs.st_size < s->pos) {
+			weprintf("%s: file truncated, reading it from its start", f->path);
+			lseek(s->fd, 0, SEEK_SET);
+			src_reset(s);
+			s->last_data = now;
+			return 1;
+		}
+		return 0;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		errno = EISDIR;
+		goto cannot;
+	}
+	if ((fd = open(f->path, O_RDONLY)) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		goto cannot;
+	}
+	if (fstat(fd, &st) < 0 || (s && st.st_dev == s->dev && st.st_ino == s->ino)) {
+		close(fd); /* renamed back in between: nothing new */
+		return 0;
+	}
+	if ((slot = free_slot(f)) < 0) {
+		/* Rotated faster than the grace period: finish the oldest
+		 * rotated file now, then open the new one. */
+		close(fd);
+		f->src[oldest_rotated(f)].closing = 1;
+		return 1;
+	}
+	if (s)
+		s->last_data = now; /* rotated: its grace period starts */
+	else if (f->said_missing)
+		weprintf("%s: appeared, following it", f->path);
+	s = &f->src[slot];
+	s->fd = fd;
+	s->dev = st.st_dev;
+	s->ino = st.st_ino;
+	s->cap = CHUNK;
+	s->buf = emalloc(s->cap + 1);
+	src_reset(s);
+	s->seq = f->seq++;
+	s->last_data = now;
+	f->cur = slot;
+	f->said_missing = f->said_open_error = 0;
+	return 1;
+cannot:
+	if (opening)
+		return -1;
+	if (!f->said_open_error) {
+		weprintf("%s: cannot read it, trying again:", f->path);
+		f->said_open_error = 1;
+	}
+	return 0;
+}
+
+int follow_open(follow *f, const char *path, double grace, double poll,
+                size_t max_line, volatile sig_atomic_t *stop)
+{
+	int i;
+
+	memset(f, 0, sizeof *f);
+	f->path = path;
+	f->grace = grace > 0 ? grace : FOLLOW_GRACE;
+	f->poll = poll > 0 ? poll : FOLLOW_POLL;
+	f->max_line = max_line ? max_line : (size_t)DEFAULT_MAX_LINE;
+	f->stop = stop;
+	f->cur = -1;
+	for (i = 0; i < FOLLOW_MAX_SRC; i++)
+		f->src[i].fd = -1;
+	return check_path(f, mono(), 1) < 0 ? -1 : 0;
+}
+
+void follow_close(follow *f)
+{
+	int i;
+
+	for (i = 0; i < FOLLOW_MAX_SRC; i++)
+		if (f->src[i].fd >= 0)
+			src_close(&f->src[i]);
+	f->cur = -1;
+}
+
+/* Slots in use, oldest file first (the current one is the newest). */
+static int by_age(const follow *f, int order[FOLLOW_MAX_SRC])
+{
+	int i, j, n = 0;
+
+	for (i = 0; i < FOLLOW_MAX_SRC; i++) {
+		if (f->src[i].fd < 0)
+			continue;
+		for (j = n; j > 0 && f->src[order[j - 1]].seq > f->src[i].seq; j--)
+			order[j] = order[j - 1];
+		order[j] = i;
+		n++;
+	}
+	return n;
+}
+
+static int give(follow *f, int slot, char **line, size_t *len, char *p, size_t l)
+{
+	follow_src *s = &f->src[slot];
+
+	*line = p;
+	*len = l;
+	f->slot = slot;
+	f->first = s->fresh;
+	f->lineno = s->lineno;
+	s->fresh = 0;
+	return 1;
+}
+
+int follow_getline(follow *f, char **line, size_t *len)
+{
+	double now, next_check = 0;
+	int order[FOLLOW_MAX_SRC];
+	int i, n, rc;
+
+	for (;;) {
+		if (f->stop && *f->stop)
+			return 0;
+		now = mono();
+		if (now >= next_check) {
+			/* Every poll interval, even while lines flow: a new file at
+			 * the path? more in the files already read to their end? */
+			check_path(f, now, 0);
+			for (i = 0; i < FOLLOW_MAX_SRC; i++)
+				f->src[i].at_eof = 0;
+			next_check = now + f->poll;
+		}
+
+		n = by_age(f, order);
+		for (i = 0; i < n; i++) {
+			char *p;
+			size_t l;
+
+			rc = src_line(f, &f->src[order[i]], &p, &l, now);
+			if (rc > 0)
+				return give(f, order[i], line, len, p, l);
+			if (rc < 0) {
+				weprintf("%s: read error:", f->path);
+				return -1;
+			}
+		}
+
+		/* Every file is at its end. A rotated file idle for the grace
+		 * period (or made to close) is read a last time, gives its
+		 * unfinished last line if any, and is closed. */
+		for (i = 0; i < n; i++) {
+			follow_src *s = &f->src[order[i]];
+			char *p;
+			size_t l;
+
+			if (order[i] == f->cur || !(s->closing || now >= s->last_data + f->grace))
+				continue;
+			s->at_eof = 0;
+			rc = src_line(f, s, &p, &l, now);
+			if (rc > 0)
+				return give(f, order[i], line, len, p, l);
+			if (rc == 0 && s->end > s->start && !s->skipping) {
+				p = s->buf + s->start;
+				l = s->end - s->start;
+				s->start = s->end;
+				if (p[l - 1] == '\r')
+					l--;
+				p[l] = '\0';
+				s->lineno++;
+				return give(f, order[i], line, len, p, l);
+			}
+			src_close(s);
+		}
+
+		if (f->idle)
+			f->idle(f->idle_arg);
+		nap(f->poll);
+		next_check = 0;
+	}
+}

@@ -1,0 +1,193 @@
+/* follow_test - follow.c across what Zeek and logrotate do to a log: lines
+ * appended in pieces, rename-and-recreate rotation with late writes to the
+ * old file, two rotations within the grace period, copytruncate, a missing
+ * file, over-long lines, CRLF, a stop request. Files in a temporary folder;
+ * a short grace and poll. Single-threaded: the idle hook (called when every
+ * file is at its end) sets the stop flag, so follow_getline() returns 0
+ * instead of waiting, and the test writes the next piece. TAP output. */
+#include "follow.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define GRACE 0.3
+#define POLL 0.02
+
+static int n_test, n_fail;
+static volatile sig_atomic_t stop;
+static int n_idle;
+static char dir[] = "/tmp/follow_test.XXXXXX";
+static char path[256];
+
+static void ok(int cond, const char *what)
+{
+	n_test++;
+	if (!cond)
+		n_fail++;
+	printf("%sok %d - %s\n", cond ? "" : "not ", n_test, what);
+	fflush(stdout);
+}
+
+static void on_idle(void *arg)
+{
+	(void)arg;
+	n_idle++;
+	stop = 1;
+}
+
+static void append(const char *p, const char *text)
+{
+	FILE *f = fopen(p, "a");
+
+	if (!f || fputs(text, f) == EOF || fclose(f) != 0) {
+		perror(p);
+		exit(2);
+	}
+}
+
+static char *name(const char *suffix)
+{
+	static char buf[4][300];
+	static int k;
+
+	k = (k + 1) % 4;
+	snprintf(buf[k], sizeof buf[k], "%s%s", path, suffix);
+	return buf[k];
+}
+
+static void wait_s(double s)
+{
+	struct timespec t = { (time_t)s, (long)((s - (double)(time_t)s) * 1e9) };
+
+	nanosleep(&t, NULL);
+}
+
+/* All the lines follow has now, joined with '|'; "" when none. */
+static char got[4096];
+static int firsts; /* how many of them were the first of their file */
+static const char *drain(follow *f)
+{
+	char *line;
+	size_t len;
+
+	got[0] = '\0';
+	firsts = 0;
+	stop = 0;
+	while (follow_getline(f, &line, &len) == 1) {
+		if (got[0])
+			strcat(got, "|");
+		strncat(got, line, sizeof got - strlen(got) - 2);
+		firsts += f->first;
+	}
+	stop = 0;
+	return got;
+}
+
+static int open_files(const follow *f)
+{
+	int i, n = 0;
+
+	for (i = 0; i < FOLLOW_MAX_SRC; i++)
+		n += f->src[i].fd >= 0;
+	return n;
+}
+
+static void is(const char *have, const char *want, const char *what)
+{
+	ok(strcmp(have, want) == 0, what);
+	if (strcmp(have, want) != 0)
+		printf("# got  '%s'\n# want '%s'\n", have, want);
+}
+
+int main(void)
+{
+	follow f;
+	char cmd[600];
+
+	argv0 = "follow_test";
+	if (!mkdtemp(dir)) {
+		perror("mkdtemp");
+		return 2;
+	}
+	snprintf(path, sizeof path, "%s/conn.log", dir);
+	printf("1..23\n");
+
+	ok(follow_open(&f, path, GRACE, POLL, 16, &stop) == 0, "a missing file is waited for");
+	f.idle = on_idle;
+	is(drain(&f), "", "nothing while it is missing");
+
+	append(path, "a1\na2\npart");
+	is(drain(&f), "a1|a2", "the file appears: its whole lines, not the partial one");
+	ok(firsts == 1, "the first line of the file is marked first");
+	append(path, "ial\n");
+	is(drain(&f), "partial", "the partial line once its newline came");
+
+	/* Rotation: Zeek renames the log and opens a new one; lines it had
+	 * buffered still reach the old file. */
+	rename(path, name(".1"));
+	is(drain(&f), "", "moved away, no new file yet: nothing");
+	append(name(".1"), "a3\n");
+	append(path, "b1\n");
+	is(drain(&f), "a3|b1", "rotated: the old file's late line, then the new file");
+	ok(firsts == 1 && open_files(&f) == 2, "both files open; the new one starts fresh");
+	append(path, "b2\n");
+	append(name(".1"), "a4\n");
+	is(drain(&f), "a4|b2", "both still read, the old one first");
+
+	/* A second rotation within the grace period. */
+	rename(path, name(".2"));
+	append(path, "c1\n");
+	append(name(".1"), "a5\n");
+	append(name(".2"), "b3\n");
+	is(drain(&f), "a5|b3|c1", "three files: each gives its lines, oldest first");
+	ok(open_files(&f) == 3, "three files open");
+
+	/* Grace: a rotated file idle that long is closed; its unfinished last
+	 * line is given then. */
+	append(name(".2"), "b-unfinished");
+	is(drain(&f), "", "a rotated file's partial line waits");
+	wait_s(GRACE + 0.1);
+	is(drain(&f), "b-unfinished", "after the grace period, a rotated file's last partial line");
+	ok(open_files(&f) == 1, "rotated files closed after the grace period");
+	append(name(".1"), "a-too-late\n");
+	append(path, "c2 is longer\n");
+	is(drain(&f), "c2 is longer", "writes to a closed rotated file are not read");
+
+	/* copytruncate: the file shrinks. */
+	if (truncate(path, 0) != 0)
+		perror("truncate");
+	append(path, "t1\n");
+	is(drain(&f), "t1", "truncated: read again from its start");
+	ok(firsts == 1, "the first line after truncation is marked first");
+
+	/* Over-long lines (max 16 bytes here), CRLF, empty lines. */
+	append(path, "0123456789abcdefXYZ\nok\r\n\nend\n");
+	is(drain(&f), "ok||end", "a line over max_line skipped, CRLF stripped, an empty line kept");
+	ok(f.n_long == 1, "the over-long line counted");
+	ok(f.lineno == 5, "line numbers count the skipped line");
+	append(path, "0123456789abcdef0123456789abcdef0123");
+	drain(&f);
+	append(path, "4567\nafter\n");
+	is(drain(&f), "after", "an over-long line that arrives in pieces is skipped whole");
+
+	/* stop set: follow_getline returns 0 at once, even with lines there. */
+	append(path, "s1\n");
+	stop = 1;
+	{
+		char *line;
+		size_t len;
+		ok(follow_getline(&f, &line, &len) == 0, "stop set: returns 0");
+	}
+	is(drain(&f), "s1", "the line is still there afterwards");
+
+	follow_close(&f);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", dir);
+	return n_fail != 0;
+}
