@@ -3,15 +3,38 @@
 
 load helpers
 
-@test "make install puts programs and man pages under DESTDIR/PREFIX; uninstall removes them" {
+@test "make install puts programs, scripts and man pages under DESTDIR/PREFIX; uninstall removes them" {
 	top="$BATS_TEST_DIRNAME/.."
 	make -s -C "$top" install DESTDIR="$TMP/root" PREFIX=/opt/azw > /dev/null
-	for p in azw-extract azw-fit azw-score; do
+	for p in azw-extract azw-fit azw-score azw-train azw-watch; do
 		[ -x "$TMP/root/opt/azw/bin/$p" ]
 		[ -f "$TMP/root/opt/azw/share/man/man1/$p.1" ]
 		[ "$(stat -c %a "$TMP/root/opt/azw/share/man/man1/$p.1")" = 644 ]
 	done
+	for m in man5/azw-vectors.5 man5/azw-model.5 man7/azw.7; do
+		[ -f "$TMP/root/opt/azw/share/man/$m" ]
+		[ "$(stat -c %a "$TMP/root/opt/azw/share/man/$m")" = 644 ]
+	done
 	"$TMP/root/opt/azw/bin/azw-score" --help | grep -q 'usage: azw-score'
+	# The installed scripts run the installed programs.
+	PATH="$TMP/root/opt/azw/bin:/usr/bin:/bin" "$TMP/root/opt/azw/bin/azw-train" --help | grep -q 'usage: azw-train'
+	PATH="$TMP/root/opt/azw/bin:/usr/bin:/bin" "$TMP/root/opt/azw/bin/azw-watch" --help | grep -q 'usage: azw-watch'
+	if command -v man > /dev/null; then
+		MANPATH="$TMP/root/opt/azw/share/man" man -w azw | grep -q 'man7/azw.7'
+	fi
 	make -s -C "$top" uninstall DESTDIR="$TMP/root" PREFIX=/opt/azw > /dev/null
 	[ -z "$(find "$TMP/root" -type f)" ]
+}
+
+@test "every man page is clean for groff and mandoc" {
+	top="$BATS_TEST_DIRNAME/.."
+	command -v groff > /dev/null || skip "groff is not installed"
+	for f in "$top"/man/*.[157]; do
+		out=$(groff -man -Tutf8 -ww -z "$f" 2>&1)
+		[ -z "$out" ] || { echo "$f: $out"; false; }
+		if command -v mandoc > /dev/null; then
+			out=$(mandoc -Tlint -W warning "$f" 2>&1)
+			[ -z "$out" ] || { echo "$f: $out"; false; }
+		fi
+	done
 }
