@@ -52,9 +52,9 @@ static void usage(FILE *f)
 
 	fprintf(f,
 	    "usage: azw-extract [-m MODULE] [--schema SCHEMA] [--format FORMAT]\n"
-	    "                   [--local-nets CIDR,...] [FILE...]\n"
+	    "                   [--local-nets CIDR,...] [--context WHICH] [FILE...]\n"
 	    "       azw-extract [-m MODULE] [--schema SCHEMA] [--format FORMAT]\n"
-	    "                   [--local-nets CIDR,...] -F FILE\n"
+	    "                   [--local-nets CIDR,...] [--context WHICH] -F FILE\n"
 	    "Read Zeek logs from the FILEs in order, or from standard input (also for\n"
 	    "FILE -), and write one feature vector per record to standard output, as a\n"
 	    "vector stream for azw-fit and azw-score; with -F, follow one live log.\n"
@@ -66,9 +66,10 @@ static void usage(FILE *f)
 	    "      --local-nets CIDR,...  the local networks, for the extended schema's\n"
 	    "                       direction when a log has no local_orig/local_resp:\n"
 	    "                       IPv4/IPv6 CIDRs; 'default,CIDR...' adds to the\n"
-	    "                       default, 'none' empties it (default: 10/8,\n"
-	    "                       172.16/12, 192.168/16, 100.64/10, 127/8,\n"
-	    "                       169.254/16, ::1, fe80::/10, fc00::/7)\n"
+	    "                       default, 'none' empties it (default: 10.0.0.0/8,\n"
+	    "                       172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10,\n"
+	    "                       127.0.0.0/8, 169.254.0.0/16, ::1/128, fe80::/10,\n"
+	    "                       fc00::/7)\n"
 	    "      --context WHICH  default: a schema's context features (what each\n"
 	    "                       source, pair and destination has been doing\n"
 	    "                       lately) follow its per-record ones; none: leave\n"
@@ -446,7 +447,7 @@ int main(int argc, char **argv)
 	zl_format format = ZL_FMT_AUTO;
 	int c, i;
 
-	argv0 = "azw-extract";
+	argv0 = argv[0] = "azw-extract"; /* getopt names us in its messages too */
 	while ((c = getopt_long(argc, argv, "m:F:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'm': module = optarg; break;
@@ -454,9 +455,9 @@ int main(int argc, char **argv)
 		case 'f': format = parse_format(optarg); break;
 		case 'l': local_nets(optarg); break;
 		case 'c':
-			if (strcmp(optarg, "none") && strcmp(optarg, "default"))
+			if (strcasecmp(optarg, "none") && strcasecmp(optarg, "default"))
 				eprintf("--context: '%s' is not none or default", optarg);
-			r.no_context = strcmp(optarg, "none") == 0;
+			r.no_context = strcasecmp(optarg, "none") == 0;
 			break;
 		case 'F': follow_path = optarg; break;
 		case 'h': usage(stdout); return 0;

@@ -42,7 +42,7 @@ base_line() {
 	run azw-extract --help
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"usage: azw-extract [-m MODULE] [--schema SCHEMA] [--format FORMAT]"* ]]
-	[[ "$output" == *"[--local-nets CIDR,...] [FILE...]"* ]]
+	[[ "$output" == *"[--local-nets CIDR,...] [--context WHICH] [FILE...]"* ]]
 	[[ "$output" == *"--schema"* ]]
 	[[ "$output" == *"original"* ]]
 	[[ "$output" == *"conn"* ]]
