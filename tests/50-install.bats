@@ -38,3 +38,19 @@ load helpers
 		fi
 	done
 }
+
+@test "azw-extract(1) lists every feature of every module and schema at its column" {
+	page="$BATS_TEST_DIRNAME/../man/azw-extract.1"
+	missing=0
+	for m in conn dns http ssh ssl; do
+		for s in extended original; do
+			azw-extract -m "$m" --schema "$s" < /dev/null | awk -F'\t' '/^#fields/ {
+				for (i = 9; i <= NF; i++) { n = $i; gsub(/-/, "\\-", n); printf "\\fB%s\\fP (%d)\n", n, i - 1 } }' > "$TMP/want"
+			[ "$(wc -l < "$TMP/want")" -ge 9 ]
+			while IFS= read -r entry; do
+				grep -qF -- "$entry" "$page" || { echo "$m $s: not in the page: $entry"; missing=$((missing + 1)); }
+			done < "$TMP/want"
+		done
+	done
+	[ "$missing" -eq 0 ]
+}
