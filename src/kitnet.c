@@ -110,6 +110,73 @@ sigmoid(double x)
 	return 1.0 / (1.0 + exp(-x));
 }
 
+/* ---- a fast exp for the LOG mode ---------------------------------------
+ *
+ * libm's exp() was a fifth of azw-score's time (about 140 calls a record
+ * for the default conn model). The LOG mode owes KitNET-py no bit parity,
+ * only determinism, so it uses this one: plain double arithmetic in a fixed
+ * order (no FMA: the build has -ffp-contract=off), hence the same bits on
+ * every IEEE machine, x86-64 or ARM64. exp(x) = 2^(n + j/64) e^r with
+ * N = 64n + j the nearest integer to 64 x / ln 2, r = x - N ln2/64 (Cody
+ * and Waite: N * LN2_64_HI is exact), |r| <= ln2/128, and e^r - 1 by its
+ * Taylor polynomial to r^5 (truncation under 4e-17): within about one ulp
+ * of the true value. The COMPAT mode keeps libm's exp(). */
+
+/* 2^(j/64), j = 0..63, correctly rounded */
+static const double exp2_64th[64] = {
+	0x1.0000000000000p+0, 0x1.02c9a3e778061p+0, 0x1.059b0d3158574p+0, 0x1.0874518759bc8p+0,
+	0x1.0b5586cf9890fp+0, 0x1.0e3ec32d3d1a2p+0, 0x1.11301d0125b51p+0, 0x1.1429aaea92de0p+0,
+	0x1.172b83c7d517bp+0, 0x1.1a35beb6fcb75p+0, 0x1.1d4873168b9aap+0, 0x1.2063b88628cd6p+0,
+	0x1.2387a6e756238p+0, 0x1.26b4565e27cddp+0, 0x1.29e9df51fdee1p+0, 0x1.2d285a6e4030bp+0,
+	0x1.306fe0a31b715p+0, 0x1.33c08b26416ffp+0, 0x1.371a7373aa9cbp+0, 0x1.3a7db34e59ff7p+0,
+	0x1.3dea64c123422p+0, 0x1.4160a21f72e2ap+0, 0x1.44e086061892dp+0, 0x1.486a2b5c13cd0p+0,
+	0x1.4bfdad5362a27p+0, 0x1.4f9b2769d2ca7p+0, 0x1.5342b569d4f82p+0, 0x1.56f4736b527dap+0,
+	0x1.5ab07dd485429p+0, 0x1.5e76f15ad2148p+0, 0x1.6247eb03a5585p+0, 0x1.6623882552225p+0,
+	0x1.6a09e667f3bcdp+0, 0x1.6dfb23c651a2fp+0, 0x1.71f75e8ec5f74p+0, 0x1.75feb564267c9p+0,
+	0x1.7a11473eb0187p+0, 0x1.7e2f336cf4e62p+0, 0x1.82589994cce13p+0, 0x1.868d99b4492edp+0,
+	0x1.8ace5422aa0dbp+0, 0x1.8f1ae99157736p+0, 0x1.93737b0cdc5e5p+0, 0x1.97d829fde4e50p+0,
+	0x1.9c49182a3f090p+0, 0x1.a0c667b5de565p+0, 0x1.a5503b23e255dp+0, 0x1.a9e6b5579fdbfp+0,
+	0x1.ae89f995ad3adp+0, 0x1.b33a2b84f15fbp+0, 0x1.b7f76f2fb5e47p+0, 0x1.bcc1e904bc1d2p+0,
+	0x1.c199bdd85529cp+0, 0x1.c67f12e57d14bp+0, 0x1.cb720dcef9069p+0, 0x1.d072d4a07897cp+0,
+	0x1.d5818dcfba487p+0, 0x1.da9e603db3285p+0, 0x1.dfc97337b9b5fp+0, 0x1.e502ee78b3ff6p+0,
+	0x1.ea4afa2a490dap+0, 0x1.efa1bee615a27p+0, 0x1.f50765b6e4540p+0, 0x1.fa7c1819e90d8p+0,
+};
+#define INV_LN2_64 0x1.71547652b82fep+6 /* 64 / ln 2 */
+#define LN2_64_HI 0x1.62e42fefa0000p-7  /* ln 2 / 64, 36 bits */
+#define LN2_64_LO 0x1.cf79abc9e3b3ap-46 /* the rest */
+#define ROUND_SHIFT 0x1.8p52            /* x + this rounds x to an integer */
+
+/* exp(x) for |x| <= 708 (the caller clamps) */
+static double
+exp_fast(double x)
+{
+	double nd = (x * INV_LN2_64 + ROUND_SHIFT) - ROUND_SHIFT;
+	int64_t n = (int64_t)nd;
+	double r = (x - nd * LN2_64_HI) - nd * LN2_64_LO;
+	double p = r * (1.0 + r * (0.5 + r * (1.0 / 6 + r * (1.0 / 24 + r * (1.0 / 120)))));
+	double scale;
+	uint64_t bits;
+
+	memcpy(&bits, &exp2_64th[n & 63], sizeof bits);
+	bits += (uint64_t)(n >> 6) << 52; /* times 2^floor(n / 64): stays normal */
+	memcpy(&scale, &bits, sizeof scale);
+	return scale + scale * p;
+}
+
+/* sigmoid with exp_fast; beyond |x| > 708 the answer is 0 or 1 to within
+ * 1e-307 (NaN stays NaN). */
+static double
+sigmoid_fast(double x)
+{
+	if (x < -708.0)
+		return 0.0;
+	if (x > 708.0)
+		return 1.0;
+	if (x != x)
+		return x;
+	return 1.0 / (1.0 + exp_fast(-x));
+}
+
 /* ---- the autoencoder (KitNET-py's dA) ----------------------------------- */
 
 int
@@ -186,6 +253,43 @@ da_normalise(const kitnet_da *da, const double *x, double *xn)
 	}
 }
 
+/* The LOG mode's da_forward: the same sums, but each decoder dot product
+ * in four interleaved partial sums (a fixed order, so still deterministic:
+ * one long chain of dependent additions was most of the time of the output
+ * autoencoder), and exp_fast. */
+static void
+da_forward_fast(const kitnet_da *da, const double *xn, double *y, double *z)
+{
+	int nv = da->n_visible, nh = da->n_hidden;
+	const double *W = da->W;
+
+	for (int j = 0; j < nh; j++)
+		y[j] = 0.0;
+	for (int i = 0; i < nv; i++) {
+		const double *w = W + (size_t)i * nh;
+		double xi = xn[i];
+		for (int j = 0; j < nh; j++)
+			y[j] += xi * w[j];
+	}
+	for (int j = 0; j < nh; j++)
+		y[j] = sigmoid_fast(y[j] + da->hbias[j]);
+
+	for (int i = 0; i < nv; i++) {
+		const double *w = W + (size_t)i * nh;
+		double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+		int j = 0;
+		for (; j + 4 <= nh; j += 4) {
+			s0 += y[j] * w[j];
+			s1 += y[j + 1] * w[j + 1];
+			s2 += y[j + 2] * w[j + 2];
+			s3 += y[j + 3] * w[j + 3];
+		}
+		for (; j < nh; j++)
+			s0 += y[j] * w[j];
+		z[i] = sigmoid_fast(((s0 + s1) + (s2 + s3)) + da->vbias[i]);
+	}
+}
+
 /* y = sigmoid(xn W + hbias) (nh), z = sigmoid(y W^T + vbias) (nv).
  * Each dot product is a sequential sum from 0.0, as reference BLAS dgemv. */
 static void
@@ -193,6 +297,11 @@ da_forward(const kitnet_da *da, const double *xn, double *y, double *z)
 {
 	int nv = da->n_visible, nh = da->n_hidden;
 	const double *W = da->W;
+
+	if (da->norm != KITNET_NORM_COMPAT) {
+		da_forward_fast(da, xn, y, z);
+		return;
+	}
 
 	/* i outer keeps every y[j]'s sum in the order i = 0, 1, ... */
 	for (int j = 0; j < nh; j++)
@@ -492,6 +601,8 @@ free_aes(kitnet *k)
 	free(k->ae);
 	free(k->map);
 	free(k->ae_off);
+	free(k->memo);
+	k->memo = NULL;
 	k->ae = NULL;
 	k->map = k->ae_off = NULL;
 	k->n_ae = 0;
@@ -584,7 +695,8 @@ kitnet_set_map(kitnet *k, int n_ae, const int *map, const int *ae_off)
 	k->map = malloc((size_t)n * sizeof *k->map);
 	k->ae_off = malloc(((size_t)n_ae + 1) * sizeof *k->ae_off);
 	k->ae = calloc((size_t)n_ae, sizeof *k->ae);
-	if (!k->map || !k->ae_off || !k->ae)
+	k->memo = calloc((size_t)n_ae, sizeof *k->memo); /* n_valid 0: empty */
+	if (!k->map || !k->ae_off || !k->ae || !k->memo)
 		goto fail;
 	memcpy(k->map, map, (size_t)n * sizeof *map);
 	memcpy(k->ae_off, ae_off, ((size_t)n_ae + 1) * sizeof *ae_off);
@@ -672,10 +784,42 @@ kitnet_train(kitnet *k, const double *x)
 
 	int na = k->n_ae;
 	double *S = k->scratch, *tmp = S + na, *sub = sub_space(k);
+	kitnet_forget(k);
 	for (int a = 0; a < na; a++)
 		S[a] = kitnet_da_train(&k->ae[a], gather(k, a, x, sub), k->p.lr, tmp);
 	k->n_trained++;
 	return kitnet_da_train(&k->out, S, k->p.lr, tmp);
+}
+
+void
+kitnet_forget(kitnet *k)
+{
+	for (int a = 0; a < k->n_ae; a++)
+		k->memo[a].n_valid = 0;
+}
+
+/* kitnet_da_execute() of ensemble autoencoder a, from the memo when its
+ * input has been seen lately (compared bit for bit: -0.0 is not 0.0). */
+static double
+ae_execute(kitnet *k, int a, const double *sub, double *tmp)
+{
+	const kitnet_da *da = &k->ae[a];
+	struct kitnet_memo *mo = &k->memo[a];
+	size_t bytes = (size_t)da->n_visible * sizeof *sub;
+	double rmse;
+
+	if (da->n_visible > KITNET_MEMO_NV)
+		return kitnet_da_execute(da, sub, tmp);
+	for (int w = 0; w < mo->n_valid; w++)
+		if (memcmp(mo->in[w], sub, bytes) == 0)
+			return mo->rmse[w];
+	rmse = kitnet_da_execute(da, sub, tmp);
+	memcpy(mo->in[mo->next], sub, bytes);
+	mo->rmse[mo->next] = rmse;
+	if (mo->n_valid < KITNET_MEMO_WAYS)
+		mo->n_valid++;
+	mo->next = (mo->next + 1) % KITNET_MEMO_WAYS;
+	return rmse;
 }
 
 double
@@ -686,7 +830,7 @@ kitnet_execute(kitnet *k, const double *x, double *layer1)
 		return 0.0; /* pysad's score_partial before the map exists */
 	double *S = k->scratch, *tmp = S + na, *sub = sub_space(k);
 	for (int a = 0; a < na; a++)
-		S[a] = kitnet_da_execute(&k->ae[a], gather(k, a, x, sub), tmp);
+		S[a] = ae_execute(k, a, gather(k, a, x, sub), tmp);
 	if (layer1)
 		memcpy(layer1, S, (size_t)na * sizeof *S);
 	return kitnet_da_execute(&k->out, S, tmp);

@@ -67,7 +67,28 @@ typedef struct {
 
 	double *scratch; /* working space for train/execute, never saved */
 	int scratch_len;
+
+	/* kitnet_execute()'s memory of the last inputs of each small ensemble
+	 * autoencoder and their RMSEs (n_ae entries, never saved): most
+	 * features are 0/1 flags that KitNET puts in autoencoders of their
+	 * own, so the same sub-vector comes back again and again. A hit gives
+	 * the very bits a computation would (same weights, same input bits).
+	 * kitnet_train() and kitnet_set_map() empty it; so must anyone who
+	 * changes the weights by hand (kitnet_forget()). */
+	struct kitnet_memo *memo;
 } kitnet;
+
+/* Autoencoders of at most this many features are remembered. */
+#define KITNET_MEMO_NV 4
+#define KITNET_MEMO_WAYS 2
+struct kitnet_memo {
+	double in[KITNET_MEMO_WAYS][KITNET_MEMO_NV];
+	double rmse[KITNET_MEMO_WAYS];
+	int n_valid, next;
+};
+
+/* Forget what kitnet_execute() remembers (after changing weights). */
+void kitnet_forget(kitnet *k);
 
 /* 0 on success, -1 on bad parameters or out of memory (errno set). */
 int kitnet_init(kitnet *k, int n_features, const kitnet_params *p);

@@ -25,8 +25,33 @@ static size_t put(size_t at, const char *s, size_t n)
 	return at + n;
 }
 
+/* The length of the well-formed UTF-8 sequence at s (RFC 3629: no
+ * overlong forms, no surrogates, at most U+10FFFF), or 0. */
+static int utf8_len(const unsigned char *s)
+{
+	unsigned c = s[0];
+
+	if (c >= 0xC2 && c <= 0xDF)
+		return (s[1] & 0xC0) == 0x80 ? 2 : 0;
+	if (c >= 0xE0 && c <= 0xEF) {
+		if ((s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 ||
+		    (c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] > 0x9F))
+			return 0;
+		return 3;
+	}
+	if (c >= 0xF0 && c <= 0xF4) {
+		if ((s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 || (s[3] & 0xC0) != 0x80 ||
+		    (c == 0xF0 && s[1] < 0x90) || (c == 0xF4 && s[1] > 0x8F))
+			return 0;
+		return 4;
+	}
+	return 0;
+}
+
 /* JSON string: escape quotes, backslashes and control bytes; Zeek's own
- * \xNN escapes in the vector stream pass through as text. */
+ * \xNN escapes in the vector stream pass through as text. A byte that is
+ * not part of well-formed UTF-8 is written as the text \xNN, as Zeek's JSON
+ * writer does, so that every line is valid JSON for strict parsers. */
 static size_t put_str(size_t at, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -35,8 +60,21 @@ static size_t put_str(size_t at, const char *s)
 	buf[at++] = '"';
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
+		int k;
 
-		if (c == '"' || c == '\\') {
+		if (c >= 0x80) {
+			k = utf8_len((const unsigned char *)s);
+			if (k == 0) {
+				memcpy(buf + at, "\\\\x", 3);
+				buf[at + 3] = hex[c >> 4];
+				buf[at + 4] = hex[c & 15];
+				at += 5;
+			} else {
+				memcpy(buf + at, s, (size_t)k);
+				at += (size_t)k;
+				s += k - 1;
+			}
+		} else if (c == '"' || c == '\\') {
 			buf[at++] = '\\';
 			buf[at++] = (char)c;
 		} else if (c < 0x20) {
@@ -71,18 +109,49 @@ static size_t put_num_or_str(size_t at, const char *s)
 	return put_str(at, s);
 }
 
-/* ,"key":number (null if not finite) */
-static size_t put_num(size_t at, const char *key, double d)
+/* Significant digits of pctl and pvalue: they are estimates (a mid-rank
+ * over at most CALIB_MAX held-out scores, a fitted tail), and 6 digits
+ * tell every rank apart; all 17 cost more than the rest of the line. */
+#define ESTIMATE_DIGITS 6
+
+/* ,"key":number (null if not finite); prec 0: exact (fmt_double), else
+ * that many significant digits */
+static size_t put_num_prec(size_t at, const char *key, double d, int prec)
 {
 	char num[32];
-	int n = fmt_double(num, d);
+	int n;
 
 	at = put(at, ",\"", 2);
 	at = put(at, key, strlen(key));
 	at = put(at, "\":", 2);
-	if (num[0] == 'n' || num[0] == 'i' || num[1] == 'i')
+	if (!isfinite(d))
 		return put(at, "null", 4);
+	n = prec ? fmt_double_g(num, d, prec) : fmt_double(num, d);
 	return put(at, num, (size_t)n);
+}
+
+static size_t put_num(size_t at, const char *key, double d)
+{
+	return put_num_prec(at, key, d, 0);
+}
+
+/* ,"threshold":X: the same for every line of a run, so formatted once
+ * (again only if it changes). */
+static size_t put_threshold(size_t at, double t)
+{
+	static char text[64]; /* 13 bytes of key, at most 24 of number */
+	static size_t len;
+	static double last;
+
+	if (len == 0 || memcmp(&last, &t, sizeof t) != 0) {
+		size_t end = put_num(at, "threshold", t);
+
+		len = end - at;
+		memcpy(text, buf + at, len);
+		last = t;
+		return end;
+	}
+	return put(at, text, len);
 }
 
 void score_write(FILE *f, char *const id[VEC_N_ID], const char *module, const score_line *s)
@@ -107,13 +176,13 @@ void score_write(FILE *f, char *const id[VEC_N_ID], const char *module, const sc
 	at = put_str(at, module);
 	at = put_num(at, "score", s->score);
 	if (!isnan(s->threshold)) {
-		at = put_num(at, "threshold", s->threshold);
+		at = put_threshold(at, s->threshold);
 		at = s->score > s->threshold ? put(at, ",\"anomaly\":true", 15)
 		                             : put(at, ",\"anomaly\":false", 16);
 	}
 	if (!isnan(s->pctl)) {
-		at = put_num(at, "pctl", s->pctl);
-		at = put_num(at, "pvalue", s->pvalue);
+		at = put_num_prec(at, "pctl", s->pctl, ESTIMATE_DIGITS);
+		at = put_num_prec(at, "pvalue", s->pvalue, ESTIMATE_DIGITS);
 	}
 	if (s->n_explain > 0) {
 		at = put(at, ",\"explain\":[", 12);

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,34 +76,314 @@ char *estrdup(const char *s)
 	return p;
 }
 
+/* ---- exact number text without stdio ------------------------------------
+ *
+ * The vector stream is mostly small integers and values with at most 6
+ * decimals, and a score line is a handful of doubles: printf("%.17g") and
+ * strtod were most of azw-score's time. Both fast paths below are exact,
+ * not approximations: where they cannot prove the answer they hand over to
+ * the C library, so the text is byte for byte what the library writes and
+ * reads back as the same double. */
+
+/* 10^0 .. 10^22: every one is exactly a double. */
+static const double pow10_exact[23] = {
+	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+};
+
+static int is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Clinger's fast path: a decimal m * 10^q with m <= 2^53 and |q| <= 22 is
+ * one IEEE multiplication or division of two exact doubles, so it is
+ * correctly rounded, which is what strtod returns. Anything else (more
+ * digits, large exponents, hex, nan, inf, blanks, a lone '.') goes to
+ * strtod itself. */
+double strtod_fast(const char *s, char **end)
+{
+	const char *p = s;
+	uint64_t m = 0;
+	int q = 0, neg = 0;
+	double d;
+
+	/* most features are a lone 0 or 1 */
+	if (is_digit(p[0]) && (p[1] == '\t' || p[1] == '\0')) {
+		if (end)
+			*end = (char *)p + 1;
+		return (double)(p[0] - '0');
+	}
+	if (*p == '-') {
+		neg = 1;
+		p++;
+	}
+	if (!is_digit(*p))
+		goto slow;
+	for (; is_digit(*p); p++) {
+		if (m > (UINT64_MAX - 9) / 10)
+			goto slow;
+		m = m * 10 + (uint64_t)(*p - '0');
+	}
+	if (*p == '.') {
+		if (!is_digit(*++p))
+			goto slow;
+		for (; is_digit(*p); p++, q--) {
+			if (m > (UINT64_MAX - 9) / 10)
+				goto slow;
+			m = m * 10 + (uint64_t)(*p - '0');
+		}
+	}
+	if (*p == 'e' || *p == 'E') {
+		const char *e = p + 1;
+		int eneg = 0, x = 0;
+
+		if (*e == '-' || *e == '+')
+			eneg = *e++ == '-';
+		if (!is_digit(*e))
+			goto slow;
+		for (; is_digit(*e); e++) {
+			if (x > 999)
+				goto slow;
+			x = x * 10 + (*e - '0');
+		}
+		q += eneg ? -x : x;
+		p = e;
+	}
+	if (*p == 'x' || *p == 'X' || m > (1ULL << 53) || q < -22 || q > 22)
+		goto slow; /* "0x..." is hex to strtod */
+	d = (double)m;
+	d = q < 0 ? d / pow10_exact[-q] : d * pow10_exact[q];
+	if (end)
+		*end = (char *)p;
+	return neg ? -d : d;
+slow:
+	return strtod(s, end);
+}
+
+/* Integers below 1e15 as digits (the integer features). */
+static int fmt_integer(char *buf, double d)
+{
+	char tmp[24];
+	long long v = (long long)d;
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	int n = 0, len = 0;
+
+	do
+		tmp[n++] = (char)('0' + u % 10);
+	while ((u /= 10) > 0);
+	if (v < 0)
+		buf[len++] = '-';
+	while (n > 0)
+		buf[len++] = tmp[--n];
+	buf[len] = '\0';
+	return len;
+}
+
+/* The exact arithmetic below needs 128-bit integers, which GCC and Clang
+ * have on every 64-bit target azw builds for (x86-64, ARM64). */
+#if defined(__SIZEOF_INT128__)
+__extension__ typedef unsigned __int128 u128;
+
+static const uint64_t pow5[28] = {
+	1ULL, 5ULL, 25ULL, 125ULL, 625ULL, 3125ULL, 15625ULL, 78125ULL, 390625ULL,
+	1953125ULL, 9765625ULL, 48828125ULL, 244140625ULL, 1220703125ULL,
+	6103515625ULL, 30517578125ULL, 152587890625ULL, 762939453125ULL,
+	3814697265625ULL, 19073486328125ULL, 95367431640625ULL,
+	476837158203125ULL, 2384185791015625ULL, 11920928955078125ULL,
+	59604644775390625ULL, 298023223876953125ULL, 1490116119384765625ULL,
+	7450580596923828125ULL,
+};
+
+static const uint64_t pow10_u64[19] = {
+	1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL,
+	10000000ULL, 100000000ULL, 1000000000ULL, 10000000000ULL,
+	100000000000ULL, 1000000000000ULL, 10000000000000ULL,
+	100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL,
+	100000000000000000ULL, 1000000000000000000ULL,
+};
+
+/* |d| = m * 2^e (m the 53-bit significand of a normal double, not a power
+ * of two). With x = floor(log10 |d|) and k = prec - 1 - x,
+ * |d| * 10^k = m * 5^k / 2^s (s = -(e + k)) is exact in 128 bits when
+ * 0 <= k <= 27 and 1 <= s <= 69. Then *digits = that value rounded to an
+ * integer, half to even (as glibc's printf rounds), prec digits long, and
+ * *x the decimal exponent of the first digit after rounding. *exact: the
+ * text reads back as d (|digits - |d| 10^k| < half an ulp scaled by 10^k;
+ * on a tie, when m is even, as strtod rounds). 0 ok, -1 out of range. */
+static int exact_digits(uint64_t m, int e, int prec, int x, uint64_t *digits, int *xout, int *exact)
+{
+	for (int tries = 0; tries < 3; tries++) {
+		int k = prec - 1 - x, s = -(e + k);
+		u128 p, q, rem, half, lo = pow10_u64[prec - 1], hi = pow10_u64[prec], diff, twice;
+
+		if (k < 0 || k > 27 || s < 1 || s > 69)
+			return -1;
+		p = (u128)m * pow5[k];
+		q = p >> s;
+		if (q < lo) { /* x was one too big */
+			x--;
+			continue;
+		}
+		if (q >= hi) {
+			x++;
+			continue;
+		}
+		rem = p - (q << s);
+		half = (u128)1 << (s - 1);
+		if (rem > half || (rem == half && (q & 1)))
+			q++;
+		/* the round trip: compare 2^(s+1) q with 2p against 5^k */
+		twice = q << (s + 1);
+		diff = twice > 2 * p ? twice - 2 * p : 2 * p - twice;
+		*exact = diff < pow5[k] || (diff == pow5[k] && !(m & 1));
+		if (q == hi) { /* 9.99.. rounded up to 10.0.. */
+			q = lo;
+			x++;
+		}
+		*digits = (uint64_t)q;
+		*xout = x;
+		return 0;
+	}
+	return -1;
+}
+
+/* "%.<prec>g" of the value digits * 10^(x - prec + 1) (digits has exactly
+ * prec digits), as printf writes it: trailing zeros dropped, exponent
+ * form when x < -4 or x >= prec. */
+static int fmt_g(char *buf, int neg, uint64_t digits, int x, int prec)
+{
+	char dig[20];
+	int nd = prec, len = 0, i;
+
+	for (i = prec - 1; i >= 0; i--, digits /= 10)
+		dig[i] = (char)('0' + digits % 10);
+	while (nd > 1 && dig[nd - 1] == '0')
+		nd--;
+	if (neg)
+		buf[len++] = '-';
+	if (x < -4 || x >= prec) {
+		int ax = x < 0 ? -x : x;
+
+		buf[len++] = dig[0];
+		if (nd > 1) {
+			buf[len++] = '.';
+			memcpy(buf + len, dig + 1, (size_t)nd - 1);
+			len += nd - 1;
+		}
+		buf[len++] = 'e';
+		buf[len++] = x < 0 ? '-' : '+';
+		if (ax >= 100)
+			buf[len++] = (char)('0' + ax / 100);
+		buf[len++] = (char)('0' + ax / 10 % 10);
+		buf[len++] = (char)('0' + ax % 10);
+	} else if (x >= 0) {
+		for (i = 0; i <= x; i++)
+			buf[len++] = i < nd ? dig[i] : '0';
+		if (nd > x + 1) {
+			buf[len++] = '.';
+			memcpy(buf + len, dig + x + 1, (size_t)(nd - x - 1));
+			len += nd - x - 1;
+		}
+	} else {
+		buf[len++] = '0';
+		buf[len++] = '.';
+		for (i = -1; i > x; i--)
+			buf[len++] = '0';
+		memcpy(buf + len, dig, (size_t)nd);
+		len += nd;
+	}
+	buf[len] = '\0';
+	return len;
+}
+
+/* fmt_double's loop (%.15g, %.16g, else %.17g) in exact integer
+ * arithmetic; -1 when d is outside what exact_digits() covers. */
+static int fmt_shortest_fast(char *buf, double d)
+{
+	uint64_t bits, m, digits;
+	int be, e, x, prec, xo, exact;
+
+	memcpy(&bits, &d, sizeof bits);
+	be = (int)(bits >> 52 & 0x7ff);
+	m = bits & ((1ULL << 52) - 1);
+	if (be == 0 || m == 0)
+		return -1; /* subnormal, or a power of two (its lower gap is half) */
+	m |= 1ULL << 52;
+	e = be - 1075;
+	/* floor(log10 2^(be-1023)): log10 |d| is at most one more, and
+	 * exact_digits() corrects by one either way (78913 / 2^18 ~ log10 2) */
+	x = (be - 1023) * 78913;
+	x = x >= 0 ? x >> 18 : -((-x + (1 << 18) - 1) >> 18); /* floor, portably */
+	for (prec = 15; prec <= 17; prec++) {
+		if (exact_digits(m, e, prec, x, &digits, &xo, &exact) < 0)
+			return -1;
+		if (exact || prec == 17)
+			return fmt_g(buf, d < 0, digits, xo, prec);
+	}
+	return -1;
+}
+#else
+static int fmt_shortest_fast(char *buf, double d)
+{
+	(void)buf;
+	(void)d;
+	return -1;
+}
+#endif
+
 int fmt_double(char *buf, double d)
 {
-	int prec;
+	int prec, len;
 
+	/* Most features are 0/1 flags, and most others small integers. */
+	if (d == 1.0 || (d == 0.0 && !signbit(d))) {
+		buf[0] = d == 1.0 ? '1' : '0';
+		buf[1] = '\0';
+		return 1;
+	}
+	if (fabs(d) < 1e15 && d == (double)(long long)d && !(d == 0 && signbit(d)))
+		return fmt_integer(buf, d);
 	if (isnan(d))
 		return (int)(strcpy(buf, "nan"), 3);
 	if (isinf(d))
 		return d > 0 ? (int)(strcpy(buf, "inf"), 3) : (int)(strcpy(buf, "-inf"), 4);
-	/* Most features are small integers: print them without stdio. */
-	if (fabs(d) < 1e15 && d == (double)(long long)d && !(d == 0 && signbit(d))) {
-		char tmp[24];
-		long long v = (long long)d;
-		unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-		int n = 0, len = 0;
-
-		do
-			tmp[n++] = (char)('0' + u % 10);
-		while ((u /= 10) > 0);
-		if (v < 0)
-			buf[len++] = '-';
-		while (n > 0)
-			buf[len++] = tmp[--n];
-		buf[len] = '\0';
+	if ((len = fmt_shortest_fast(buf, d)) >= 0)
 		return len;
-	}
 	/* Shortest of %.15g..%.17g that reads back to the same bits. */
 	for (prec = 15; prec < 17; prec++) {
-		int len = snprintf(buf, 32, "%.*g", prec, d);
+		len = snprintf(buf, 32, "%.*g", prec, d);
+		if (strtod(buf, NULL) == d)
+			return len;
+	}
+	return snprintf(buf, 32, "%.17g", d);
+}
+
+int fmt_double_g(char *buf, double d, int prec)
+{
+#if defined(__SIZEOF_INT128__)
+	uint64_t bits, m, digits;
+	int be, xo, exact;
+
+	memcpy(&bits, &d, sizeof bits);
+	be = (int)(bits >> 52 & 0x7ff);
+	m = (bits & ((1ULL << 52) - 1)) | 1ULL << 52;
+	if (prec >= 1 && prec <= 17 && be != 0 && be != 0x7ff &&
+	    exact_digits(m, be - 1075, prec, (int)floor(log10(fabs(d))), &digits, &xo, &exact) == 0)
+		return fmt_g(buf, d < 0, digits, xo, prec);
+#endif
+	return snprintf(buf, 32, "%.*g", prec, d);
+}
+
+/* The old loop, kept for the tests to compare with. */
+int fmt_double_libc(char *buf, double d)
+{
+	int prec, len;
+
+	if (isnan(d) || isinf(d) || (fabs(d) < 1e15 && d == (double)(long long)d && !(d == 0 && signbit(d))))
+		return fmt_double(buf, d);
+	for (prec = 15; prec < 17; prec++) {
+		len = snprintf(buf, 32, "%.*g", prec, d);
 		if (strtod(buf, NULL) == d)
 			return len;
 	}

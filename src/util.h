@@ -22,6 +22,15 @@ char *estrdup(const char *s);
  * integers print without exponent or point, NaN as "nan", infinities as
  * "inf"/"-inf". buf holds at least 32 bytes. Returns the length. */
 int fmt_double(char *buf, double d);
+/* The same text the slow way (snprintf %.15g..%.17g + strtod), for tests. */
+int fmt_double_libc(char *buf, double d);
+
+/* snprintf(buf, 32, "%.*g", prec, d), byte for byte, faster (prec 1..17). */
+int fmt_double_g(char *buf, double d, int prec);
+
+/* strtod(s, end), exactly (same value, same end), faster for the plain
+ * decimals the vector stream is made of. */
+double strtod_fast(const char *s, char **end);
 
 /* Parse a whole string as a double: 0 on success, -1 if s is not entirely
  * a number. Accepts what strtod accepts (nan, inf included). */

@@ -190,6 +190,11 @@ static int read_header(vec_reader *r, vec_header *h, const char **why)
 			h->names = NULL;
 			if (n < 1) {
 				*why = "#fields names no feature columns";
+			} else if (n > VEC_MAX_FEATURES) {
+				static char msg[80];
+				snprintf(msg, sizeof msg, "#fields names %d feature columns, more than %d",
+				         n, VEC_MAX_FEATURES);
+				*why = msg;
 			} else {
 				h->names = ecalloc((size_t)n, sizeof *h->names);
 				for (i = 0, s = strtok_r(tab, "\t", &save); s; s = strtok_r(NULL, "\t", &save), i++) {
@@ -265,7 +270,7 @@ static int parse_row(vec_reader *r, const char **why)
 			*why = "too few columns";
 			return -1;
 		}
-		r->x[i] = strtod(p, &end);
+		r->x[i] = strtod_fast(p, &end);
 		if (end == p || (*end != '\t' && *end != '\0')) {
 			*why = "a feature is not a number";
 			return -1;
