@@ -23,6 +23,9 @@
 
 #define VEC_VERSION 1
 #define VEC_N_ID 7 /* ts uid id.orig_h id.orig_p id.resp_h id.resp_p proto */
+/* Most feature columns a stream (and a model) may have: azw's widest schema
+ * has about 100; KitNET keeps a features x features matrix while it maps. */
+#define VEC_MAX_FEATURES 4096
 
 extern const char *const vec_id_names[VEC_N_ID];
 
