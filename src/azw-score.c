@@ -20,7 +20,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: azw-score [--threshold X | --fpr F] [--alerts-only] [--explain[=K]]\n"
-	    "                 MODEL [FILE]\n"
+	    "                 [--line-buffered] MODEL [FILE]\n"
 	    "Score each record of a vector stream (from azw-extract) read from FILE or\n"
 	    "standard input with MODEL (from azw-fit); write one JSON object per record:\n"
 	    "ts uid id.orig_h id.orig_p id.resp_h id.resp_p proto module score, and with\n"
@@ -32,6 +32,9 @@ static void usage(FILE *f)
 	    "                      any, 1 if none (as grep)\n"
 	    "  -e, --explain[=K]   add the K features (3) with the largest\n"
 	    "                      reconstruction error: name, value, error\n"
+	    "  -l, --line-buffered write each line with one write(2) as soon as it is\n"
+	    "                      scored (several scorers can share a pipe or an\n"
+	    "                      O_APPEND file without mixing lines)\n"
 	    "  -h, --help          this help\n"
 	    "Output is flushed whenever the input goes idle, so tail -F pipelines are live.\n"
 	    "Exit status: 0 ok, 1 some records were skipped, 2 usage or system error;\n"
@@ -85,6 +88,7 @@ int main(int argc, char **argv)
 		{ "fpr", required_argument, 0, 'f' },
 		{ "alerts-only", no_argument, 0, 'a' },
 		{ "explain", optional_argument, 0, 'e' },
+		{ "line-buffered", no_argument, 0, 'l' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 },
 	};
@@ -93,22 +97,28 @@ int main(int argc, char **argv)
 	const char **ex_name = NULL;
 	int *top = NULL;
 	long n = 0, alerts = 0;
-	int c, fd = 0, rc, alerts_only = 0, explain = 0, i;
+	int c, fd = 0, rc, alerts_only = 0, explain = 0, line_buffered = 0, i;
 	score_line s;
 	vec_reader vr;
 	model m;
 
 	argv0 = argv[0] = "azw-score"; /* getopt names us in its messages too */
-	while ((c = getopt_long(argc, argv, "t:f:ae::h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "t:f:ae::lh", opts, NULL)) != -1) {
 		switch (c) {
 		case 't': threshold = real_arg("--threshold", optarg, -DBL_MAX, DBL_MAX); break;
 		case 'f': fpr = real_arg("--fpr", optarg, 1e-12, 0.5); break;
 		case 'a': alerts_only = 1; break;
+		case 'l': line_buffered = 1; break;
 		case 'e': explain = optarg ? int_arg("--explain", optarg, 1, 1000) : EXPLAIN_DEFAULT; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
 	}
+	/* A score line is built whole and written with one fwrite; line
+	 * buffering then makes that one write(2), atomic on a pipe below
+	 * PIPE_BUF. */
+	if (line_buffered)
+		setvbuf(stdout, NULL, _IOLBF, 1 << 16);
 	if (argc - optind < 1 || argc - optind > 2) {
 		weprintf(argc - optind < 1 ? "no model given" : "too many arguments");
 		usage(stderr);

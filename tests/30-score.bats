@@ -160,3 +160,14 @@ fit_small() {
 	exec 7>&-
 	wait "$pid"
 }
+
+@test "--line-buffered writes each score line with one write(2)" {
+	command -v strace > /dev/null || skip "strace is not installed"
+	fit_small
+	head -n 105 "$TMP/v" > "$TMP/x"
+	strace -f -e trace=write -o "$TMP/st" azw-score --line-buffered "$TMP/m" "$TMP/x" > "$TMP/out"
+	[ "$(grep -c 'write(1,' "$TMP/st")" -eq 100 ]
+	[ "$(wc -l < "$TMP/out")" -eq 100 ]
+	strace -f -e trace=write -o "$TMP/st" azw-score "$TMP/m" "$TMP/x" > "$TMP/out"
+	[ "$(grep -c 'write(1,' "$TMP/st")" -lt 10 ]
+}
