@@ -118,7 +118,9 @@ typedef struct {
 	int has_ts;                /* 0: no usable ts, the record decays nothing */
 	unsigned char orig[16];    /* id.orig_h, IPv4 as ::ffff:a.b.c.d */
 	unsigned char resp[16];    /* id.resp_h */
-	uint32_t svc;              /* proto << 16 | id.resp_p (0..65535) */
+	uint32_t svc;              /* proto << 16 | id.resp_p (0..65535); dns,
+	                              http, ssl: a 32-bit hash of the query
+	                              name, Host, SNI (CTX_Q_NEWSVC: new names) */
 	double q[CTX_MAX_Q];       /* the module's quantities */
 } ctx_obs;
 

@@ -37,6 +37,7 @@
  * Fields the module does not read (query, answers, _path, _write_ts, ...)
  * are ignored. A rejected record is reported and skipped by azw-extract.
  */
+#include "context.h"
 #include "modules/extended.h"
 #include "modules/fields.h"
 #include "modules/modules.h"
@@ -343,6 +344,124 @@ static int extract_extended(zl_rec *rec, double *x, char *why)
 		x[num_col[i]] = ext_round6(num[num_src[i]]);
 	return 0;
 }
+
+/* ---- context features of the extended schema ----
+ *
+ * What a source has been asking lately, as damped statistics over
+ * half-lives of 10 s to 1000 s of log time (context.h; azw-extract
+ * --context none leaves them out). Quantities per DNS transaction:
+ *
+ *   nxdomain  1 if rcode_name is NXDOMAIN (a DGA bot asks for names that
+ *             mostly do not exist), else 0
+ *   error     1 for any other error answer: SERVFAIL, REFUSED, FORMERR or
+ *             another rcode that is not NOERROR / NXDOMAIN
+ *   noreply   1 if no rcode was seen (no answer: dead resolvers, sinkholes,
+ *             blocked DGA lookups), else 0
+ *   qlen, entropy  the record's log_query_len and query_entropy (DGA names
+ *             and tunnelled data are long and random)
+ *   new name  whether this (source, query name) key was new: the query name
+ *             (case folded, \xHH as its byte) is hashed to 32 bits into the
+ *             source-to-service key in place of a port, so the share of a
+ *             source's recent queries for names it had not asked within
+ *             about 10000 s needs no set beyond the capped key table (a
+ *             DGA's names are all new; a person's mostly repeat)
+ *   new server whether this (source, resolver) pair was new
+ *
+ * Rates are log1p(decayed count); means of 0/1 quantities are shares in
+ * [0, 1]; query length in log1p(bytes), entropy in bits per character.
+ */
+enum { Q_NX, Q_ERR, Q_NOREPLY, Q_QLEN, Q_ENTROPY, N_Q };
+
+#define CONTEXT(F) \
+	F("src_rate_10s",        CTX_SRC, CTX_RATE, 0, 10,   "source: log1p(decayed count of its queries), half-life 10 s") \
+	F("src_rate_100s",       CTX_SRC, CTX_RATE, 0, 100,  "source: the same, half-life 100 s") \
+	F("src_rate_1000s",      CTX_SRC, CTX_RATE, 0, 1000, "source: the same, half-life 1000 s") \
+	F("src_nxdomain_100s",   CTX_SRC, CTX_MEAN, Q_NX, 100,  "source: decayed share of NXDOMAIN answers, 100 s") \
+	F("src_nxdomain_1000s",  CTX_SRC, CTX_MEAN, Q_NX, 1000, "source: the same, 1000 s") \
+	F("src_error_1000s",     CTX_SRC, CTX_MEAN, Q_ERR, 1000, "source: decayed share of other error answers (SERVFAIL, REFUSED, FORMERR...), 1000 s") \
+	F("src_no_reply_1000s",  CTX_SRC, CTX_MEAN, Q_NOREPLY, 1000, "source: decayed share of queries without an answer (no rcode), 1000 s") \
+	F("src_query_len_1000s", CTX_SRC, CTX_MEAN, Q_QLEN, 1000, "source: decayed mean of log_query_len, 1000 s") \
+	F("src_query_entropy_1000s", CTX_SRC, CTX_MEAN, Q_ENTROPY, 1000, "source: decayed mean of query_entropy, 1000 s") \
+	F("src_new_name_100s",   CTX_SRC, CTX_MEAN, CTX_Q_NEWSVC, 100,  "source: decayed share of queries for a name it had not asked lately (hashed, no sets kept), 100 s") \
+	F("src_new_name_1000s",  CTX_SRC, CTX_MEAN, CTX_Q_NEWSVC, 1000, "source: the same, 1000 s") \
+	F("src_new_server_1000s", CTX_SRC, CTX_MEAN, CTX_Q_NEWPAIR, 1000, "source: decayed share of queries to a responder it had not asked (fan-out), 1000 s") \
+
+#define CNAME(name, key, stat, q, h, doc) name,
+#define CCOLUMN(name, key, stat, q, h, doc) { name, key, stat, q, h, doc },
+static const char *const context_names[] = { CONTEXT(CNAME) };
+static const ctx_column context_columns[] = { CONTEXT(CCOLUMN) };
+#define N_CONTEXT ((int)(sizeof context_columns / sizeof context_columns[0]))
+
+/* Columns of the per-record vector the quantities come from. */
+static int col_nx, col_noerror, col_none, col_qlen, col_entropy, context_ready;
+
+static int column(const char *name)
+{
+	int i;
+
+	for (i = 0; i < N_EXTENDED; i++)
+		if (strcmp(extended_names[i], name) == 0)
+			return i;
+	abort(); /* a programming error */
+}
+
+/* 32 bits of FNV-1a of a name, ASCII letters folded, a trailing dot
+ * dropped, \xHH read as its byte (so JSON and TSV agree). */
+static uint32_t name_hash(const char *s, size_t len)
+{
+	uint32_t h = 2166136261u;
+	size_t i = 0;
+
+	while (len > 0 && s[len - 1] == '.')
+		len--;
+	while (i < len) {
+		unsigned char c = ext_xbyte(s, len, &i);
+
+		if (c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c - 'A' + 'a');
+		h = (h ^ c) * 16777619u;
+	}
+	return h;
+}
+
+/* A record's keys and quantities; x: its extended per-record features. */
+static int observe_dns(zl_rec *rec, const double *x, ctx_obs *o, char *why)
+{
+	ext_addr orig, resp;
+	const char *s;
+	size_t len;
+
+	if (!context_ready) {
+		if (!xindex.ready)
+			extended_init();
+		col_nx = column("rcode_NXDOMAIN");
+		col_noerror = column("rcode_NOERROR");
+		col_none = column("rcode_none");
+		col_qlen = column("log_query_len");
+		col_entropy = column("query_entropy");
+		context_ready = 1;
+	}
+	if (ext_address(rec, "id.orig_h", &orig, why) < 0 ||
+	    ext_address(rec, "id.resp_h", &resp, why) < 0 ||
+	    ext_text(rec, "query", &s, &len, why) < 0)
+		return -1;
+	ctx_obs_ts(rec, o);
+	memcpy(o->orig, orig.b, 16);
+	memcpy(o->resp, resp.b, 16);
+	o->svc = s ? name_hash(s, len) : 0;
+	o->q[Q_NX] = x[col_nx] != 0;
+	o->q[Q_NOREPLY] = x[col_none] != 0;
+	o->q[Q_ERR] = !o->q[Q_NX] && !o->q[Q_NOREPLY] && x[col_noerror] == 0;
+	o->q[Q_QLEN] = x[col_qlen];
+	o->q[Q_ENTROPY] = x[col_entropy];
+	return 0;
+}
+
+static const ctx_spec dns_context = {
+	N_Q, -1, N_CONTEXT, context_columns, context_names, observe_dns,
+};
+
+const azw_context azw_context_dns = { "dns", "extended", &dns_context };
 
 static const azw_schema dns_schemas[] = {
 	{ "extended", N_EXTENDED, extended_names, extract_extended }, /* the default */

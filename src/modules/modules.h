@@ -50,11 +50,18 @@ typedef struct {
 } azw_context;
 
 extern const azw_context azw_context_conn;
+extern const azw_context azw_context_dns;
+extern const azw_context azw_context_http;
+extern const azw_context azw_context_ssh;
+extern const azw_context azw_context_ssl;
 
 /* The context of a module's schema, or NULL. */
 static inline const struct ctx_spec *azw_context_find(const char *module, const char *schema)
 {
-	static const azw_context *const all[] = { &azw_context_conn, NULL };
+	static const azw_context *const all[] = {
+		&azw_context_conn, &azw_context_dns, &azw_context_http,
+		&azw_context_ssh, &azw_context_ssl, NULL
+	};
 	const azw_context *const *c;
 
 	for (c = all; *c; c++)

@@ -60,6 +60,7 @@
  *
  * A rejected record is reported and skipped by azw-extract.
  */
+#include "context.h"
 #include "modules/extended.h"
 #include "modules/fields.h"
 #include "modules/modules.h"
@@ -315,6 +316,94 @@ static int extract_extended(zl_rec *rec, double *x, char *why)
 		x[num_col[i]] = ext_round6(num[num_src[i]]);
 	return 0;
 }
+
+/* ---- context features of the extended schema ----
+ *
+ * What a client, and a client with its server, have been doing lately, as
+ * damped statistics over half-lives of 10 s to 10000 s of log time
+ * (context.h; azw-extract --context none leaves them out). A brute force
+ * is many sessions from one source, most failing or ending before
+ * authentication; a scan or a password spray is one source reaching many
+ * servers. Quantities per session:
+ *
+ *   fail, success, unknown  auth_success false, true, unset (the
+ *             record's auth_failure, auth_success, auth_unknown)
+ *   attempts  the record's log_auth_attempts
+ *   new server whether this (client, server) pair was new: the share of a
+ *             client's recent sessions to a server it had not tried
+ *             (scanning, spraying), without sets
+ *
+ * Rates are log1p(decayed count); means of 0/1 quantities are shares in
+ * [0, 1]; attempts in log1p(count).
+ */
+enum { Q_FAIL, Q_SUCCESS, Q_UNKNOWN, Q_ATTEMPTS, N_Q };
+
+#define CONTEXT(F) \
+	F("src_rate_10s",          CTX_SRC, CTX_RATE, 0, 10,    "client: log1p(decayed count of its sessions), half-life 10 s") \
+	F("src_rate_100s",         CTX_SRC, CTX_RATE, 0, 100,   "client: the same, half-life 100 s") \
+	F("src_rate_1000s",        CTX_SRC, CTX_RATE, 0, 1000,  "client: the same, half-life 1000 s") \
+	F("src_rate_10000s",       CTX_SRC, CTX_RATE, 0, 10000, "client: the same, half-life 10000 s") \
+	F("src_auth_fail_1000s",   CTX_SRC, CTX_MEAN, Q_FAIL, 1000,    "client: decayed share of sessions whose authentication failed, 1000 s") \
+	F("src_auth_fail_10000s",  CTX_SRC, CTX_MEAN, Q_FAIL, 10000,   "client: the same, 10000 s") \
+	F("src_auth_success_1000s", CTX_SRC, CTX_MEAN, Q_SUCCESS, 1000, "client: decayed share of sessions that logged in, 1000 s") \
+	F("src_auth_unknown_1000s", CTX_SRC, CTX_MEAN, Q_UNKNOWN, 1000, "client: decayed share of sessions without an authentication outcome (banner grabs, dropped tries), 1000 s") \
+	F("src_attempts_1000s",    CTX_SRC, CTX_MEAN, Q_ATTEMPTS, 1000, "client: decayed mean of log_auth_attempts, 1000 s") \
+	F("src_new_server_1000s",  CTX_SRC, CTX_MEAN, CTX_Q_NEWPAIR, 1000,  "client: decayed share of sessions to a server it had not tried (scan, spray), 1000 s") \
+	F("src_new_server_10000s", CTX_SRC, CTX_MEAN, CTX_Q_NEWPAIR, 10000, "client: the same, 10000 s") \
+	F("pair_rate_1000s",       CTX_PAIR, CTX_RATE, 0, 1000, "client and server: log1p(decayed count of sessions), 1000 s") \
+	F("pair_attempts_10000s",  CTX_PAIR, CTX_MEAN, Q_ATTEMPTS, 10000, "client and server: decayed mean of log_auth_attempts, 10000 s") \
+
+#define CNAME(name, key, stat, q, h, doc) name,
+#define CCOLUMN(name, key, stat, q, h, doc) { name, key, stat, q, h, doc },
+static const char *const context_names[] = { CONTEXT(CNAME) };
+static const ctx_column context_columns[] = { CONTEXT(CCOLUMN) };
+#define N_CONTEXT ((int)(sizeof context_columns / sizeof context_columns[0]))
+
+/* Columns of the per-record vector the quantities come from. */
+static int col_fail, col_success, col_unknown, col_attempts, context_ready;
+
+static int column(const char *name)
+{
+	int i;
+
+	for (i = 0; i < N_EXTENDED; i++)
+		if (strcmp(extended_names[i], name) == 0)
+			return i;
+	abort(); /* a programming error */
+}
+
+/* A record's keys and quantities; x: its extended per-record features. */
+static int observe_ssh(zl_rec *rec, const double *x, ctx_obs *o, char *why)
+{
+	ext_addr orig, resp;
+
+	if (!context_ready) {
+		if (!xindex.ready)
+			extended_init();
+		col_fail = column("auth_failure");
+		col_success = column("auth_success");
+		col_unknown = column("auth_unknown");
+		col_attempts = column("log_auth_attempts");
+		context_ready = 1;
+	}
+	if (ext_address(rec, "id.orig_h", &orig, why) < 0 ||
+	    ext_address(rec, "id.resp_h", &resp, why) < 0)
+		return -1;
+	ctx_obs_ts(rec, o);
+	memcpy(o->orig, orig.b, 16);
+	memcpy(o->resp, resp.b, 16);
+	o->q[Q_FAIL] = x[col_fail] != 0;
+	o->q[Q_SUCCESS] = x[col_success] != 0;
+	o->q[Q_UNKNOWN] = x[col_unknown] != 0;
+	o->q[Q_ATTEMPTS] = x[col_attempts];
+	return 0;
+}
+
+static const ctx_spec ssh_context = {
+	N_Q, -1, N_CONTEXT, context_columns, context_names, observe_ssh,
+};
+
+const azw_context azw_context_ssh = { "ssh", "extended", &ssh_context };
 
 static const azw_schema ssh_schemas[] = {
 	{ "extended", N_EXTENDED, extended_names, extract_extended }, /* the default */

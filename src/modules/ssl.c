@@ -50,6 +50,7 @@
  * _write_ts, ...) are ignored. A rejected record is reported and skipped
  * by azw-extract.
  */
+#include "context.h"
 #include "modules/extended.h"
 #include "modules/fields.h"
 #include "modules/modules.h"
@@ -464,6 +465,120 @@ static int extract_extended(zl_rec *rec, double *x, char *why)
 		x[num_col[i]] = ext_round6(num[num_src[i]]);
 	return 0;
 }
+
+/* ---- context features of the extended schema ----
+ *
+ * What a client has been doing lately over TLS, as damped statistics over
+ * half-lives of 10 s to 1000 s of log time (context.h; azw-extract
+ * --context none leaves them out). Quantities per session:
+ *
+ *   badcert   1 if the certificate failed validation: validation_status
+ *             set and not ok (self signed, no issuer, expired, other);
+ *             unset (not validated, TLS 1.3) is 0
+ *   resumed   the record's resumed (C2 frameworks and scanners rarely
+ *             resume; browsers often do)
+ *   nosni     1 without an SNI (malware and scanners that connect to bare
+ *             addresses)
+ *   failed    1 if the handshake did not complete (established false) or
+ *             an alert was logged
+ *   new name  whether this (client, SNI) key was new: the SNI (case folded,
+ *             \xHH as its byte; none is one value) is hashed to 32 bits
+ *             into the source-to-service key in place of a port: the share
+ *             of a client's recent sessions to a name it had not used
+ *             within about 10000 s, without sets
+ *   new server whether this (client, server) pair was new
+ *
+ * Rates are log1p(decayed count); means of 0/1 quantities are shares in
+ * [0, 1].
+ */
+enum { Q_BADCERT, Q_RESUMED, Q_NOSNI, Q_FAILED, N_Q };
+
+#define CONTEXT(F) \
+	F("src_rate_10s",           CTX_SRC, CTX_RATE, 0, 10,   "client: log1p(decayed count of its sessions), half-life 10 s") \
+	F("src_rate_100s",          CTX_SRC, CTX_RATE, 0, 100,  "client: the same, half-life 100 s") \
+	F("src_rate_1000s",         CTX_SRC, CTX_RATE, 0, 1000, "client: the same, half-life 1000 s") \
+	F("src_validation_fail_1000s", CTX_SRC, CTX_MEAN, Q_BADCERT, 1000, "client: decayed share of sessions whose certificate failed validation (validation_status set, not ok), 1000 s") \
+	F("src_resumed_1000s",      CTX_SRC, CTX_MEAN, Q_RESUMED, 1000, "client: decayed share of resumed sessions, 1000 s") \
+	F("src_no_sni_100s",        CTX_SRC, CTX_MEAN, Q_NOSNI, 100,  "client: decayed share of sessions without an SNI, 100 s") \
+	F("src_no_sni_1000s",       CTX_SRC, CTX_MEAN, Q_NOSNI, 1000, "client: the same, 1000 s") \
+	F("src_failed_1000s",       CTX_SRC, CTX_MEAN, Q_FAILED, 1000, "client: decayed share of handshakes not established or with an alert, 1000 s") \
+	F("src_new_sni_1000s",      CTX_SRC, CTX_MEAN, CTX_Q_NEWSVC, 1000,  "client: decayed share of sessions to an SNI it had not used lately (hashed, no sets kept), 1000 s") \
+	F("src_new_server_1000s",   CTX_SRC, CTX_MEAN, CTX_Q_NEWPAIR, 1000, "client: decayed share of sessions to a server it had not used, 1000 s") \
+
+#define CNAME(name, key, stat, q, h, doc) name,
+#define CCOLUMN(name, key, stat, q, h, doc) { name, key, stat, q, h, doc },
+static const char *const context_names[] = { CONTEXT(CNAME) };
+static const ctx_column context_columns[] = { CONTEXT(CCOLUMN) };
+#define N_CONTEXT ((int)(sizeof context_columns / sizeof context_columns[0]))
+
+/* Columns of the per-record vector the quantities come from. */
+static int col_ok, col_vnone, col_resumed, col_sni, col_est, col_alert, context_ready;
+
+static int column(const char *name)
+{
+	int i;
+
+	for (i = 0; i < N_EXTENDED; i++)
+		if (strcmp(extended_names[i], name) == 0)
+			return i;
+	abort(); /* a programming error */
+}
+
+/* 32 bits of FNV-1a of a name, ASCII letters folded, \xHH read as its
+ * byte (so JSON and TSV agree). */
+static uint32_t name_hash(const char *s, size_t len)
+{
+	uint32_t h = 2166136261u;
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned char c = ext_xbyte(s, len, &i);
+
+		if (c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c - 'A' + 'a');
+		h = (h ^ c) * 16777619u;
+	}
+	return h;
+}
+
+/* A record's keys and quantities; x: its extended per-record features. */
+static int observe_ssl(zl_rec *rec, const double *x, ctx_obs *o, char *why)
+{
+	ext_addr orig, resp;
+	const char *s;
+	size_t len;
+
+	if (!context_ready) {
+		if (!xindex.ready)
+			extended_init();
+		col_ok = column("validation_ok");
+		col_vnone = column("validation_none");
+		col_resumed = column("resumed");
+		col_sni = column("has_sni");
+		col_est = column("established");
+		col_alert = column("has_alert");
+		context_ready = 1;
+	}
+	if (ext_address(rec, "id.orig_h", &orig, why) < 0 ||
+	    ext_address(rec, "id.resp_h", &resp, why) < 0 ||
+	    ext_text(rec, "server_name", &s, &len, why) < 0)
+		return -1;
+	ctx_obs_ts(rec, o);
+	memcpy(o->orig, orig.b, 16);
+	memcpy(o->resp, resp.b, 16);
+	o->svc = s ? name_hash(s, len) : name_hash("", 0);
+	o->q[Q_BADCERT] = x[col_ok] == 0 && x[col_vnone] == 0;
+	o->q[Q_RESUMED] = x[col_resumed] != 0;
+	o->q[Q_NOSNI] = x[col_sni] == 0;
+	o->q[Q_FAILED] = x[col_est] == 0 || x[col_alert] != 0;
+	return 0;
+}
+
+static const ctx_spec ssl_context = {
+	N_Q, -1, N_CONTEXT, context_columns, context_names, observe_ssl,
+};
+
+const azw_context azw_context_ssl = { "ssl", "extended", &ssl_context };
 
 static const azw_schema ssl_schemas[] = {
 	{ "extended", N_EXTENDED, extended_names, extract_extended }, /* the default */
