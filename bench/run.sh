@@ -183,6 +183,8 @@ for m in conn dns http ssh ssl; do
 	jq_t[$m]=$med
 	run "azw-extract -m $m (JSON)" "$n" "$(size "$j")" azw-extract -m $m "$j"
 	run "azw-extract -m $m (TSV)" "$n" "$(size "$t")" azw-extract -m $m "$t"
+	# what the context features cost (issue 5: within 1.5x of none)
+	run "azw-extract -m $m --context none (JSON)" "$n" "$(size "$j")" azw-extract -m $m --context none "$j"
 	if [ $m = conn ]; then
 		run "azw-fit (defaults)" "$n" "$(size "$vec")" azw-fit -q -o "$out/conn.bench.model" "$vec"
 		run "azw-score (default model)" "$n" "$(size "$vec")" azw-score "$model" "$vec"
