@@ -77,6 +77,27 @@ bench: all
 eval: all
 	@bash eval/run.sh
 
+# libFuzzer harnesses (fuzz/*.c, fuzz/README): make fuzz FUZZ_SECONDS=N
+# builds them with clang -fsanitize=fuzzer,address,undefined and runs each
+# for N seconds on its seed corpus (fuzz/seeds/NAME) plus a working corpus
+# (build/fuzz/corpus/NAME); crashers land in build/fuzz/. Not part of check.
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+FUZZ_FLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZERS = $(patsubst fuzz/%.c,build/fuzz/bin/%,$(wildcard fuzz/fuzz_*.c))
+
+fuzz: fuzz-build
+	@sh fuzz/run.sh $(FUZZ_SECONDS) $(FUZZERS)
+
+fuzz-build:
+	@command -v $(FUZZ_CC) >/dev/null 2>&1 || sh fuzz/deps.sh
+	@$(MAKE) -s B=build/fuzz/bin O=build/fuzz/obj CC=$(FUZZ_CC) \
+		CFLAGS="$(FUZZ_FLAGS) -fsanitize=fuzzer-no-link" $(FUZZERS)
+
+$(B)/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz_common.h $(O)/libazw.a $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -fsanitize=fuzzer -o $@ $< $(O)/libazw.a $(LDLIBS)
+
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7
 	install -m 755 $(PROGS) $(SCRIPTS) $(DESTDIR)$(BINDIR)/
@@ -93,5 +114,5 @@ uninstall:
 clean:
 	rm -rf bin build src/*.o src/modules/*.o src/libazw.a tests/tmp
 
-.PHONY: all units asan deps check check-fast demo bench eval install uninstall clean
+.PHONY: all units asan deps check check-fast demo bench eval fuzz fuzz-build install uninstall clean
 .PRECIOUS: $(O)/%.o

@@ -152,7 +152,7 @@ static void on_signal(int sig)
 int model_write(const model *m, const char *path)
 {
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
-	struct sigaction sa, old[4];
+	struct sigaction sa, old[4], ign, old_xfsz;
 	struct stat st;
 	char *text = NULL, *slash;
 	size_t len = 0, off;
@@ -195,6 +195,12 @@ int model_write(const model *m, const char *path)
 		sigaddset(&sa.sa_mask, sigs[i]);
 	for (i = 0; i < 4; i++)
 		sigaction(sigs[i], &sa, &old[i]);
+	/* Over a file size limit (ulimit -f), write() fails with EFBIG rather
+	 * than SIGXFSZ killing us with the temporary file left behind. */
+	memset(&ign, 0, sizeof ign);
+	ign.sa_handler = SIG_IGN;
+	sigemptyset(&ign.sa_mask);
+	sigaction(SIGXFSZ, &ign, &old_xfsz);
 	snprintf(tmp_path, sizeof tmp_path, "%.*s%s.tmp.XXXXXX",
 	         slash ? (int)(slash - path + 1) : 0, path, slash ? slash + 1 : path);
 	fd = mkstemp(tmp_path);
@@ -241,6 +247,7 @@ fail:
 out:
 	for (i = 0; i < 4; i++)
 		sigaction(sigs[i], &old[i], NULL);
+	sigaction(SIGXFSZ, &old_xfsz, NULL);
 	free(text);
 	return rc;
 }
@@ -251,7 +258,8 @@ typedef struct {
 	const char *path;
 	char *p, *end;  /* unread text */
 	long lineno;
-	char *f[4096];  /* fields of the current line */
+	char *f[4096 + 2]; /* fields of the current line: a key and up to 4096
+	                      numbers (an autoencoder's widest row) */
 	int nf;
 	const char *why;
 } mreader;
@@ -356,7 +364,7 @@ static int get_calib(mreader *r, model *m)
 	long n, seen, every, i, got;
 	double *s;
 
-	if (expect(r, "calibration", 5) < 0 || get_long(r, r->f[1], 0, 10000000, &n) < 0 ||
+	if (expect(r, "calibration", 5) < 0 || get_long(r, r->f[1], 0, CALIB_MAX, &n) < 0 ||
 	    strcmp(r->f[2], "held_out") || get_long(r, r->f[3], n, LONG_MAX, &seen) < 0 ||
 	    strcmp(r->f[4], "every") || get_long(r, r->f[5], 1, INT_MAX, &every) < 0)
 		return bad(r, "malformed calibration line");
@@ -474,7 +482,7 @@ static int parse_model(mreader *r, model *m)
 	if (expect(r, "schema", 1) < 0)
 		return -1;
 	m->h.schema = estrdup(r->f[1]);
-	if (key_long(r, "features", 1, 100000, &nf) < 0)
+	if (key_long(r, "features", 1, VEC_MAX_FEATURES, &nf) < 0)
 		return -1;
 	m->h.names = ecalloc((size_t)nf, sizeof *m->h.names);
 	for (i = 0; i < nf; i++) {

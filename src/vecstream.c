@@ -178,7 +178,7 @@ static int read_header(vec_reader *r, vec_header *h, const char **why)
 			h->schema = estrdup(tab);
 		} else if (strcmp(p, "fields") == 0 && tab) {
 			int i, n = 1;
-			char *s, *save = NULL;
+			char *s, *next;
 
 			for (s = tab; *s; s++)
 				n += *s == '\t';
@@ -197,8 +197,14 @@ static int read_header(vec_reader *r, vec_header *h, const char **why)
 				*why = msg;
 			} else {
 				h->names = ecalloc((size_t)n, sizeof *h->names);
-				for (i = 0, s = strtok_r(tab, "\t", &save); s; s = strtok_r(NULL, "\t", &save), i++) {
-					if (i < VEC_N_ID) {
+				/* one name per tab-separated column, as rows are split:
+				 * an empty name would shift every name after it */
+				for (i = 0, s = tab; s; s = next, i++) {
+					if ((next = strchr(s, '\t')) != NULL)
+						*next++ = '\0';
+					if (!*s) {
+						*why = "#fields has an empty column name";
+					} else if (i < VEC_N_ID) {
 						if (strcmp(s, vec_id_names[i]) != 0)
 							*why = "#fields does not start with the identity columns ts uid id.orig_h id.orig_p id.resp_h id.resp_p proto";
 					} else if (i - VEC_N_ID < n) {
@@ -218,8 +224,11 @@ static int read_header(vec_reader *r, vec_header *h, const char **why)
 		*why = "no #azw-vectors line: not an azw vector stream (did you run azw-extract?)";
 	if (!*why && (!h->module || !h->schema || !h->names))
 		*why = "header lacks #module, #schema or #fields";
-	if (*why)
+	if (*why) {
+		if (!more)
+			r->pending = -1; /* the input ended inside the bad header */
 		return -1;
+	}
 	return more ? 1 : 0;
 }
 
@@ -332,7 +341,7 @@ int vec_next(vec_reader *r)
 				r->in_bad_block = 0;
 			}
 			vec_header_free(&h);
-			if (rc == 0) {
+			if (rc == 0 || r->pending == -1) {
 				r->pending = -1;
 				return 0;
 			}

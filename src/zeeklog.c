@@ -69,6 +69,7 @@ struct block {
 	struct slot { uint32_t hash; int col; } *idx;
 	uint32_t idxcap;
 	int ts_col;          /* -1 if none */
+	int wide;            /* #fields names more than ZL_MAX_FIELDS */
 };
 
 /* One TSV column of the current row. */
@@ -400,10 +401,11 @@ static size_t ts_number(const char *s, size_t n, char *buf)
 		p++;
 	}
 	dot = memchr(p, '.', (size_t)(s + n - p));
-	for (; p < s + n && p != dot; p++)
+	for (; p < s + n && p != dot; p++) {
+		if (sec > (INT64_MAX / 1000000 - 1 - (*p - '0')) / 10)
+			return 0; /* past any time: the caller keeps the text */
 		sec = sec * 10 + (*p - '0');
-	if (sec > INT64_MAX / 1000000 - 1)
-		return 0;
+	}
 	if (dot) {
 		size_t i = (size_t)(dot - s);
 		us = frac_micros(s, n, &i);
@@ -676,8 +678,11 @@ static int walk(zl_rec *j)
 				key = (int)i;
 		} else {
 			f->state = 2;
-			if (top == j->reclevel)
+			if (top == j->reclevel) {
 				index_key(j, key, (int)i);
+				if (j->nkeys > ZL_MAX_FIELDS)
+					return fail(j, "more than %d fields in one record", ZL_MAX_FIELDS);
+			}
 		}
 		f->pos = re(t);
 		if (t->type == JSMN_PRIMITIVE &&
@@ -1154,8 +1159,13 @@ static void blk_prepare(struct block *b)
 	free(b->namebuf);
 	b->namebuf = dupn(b->fields, strlen(b->fields));
 	b->nf = b->nphys = 0;
+	b->wide = 0;
 	items_init(&it, b->fields, b->sep);
 	while (items_next(&it, &item, &n, &newcol)) {
+		if (b->nf == ZL_MAX_FIELDS) {
+			b->wide = 1;
+			break;
+		}
 		blk_grow(b, b->nf + 1);
 		b->names[b->nf] = b->namebuf + (item - b->fields);
 		b->names[b->nf][n] = '\0';
@@ -1341,6 +1351,9 @@ static zl_kind tsv_row(zl_rec *r, char *line, size_t len)
 		blk_prepare(b);
 	if (b->bad)
 		return fail(r, "unreadable TSV header: %s", b->bad), ZL_BROKEN;
+	if (b->wide)
+		return fail(r, "unreadable TSV header: #fields names more than %d fields",
+		            ZL_MAX_FIELDS), ZL_BROKEN;
 	if ((nul = memchr(line, '\0', len)) != NULL)
 		return fail(r, "NUL byte at column %zu", (size_t)(nul - line) + 1), ZL_BROKEN;
 	cells_grow(r, (size_t)b->nf);

@@ -51,6 +51,9 @@
 
 /* A real Zeek record is never this long; longer lines are broken input. */
 #define ZL_MAX_LINE (1L << 20)
+/* Nor has one this many fields (conn has about 25): a JSON record with more
+ * keys, or a TSV #fields header naming more, is a broken line. */
+#define ZL_MAX_FIELDS 4096
 
 typedef enum {
 	ZL_ABSENT = 0, /* no such field, or unset ("-" in TSV) */
