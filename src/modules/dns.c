@@ -397,31 +397,15 @@ static int col_nx, col_noerror, col_none, col_qlen, col_entropy, context_ready;
 
 static int column(const char *name)
 {
-	int i;
-
-	for (i = 0; i < N_EXTENDED; i++)
-		if (strcmp(extended_names[i], name) == 0)
-			return i;
-	abort(); /* a programming error */
+	return ext_column_of(extended_names, N_EXTENDED, name);
 }
 
-/* 32 bits of FNV-1a of a name, ASCII letters folded, a trailing dot
- * dropped, \xHH read as its byte (so JSON and TSV agree). */
+/* A query name's hash (ext_name_hash), a trailing dot dropped. */
 static uint32_t name_hash(const char *s, size_t len)
 {
-	uint32_t h = 2166136261u;
-	size_t i = 0;
-
 	while (len > 0 && s[len - 1] == '.')
 		len--;
-	while (i < len) {
-		unsigned char c = ext_xbyte(s, len, &i);
-
-		if (c >= 'A' && c <= 'Z')
-			c = (unsigned char)(c - 'A' + 'a');
-		h = (h ^ c) * 16777619u;
-	}
-	return h;
+	return ext_name_hash(s, len);
 }
 
 /* A record's keys and quantities; x: its extended per-record features. */

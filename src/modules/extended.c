@@ -803,3 +803,28 @@ int ext_is_broadcast(const ext_addr *a)
 {
 	return !a->v6 && memcmp(a->b, v4mapped, 12) == 0 && a->b[15] == 255;
 }
+
+int ext_column_of(const char *const *names, int n, const char *name)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(names[i], name) == 0)
+			return i;
+	abort(); /* a programming error */
+}
+
+uint32_t ext_name_hash(const char *s, size_t len)
+{
+	uint32_t h = 2166136261u;
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned char c = ext_xbyte(s, len, &i);
+
+		if (c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c - 'A' + 'a');
+		h = (h ^ c) * 16777619u;
+	}
+	return h;
+}

@@ -18,6 +18,7 @@
 #define AZW_EXTENDED_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "modules/modules.h"
 #include "zeeklog.h"
@@ -220,6 +221,14 @@ typedef struct {
  * is missing or not an IPv4 or IPv6 address (a "%zone" suffix is
  * ignored). */
 int ext_address(zl_rec *rec, const char *field, ext_addr *a, char *why);
+
+/* The index of a feature in a schema's names; a name that is not there is
+ * a programming error (abort). */
+int ext_column_of(const char *const *names, int n, const char *name);
+
+/* 32 bits of FNV-1a of a name, ASCII letters folded, \xHH read as its byte
+ * (so JSON and TSV agree): a name as a context key without keeping it. */
+uint32_t ext_name_hash(const char *s, size_t len);
 
 /* The default local networks (EXT_LOCAL_NETS_DEFAULT): RFC 1918, RFC 6598
  * shared address space, loopback, IPv4 and IPv6 link-local, IPv6 unique

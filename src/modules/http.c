@@ -489,29 +489,7 @@ static int col_4xx, col_5xx, col_none, col_rbody, col_qbody, context_ready;
 
 static int column(const char *name)
 {
-	int i;
-
-	for (i = 0; i < N_EXTENDED; i++)
-		if (strcmp(extended_names[i], name) == 0)
-			return i;
-	abort(); /* a programming error */
-}
-
-/* 32 bits of FNV-1a of a name, ASCII letters folded, \xHH read as its
- * byte (so JSON and TSV agree). */
-static uint32_t name_hash(const char *s, size_t len)
-{
-	uint32_t h = 2166136261u;
-	size_t i = 0;
-
-	while (i < len) {
-		unsigned char c = ext_xbyte(s, len, &i);
-
-		if (c >= 'A' && c <= 'Z')
-			c = (unsigned char)(c - 'A' + 'a');
-		h = (h ^ c) * 16777619u;
-	}
-	return h;
+	return ext_column_of(extended_names, N_EXTENDED, name);
 }
 
 /* A record's keys and quantities; x: its extended per-record features. */
@@ -538,7 +516,7 @@ static int observe_http(zl_rec *rec, const double *x, ctx_obs *o, char *why)
 	ctx_obs_ts(rec, o);
 	memcpy(o->orig, orig.b, 16);
 	memcpy(o->resp, resp.b, 16);
-	o->svc = s ? name_hash(s, len) : name_hash("", 0);
+	o->svc = s ? ext_name_hash(s, len) : ext_name_hash("", 0);
 	o->q[Q_4XX] = x[col_4xx] != 0;
 	o->q[Q_5XX] = x[col_5xx] != 0;
 	o->q[Q_NOREPLY] = x[col_none] != 0;

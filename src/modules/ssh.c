@@ -364,12 +364,7 @@ static int col_fail, col_success, col_unknown, col_attempts, context_ready;
 
 static int column(const char *name)
 {
-	int i;
-
-	for (i = 0; i < N_EXTENDED; i++)
-		if (strcmp(extended_names[i], name) == 0)
-			return i;
-	abort(); /* a programming error */
+	return ext_column_of(extended_names, N_EXTENDED, name);
 }
 
 /* A record's keys and quantities; x: its extended per-record features. */

@@ -516,29 +516,7 @@ static int col_ok, col_vnone, col_resumed, col_sni, col_est, col_alert, context_
 
 static int column(const char *name)
 {
-	int i;
-
-	for (i = 0; i < N_EXTENDED; i++)
-		if (strcmp(extended_names[i], name) == 0)
-			return i;
-	abort(); /* a programming error */
-}
-
-/* 32 bits of FNV-1a of a name, ASCII letters folded, \xHH read as its
- * byte (so JSON and TSV agree). */
-static uint32_t name_hash(const char *s, size_t len)
-{
-	uint32_t h = 2166136261u;
-	size_t i = 0;
-
-	while (i < len) {
-		unsigned char c = ext_xbyte(s, len, &i);
-
-		if (c >= 'A' && c <= 'Z')
-			c = (unsigned char)(c - 'A' + 'a');
-		h = (h ^ c) * 16777619u;
-	}
-	return h;
+	return ext_column_of(extended_names, N_EXTENDED, name);
 }
 
 /* A record's keys and quantities; x: its extended per-record features. */
@@ -566,7 +544,7 @@ static int observe_ssl(zl_rec *rec, const double *x, ctx_obs *o, char *why)
 	ctx_obs_ts(rec, o);
 	memcpy(o->orig, orig.b, 16);
 	memcpy(o->resp, resp.b, 16);
-	o->svc = s ? name_hash(s, len) : name_hash("", 0);
+	o->svc = s ? ext_name_hash(s, len) : ext_name_hash("", 0);
 	o->q[Q_BADCERT] = x[col_ok] == 0 && x[col_vnone] == 0;
 	o->q[Q_RESUMED] = x[col_resumed] != 0;
 	o->q[Q_NOSNI] = x[col_sni] == 0;
