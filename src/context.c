@@ -613,7 +613,7 @@ int ctx_obs_ts(zl_rec *rec, ctx_obs *o)
 	o->ts = 0;
 	if (v.type != ZL_NUMBER || !v.s)
 		return 0;
-	t = strtod(v.s, &end);
+	t = strtod_fast(v.s, &end);
 	if (end == v.s || !isfinite(t))
 		return 0;
 	o->ts = t;

@@ -397,7 +397,7 @@ int parse_double(const char *s, double *out)
 	if (*s == '\0')
 		return -1;
 	errno = 0;
-	*out = strtod(s, &end);
+	*out = strtod_fast(s, &end); /* exact: strtod where its fast path cannot be */
 	if (*end != '\0')
 		return -1;
 	return 0;
