@@ -126,12 +126,7 @@ static const fld_column original_columns[] = { ORIGINAL(COLUMN) };
 
 static int extract_original(zl_rec *rec, double *x, char *why)
 {
-	fld_slot v[N_SOURCE];
-
-	if (fld_read(rec, sources, N_SOURCE, v, why) < 0)
-		return -1;
-	fld_columns(sources, original_columns, N_ORIGINAL, v, x);
-	return 0;
+	return fld_extract(rec, sources, N_SOURCE, original_columns, N_ORIGINAL, x, why);
 }
 
 /* ---- schema "extended" ----

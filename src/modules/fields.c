@@ -449,3 +449,16 @@ void fld_columns(const fld_source *src, const fld_column *col, int n,
 			x[i] = fld_cat_is(&v->cat, col[i].value);
 	}
 }
+
+int fld_extract(zl_rec *rec, const fld_source *src, int n_src,
+                const fld_column *col, int n_col, double *x, char *why)
+{
+	fld_slot slot[FLD_MAX_SOURCES];
+
+	if (n_src > FLD_MAX_SOURCES)
+		abort(); /* a module table larger than the slots: a programming error */
+	if (fld_read(rec, src, n_src, slot, why) < 0)
+		return -1;
+	fld_columns(src, col, n_col, slot, x);
+	return 0;
+}

@@ -105,4 +105,9 @@ int fld_read(zl_rec *rec, const fld_source *src, int n, fld_slot *slot, char *wh
 void fld_columns(const fld_source *src, const fld_column *col, int n,
                  const fld_slot *slot, double *x);
 
+/* An "original" schema's extract(): fld_read() then fld_columns(). */
+#define FLD_MAX_SOURCES 32 /* the most sources a module's table may have */
+int fld_extract(zl_rec *rec, const fld_source *src, int n_src,
+                const fld_column *col, int n_col, double *x, char *why);
+
 #endif
