@@ -40,18 +40,6 @@ static void usage(FILE *f)
 	    "Exit status: 0 ok, 1 some records were skipped, 2 usage or system error.\n");
 }
 
-static long num_arg(const char *opt, const char *s, long lo, long hi)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (end == s || *end || errno || v < lo || v > hi)
-		eprintf("%s: '%s' is not an integer in [%ld, %ld]", opt, s, lo, hi);
-	return v;
-}
-
 static double real_arg(const char *opt, const char *s, double lo, double hi)
 {
 	double v;
@@ -90,12 +78,12 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o': out = optarg; break;
-		case 'm': p.max_ae = (int)num_arg("--max-ae", optarg, 1, 4096); break;
-		case 'f': p.fm_grace = num_arg("--fm-grace", optarg, 0, 100000000); break;
-		case 'a': p.ad_grace = num_arg("--ad-grace", optarg, 1, LONG_MAX); break;
+		case 'm': p.max_ae = (int)earg_long("--max-ae", optarg, 1, 4096); break;
+		case 'f': p.fm_grace = earg_long("--fm-grace", optarg, 0, 100000000); break;
+		case 'a': p.ad_grace = earg_long("--ad-grace", optarg, 1, LONG_MAX); break;
 		case 'l': lr = real_arg("--lr", optarg, 0, 1e6); break;
 		case 'r': p.hidden_ratio = real_arg("--hidden-ratio", optarg, 0, 1); break;
-		case 's': p.seed = (uint32_t)num_arg("--seed", optarg, 0, 0xffffffffL); break;
+		case 's': p.seed = (uint32_t)earg_long("--seed", optarg, 0, 0xffffffffL); break;
 		case 'F': fpr = real_arg("--fpr", optarg, 0, 0.5); break;
 		case 'C': compat = 1; break;
 		case 'q': quiet = 1; break;

@@ -50,18 +50,6 @@ static double real_arg(const char *opt, const char *s, double lo, double hi)
 	return v;
 }
 
-static int int_arg(const char *opt, const char *s, long lo, long hi)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (end == s || *end || errno || v < lo || v > hi)
-		eprintf("%s: '%s' is not an integer in [%ld, %ld]", opt, s, lo, hi);
-	return (int)v;
-}
-
 /* The k entries of err with the largest |error|, most first, into idx. */
 static int top_errors(const double *err, int n, int k, int *idx)
 {
@@ -109,7 +97,7 @@ int main(int argc, char **argv)
 		case 'f': fpr = real_arg("--fpr", optarg, 1e-12, 0.5); break;
 		case 'a': alerts_only = 1; break;
 		case 'l': line_buffered = 1; break;
-		case 'e': explain = optarg ? int_arg("--explain", optarg, 1, 1000) : EXPLAIN_DEFAULT; break;
+		case 'e': explain = optarg ? (int)earg_long("--explain", optarg, 1, 1000) : EXPLAIN_DEFAULT; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}

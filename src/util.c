@@ -403,6 +403,18 @@ int parse_double(const char *s, double *out)
 	return 0;
 }
 
+long earg_long(const char *opt, const char *s, long lo, long hi)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (end == s || *end || errno || v < lo || v > hi)
+		eprintf("%s: '%s' is not an integer in [%ld, %ld]", opt, s, lo, hi);
+	return v;
+}
+
 int fshut_stdout(void)
 {
 	int bad = ferror(stdout);

@@ -36,6 +36,10 @@ double strtod_fast(const char *s, char **end);
  * a number. Accepts what strtod accepts (nan, inf included). */
 int parse_double(const char *s, double *out);
 
+/* An option's integer argument in [lo, hi], or exit 2 with a message that
+ * names the option and the range. */
+long earg_long(const char *opt, const char *s, long lo, long hi);
+
 /* Close stdout and report a write error (full disk, closed pipe is not one:
  * SIGPIPE stays at its default). Returns 0 or -1 after a message. */
 int fshut_stdout(void);
