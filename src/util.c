@@ -332,6 +332,48 @@ static int fmt_shortest_fast(char *buf, double d)
 }
 #endif
 
+/* The extended features are rounded to millionths: d = n / 10^6 as the
+ * division rounds it. For 1e-4 <= |d| < 1e9, %.15g rounds d at or below
+ * the 10^-6 digit, where d differs from n / 10^6 by under half a unit
+ * (ulp(d) < 2.3e-15 |d|), so it writes n's digits, without trailing zeros,
+ * in fixed notation; and those read back as d. -1 for any other d. */
+static int fmt_micro(char *buf, double d)
+{
+	double a = fabs(d);
+	uint64_t n, ip;
+	unsigned frac;
+	char tmp[24];
+	int len = 0, t = 0;
+
+	if (!(a >= 1e-4 && a < 1e9))
+		return -1;
+	n = (uint64_t)(a * 1e6 + 0.5);
+	if ((double)n / 1e6 != a)
+		return -1;
+	if (d < 0)
+		buf[len++] = '-';
+	ip = n / 1000000;
+	frac = (unsigned)(n % 1000000);
+	do
+		tmp[t++] = (char)('0' + ip % 10);
+	while ((ip /= 10) > 0);
+	while (t > 0)
+		buf[len++] = tmp[--t];
+	if (frac) {
+		int nd = 6;
+		while (frac % 10 == 0) {
+			frac /= 10;
+			nd--;
+		}
+		buf[len++] = '.';
+		for (int i = nd - 1; i >= 0; i--, frac /= 10)
+			buf[len + i] = (char)('0' + frac % 10);
+		len += nd;
+	}
+	buf[len] = '\0';
+	return len;
+}
+
 int fmt_double(char *buf, double d)
 {
 	int prec, len;
@@ -348,7 +390,7 @@ int fmt_double(char *buf, double d)
 		return (int)(strcpy(buf, "nan"), 3);
 	if (isinf(d))
 		return d > 0 ? (int)(strcpy(buf, "inf"), 3) : (int)(strcpy(buf, "-inf"), 4);
-	if ((len = fmt_shortest_fast(buf, d)) >= 0)
+	if ((len = fmt_micro(buf, d)) >= 0 || (len = fmt_shortest_fast(buf, d)) >= 0)
 		return len;
 	/* Shortest of %.15g..%.17g that reads back to the same bits. */
 	for (prec = 15; prec < 17; prec++) {

@@ -106,6 +106,8 @@ int main(void)
 		snprintf(buf, sizeof buf, "%.*f", dec, (double)m / 1e6);
 		check_parse(buf);
 		check_print(strtod(buf, NULL));
+		/* millionths up to 1e9 and beyond, where fmt_double's fast path ends */
+		check_print((double)((int64_t)(((uint64_t)kitnet_mt_next(&r) << 32 | kitnet_mt_next(&r)) % 400000000000000000ULL) - 200000000000000000LL) / 1e6);
 		snprintf(buf, sizeof buf, "%lld", m >> (kitnet_mt_next(&r) % 40));
 		check_parse(buf);
 	}
