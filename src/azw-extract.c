@@ -228,7 +228,12 @@ static const char *id_text(zl_rec *rec, const char *name, char *buf, int integer
 	case ZL_STRING:
 		return v.s;
 	case ZL_NUMBER:
-		d = strtod(v.s, NULL);
+		/* a port as Zeek writes it, digits without a leading zero, is
+		 * already its integer text */
+		if (integer && v.len > 0 && v.len < 16 && (v.s[0] != '0' || v.len == 1) &&
+		    strspn(v.s, "0123456789") == v.len)
+			return v.s;
+		d = strtod_fast(v.s, NULL);
 		if (integer && d == floor(d) && fabs(d) < 9007199254740992.0) {
 			snprintf(buf, 32, "%lld", (long long)d);
 			return buf;

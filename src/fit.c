@@ -49,7 +49,7 @@ static void note_ts(fitter *ft, const char *ts)
 	double t;
 	char *end;
 
-	t = strtod(ts, &end);
+	t = strtod_fast(ts, &end);
 	if (end == ts || *end || !isfinite(t))
 		return;
 	if (t < ft->ts_min) {

@@ -92,7 +92,7 @@ int fld_flag(zl_rec *rec, const char *field, double *out, char *why)
 		}
 		return fld_bad(why, field, "not a boolean", &v);
 	case ZL_NUMBER: {
-		double d = strtod(v.s, NULL);
+		double d = strtod_fast(v.s, NULL);
 		if (d == 0 || d == 1) {
 			*out = d + 0.0;
 			return 0;
@@ -148,7 +148,7 @@ static int number32(zl_rec *rec, const char *field, int signed_ok, double *out, 
 				break;
 			}
 		}
-		d = strtod(v.s, NULL);
+		d = strtod_fast(v.s, NULL);
 		if (d < 0 && !signed_ok)
 			return fld_bad(why, field, what, &v);
 		f = (float)d;
