@@ -15,7 +15,7 @@
 
 #include "kitnet.h"
 
-#define NTESTS 31
+#define NTESTS 32
 
 static int n_run, n_failed;
 
@@ -796,6 +796,52 @@ test_determinism(void)
 	kitnet_free(&b);
 }
 
+/* kitnet_train() trains the one-input autoencoders of the LOG mode four
+ * at a time (da_train_single4); it must give the bits that
+ * kitnet_da_train() gives one by one, on values inside and outside the
+ * training range (the log compression), negative, zero and NaN. */
+static void
+test_single_batch(void)
+{
+	enum { NF = 10 };
+	kitnet a, b;
+	kitnet_params p = {5, 0, -1, 0.01, 0.5, 7, KITNET_NORM_LOG};
+	/* seven singletons around a 3-feature autoencoder: a batch of four,
+	 * a part batch of three */
+	int map[NF] = {0, 1, 2, 7, 8, 9, 3, 4, 5, 6}, off[9] = {0, 1, 2, 3, 6, 7, 8, 9, 10};
+	double x[NF], sub[NF], S[16], tmp[256], sa = 0, sb = 0;
+	kitnet_mt r;
+	int same = 1;
+
+	if (kitnet_init(&a, NF, &p) < 0 || kitnet_init(&b, NF, &p) < 0 ||
+	    kitnet_set_map(&a, 8, map, off) < 0 || kitnet_set_map(&b, 8, map, off) < 0) {
+		ok(0, "batched singletons: setup");
+		return;
+	}
+	kitnet_mt_seed(&r, 99);
+	for (int t = 0; t < 3000 && same; t++) {
+		for (int i = 0; i < NF; i++) {
+			double u = kitnet_mt_double(&r);
+			x[i] = t < 50 ? u : (u - 0.3) * (t % 97 == 0 ? 1e6 : 3);
+		}
+		if (t % 211 == 0)
+			x[t % NF] = NAN;
+		sa = kitnet_train(&a, x);
+		for (int e = 0; e < b.n_ae; e++) {
+			int nv = b.ae_off[e + 1] - b.ae_off[e];
+			for (int i = 0; i < nv; i++)
+				sub[i] = x[b.map[b.ae_off[e] + i]];
+			S[e] = kitnet_da_train(&b.ae[e], sub, p.lr, tmp);
+		}
+		b.n_trained++;
+		sb = kitnet_da_train(&b.out, S, p.lr, tmp);
+		same = memcmp(&sa, &sb, sizeof sa) == 0 && same_weights(&a, &b);
+	}
+	ok(same, "LOG mode: one-input autoencoders trained four at a time give kitnet_da_train()'s bits");
+	kitnet_free(&a);
+	kitnet_free(&b);
+}
+
 int
 main(void)
 {
@@ -812,6 +858,7 @@ main(void)
 	test_nan();
 	test_set_map();
 	test_determinism();
+	test_single_batch();
 	free(X);
 	if (n_run != NTESTS) {
 		printf("# planned %d tests, ran %d\n", NTESTS, n_run);
