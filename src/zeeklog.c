@@ -220,11 +220,15 @@ static int hexval(char c)
 	return -1;
 }
 
-/* RFC 8259 number: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? */
-static int valid_number(const char *s, size_t n)
+/* RFC 8259 number: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+ * Also says where its '.' is (NULL if none) and whether it has an exponent,
+ * which ts_number needs and would otherwise scan for again. */
+static int number_shape(const char *s, size_t n, const char **dot, int *exp)
 {
 	const char *e = s + n;
 
+	*dot = NULL;
+	*exp = 0;
 	if (s < e && *s == '-')
 		s++;
 	if (s == e || !digit(*s))
@@ -237,12 +241,14 @@ static int valid_number(const char *s, size_t n)
 			s++;
 	}
 	if (s < e && *s == '.') {
+		*dot = s;
 		if (++s == e || !digit(*s))
 			return 0;
 		while (s < e && digit(*s))
 			s++;
 	}
 	if (s < e && (*s == 'e' || *s == 'E')) {
+		*exp = 1;
 		s++;
 		if (s < e && (*s == '+' || *s == '-'))
 			s++;
@@ -254,15 +260,45 @@ static int valid_number(const char *s, size_t n)
 	return s == e;
 }
 
+static int valid_number(const char *s, size_t n)
+{
+	const char *dot;
+	int exp;
+
+	return number_shape(s, n, &dot, &exp);
+}
+
 /* ---- time stamps ---- */
 
-/* Microseconds since the epoch as "S.UUUUUU"; returns the length. */
+/* Microseconds since the epoch as "S.UUUUUU" (at most 22 bytes with the
+ * NUL); returns the length. By hand: snprintf cost as much as the rest of
+ * the ts handling together, and every JSON record has a ts. */
 static size_t fmt_micros(char *buf, int64_t us)
 {
 	uint64_t u = us < 0 ? (uint64_t)0 - (uint64_t)us : (uint64_t)us;
+	uint64_t sec = u / 1000000;
+	uint32_t frac = (uint32_t)(u % 1000000);
+	char tmp[20], *p = tmp + sizeof tmp;
+	size_t k = 0, nd;
+	int i;
 
-	return (size_t)snprintf(buf, 32, "%s%llu.%06llu", us < 0 ? "-" : "",
-	                        (unsigned long long)(u / 1000000), (unsigned long long)(u % 1000000));
+	do {
+		*--p = (char)('0' + sec % 10);
+		sec /= 10;
+	} while (sec);
+	if (us < 0)
+		buf[k++] = '-';
+	nd = (size_t)(tmp + sizeof tmp - p);
+	memcpy(buf + k, p, nd);
+	k += nd;
+	buf[k++] = '.';
+	for (i = 5; i >= 0; i--) {
+		buf[k + (size_t)i] = (char)('0' + frac % 10);
+		frac /= 10;
+	}
+	k += 6;
+	buf[k] = '\0';
+	return k;
 }
 
 /* Digits s[0..k) as a number (k <= 9), or -1 if any is not a digit. */
@@ -384,13 +420,13 @@ size_t zl_iso8601_epoch(const char *s, size_t n, char *buf)
 static size_t ts_number(const char *s, size_t n, char *buf)
 {
 	const char *dot, *p = s;
-	int neg = 0;
+	int neg = 0, exp;
 	int64_t sec = 0, us = 0;
 	size_t k;
 
-	if (!valid_number(s, n))
+	if (!number_shape(s, n, &dot, &exp))
 		return 0;
-	if (memchr(s, 'e', n) || memchr(s, 'E', n) || n > 24) {
+	if (exp || n > 24) {
 		char tmp[32];
 		memcpy(tmp, s, n < 31 ? n : 31);
 		tmp[n < 31 ? n : 31] = '\0';
@@ -400,7 +436,6 @@ static size_t ts_number(const char *s, size_t n, char *buf)
 		neg = 1;
 		p++;
 	}
-	dot = memchr(p, '.', (size_t)(s + n - p));
 	for (; p < s + n && p != dot; p++) {
 		if (sec > (INT64_MAX / 1000000 - 1 - (*p - '0')) / 10)
 			return 0; /* past any time: the caller keeps the text */
