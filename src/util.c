@@ -339,11 +339,14 @@ static int fmt_shortest_fast(char *buf, double d)
  * in fixed notation; and those read back as d. -1 for any other d. */
 static int fmt_micro(char *buf, double d)
 {
+	static const char pairs[] =
+		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+		"8081828384858687888990919293949596979899";
 	double a = fabs(d);
 	uint64_t n, ip;
 	unsigned frac;
-	char tmp[24];
-	int len = 0, t = 0;
+	int len = 0;
 
 	if (!(a >= 1e-4 && a < 1e9))
 		return -1;
@@ -354,21 +357,26 @@ static int fmt_micro(char *buf, double d)
 		buf[len++] = '-';
 	ip = n / 1000000;
 	frac = (unsigned)(n % 1000000);
-	do
-		tmp[t++] = (char)('0' + ip % 10);
-	while ((ip /= 10) > 0);
-	while (t > 0)
-		buf[len++] = tmp[--t];
+	if (ip < 10) {
+		buf[len++] = (char)('0' + ip);
+	} else {
+		char tmp[12];
+		int t = 0;
+		do
+			tmp[t++] = (char)('0' + ip % 10);
+		while ((ip /= 10) > 0);
+		while (t > 0)
+			buf[len++] = tmp[--t];
+	}
 	if (frac) {
-		int nd = 6;
-		while (frac % 10 == 0) {
-			frac /= 10;
-			nd--;
-		}
+		/* six digits two at a time, then the trailing zeros go */
 		buf[len++] = '.';
-		for (int i = nd - 1; i >= 0; i--, frac /= 10)
-			buf[len + i] = (char)('0' + frac % 10);
-		len += nd;
+		memcpy(buf + len, pairs + 2 * (frac / 10000), 2);
+		memcpy(buf + len + 2, pairs + 2 * (frac / 100 % 100), 2);
+		memcpy(buf + len + 4, pairs + 2 * (frac % 100), 2);
+		len += 6;
+		while (buf[len - 1] == '0')
+			len--;
 	}
 	buf[len] = '\0';
 	return len;

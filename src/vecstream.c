@@ -91,20 +91,22 @@ static size_t put_field(size_t at, const char *s)
 		row_buf[at] = '-';
 		return at + 1;
 	}
-	row_reserve(at + 4 * strlen(s));
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	for (;;) {
+		/* the plain run in one copy: ids rarely need escaping */
+		size_t n = strcspn(s, "\t\n\r\\");
+		unsigned char c = (unsigned char)s[n];
 
-		if (c == '\t' || c == '\n' || c == '\r' || c == '\\') {
-			row_buf[at++] = '\\';
-			row_buf[at++] = 'x';
-			row_buf[at++] = hex[c >> 4];
-			row_buf[at++] = hex[c & 15];
-		} else {
-			row_buf[at++] = (char)c;
-		}
+		row_reserve(at + n + 4);
+		memcpy(row_buf + at, s, n);
+		at += n;
+		if (!c)
+			return at;
+		row_buf[at++] = '\\';
+		row_buf[at++] = 'x';
+		row_buf[at++] = hex[c >> 4];
+		row_buf[at++] = hex[c & 15];
+		s += n + 1;
 	}
-	return at;
 }
 
 void vec_write_row(FILE *f, const char *const id[VEC_N_ID], const double *x, int n)
