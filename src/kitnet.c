@@ -263,38 +263,56 @@ da_normalise(const kitnet_da *da, const double *x, double *xn)
 }
 
 /* out[j] = sum over i < nv of x[i] W[i][j] (W nv x nh, row-major), each sum
- * in the order i = 0, 1, ... from 0.0 as reference BLAS dgemv: eight and
- * four columns at a time in registers, which is the same arithmetic as one
- * column at a time, without the store and reload of out[j] per row. */
+ * in the order i = 0, 1, ... from 0.0, as reference BLAS dgemv. Each
+ * column's sum is a chain of dependent additions, so speed comes from
+ * keeping many columns in flight: up to 32 at once, in eight vectors of
+ * four held in registers. With nh not a multiple of four the last vector
+ * is loaded at nh - 4, overlapping the one before: its shared lanes compute
+ * the same sums again, bit for bit, so storing them twice is harmless. */
+#define MT_BLOCK(NB) do { \
+	v4d acc_[NB], w_; \
+	for (int b_ = 0; b_ < (NB); b_++) \
+		acc_[b_] = (v4d){ 0.0, 0.0, 0.0, 0.0 }; \
+	for (int i_ = 0; i_ < nv; i_++) { \
+		const double *row_ = W + (size_t)i_ * nh; \
+		double xi_ = x[i_]; \
+		for (int b_ = 0; b_ < (NB); b_++) { \
+			LOAD4(w_, row_ + col[b_]); \
+			acc_[b_] += xi_ * w_; \
+		} \
+	} \
+	for (int b_ = 0; b_ < (NB); b_++) \
+		STORE4(out + col[b_], acc_[b_]); \
+} while (0)
+
 static inline __attribute__((always_inline)) void
 mat_tvec(const double *W, const double *x, int nv, int nh, double *out)
 {
-	int j = 0;
+	int nvec = (nh + 3) / 4;
 
-	for (; j + 8 <= nh; j += 8) {
-		v4d a = { 0.0, 0.0, 0.0, 0.0 }, b = a, w0, w1;
-		for (int i = 0; i < nv; i++) {
-			LOAD4(w0, W + (size_t)i * nh + j);
-			LOAD4(w1, W + (size_t)i * nh + j + 4);
-			a += x[i] * w0;
-			b += x[i] * w1;
+	if (nh < 4) {
+		for (int j = 0; j < nh; j++) {
+			double a = 0.0;
+			for (int i = 0; i < nv; i++)
+				a += x[i] * W[(size_t)i * nh + j];
+			out[j] = a;
 		}
-		STORE4(out + j, a);
-		STORE4(out + j + 4, b);
+		return;
 	}
-	for (; j + 4 <= nh; j += 4) {
-		v4d a = { 0.0, 0.0, 0.0, 0.0 }, w0;
-		for (int i = 0; i < nv; i++) {
-			LOAD4(w0, W + (size_t)i * nh + j);
-			a += x[i] * w0;
+	for (int k0 = 0; k0 < nvec; k0 += 8) {
+		int col[8], nb = nvec - k0 < 8 ? nvec - k0 : 8;
+		for (int b = 0; b < nb; b++)
+			col[b] = 4 * (k0 + b) + 4 <= nh ? 4 * (k0 + b) : nh - 4;
+		switch (nb) {
+		case 1: MT_BLOCK(1); break;
+		case 2: MT_BLOCK(2); break;
+		case 3: MT_BLOCK(3); break;
+		case 4: MT_BLOCK(4); break;
+		case 5: MT_BLOCK(5); break;
+		case 6: MT_BLOCK(6); break;
+		case 7: MT_BLOCK(7); break;
+		default: MT_BLOCK(8); break;
 		}
-		STORE4(out + j, a);
-	}
-	for (; j < nh; j++) {
-		double a = 0.0;
-		for (int i = 0; i < nv; i++)
-			a += x[i] * W[(size_t)i * nh + j];
-		out[j] = a;
 	}
 }
 
@@ -360,7 +378,36 @@ da_forward_fast(const kitnet_da *da, const double *xn, double *y, double *z)
 	mat_tvec(W, xn, nv, nh, y);
 	sigmoid_fast_v(y, da->hbias, nh);
 
-	for (int i = 0; i < nv; i++) {
+	/* four rows at a time: four independent chains of additions */
+	int i = 0;
+	for (; i + 4 <= nv; i += 4) {
+		const double *w = W + (size_t)i * nh;
+		v4d a0 = { 0.0, 0.0, 0.0, 0.0 }, a1 = a0, a2 = a0, a3 = a0, yj, w0, w1, w2, w3;
+		int j = 0;
+		for (; j + 4 <= nh; j += 4) {
+			LOAD4(yj, y + j);
+			LOAD4(w0, w + j);
+			LOAD4(w1, w + nh + j);
+			LOAD4(w2, w + 2 * nh + j);
+			LOAD4(w3, w + 3 * nh + j);
+			a0 += yj * w0;
+			a1 += yj * w1;
+			a2 += yj * w2;
+			a3 += yj * w3;
+		}
+		double s0 = a0[0], s1 = a1[0], s2 = a2[0], s3 = a3[0];
+		for (; j < nh; j++) {
+			s0 += y[j] * w[j];
+			s1 += y[j] * w[nh + j];
+			s2 += y[j] * w[2 * nh + j];
+			s3 += y[j] * w[3 * nh + j];
+		}
+		z[i] = (s0 + a0[1]) + (a0[2] + a0[3]);
+		z[i + 1] = (s1 + a1[1]) + (a1[2] + a1[3]);
+		z[i + 2] = (s2 + a2[1]) + (a2[2] + a2[3]);
+		z[i + 3] = (s3 + a3[1]) + (a3[2] + a3[3]);
+	}
+	for (; i < nv; i++) {
 		const double *w = W + (size_t)i * nh;
 		v4d acc = { 0.0, 0.0, 0.0, 0.0 }, yj, wj;
 		int j = 0;
