@@ -40,10 +40,11 @@ struct ent {
 };
 
 struct frame {
-	int tok;
-	int is_obj;
-	int state;     /* 0 opened, 1 after a key, 2 after a value */
+	size_t end;    /* just past its closing bracket */
 	size_t pos;    /* end of the last thing consumed */
+	int is_obj;
+	char sep;      /* due before the next token: 0 just opened, ':' after
+	                * a key, ',' after a value */
 };
 
 /* How a TSV column is read (from #types). */
@@ -717,23 +718,59 @@ static size_t gap(const char *s, size_t a, size_t b, char sep)
 
 static int close_frame(zl_rec *j, struct frame *f)
 {
-	size_t end = re(&j->tok[f->tok]) - 1, bad;
+	size_t end = f->end - 1, bad;
 
-	if (f->is_obj && f->state == 1)
+	if (f->sep == ':')
 		return fail(j, "invalid JSON at column %zu: a key without a value", end + 1);
-	if ((bad = gap(j->line, f->pos, end, 0)) != SIZE_MAX)
+	if (f->pos != end && (bad = gap(j->line, f->pos, end, 0)) != SIZE_MAX)
 		return fail(j, "invalid JSON at column %zu", bad + 1);
 	return 0;
 }
 
+/* What gap() accepts, in the form Zeek writes (no blanks): one test. */
+static int tight(const char *s, size_t a, size_t b, char sep)
+{
+	return sep ? b == a + 1 && s[a] == sep : a == b;
+}
+
+/* A primitive token is valid JSON. jsmn's strict mode has checked that it
+ * starts with one of -0123456789tfn and ends at a blank, ',', ']' or '}':
+ * that byte stops the number's loops, which need no bounds checks. */
 static int valid_primitive(const char *s, size_t n)
 {
+	const char *e = s + n;
+
 	switch (*s) {
 	case 't': return n == 4 && !memcmp(s, "true", 4);
 	case 'f': return n == 5 && !memcmp(s, "false", 5);
 	case 'n': return n == 4 && !memcmp(s, "null", 4);
 	}
-	return valid_number(s, n);
+	if (*s == '-')
+		s++;
+	if (*s == '0') {
+		s++;
+	} else {
+		if (!digit(*s))
+			return 0;
+		while (digit(*s))
+			s++;
+	}
+	if (*s == '.') {
+		if (!digit(*++s))
+			return 0;
+		while (digit(*s))
+			s++;
+	}
+	if (*s == 'e' || *s == 'E') {
+		s++;
+		if (*s == '+' || *s == '-')
+			s++;
+		if (!digit(*s))
+			return 0;
+		while (digit(*s))
+			s++;
+	}
+	return s == e;
 }
 
 /* The pass over the tokens: check what jsmn lets through (separators,
@@ -741,67 +778,72 @@ static int valid_primitive(const char *s, size_t n)
  * at depth reclevel: the top level, or inside a Kafka wrap). */
 static int walk(zl_rec *j)
 {
-	const jsmntok_t *t0 = &j->tok[0];
-	size_t end0 = re(t0), bad;
+	/* Copies: index_key() writes bytes of the line, which C lets alias
+	 * anything, so j's fields would be loaded again after each key. */
+	const jsmntok_t *const tok = j->tok;
+	const char *const line = j->line;
+	const unsigned ntok = j->ntok;
+	const int reclevel = j->reclevel;
+	struct frame *const stack = j->stack;
+	size_t end0 = re(&tok[0]), bad;
 	int top = 0, key = -1;
 	unsigned i;
 
-	if (t0->type != JSMN_OBJECT)
+	if (tok[0].type != JSMN_OBJECT)
 		return fail(j, "not a JSON object but a JSON %s",
-		            t0->type == JSMN_ARRAY ? "array" : t0->type == JSMN_STRING ? "string" : "value");
-	j->stack[0] = (struct frame){ 0, 1, 0, (size_t)t0->start + 1 };
-	for (i = 1; i < j->ntok; i++) {
-		const jsmntok_t *t = &j->tok[i];
+		            tok[0].type == JSMN_ARRAY ? "array" : tok[0].type == JSMN_STRING ? "string" : "value");
+	stack[0] = (struct frame){ end0, (size_t)tok[0].start + 1, 1, 0 };
+	for (i = 1; i < ntok; i++) {
+		const jsmntok_t *t = &tok[i];
 		size_t a = rs(t);
 		struct frame *f;
 		char sep;
 
 		if (a >= end0)
 			break; /* a second value after the object: caught below */
-		while (re(&j->tok[j->stack[top].tok]) <= a) {
-			if (close_frame(j, &j->stack[top]) < 0)
+		while (stack[top].end <= a) {
+			if (close_frame(j, &stack[top]) < 0)
 				return -1;
 			top--;
-			j->stack[top].pos = re(&j->tok[j->stack[top + 1].tok]);
-			j->stack[top].state = 2;
+			stack[top].pos = stack[top + 1].end;
+			stack[top].sep = ',';
 		}
-		f = &j->stack[top];
-		sep = f->state == 0 ? 0 : f->is_obj && f->state == 1 ? ':' : ',';
-		if ((bad = gap(j->line, f->pos, a, sep)) != SIZE_MAX)
+		f = &stack[top];
+		sep = f->sep;
+		if (!tight(line, f->pos, a, sep) && (bad = gap(line, f->pos, a, sep)) != SIZE_MAX)
 			return fail(j, "invalid JSON at column %zu", bad + 1);
-		if (f->is_obj && f->state != 1) {
+		if (f->is_obj && sep != ':') {
 			if (t->type != JSMN_STRING)
 				return fail(j, "invalid JSON at column %zu: expected a key", a + 1);
-			f->state = 1;
-			if (top == j->reclevel)
+			f->sep = ':';
+			if (top == reclevel)
 				key = (int)i;
 		} else {
-			f->state = 2;
-			if (top == j->reclevel) {
+			f->sep = ',';
+			if (top == reclevel) {
 				index_key(j, key, (int)i);
 				if (j->nkeys > ZL_MAX_FIELDS)
 					return fail(j, "more than %d fields in one record", ZL_MAX_FIELDS);
 			}
 		}
 		f->pos = re(t);
-		if (t->type == JSMN_PRIMITIVE &&
-		    !valid_primitive(j->line + t->start, (size_t)(t->end - t->start)))
+		if (t->type == JSMN_PRIMITIVE && !valid_primitive(line + t->start, (size_t)(t->end - t->start)))
 			return fail(j, "invalid JSON at column %zu: not a number, true, false or null", a + 1);
 		if (t->type == JSMN_OBJECT || t->type == JSMN_ARRAY) {
 			if (top + 1 > ZL_MAX_DEPTH - 1)
 				return fail(j, "JSON nested deeper than %d levels", ZL_MAX_DEPTH);
-			j->stack[++top] = (struct frame){ (int)i, t->type == JSMN_OBJECT, 0, a + 1 };
+			stack[++top] = (struct frame){ re(t), a + 1, t->type == JSMN_OBJECT, 0 };
 		}
 	}
 	for (; top >= 0; top--) {
-		if (close_frame(j, &j->stack[top]) < 0)
+		if (close_frame(j, &stack[top]) < 0)
 			return -1;
 		if (top > 0) {
-			j->stack[top - 1].pos = re(&j->tok[j->stack[top].tok]);
-			j->stack[top - 1].state = 2;
+			stack[top - 1].pos = stack[top].end;
+			stack[top - 1].sep = ',';
 		}
 	}
-	if ((bad = gap(j->line, end0, j->len, 0)) != SIZE_MAX)
+	if (end0 != j->len && (bad = gap(line, end0, j->len, 0)) != SIZE_MAX)
 		return fail(j, "extra data after the JSON object at column %zu", bad + 1);
 	return 0;
 }
