@@ -281,6 +281,12 @@ static int parse_row(vec_reader *r, const char **why)
 		*p++ = '\0';
 	}
 	for (i = 0; i < r->h.n_features; i++) {
+		/* most features are a lone digit (0/1 flags): no call for those */
+		if (p[0] >= '0' && p[0] <= '9' && p[1] == '\t' && i + 1 < r->h.n_features) {
+			r->x[i] = p[0] - '0';
+			p += 2;
+			continue;
+		}
 		if (*p == '\t' || *p == '\0') {
 			*why = "too few columns";
 			return -1;
