@@ -187,11 +187,81 @@ static void forced(void)
 	zl_rec_free(r);
 }
 
+/* The JSON reader's shortcuts give what the general paths gave: names of
+ * every length (the hash reads words), escaped keys, blanks between tokens,
+ * the errors at the same columns, ts already in Zeek's form or not. */
+static void json_paths(void)
+{
+	zl_rec *r = zl_rec_new();
+	char line[4000], name[32];
+	size_t n, k;
+	int all = 1;
+
+	/* keys of 2..24 bytes differing only in their last or first byte */
+	n = (size_t)snprintf(line, sizeof line, "{");
+	for (k = 2; k <= 24; k++) {
+		memset(name, 'k', k);
+		name[k] = '\0';
+		n += (size_t)snprintf(line + n, sizeof line - n, "\"%s\":%zu,\"%.*sz\":%zu,\"z%s\":%zu,",
+		                      name, k, (int)k - 1, name, 100 + k, name + 1, 200 + k);
+	}
+	line[n - 1] = '}';
+	ok(feed(r, line) == ZL_RECORD, "json: 69 keys of 2..24 bytes read");
+	for (k = 2; k <= 24; k++) {
+		char want[8];
+		memset(name, 'k', k);
+		name[k] = '\0';
+		snprintf(want, sizeof want, "%zu", k);
+		all &= is_num(r, name, want);
+		name[k - 1] = 'z';
+		snprintf(want, sizeof want, "%zu", 100 + k);
+		all &= is_num(r, name, want);
+		name[k - 1] = 'k';
+		name[0] = 'z';
+		snprintf(want, sizeof want, "%zu", 200 + k);
+		all &= is_num(r, name, want);
+	}
+	memset(name, 'k', 25);
+	name[25] = '\0';
+	ok(all && is_type(r, name, ZL_ABSENT) && is_type(r, "q", ZL_ABSENT) && is_type(r, "", ZL_ABSENT),
+	   "json: each of them found by its name, others not");
+	ok(feed(r, "{\"a\\u0062\":1,\"a\\\\b\":2,\"x\\\"y\":3,\"id.orig_h\\u0000\":4}") == ZL_RECORD &&
+	   is_num(r, "ab", "1") && is_num(r, "a\\b", "2") && is_num(r, "x\"y", "3") &&
+	   is_type(r, "id.orig_h", ZL_ABSENT), "json: escaped keys are found unescaped, \\u0000 keys never");
+	ok(feed(r, " { \"a\" : [ 1 , { \"b\" : null } ] ,\t\"c\":true\r} ") == ZL_RECORD &&
+	   zl_get(r, "a").n == 2 && zl_get(r, "c").b == 1, "json: blanks between all tokens");
+	ok(feed(r, "{\"a\":1 ,, \"b\":2}") == ZL_BROKEN &&
+	   !strcmp(zl_rec_error(r), "invalid JSON at column 9"), "json: a doubled comma, its column");
+	ok(feed(r, "{\"a\" 1}") == ZL_BROKEN && !strcmp(zl_rec_error(r), "invalid JSON at column 6"),
+	   "json: a missing colon, its column");
+	ok(feed(r, "{\"a\":[1 2]}") == ZL_BROKEN && !strcmp(zl_rec_error(r), "invalid JSON at column 9"),
+	   "json: a missing comma in an array, its column");
+	ok(feed(r, "{\"a\":1,\"b\"}") == ZL_BROKEN &&
+	   !strcmp(zl_rec_error(r), "invalid JSON at column 11: a key without a value"), "json: a key without a value");
+	ok(feed(r, "{\"a\":01}") == ZL_BROKEN && feed(r, "{\"a\":1.}") == ZL_BROKEN &&
+	   feed(r, "{\"a\":-}") == ZL_BROKEN && feed(r, "{\"a\":1e}") == ZL_BROKEN &&
+	   !strcmp(zl_rec_error(r), "invalid JSON at column 6: not a number, true, false or null") &&
+	   feed(r, "{\"a\":-0.5e+3,\"b\":0,\"c\":1E-2}") == ZL_RECORD, "json: numbers checked as RFC 8259 says");
+	ok(feed(r, "{\"a\":1} 2 ") == ZL_BROKEN &&
+	   !strcmp(zl_rec_error(r), "extra data after the JSON object at column 9"), "json: extra data, its column");
+	ok(feed(r, "{\"ts\":1655071198.444458}") == ZL_RECORD && is_num(r, "ts", "1655071198.444458") &&
+	   feed(r, "{\"ts\":0.000001}") == ZL_RECORD && is_num(r, "ts", "0.000001") &&
+	   feed(r, "{\"ts\":-0.0000006}") == ZL_RECORD && is_num(r, "ts", "-0.000001") &&
+	   feed(r, "{\"ts\":-0.000000}") == ZL_RECORD && is_num(r, "ts", "0.000000") &&
+	   feed(r, "{\"ts\":123456789012.123456}") == ZL_RECORD && is_num(r, "ts", "123456789012.123456") &&
+	   feed(r, "{\"ts\":1234567890123.1234565}") == ZL_RECORD && is_num(r, "ts", "1234567890123.123457") &&
+	   feed(r, "{\"ts\":1.5e3}") == ZL_RECORD && is_num(r, "ts", "1500.000000") &&
+	   feed(r, "{\"ts\":\"1.5\"}") == ZL_RECORD && is_num(r, "ts", "1.500000"),
+	   "json: ts in Zeek's form kept, others rounded to 6 decimals");
+	zl_rec_free(r);
+}
+
 int main(void)
 {
 	tsv_types();
 	tsv_layouts();
 	json_forms();
+	json_paths();
 	forced();
 	printf("1..%d\n", n_test);
 	return n_fail != 0;
