@@ -199,11 +199,45 @@ static void test_index(void)
 	   ext_log_ratio(0, 9) == -ext_log_ratio(9, 0), "log ratio");
 }
 
+/* ext_round6 is round(x * 1e6) / 1e6 + 0.0, bit for bit: ties at every
+ * scale, their neighbours, huge values, NaN */
+static void test_round6(void)
+{
+	static const double fixed[] = { 0.0, -0.0, 0.5e-6, -0.5e-6, 2.5e-6, 1.5e-6, 0.49999999999999994e-6,
+	                                4503599627.3704955, 4503599627.3704965, 1e300, -1e300, INFINITY };
+	unsigned long long st = 88172645463325252ULL;
+	int bad = 0;
+
+	for (int i = 0; i < 2000000; i++) {
+		double x, a, b;
+		if (i < (int)(sizeof fixed / sizeof fixed[0])) {
+			x = fixed[i];
+		} else {
+			st ^= st << 13; st ^= st >> 7; st ^= st << 17; /* xorshift64 */
+			x = (double)(long long)(st >> 20) / 1e6 * ((st & 3) ? 1.0 : 1e-3);
+			if (st & 4)
+				x = -x;
+			if (st & 8)
+				x = nextafter(x, (st & 16) ? INFINITY : -INFINITY);
+			if ((st & 0xe0) == 0)
+				x = ldexp((double)(st >> 40), -(int)(st >> 58)) + 0.5e-6 * (double)(st & 1);
+		}
+		a = ext_round6(x);
+		b = round(x * 1e6) / 1e6 + 0.0;
+		if (memcmp(&a, &b, sizeof a) != 0)
+			bad++;
+	}
+	if (bad)
+		printf("# %d differ\n", bad);
+	ok(bad == 0 && isnan(ext_round6(NAN)), "round6 is libm's round to millionths");
+}
+
 int main(void)
 {
 	test_nets();
 	test_addr_classes();
 	test_index();
+	test_round6();
 	printf("1..%d\n", n_test);
 	return n_fail != 0;
 }
