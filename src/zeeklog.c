@@ -514,7 +514,9 @@ static size_t ts_number(const char *s, size_t n, char *buf)
 		char tmp[32];
 		memcpy(tmp, s, n < 31 ? n : 31);
 		tmp[n < 31 ? n : 31] = '\0';
-		return (size_t)snprintf(buf, 32, "%.6f", strtod(tmp, NULL));
+		int k = snprintf(buf, 32, "%.6f", strtod(tmp, NULL));
+		/* 1e25 s and up is no time or interval: not cut to 31 bytes */
+		return k > 0 && k < 32 ? (size_t)k : 0;
 	}
 	if (*p == '-') {
 		neg = 1;

@@ -171,6 +171,10 @@ static void json_forms(void)
 	   !zl_iso8601_epoch("2023-01-01", 10, buf), "iso: refuses bad dates and trailing text");
 	n = zl_round6("0.0008699893951416016", 21, buf);
 	ok(n && !strcmp(buf, "0.000870"), "round6: rtt as Zeek's TSV writes it");
+	n = zl_round6("1.5e3", 5, buf);
+	ok(n == 11 && !strcmp(buf, "1500.000000"), "round6: an exponent");
+	ok(zl_round6("1e300", 5, buf) == 0 && zl_round6("123456789012345678901234567", 27, buf) == 0,
+	   "round6: 1e25 and up is refused, not cut to the buffer (its length was 300)");
 	zl_rec_free(r);
 }
 
