@@ -505,7 +505,7 @@ kitnet_da_train(kitnet_da *da, const double *x, double lr, double *tmp)
  * some forty in a conn model, each a chain of dependent divisions and
  * exps, which one at a time were two thirds of azw-fit's time. m lanes
  * are real; x[l] is da[l]'s input, rmse[l] receives its RMSE. */
-VEC_CLONES static void
+static inline __attribute__((always_inline)) void
 da_train_single4(kitnet_da *const *da, const double *x, int m, double lr, double *rmse)
 {
 	const v4d lo = { -708.0, -708.0, -708.0, -708.0 }, hi = -lo;
@@ -558,6 +558,30 @@ da_train_single4(kitnet_da *const *da, const double *x, int m, double lr, double
 		da[l]->hbias[0] = hb[l];
 		da[l]->vbias[0] = vb[l];
 		rmse[l] = sqrt(e[l]);
+	}
+}
+
+static int
+is_single(const kitnet_da *da)
+{
+	return da->n_visible == 1 && da->n_hidden == 1 && da->norm == KITNET_NORM_LOG;
+}
+
+/* da_train_single4() over all of k's one-input autoencoders, in one loop
+ * so that one group's chains overlap the next's; sx[s] is the input of
+ * ae[single[s]], whose RMSE goes to S[single[s]]. */
+VEC_CLONES static void
+da_train_singles(kitnet *k, const double *sx, double *S)
+{
+	for (int s = 0; s < k->n_single; s += 4) {
+		int m = k->n_single - s < 4 ? k->n_single - s : 4;
+		kitnet_da *da[4];
+		double r[4];
+		for (int l = 0; l < m; l++)
+			da[l] = &k->ae[k->single[s + l]];
+		da_train_single4(da, sx + s, m, k->p.lr, r);
+		for (int l = 0; l < m; l++)
+			S[k->single[s + l]] = r[l];
 	}
 }
 
@@ -785,7 +809,10 @@ free_aes(kitnet *k)
 	free(k->map);
 	free(k->ae_off);
 	free(k->memo);
+	free(k->single);
 	k->memo = NULL;
+	k->single = NULL;
+	k->n_single = 0;
 	k->ae = NULL;
 	k->map = k->ae_off = NULL;
 	k->n_ae = 0;
@@ -879,7 +906,8 @@ kitnet_set_map(kitnet *k, int n_ae, const int *map, const int *ae_off)
 	k->ae_off = malloc(((size_t)n_ae + 1) * sizeof *k->ae_off);
 	k->ae = calloc((size_t)n_ae, sizeof *k->ae);
 	k->memo = calloc((size_t)n_ae, sizeof *k->memo); /* n_valid 0: empty */
-	if (!k->map || !k->ae_off || !k->ae || !k->memo)
+	k->single = malloc((size_t)n_ae * sizeof *k->single);
+	if (!k->map || !k->ae_off || !k->ae || !k->memo || !k->single)
 		goto fail;
 	memcpy(k->map, map, (size_t)n * sizeof *map);
 	memcpy(k->ae_off, ae_off, ((size_t)n_ae + 1) * sizeof *ae_off);
@@ -891,6 +919,8 @@ kitnet_set_map(kitnet *k, int n_ae, const int *map, const int *ae_off)
 			goto fail;
 		}
 		k->ae[a].norm = k->p.norm;
+		if (is_single(&k->ae[a]))
+			k->single[k->n_single++] = a;
 	}
 	k->n_ae = n_ae;
 	if (kitnet_da_init(&k->out, n_ae, n_hidden_for(n_ae, k->p.hidden_ratio),
@@ -965,28 +995,17 @@ kitnet_train(kitnet *k, const double *x)
 		return NAN;
 	}
 
-	int na = k->n_ae, ns = 0, idx[4];
+	int na = k->n_ae;
 	double *S = k->scratch, *tmp = S + na, *sub = sub_space(k);
-	kitnet_da *single[4];
-	double sx[4], sr[4];
 	kitnet_forget(k);
-	for (int a = 0; a < na; a++) {
-		kitnet_da *da = &k->ae[a];
-		if (da->n_visible == 1 && da->n_hidden == 1 && da->norm == KITNET_NORM_LOG) {
-			/* four at a time, below */
-			single[ns] = da;
-			sx[ns] = x[k->map[k->ae_off[a]]];
-			idx[ns++] = a;
-		} else {
-			S[a] = kitnet_da_train(da, gather(k, a, x, sub), k->p.lr, tmp);
-		}
-		if (ns == 4 || (ns > 0 && a == na - 1)) {
-			da_train_single4(single, sx, ns, k->p.lr, sr);
-			for (int l = 0; l < ns; l++)
-				S[idx[l]] = sr[l];
-			ns = 0;
-		}
-	}
+	/* the one-input autoencoders first, their inputs in tmp (n_single <=
+	 * n_ae fits: tmp holds 3 n_ae and more) */
+	for (int s = 0; s < k->n_single; s++)
+		tmp[s] = x[k->map[k->ae_off[k->single[s]]]];
+	da_train_singles(k, tmp, S);
+	for (int a = 0; a < na; a++)
+		if (!is_single(&k->ae[a]))
+			S[a] = kitnet_da_train(&k->ae[a], gather(k, a, x, sub), k->p.lr, tmp);
 	k->n_trained++;
 	return kitnet_da_train(&k->out, S, k->p.lr, tmp);
 }

@@ -76,6 +76,11 @@ typedef struct {
 	 * kitnet_train() and kitnet_set_map() empty it; so must anyone who
 	 * changes the weights by hand (kitnet_forget()). */
 	struct kitnet_memo *memo;
+
+	/* the LOG mode's autoencoders of one input and one hidden unit (n_single
+	 * indexes into ae), which kitnet_train() trains four at a time */
+	int *single;
+	int n_single;
 } kitnet;
 
 /* Autoencoders of at most this many features are remembered. */
