@@ -105,7 +105,11 @@ double calib_pctl(const calib *c, double s)
 	/* mid-rank: held-out records that tie with s count half, so a record
 	 * as ordinary as the most common benign score is not at 0 */
 	below = bound(c, s, 0);
-	equal = bound(c, s, 1) - below;
+	/* ties are few, mostly: look at the next ones before searching */
+	for (equal = 0; equal < 8 && below + equal < c->n && c->scores[below + equal] <= s; equal++)
+		;
+	if (equal == 8)
+		equal = bound(c, s, 1) - below;
 	return ((double)below + 0.5 * (double)equal) / (double)c->n;
 }
 

@@ -24,7 +24,7 @@ int main(void)
 	long i, n;
 	kitnet_mt rng;
 
-	printf("1..12\n");
+	printf("1..13\n");
 
 	/* 1..10000 in scrambled order: quantiles by linear interpolation */
 	n = 10000;
@@ -41,6 +41,18 @@ int main(void)
 	   calib_pctl(&c, 5000.5), 0.5);
 	ok(calib_pctl(&c, 0) == 0 && calib_pctl(&c, 1e9) == 1, "pctl is 0 below all, 1 above all",
 	   calib_pctl(&c, 1e9), 1);
+	calib_free(&c);
+
+	/* mid-rank with ties: 10 scores of 1, 3 of 2, 7 of 3 (runs shorter
+	 * and longer than the few that calib_pctl scans before searching) */
+	n = 20;
+	s = malloc((size_t)n * sizeof *s);
+	for (i = 0; i < n; i++)
+		s[i] = i < 10 ? 1 : i < 13 ? 2 : 3;
+	calib_init(&c, s, n);
+	ok(calib_pctl(&c, 1) == 5.0 / 20 && calib_pctl(&c, 2) == 11.5 / 20 &&
+	   calib_pctl(&c, 3) == 16.5 / 20 && calib_pctl(&c, 2.5) == 13.0 / 20,
+	   "pctl counts ties half (runs of 10, 3 and 7)", calib_pctl(&c, 2), 11.5 / 20);
 	calib_free(&c);
 
 	/* exp(N(0.5, 2^2)) by Box-Muller: the fit finds mu and sigma */
