@@ -77,10 +77,11 @@ typedef struct {
 	 * changes the weights by hand (kitnet_forget()). */
 	struct kitnet_memo *memo;
 
-	/* the LOG mode's autoencoders of one input and one hidden unit (n_single
-	 * indexes into ae), which kitnet_train() trains four at a time */
-	int *single;
-	int n_single;
+	/* the LOG mode's small autoencoders, which kitnet_train() trains four
+	 * of a shape at a time: group g is ae[lane[lane_off[g] ..
+	 * lane_off[g + 1])] (one allocation: lane_off follows lane) */
+	int *lane, *lane_off;
+	int n_lane_grp;
 } kitnet;
 
 /* Autoencoders of at most this many features are remembered. */

@@ -15,7 +15,7 @@
 
 #include "kitnet.h"
 
-#define NTESTS 32
+#define NTESTS 33
 
 static int n_run, n_failed;
 
@@ -796,26 +796,30 @@ test_determinism(void)
 	kitnet_free(&b);
 }
 
-/* kitnet_train() trains the one-input autoencoders of the LOG mode four
- * at a time (da_train_single4); it must give the bits that
- * kitnet_da_train() gives one by one, on values inside and outside the
- * training range (the log compression), negative, zero and NaN. */
+/* kitnet_train() trains the LOG mode's small autoencoders (up to 7 inputs
+ * and hidden units) four of a shape at a time (da_train_lanes); it must
+ * give the bits kitnet_da_train() gives one by one, on values inside and
+ * outside the training range (the log compression), negative, zero and
+ * NaN. Ratio 1 gives the 7-input autoencoder 7 hidden units: the
+ * decoder's four partial sums and their tail. */
 static void
-test_single_batch(void)
+test_lanes(double ratio)
 {
-	enum { NF = 10 };
+	enum { NF = 29, NAE = 12 };
 	kitnet a, b;
-	kitnet_params p = {5, 0, -1, 0.01, 0.5, 7, KITNET_NORM_LOG};
-	/* seven singletons around a 3-feature autoencoder: a batch of four,
-	 * a part batch of three */
-	int map[NF] = {0, 1, 2, 7, 8, 9, 3, 4, 5, 6}, off[9] = {0, 1, 2, 3, 6, 7, 8, 9, 10};
-	double x[NF], sub[NF], S[16], tmp[256], sa = 0, sb = 0;
+	kitnet_params p = {5, 0, -1, 0.01, ratio, 7, KITNET_NORM_LOG};
+	/* seven singletons (groups of four and three), one of 3 inputs, two of
+	 * 2, one of 7, and one of 8 (too big for lanes) */
+	int map[NF], off[NAE + 1] = {0, 1, 2, 3, 4, 5, 6, 7, 10, 12, 14, 21, 29};
+	double x[NF], sub[NF], S[NAE], tmp[512], sa = 0, sb = 0;
 	kitnet_mt r;
 	int same = 1;
 
+	for (int i = 0; i < NF; i++)
+		map[i] = (i * 7) % NF;
 	if (kitnet_init(&a, NF, &p) < 0 || kitnet_init(&b, NF, &p) < 0 ||
-	    kitnet_set_map(&a, 8, map, off) < 0 || kitnet_set_map(&b, 8, map, off) < 0) {
-		ok(0, "batched singletons: setup");
+	    kitnet_set_map(&a, NAE, map, off) < 0 || kitnet_set_map(&b, NAE, map, off) < 0) {
+		ok(0, "lanes: setup");
 		return;
 	}
 	kitnet_mt_seed(&r, 99);
@@ -837,7 +841,9 @@ test_single_batch(void)
 		sb = kitnet_da_train(&b.out, S, p.lr, tmp);
 		same = memcmp(&sa, &sb, sizeof sa) == 0 && same_weights(&a, &b);
 	}
-	ok(same, "LOG mode: one-input autoencoders trained four at a time give kitnet_da_train()'s bits");
+	ok(same && a.n_lane_grp == 5 && a.ae[10].n_hidden == (ratio == 1 ? 7 : 4),
+	   "LOG mode, hidden ratio %g: small autoencoders trained four of a shape at a time give "
+	   "kitnet_da_train()'s bits", ratio);
 	kitnet_free(&a);
 	kitnet_free(&b);
 }
@@ -858,7 +864,8 @@ main(void)
 	test_nan();
 	test_set_map();
 	test_determinism();
-	test_single_batch();
+	test_lanes(0.5);
+	test_lanes(1.0);
 	free(X);
 	if (n_run != NTESTS) {
 		printf("# planned %d tests, ran %d\n", NTESTS, n_run);
