@@ -69,6 +69,11 @@ struct block {
 	unsigned char *ctype;/* nf enum col_type */
 	int *nsub;           /* per physical column: fields it holds (IoT-23: 3) */
 	struct slot { uint32_t hash; int col; } *idx;
+	/* tsv_get's memory of where names were found: the modules ask for the
+	 * same names from the same strings row after row. Keyed by the name's
+	 * address and checked against its text, so an address that now holds
+	 * another name only misses. */
+	struct { const char *name; int col; } seen[64];
 	uint32_t idxcap;
 	int ts_col;          /* -1 if none */
 	int wide;            /* #fields names more than ZL_MAX_FIELDS */
@@ -1337,6 +1342,7 @@ static void blk_index(struct block *b)
 		b->idxcap = need;
 	}
 	memset(b->idx, 0, b->idxcap * sizeof *b->idx);
+	memset(b->seen, 0, sizeof b->seen);
 	for (i = 0; i < b->nf; i++) {
 		uint32_t h = hash(b->names[i], strlen(b->names[i]));
 		for (k = h & (b->idxcap - 1); b->idx[k].col; k = (k + 1) & (b->idxcap - 1))
@@ -1475,10 +1481,20 @@ static zl_value cell_value(zl_rec *r, int c)
 
 static zl_value tsv_get(zl_rec *r, const char *name)
 {
+	struct block *b = &r->blk;
+	uintptr_t a = (uintptr_t)name;
+	size_t k = (a >> 3 ^ a >> 9) % (sizeof b->seen / sizeof b->seen[0]);
 	int c;
 
-	if (!r->row || (c = blk_find(&r->blk, name, strlen(name))) < 0)
+	if (!r->row)
 		return absent;
+	if (b->seen[k].name == name && b->seen[k].col < b->nf &&
+	    strcmp(b->names[b->seen[k].col], name) == 0)
+		return cell_value(r, b->seen[k].col);
+	if ((c = blk_find(b, name, strlen(name))) < 0)
+		return absent;
+	b->seen[k].name = name;
+	b->seen[k].col = c;
 	return cell_value(r, c);
 }
 
