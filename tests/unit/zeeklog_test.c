@@ -122,6 +122,13 @@ static void tsv_layouts(void)
 	ok(feed(r, "7\t0042\tT\thello\t(empty)") == ZL_RECORD && is_num(r, "ts", "7.000000") &&
 	   is_str(r, "n", "0042") && zl_get(r, "b").type == ZL_BOOL && is_str(r, "s", "hello") &&
 	   is_str(r, "e", ""), "tsv: without #types, values typed by their text");
+	{ /* one buffer, two names: the remembered column goes with the text */
+		char nm[4] = "s";
+		int first = is_str(r, nm, "hello");
+		strcpy(nm, "n");
+		ok(first && is_str(r, nm, "0042") && is_str(r, "s", "hello"),
+		   "tsv: a name's buffer reused for another name");
+	}
 	/* a schema change mid-stream: the new #fields rebuilds the index */
 	feed(r, "#fields\ts\tts");
 	ok(feed(r, "x\t8") == ZL_RECORD && is_str(r, "s", "x") && is_num(r, "ts", "8.000000"),
