@@ -69,6 +69,8 @@ static int top_errors(const double *err, int n, int k, int *idx)
 	return m;
 }
 
+static char outbuf[1 << 16]; /* stdout's */
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -104,9 +106,9 @@ int main(int argc, char **argv)
 	}
 	/* A score line is built whole and written with one fwrite; line
 	 * buffering then makes that one write(2), atomic on a pipe below
-	 * PIPE_BUF. */
-	if (line_buffered)
-		setvbuf(stdout, NULL, _IOLBF, 1 << 16);
+	 * PIPE_BUF. Otherwise 64 KiB writes, not stdio's 4 KiB to a pipe (glibc
+	 * ignores the size unless given the buffer). */
+	setvbuf(stdout, outbuf, line_buffered ? _IOLBF : _IOFBF, sizeof outbuf);
 	if (argc - optind < 1 || argc - optind > 2) {
 		weprintf(argc - optind < 1 ? "no model given" : "too many arguments");
 		usage(stderr);
