@@ -35,7 +35,9 @@ $(O)/%.o: src/%.c $(HDRS)
 
 # KitNET's loops are what azw-score and azw-fit spend their time in: -O3
 # lets GCC vectorise them (SSE2/NEON, what every x86-64/ARM64 has; no
-# -march). Vectorising never reorders a sum, so results are unchanged.
+# -march). On x86-64 kitnet.c also carries AVX2 copies of its loops, picked
+# at load time where the CPU has AVX2 (target_clones). Vectorising never
+# reorders a sum and there is no FMA, so every copy gives the same bits.
 $(O)/kitnet.o: override CFLAGS += -O3
 
 $(O)/libazw.a: $(LIBOBJ)
