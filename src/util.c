@@ -386,19 +386,22 @@ int fmt_double(char *buf, double d)
 {
 	int prec, len;
 
-	/* Most features are 0/1 flags, and most others small integers. */
+	/* Most features are 0/1 flags, most others millionths (the extended
+	 * schema rounds to them; integers up to 1e9 are millionths too). */
 	if (d == 1.0 || (d == 0.0 && !signbit(d))) {
 		buf[0] = d == 1.0 ? '1' : '0';
 		buf[1] = '\0';
 		return 1;
 	}
+	if ((len = fmt_micro(buf, d)) >= 0)
+		return len;
 	if (fabs(d) < 1e15 && d == (double)(long long)d && !(d == 0 && signbit(d)))
 		return fmt_integer(buf, d);
 	if (isnan(d))
 		return (int)(strcpy(buf, "nan"), 3);
 	if (isinf(d))
 		return d > 0 ? (int)(strcpy(buf, "inf"), 3) : (int)(strcpy(buf, "-inf"), 4);
-	if ((len = fmt_micro(buf, d)) >= 0 || (len = fmt_shortest_fast(buf, d)) >= 0)
+	if ((len = fmt_shortest_fast(buf, d)) >= 0)
 		return len;
 	/* Shortest of %.15g..%.17g that reads back to the same bits. */
 	for (prec = 15; prec < 17; prec++) {

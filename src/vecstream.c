@@ -123,12 +123,17 @@ void vec_write_row(FILE *f, const char *const id[VEC_N_ID], const double *x, int
 	}
 	row_reserve(at + (size_t)n * 33 + 1);
 	for (i = 0; i < n; i++) {
-		row_buf[at++] = '\t';
 		/* most features are 0/1 flags: no call for those */
-		if (x[i] == 1.0 || (x[i] == 0.0 && !signbit(x[i])))
-			row_buf[at++] = x[i] == 1.0 ? '1' : '0';
-		else
+		if (x[i] == 0.0 && !signbit(x[i])) {
+			memcpy(row_buf + at, "\t0", 2);
+			at += 2;
+		} else if (x[i] == 1.0) {
+			memcpy(row_buf + at, "\t1", 2);
+			at += 2;
+		} else {
+			row_buf[at++] = '\t';
 			at += (size_t)fmt_double(row_buf + at, x[i]);
+		}
 	}
 	row_buf[at++] = '\n';
 	fwrite(row_buf, 1, at, f);
