@@ -219,6 +219,24 @@ typedef uint64_t v4u __attribute__((vector_size(32)));
 /* mask ? a : b, lane by lane (mask lanes all ones or all zeros) */
 #define SELECT4(mask, a, b) ((v4d)(((v4i)(a) & (mask)) | ((v4i)(b) & ~(mask))))
 
+/* The LOG mode's x scaled by its training range [lo, hi], four lanes at a
+ * time (kitnet.h): a feature constant so far (or untrained) is scaled by
+ * |hi| if finite and not 0, else by 1. zero, one, inf and sign (the sign
+ * bit of each lane) must be in scope. */
+#define NORM4(out, x, lo, hi) do { \
+	v4d r_ = (hi) - (lo), m_ = (v4d)((v4i)(hi) & ~sign); \
+	r_ = SELECT4(r_ > zero, r_, SELECT4((m_ > zero) & (m_ < inf), m_, one)); \
+	(out) = ((x) - (lo)) / r_; \
+} while (0)
+
+/* ... and what falls outside [0, 1] compressed: v > 1 to 1 + ln v, v < 0
+ * to -ln(1 - v) */
+static inline double
+squash(double v)
+{
+	return v > 1.0 ? 1.0 + log(v) : v < 0.0 ? -log1p(-v) : v;
+}
+
 /* 0-1 normalisation by the training range seen so far (see kitnet.h for
  * the two modes). */
 VEC_CLONES static void
@@ -236,15 +254,11 @@ da_normalise(const kitnet_da *da, const double *x, double *xn)
 
 	/* the division four at a time; the logs, rare, after */
 	for (; i + 4 <= nv; i += 4) {
-		v4d lo, hi, xi, range, mag;
+		v4d lo, hi, xi;
 		LOAD4(lo, da->norm_min + i);
 		LOAD4(hi, da->norm_max + i);
 		LOAD4(xi, x + i);
-		range = hi - lo;
-		mag = (v4d)((v4i)hi & ~sign); /* fabs */
-		/* constant so far (or untrained): |max| if finite and not 0, else 1 */
-		range = SELECT4(range > zero, range, SELECT4((mag > zero) & (mag < inf), mag, one));
-		xi = (xi - lo) / range;
+		NORM4(xi, xi, lo, hi);
 		STORE4(xn + i, xi);
 	}
 	for (; i < nv; i++) {
@@ -254,12 +268,8 @@ da_normalise(const kitnet_da *da, const double *x, double *xn)
 			range = fabs(da->norm_max[i]) > 0 && isfinite(da->norm_max[i]) ? fabs(da->norm_max[i]) : 1.0;
 		xn[i] = (x[i] - lo) / range;
 	}
-	for (i = 0; i < nv; i++) {
-		if (xn[i] > 1.0)
-			xn[i] = 1.0 + log(xn[i]);
-		else if (xn[i] < 0.0)
-			xn[i] = -log1p(-xn[i]);
-	}
+	for (i = 0; i < nv; i++)
+		xn[i] = squash(xn[i]);
 }
 
 /* out[j] = sum over i < nv of x[i] W[i][j] (W nv x nh, row-major), each sum
@@ -510,7 +520,7 @@ da_train_single4(kitnet_da *const *da, const double *x, int m, double lr, double
 	const v4d shift = zero + ROUND_SHIFT;
 	const v4i sign = { INT64_MIN, INT64_MIN, INT64_MIN, INT64_MIN };
 	v4d xv = zero, mn = zero, mx = zero, W = zero, hb = zero, vb = zero;
-	v4d range, mag, xn, y, z, L2, L1, e;
+	v4d xn, y, z, L2, L1, e;
 
 	for (int l = 0; l < m; l++) {
 		kitnet_da *d = da[l];
@@ -527,16 +537,9 @@ da_train_single4(kitnet_da *const *da, const double *x, int m, double lr, double
 		vb[l] = d->vbias[0];
 	}
 	/* da_normalise */
-	range = mx - mn;
-	mag = (v4d)((v4i)mx & ~sign);
-	range = SELECT4(range > zero, range, SELECT4((mag > zero) & (mag < inf), mag, one));
-	xn = (xv - mn) / range;
-	for (int l = 0; l < m; l++) {
-		if (xn[l] > 1.0)
-			xn[l] = 1.0 + log(xn[l]);
-		else if (xn[l] < 0.0)
-			xn[l] = -log1p(-xn[l]);
-	}
+	NORM4(xn, xv, mn, mx);
+	for (int l = 0; l < m; l++)
+		xn[l] = squash(xn[l]);
 	/* da_forward_fast */
 	y = (zero + xn * W) + hb;
 	SIGMOID4(y, y);
@@ -589,7 +592,7 @@ da_train_lanes(kitnet *k, const int *grp, int m, const double *x, double *S)
 	v4d xv[LANE_MAX], mn[LANE_MAX], mx[LANE_MAX], vb[LANE_MAX], hb[LANE_MAX];
 	v4d xn[LANE_MAX], y[LANE_MAX], z[LANE_MAX], L2[LANE_MAX], L1[LANE_MAX];
 	v4d W[LANE_MAX * LANE_MAX]; /* nv x nh, row-major, as kitnet_da's */
-	v4d t, range, mag, sum;
+	v4d t, sum;
 
 	for (int i = 0; i < nv; i++)
 		xv[i] = mn[i] = mx[i] = vb[i] = zero;
@@ -620,16 +623,9 @@ da_train_lanes(kitnet *k, const int *grp, int m, const double *x, double *S)
 
 	/* da_normalise */
 	for (int i = 0; i < nv; i++) {
-		range = mx[i] - mn[i];
-		mag = (v4d)((v4i)mx[i] & ~sign);
-		range = SELECT4(range > zero, range, SELECT4((mag > zero) & (mag < inf), mag, one));
-		xn[i] = (xv[i] - mn[i]) / range;
-		for (int l = 0; l < m; l++) {
-			if (xn[i][l] > 1.0)
-				xn[i][l] = 1.0 + log(xn[i][l]);
-			else if (xn[i][l] < 0.0)
-				xn[i][l] = -log1p(-xn[i][l]);
-		}
+		NORM4(xn[i], xv[i], mn[i], mx[i]);
+		for (int l = 0; l < m; l++)
+			xn[i][l] = squash(xn[i][l]);
 	}
 	/* da_forward_fast: y = sigmoid(xn W + hbias), z = sigmoid(y W^T + vbias) */
 	for (int j = 0; j < nh; j++) {
