@@ -510,26 +510,29 @@ kitnet_da_train(kitnet_da *da, const double *x, double lr, double *tmp)
 /* da_train_lanes() (below) for the commonest shape, one input and one
  * hidden unit: nothing to loop over, all in registers, twice as fast.
  * kitnet_da_train()'s arithmetic for nv = nh = 1 step by step (0.0 + for
- * the sums that start from 0.0, / 1.0 for the means): the same bits. m
- * lanes are real; x[l] is da[l]'s input, rmse[l] receives its RMSE. */
-static inline __attribute__((always_inline)) void
-da_train_single4(kitnet_da *const *da, const double *x, int m, double lr, double *rmse)
+ * the sums that start from 0.0, / 1.0 for the means): the same bits. The
+ * m <= 4 autoencoders ae[grp[0 .. m)] learn from the record x; their
+ * RMSEs go to S. */
+VEC_CLONES static void
+da_train_single4(kitnet *k, const int *grp, int m, const double *x, double *S)
 {
 	const v4d lo = { -708.0, -708.0, -708.0, -708.0 }, hi = -lo;
 	const v4d zero = { 0.0, 0.0, 0.0, 0.0 }, one = zero + 1.0, inf = zero + INFINITY;
 	const v4d shift = zero + ROUND_SHIFT;
 	const v4i sign = { INT64_MIN, INT64_MIN, INT64_MIN, INT64_MIN };
+	const double lr = k->p.lr;
 	v4d xv = zero, mn = zero, mx = zero, W = zero, hb = zero, vb = zero;
 	v4d xn, y, z, L2, L1, e;
 
 	for (int l = 0; l < m; l++) {
-		kitnet_da *d = da[l];
+		kitnet_da *d = &k->ae[grp[l]];
+		double xl = x[k->map[k->ae_off[grp[l]]]];
 		d->n++;
-		if (x[l] > d->norm_max[0]) /* NaN never widens the range */
-			d->norm_max[0] = x[l];
-		if (x[l] < d->norm_min[0])
-			d->norm_min[0] = x[l];
-		xv[l] = x[l];
+		if (xl > d->norm_max[0]) /* NaN never widens the range */
+			d->norm_max[0] = xl;
+		if (xl < d->norm_min[0])
+			d->norm_min[0] = xl;
+		xv[l] = xl;
 		mn[l] = d->norm_min[0];
 		mx[l] = d->norm_max[0];
 		W[l] = d->W[0];
@@ -554,10 +557,11 @@ da_train_single4(kitnet_da *const *da, const double *x, int m, double lr, double
 	vb += lr * ((zero + (zero + L2)) / one);
 	e = (zero + (zero + L2 * L2)) / one;
 	for (int l = 0; l < m; l++) {
-		da[l]->W[0] = W[l];
-		da[l]->hbias[0] = hb[l];
-		da[l]->vbias[0] = vb[l];
-		rmse[l] = sqrt(e[l]);
+		kitnet_da *d = &k->ae[grp[l]];
+		d->W[0] = W[l];
+		d->hbias[0] = hb[l];
+		d->vbias[0] = vb[l];
+		S[grp[l]] = sqrt(e[l]);
 	}
 }
 
@@ -689,24 +693,6 @@ da_train_lanes(kitnet *k, const int *grp, int m, const double *x, double *S)
 			da->W[q] = W[q][l];
 		S[grp[l]] = sqrt(t[l]);
 	}
-}
-
-/* da_train_single4() of the group ae[grp[0 .. m)] of one-input
- * autoencoders (their registers-only special case: with nothing to loop
- * over, it is twice as fast as da_train_lanes() for them). */
-VEC_CLONES static void
-train_single4(kitnet *k, const int *grp, int m, const double *x, double *S)
-{
-	kitnet_da *da[4];
-	double sx[4], r[4];
-
-	for (int l = 0; l < m; l++) {
-		da[l] = &k->ae[grp[l]];
-		sx[l] = x[k->map[k->ae_off[grp[l]]]];
-	}
-	da_train_single4(da, sx, m, k->p.lr, r);
-	for (int l = 0; l < m; l++)
-		S[grp[l]] = r[l];
 }
 
 double
@@ -1158,7 +1144,7 @@ kitnet_train(kitnet *k, const double *x)
 		const int *grp = k->lane + k->lane_off[g];
 		int m = k->lane_off[g + 1] - k->lane_off[g];
 		if (k->ae[grp[0]].n_visible == 1 && k->ae[grp[0]].n_hidden == 1)
-			train_single4(k, grp, m, x, S);
+			da_train_single4(k, grp, m, x, S);
 		else
 			da_train_lanes(k, grp, m, x, S);
 	}
