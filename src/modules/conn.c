@@ -528,19 +528,14 @@ static void context_init(void)
 /* A record's keys and quantities; x: its extended per-record features. */
 static int observe_conn(zl_rec *rec, const double *x, ctx_obs *o, char *why)
 {
-	ext_addr orig, resp;
 	uint32_t proto;
 	int i, pr;
 
 	if (!n_col_fail)
 		context_init();
-	if (ext_address(rec, "id.orig_h", &orig, why) < 0 ||
-	    ext_address(rec, "id.resp_h", &resp, why) < 0 ||
+	if (ext_obs_ends(rec, o, why) < 0 ||
 	    ext_port(rec, "id.resp_p", &pr, why) < 0)
 		return -1;
-	ctx_obs_ts(rec, o);
-	memcpy(o->orig, orig.b, 16);
-	memcpy(o->resp, resp.b, 16);
 	/* the service key: proto (1 tcp, 2 udp, 3 icmp, 0 other) and the port
 	 * (for ICMP Zeek's resp_p is the code); a missing port is 0x1ffff */
 	proto = x[col_tcp] ? 1 : x[col_udp] ? 2 : x[col_icmp] ? 3 : 0;

@@ -406,7 +406,6 @@ static uint32_t name_hash(const char *s, size_t len)
 /* A record's keys and quantities; x: its extended per-record features. */
 static int observe_dns(zl_rec *rec, const double *x, ctx_obs *o, char *why)
 {
-	ext_addr orig, resp;
 	const char *s;
 	size_t len;
 
@@ -420,13 +419,9 @@ static int observe_dns(zl_rec *rec, const double *x, ctx_obs *o, char *why)
 		col_entropy = column("query_entropy");
 		context_ready = 1;
 	}
-	if (ext_address(rec, "id.orig_h", &orig, why) < 0 ||
-	    ext_address(rec, "id.resp_h", &resp, why) < 0 ||
+	if (ext_obs_ends(rec, o, why) < 0 ||
 	    ext_text(rec, "query", &s, &len, why) < 0)
 		return -1;
-	ctx_obs_ts(rec, o);
-	memcpy(o->orig, orig.b, 16);
-	memcpy(o->resp, resp.b, 16);
 	o->svc = s ? name_hash(s, len) : 0;
 	o->q[Q_NX] = x[col_nx] != 0;
 	o->q[Q_NOREPLY] = x[col_none] != 0;

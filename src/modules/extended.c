@@ -654,6 +654,19 @@ int ext_address(zl_rec *rec, const char *field, ext_addr *a, char *why)
 	return 0;
 }
 
+int ext_obs_ends(zl_rec *rec, ctx_obs *o, char *why)
+{
+	ext_addr orig, resp;
+
+	if (ext_address(rec, "id.orig_h", &orig, why) < 0 ||
+	    ext_address(rec, "id.resp_h", &resp, why) < 0)
+		return -1;
+	ctx_obs_ts(rec, o);
+	memcpy(o->orig, orig.b, 16);
+	memcpy(o->resp, resp.b, 16);
+	return 0;
+}
+
 /* ---- local networks ---- */
 
 typedef struct {

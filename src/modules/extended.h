@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "modules/modules.h"
+#include "context.h"
 #include "zeeklog.h"
 
 /* ---- the feature table ---- */
@@ -221,6 +222,10 @@ typedef struct {
  * is missing or not an IPv4 or IPv6 address (a "%zone" suffix is
  * ignored). */
 int ext_address(zl_rec *rec, const char *field, ext_addr *a, char *why);
+/* The start of every module's context observation: id.orig_h and
+ * id.resp_h as the keys' addresses (16 bytes each, IPv4 mapped) and ts, in
+ * o. 0, or -1 with the reason in why (a missing or bad address). */
+int ext_obs_ends(zl_rec *rec, ctx_obs *o, char *why);
 
 /* The index of a feature in a schema's names; a name that is not there is
  * a programming error (abort). */

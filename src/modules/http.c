@@ -490,7 +490,6 @@ static int column(const char *name)
 /* A record's keys and quantities; x: its extended per-record features. */
 static int observe_http(zl_rec *rec, const double *x, ctx_obs *o, char *why)
 {
-	ext_addr orig, resp;
 	const char *s;
 	size_t len;
 
@@ -504,13 +503,9 @@ static int observe_http(zl_rec *rec, const double *x, ctx_obs *o, char *why)
 		col_qbody = column("log_request_body_len");
 		context_ready = 1;
 	}
-	if (ext_address(rec, "id.orig_h", &orig, why) < 0 ||
-	    ext_address(rec, "id.resp_h", &resp, why) < 0 ||
+	if (ext_obs_ends(rec, o, why) < 0 ||
 	    ext_text(rec, "host", &s, &len, why) < 0)
 		return -1;
-	ctx_obs_ts(rec, o);
-	memcpy(o->orig, orig.b, 16);
-	memcpy(o->resp, resp.b, 16);
 	o->svc = s ? ext_name_hash(s, len) : ext_name_hash("", 0);
 	o->q[Q_4XX] = x[col_4xx] != 0;
 	o->q[Q_5XX] = x[col_5xx] != 0;

@@ -365,7 +365,6 @@ static int column(const char *name)
 /* A record's keys and quantities; x: its extended per-record features. */
 static int observe_ssh(zl_rec *rec, const double *x, ctx_obs *o, char *why)
 {
-	ext_addr orig, resp;
 
 	if (!context_ready) {
 		if (!xindex.ready)
@@ -376,12 +375,8 @@ static int observe_ssh(zl_rec *rec, const double *x, ctx_obs *o, char *why)
 		col_attempts = column("log_auth_attempts");
 		context_ready = 1;
 	}
-	if (ext_address(rec, "id.orig_h", &orig, why) < 0 ||
-	    ext_address(rec, "id.resp_h", &resp, why) < 0)
+	if (ext_obs_ends(rec, o, why) < 0)
 		return -1;
-	ctx_obs_ts(rec, o);
-	memcpy(o->orig, orig.b, 16);
-	memcpy(o->resp, resp.b, 16);
 	o->q[Q_FAIL] = x[col_fail] != 0;
 	o->q[Q_SUCCESS] = x[col_success] != 0;
 	o->q[Q_UNKNOWN] = x[col_unknown] != 0;

@@ -517,7 +517,6 @@ static int column(const char *name)
 /* A record's keys and quantities; x: its extended per-record features. */
 static int observe_ssl(zl_rec *rec, const double *x, ctx_obs *o, char *why)
 {
-	ext_addr orig, resp;
 	const char *s;
 	size_t len;
 
@@ -532,13 +531,9 @@ static int observe_ssl(zl_rec *rec, const double *x, ctx_obs *o, char *why)
 		col_alert = column("has_alert");
 		context_ready = 1;
 	}
-	if (ext_address(rec, "id.orig_h", &orig, why) < 0 ||
-	    ext_address(rec, "id.resp_h", &resp, why) < 0 ||
+	if (ext_obs_ends(rec, o, why) < 0 ||
 	    ext_text(rec, "server_name", &s, &len, why) < 0)
 		return -1;
-	ctx_obs_ts(rec, o);
-	memcpy(o->orig, orig.b, 16);
-	memcpy(o->resp, resp.b, 16);
 	o->svc = s ? ext_name_hash(s, len) : ext_name_hash("", 0);
 	o->q[Q_BADCERT] = x[col_ok] == 0 && x[col_vnone] == 0;
 	o->q[Q_RESUMED] = x[col_resumed] != 0;
