@@ -11,7 +11,8 @@
 # Timed, median of $RUNS runs (wall clock), peak RSS of the last run:
 # azw-extract (JSON, TSV) per module, azw-fit with defaults and azw-score
 # with the default conn model, the pipeline azw-extract | azw-score, and the
-# yardsticks wc -l and jq -c projecting four raw fields of each record.
+# yardsticks wc -l and jq -c projecting the raw fields azw-extract reads
+# of each record (bench/fields).
 # Also the peak RSS of each program on 100k records, to show it is flat.
 # Timings are never assertions: this only prints.
 set -euo pipefail
@@ -111,15 +112,9 @@ tsv() {
 		| gsub("\r"; "\\x0d") ] | join("\t")'
 }
 
-# the 4 raw fields jq projects, per module
+# jq's projection of the raw fields azw-extract reads (bench/fields)
 proj() {
-	case $1 in
-	conn) echo '[.orig_bytes,.resp_bytes,.orig_pkts,.resp_pkts]' ;;
-	dns) echo '[.query,.qtype_name,.rcode_name,.rtt]' ;;
-	http) echo '[.method,.host,.status_code,.response_body_len]' ;;
-	ssh) echo '[.auth_success,.auth_attempts,.direction,.client]' ;;
-	ssl) echo '[.version,.cipher,.resumed,.established]' ;;
-	esac
+	awk -v m="$1" '$1 == m { printf "["; for (i = 2; i <= NF; i++) printf "%s.\"%s\"", (i > 2 ? "," : ""), $i; print "]" }' bench/fields
 }
 
 input() { # input MODULE COUNT: make $out/MODULE.COUNT.{json,tsv} once
