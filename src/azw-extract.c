@@ -221,7 +221,7 @@ static void other_type(run *r, const char *type)
  * (ports as integers), NULL where the record has no value. */
 static const char *id_text(zl_rec *rec, const char *name, char *buf, int integer)
 {
-	zl_value v = zl_get(rec, name);
+	zl_value v = zl_get_static(rec, name);
 	double d;
 
 	switch (v.type) {

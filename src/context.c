@@ -510,11 +510,6 @@ void ctx_run_free(ctx_run *r)
 	free(r);
 }
 
-static double round6(double x)
-{
-	return round(x * 1e6) / 1e6 + 0.0; /* as ext_round6; -0 becomes 0 */
-}
-
 void ctx_run_obs(ctx_run *r, const ctx_obs *o, double *out)
 {
 	static const int order[CTX_N_KEYS] = {
@@ -605,7 +600,7 @@ void ctx_run_obs(ctx_run *r, const ctx_obs *o, double *out)
 
 int ctx_obs_ts(zl_rec *rec, ctx_obs *o)
 {
-	zl_value v = zl_get(rec, "ts");
+	zl_value v = zl_get_static(rec, "ts");
 	char *end;
 	double t;
 

@@ -478,3 +478,19 @@ int fshut_stdout(void)
 	}
 	return 0;
 }
+
+double round6(double x)
+{
+	double v = x * 1e6, t;
+
+	/* round(), half away from zero, without the libm call (some fifteen a
+	 * conn record): below 2^52, v - trunc(v) is exact */
+	if (!(fabs(v) < 4503599627370496.0))
+		return round(v) / 1e6 + 0.0;
+	t = (double)(int64_t)v;
+	if (v - t >= 0.5)
+		t += 1.0;
+	else if (v - t <= -0.5)
+		t -= 1.0;
+	return t / 1e6 + 0.0; /* -0 becomes 0 */
+}

@@ -28,6 +28,12 @@ int fmt_double_libc(char *buf, double d);
 /* snprintf(buf, 32, "%.*g", prec, d), byte for byte, faster (prec 1..17). */
 int fmt_double_g(char *buf, double d, int prec);
 
+/* x rounded to 6 decimals (the double nearest to that decimal; round()'s
+ * half away from zero; -0 becomes 0): plenty for a feature on a log scale
+ * (a relative 1e-6 of the count), and it prints as a short text in one
+ * try, where a full double takes 17 digits and three. */
+double round6(double x);
+
 /* strtod(s, end), exactly (same value, same end), faster for the plain
  * decimals the vector stream is made of. */
 double strtod_fast(const char *s, char **end);

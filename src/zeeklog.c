@@ -92,6 +92,7 @@ struct zl_rec {
 	zl_format fmt;       /* of the last line recognised in this file */
 	int row;             /* last line was a TSV record (zl_get reads cells) */
 	uint32_t gen;        /* bumped per line: JSON key table, TSV cells */
+	unsigned long long serial; /* lines read: zl_rec_serial() */
 	const char *path;    /* of the last line */
 	zl_value ts;         /* the record's ts, normalised */
 	char tsbuf[40];
@@ -105,6 +106,12 @@ struct zl_rec {
 	uint32_t tabcap, nkeys;
 	int reclevel;        /* depth of the record's keys: 1 in a Kafka wrap */
 	uint32_t h_ts, h_path; /* hashes of "ts" and "_path", asked of every line */
+	uint32_t slot_ts, slot_path, slot_any; /* json_value()'s hints for those */
+	/* zl_get_static()'s memory of the names asked for, by address: the
+	 * modules ask for the same ~30 names from the same strings record
+	 * after record. A hit saves strlen() and the hash (a third of an
+	 * answer), and mostly the probing (slot: where it was found last). */
+	struct asked { const char *name; uint32_t len, hash, slot; } asked[128];
 	struct frame stack[ZL_MAX_DEPTH + 1];
 	/* TSV */
 	struct block blk;
@@ -166,6 +173,11 @@ const char *zl_rec_error(const zl_rec *r)
 const char *zl_rec_path(const zl_rec *r)
 {
 	return r->path;
+}
+
+unsigned long long zl_rec_serial(const zl_rec *r)
+{
+	return r->serial;
 }
 
 zl_format zl_rec_format(const zl_rec *r)
@@ -677,7 +689,7 @@ static void tab_grow(zl_rec *j)
 
 /* a[0..n) == b[0..n), for the short names of a record without a call: as
  * in hash_scan(), overlapping words. */
-static int same_bytes(const char *a, const char *b, size_t n)
+static inline __attribute__((always_inline)) int same_bytes(const char *a, const char *b, size_t n)
 {
 	size_t i;
 
@@ -923,6 +935,7 @@ static void next_line(zl_rec *r)
 {
 	size_t i;
 
+	r->serial++;
 	if (++r->gen == 0) { /* wrapped: forget every old entry */
 		memset(r->tab, 0, r->tabcap * sizeof *r->tab);
 		for (i = 0; i < r->ncells; i++)
@@ -979,7 +992,7 @@ static int json_tokens(zl_rec *j, char *line, size_t len)
 	return 0;
 }
 
-static zl_value json_value(zl_rec *j, const char *name, size_t n, uint32_t h);
+static zl_value json_value(zl_rec *j, const char *name, size_t n, uint32_t h, uint32_t *slot);
 
 static int json_parse(zl_rec *j, char *line, size_t len)
 {
@@ -997,10 +1010,10 @@ static int json_parse(zl_rec *j, char *line, size_t len)
 		size_t n = unescape(line + k->start, (size_t)(k->end - k->start));
 		if (n != SIZE_MAX)
 			j->path = line + k->start;
-	} else if ((v = json_value(j, "_path", 5, j->h_path)).type == ZL_STRING && v.s) {
+	} else if ((v = json_value(j, "_path", 5, j->h_path, &j->slot_path)).type == ZL_STRING && v.s) {
 		j->path = v.s;
 	}
-	ts_set(j, json_value(j, "ts", 2, j->h_ts));
+	ts_set(j, json_value(j, "ts", 2, j->h_ts, &j->slot_ts));
 	return 0;
 }
 
@@ -1027,10 +1040,33 @@ static void json_iso_time(struct ent *e, char *s)
 	e->isnum = 1;
 }
 
-/* The value of name[0..n), whose hash is h. Inlined into zl_get(): modules
- * ask ~30 times a record, and a call here cost a fifth of an answer. */
+/* A string value's text, unescaped (and an ISO 8601 time made epoch
+ * text) the first time it is asked for. */
+static __attribute__((noinline)) void json_string(struct ent *e, char *s, size_t len)
+{
+	e->slen = unescape(s, len);
+	e->bad = e->slen == SIZE_MAX;
+	if (!e->bad)
+		json_iso_time(e, s);
+}
+
+/* The entry of name[0..n) (hash h) when it is not at *slot: found by
+ * probing, and *slot set to it. Out of line, like json_string(): what the
+ * common answer needs then fits in registers the call need not save. */
+static __attribute__((noinline)) struct ent *
+find_ent(zl_rec *j, const char *name, size_t n, uint32_t h, uint32_t *slot)
+{
+	struct ent *e = lookup(j, name, n, h);
+
+	*slot = (uint32_t)(e - j->tab);
+	return e;
+}
+
+/* The value of name[0..n), whose hash is h, which was found at *slot
+ * last time. Inlined into zl_get(): modules ask ~30 times a record, and a
+ * call here cost a fifth of an answer. */
 static inline __attribute__((always_inline)) zl_value
-json_value(zl_rec *j, const char *name, size_t n, uint32_t h)
+json_value(zl_rec *j, const char *name, size_t n, uint32_t h, uint32_t *slot)
 {
 	zl_value v = absent;
 	struct ent *e;
@@ -1039,9 +1075,12 @@ json_value(zl_rec *j, const char *name, size_t n, uint32_t h)
 
 	if (j->ntok == 0)
 		return v;
-	e = lookup(j, name, n, h);
-	if (e->gen != j->gen)
-		return v;
+	e = &j->tab[*slot];
+	if (e->gen != j->gen || e->hash != h || e->klen != n || !same_bytes(e->k, name, n)) {
+		e = find_ent(j, name, n, h, slot);
+		if (e->gen != j->gen)
+			return v;
+	}
 	t = &j->tok[e->val];
 	s = j->line + t->start;
 	v.len = (size_t)(t->end - t->start);
@@ -1049,12 +1088,8 @@ json_value(zl_rec *j, const char *name, size_t n, uint32_t h)
 	switch (t->type) {
 	case JSMN_STRING:
 		v.type = ZL_STRING;
-		if (e->slen == SIZE_MAX && !e->bad) {
-			e->slen = unescape(s, v.len);
-			e->bad = e->slen == SIZE_MAX;
-			if (!e->bad)
-				json_iso_time(e, s);
-		}
+		if (e->slen == SIZE_MAX && !e->bad)
+			json_string(e, s, v.len);
 		if (e->bad) {
 			v.s = NULL;
 			v.len = 0;
@@ -1094,7 +1129,23 @@ static zl_value json_get(zl_rec *j, const char *name)
 	size_t n = strlen(name);
 	int bs;
 
-	return json_value(j, name, n, hash_scan(name, n, &bs));
+	return json_value(j, name, n, hash_scan(name, n, &bs), &j->slot_any);
+}
+
+/* json_get() of a name known by its address (zl_get_static()). */
+static zl_value json_get_static(zl_rec *j, const char *name)
+{
+	uintptr_t a = (uintptr_t)name;
+	struct asked *q = &j->asked[(a * 0x9e3779b97f4a7c15u) >> 57];
+	int bs;
+
+	if (q->name != name) {
+		q->name = name;
+		q->len = (uint32_t)strlen(name);
+		q->hash = hash_scan(name, q->len, &bs);
+		q->slot = 0;
+	}
+	return json_value(j, name, q->len, q->hash, &q->slot);
 }
 
 /* ---- TSV ---- */
@@ -1646,4 +1697,11 @@ zl_value zl_get(zl_rec *r, const char *name)
 	if (name[0] == 't' && name[1] == 's' && name[2] == '\0')
 		return r->ts;
 	return r->row ? tsv_get(r, name) : json_get(r, name);
+}
+
+zl_value zl_get_static(zl_rec *r, const char *name)
+{
+	if (name[0] == 't' && name[1] == 's' && name[2] == '\0')
+		return r->ts;
+	return r->row ? tsv_get(r, name) : json_get_static(r, name);
 }

@@ -113,9 +113,16 @@ const char *zl_rec_path(const zl_rec *r);
  * or header; ZL_FMT_AUTO before any. */
 zl_format zl_rec_format(const zl_rec *r);
 
+/* Which line r holds: a number that changes with every line read (and
+ * never comes back), for a caller that keeps what it made of a record. */
+unsigned long long zl_rec_serial(const zl_rec *r);
 /* The value of a field (the last one if a name repeats, as Python's json
  * does). Unknown fields give type ZL_ABSENT. */
 zl_value zl_get(zl_rec *r, const char *name);
+/* zl_get() of a name whose text never changes while r is in use (a
+ * literal, an entry of a static table): it is remembered by its address,
+ * which saves finding its length and hash again, record after record. */
+zl_value zl_get_static(zl_rec *r, const char *name);
 
 /* ISO 8601 date-time (YYYY-MM-DDTHH:MM:SS[.frac][Z|+HH:MM|-HH:MM|+HHMM],
  * 'T' or ' ' between, no zone read as UTC) of exactly n bytes to epoch

@@ -41,6 +41,7 @@
 #include "modules/extended.h"
 #include "modules/fields.h"
 #include "modules/modules.h"
+#include "util.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -198,7 +199,7 @@ static int extract_original(zl_rec *rec, double *x, char *why)
  * letters per side; direction from the local networks; ICMP and IPv6 as
  * their own columns. Depends on the record alone (context features per
  * host are another matter). Everything is finite; numbers are rounded to 6
- * decimals (ext_round6).
+ * decimals (round6).
  *
  * Missing fields (Zeek leaves unset fields out): proto -> proto_other;
  * conn_state -> conn_state_other; service -> service_none; history -> no
@@ -436,7 +437,7 @@ static int extract_extended(zl_rec *rec, double *x, char *why)
 		if (count_field[i])
 			num[i] = log1p(num[i]);
 	for (i = 0; i < n_num; i++)
-		x[num_col[i]] = ext_round6(num[num_src[i]]);
+		x[num_col[i]] = round6(num[num_src[i]]);
 	return 0;
 }
 

@@ -41,6 +41,7 @@
 #include "modules/extended.h"
 #include "modules/fields.h"
 #include "modules/modules.h"
+#include "util.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -139,7 +140,7 @@ static int extract_original(zl_rec *rec, double *x, char *why)
  * tunnelling show there); the answers and their TTLs (fast flux gives short
  * TTLs); direction from the local networks (--local-nets: dns.log has no
  * local_orig / local_resp). Depends on the record alone; everything is
- * finite; numbers are rounded to 6 decimals (ext_round6).
+ * finite; numbers are rounded to 6 decimals (round6).
  *
  * JSON and TSV give the same vector: rtt and the TTLs are rounded to the
  * microsecond from their text (ext_interval6, ext_list_minmax6), the
@@ -336,7 +337,7 @@ static int extract_extended(zl_rec *rec, double *x, char *why)
 	num[X_TTL_MIN] = log1p(num[X_TTL_MIN]);
 	num[X_TTL_MAX] = log1p(num[X_TTL_MAX]);
 	for (i = 0; i < n_num; i++)
-		x[num_col[i]] = ext_round6(num[num_src[i]]);
+		x[num_col[i]] = round6(num[num_src[i]]);
 	return 0;
 }
 

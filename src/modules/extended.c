@@ -184,7 +184,7 @@ static int small_uint(const char *s, size_t len, double *out)
 
 int ext_nonneg(zl_rec *rec, const char *field, double *out, char *why)
 {
-	zl_value v = zl_get(rec, field);
+	zl_value v = zl_get_static(rec, field);
 	double d;
 
 	if ((v.type == ZL_NUMBER || v.type == ZL_STRING) && v.s && small_uint(v.s, v.len, out) == 0)
@@ -225,7 +225,7 @@ int ext_log1p(zl_rec *rec, const char *field, double *out, char *why)
  * reason ("a port number"). */
 static int small_int(zl_rec *rec, const char *field, const char *what, int *out, char *why)
 {
-	zl_value v = zl_get(rec, field);
+	zl_value v = zl_get_static(rec, field);
 	double d;
 	char bad[48];
 
@@ -264,7 +264,7 @@ int ext_code(zl_rec *rec, const char *field, int *out, char *why)
 
 int ext_interval6(zl_rec *rec, const char *field, double *out, int *present, char *why)
 {
-	zl_value v = zl_get(rec, field);
+	zl_value v = zl_get_static(rec, field);
 	char buf[32];
 	size_t k;
 
@@ -292,7 +292,7 @@ int ext_interval6(zl_rec *rec, const char *field, double *out, int *present, cha
 
 int ext_bool(zl_rec *rec, const char *field, int *out, char *why)
 {
-	zl_value v = zl_get(rec, field);
+	zl_value v = zl_get_static(rec, field);
 
 	switch (v.type) {
 	case ZL_ABSENT:
@@ -321,7 +321,7 @@ int ext_bool(zl_rec *rec, const char *field, int *out, char *why)
 
 int ext_string(zl_rec *rec, const char *field, const char **out, size_t *len, char *why)
 {
-	zl_value v = zl_get(rec, field);
+	zl_value v = zl_get_static(rec, field);
 
 	switch (v.type) {
 	case ZL_ABSENT:
@@ -344,7 +344,7 @@ int ext_string(zl_rec *rec, const char *field, const char **out, size_t *len, ch
 
 int ext_list_get(zl_rec *rec, const char *field, ext_list *l, char *why)
 {
-	zl_value v = zl_get(rec, field);
+	zl_value v = zl_get_static(rec, field);
 
 	memset(l, 0, sizeof *l);
 	switch (v.type) {
@@ -554,7 +554,7 @@ int ext_is_ip_text(const char *s, size_t len)
 
 int ext_text(zl_rec *rec, const char *field, const char **out, size_t *len, char *why)
 {
-	zl_value v = zl_get(rec, field);
+	zl_value v = zl_get_static(rec, field);
 
 	if (v.type == ZL_STRING && !v.s) {
 		*out = "";
@@ -566,7 +566,7 @@ int ext_text(zl_rec *rec, const char *field, const char **out, size_t *len, char
 
 int ext_word(zl_rec *rec, const char *field, const char **out, size_t *len, char *why)
 {
-	zl_value v = zl_get(rec, field);
+	zl_value v = zl_get_static(rec, field);
 
 	if (v.type == ZL_NUMBER) {
 		*out = v.s;
@@ -596,22 +596,6 @@ double ext_log_ratio(double a, double b)
 	return log1p(a) - log1p(b);
 }
 
-double ext_round6(double x)
-{
-	double v = x * 1e6, t;
-
-	/* round(), half away from zero, without the libm call (some fifteen a
-	 * conn record): below 2^52, v - trunc(v) is exact */
-	if (!(fabs(v) < 4503599627370496.0))
-		return round(v) / 1e6 + 0.0;
-	t = (double)(int64_t)v;
-	if (v - t >= 0.5)
-		t += 1.0;
-	else if (v - t <= -0.5)
-		t -= 1.0;
-	return t / 1e6 + 0.0; /* -0 becomes 0 */
-}
-
 /* ---- addresses ---- */
 
 static const unsigned char v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
@@ -626,7 +610,17 @@ static void from_v4(ext_addr *a, uint32_t v4)
 	a->v6 = 0;
 }
 
-int ext_address(zl_rec *rec, const char *field, ext_addr *a, char *why)
+/* The last addresses read, by record and field: a module reads id.orig_h
+ * and id.resp_h for its features, then again for the context (each read
+ * was 2% of conn's extraction). */
+static struct {
+	const zl_rec *rec;
+	unsigned long long serial;
+	const char *field;
+	ext_addr a;
+} addr_memo[2];
+
+static int address(zl_rec *rec, const char *field, ext_addr *a, char *why)
 {
 	uint32_t v4 = 0;
 	int fam = fld_address(rec, field, &v4, why);
@@ -641,7 +635,7 @@ int ext_address(zl_rec *rec, const char *field, ext_addr *a, char *why)
 		from_v4(a, v4);
 		return 0;
 	}
-	v = zl_get(rec, field);
+	v = zl_get_static(rec, field);
 	pct = memchr(v.s, '%', v.len);
 	len = pct ? (size_t)(pct - v.s) : v.len;
 	if (len >= sizeof buf)
@@ -651,6 +645,27 @@ int ext_address(zl_rec *rec, const char *field, ext_addr *a, char *why)
 	if (inet_pton(AF_INET6, buf, a->b) != 1)
 		return fld_bad(why, field, "not an IPv4 or IPv6 address", &v);
 	a->v6 = memcmp(a->b, v4mapped, 12) != 0;
+	return 0;
+}
+
+int ext_address(zl_rec *rec, const char *field, ext_addr *a, char *why)
+{
+	unsigned long long serial = zl_rec_serial(rec);
+	int i;
+
+	for (i = 0; i < 2; i++)
+		if (addr_memo[i].rec == rec && addr_memo[i].serial == serial &&
+		    (addr_memo[i].field == field || strcmp(addr_memo[i].field, field) == 0)) {
+			*a = addr_memo[i].a;
+			return 0;
+		}
+	if (address(rec, field, a, why) < 0)
+		return -1;
+	i = addr_memo[0].rec == rec && addr_memo[0].serial == serial; /* keep this record's other */
+	addr_memo[i].rec = rec;
+	addr_memo[i].serial = serial;
+	addr_memo[i].field = field;
+	addr_memo[i].a = *a;
 	return 0;
 }
 

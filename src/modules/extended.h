@@ -12,7 +12,11 @@
  * Also here: numbers on a log scale, addresses as 16 bytes (IPv4 as
  * ::ffff:a.b.c.d) and the configurable list of local networks that gives
  * traffic direction. Nothing here keeps state across records except the
- * local-network list, which is set once at start-up.
+ * local-network list, which is set once at start-up, and the last record's
+ * two addresses (ext_address()).
+ *
+ * Field names are read with zl_get_static(): give literals or a static
+ * table's entries.
  */
 #ifndef AZW_EXTENDED_H
 #define AZW_EXTENDED_H
@@ -205,11 +209,6 @@ int ext_category(const ext_index *ix, zl_rec *rec, const char *field, int src,
 /* log(1 + a) - log(1 + b): the log-ratio of two counts, 0 when equal. */
 double ext_log_ratio(double a, double b);
 
-/* x rounded to 6 decimals (the double nearest to that decimal): plenty for
- * a feature on a log scale (a relative 1e-6 of the count), and it prints
- * as a short text in one try, where a full double takes 17 digits and
- * three. */
-double ext_round6(double x);
 
 /* ---- addresses and local networks ---- */
 

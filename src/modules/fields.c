@@ -56,7 +56,7 @@ int fld_wrong_type(char *why, const char *field, const char *want, zl_type got)
 int fld_category(zl_rec *rec, const char *field, const char *dflt,
                     const char **out, char *why)
 {
-	zl_value v = zl_get(rec, field);
+	zl_value v = zl_get_static(rec, field);
 
 	switch (v.type) {
 	case ZL_ABSENT:
@@ -75,7 +75,7 @@ int fld_category(zl_rec *rec, const char *field, const char *dflt,
 
 int fld_flag(zl_rec *rec, const char *field, double *out, char *why)
 {
-	zl_value v = zl_get(rec, field);
+	zl_value v = zl_get_static(rec, field);
 
 	switch (v.type) {
 	case ZL_ABSENT:
@@ -128,7 +128,7 @@ static int decimal_text(const char *s)
  * double. signed_ok: negative values are accepted. */
 static int number32(zl_rec *rec, const char *field, int signed_ok, double *out, char *why)
 {
-	zl_value v = zl_get(rec, field);
+	zl_value v = zl_get_static(rec, field);
 	const char *what = signed_ok ? "not a finite number" : "negative count";
 	double d;
 	float f;
@@ -181,7 +181,7 @@ int fld_real32(zl_rec *rec, const char *field, double *out, char *why)
 
 int fld_present(zl_rec *rec, const char *field, double *out, char *why)
 {
-	zl_type t = zl_get(rec, field).type;
+	zl_type t = zl_get_static(rec, field).type;
 
 	(void)why;
 	*out = t != ZL_ABSENT && t != ZL_NULL;
@@ -190,7 +190,7 @@ int fld_present(zl_rec *rec, const char *field, double *out, char *why)
 
 int fld_length_py(zl_rec *rec, const char *field, double *out, char *why)
 {
-	zl_value v = zl_get(rec, field);
+	zl_value v = zl_get_static(rec, field);
 	size_t i, n = 0;
 
 	switch (v.type) {
@@ -217,7 +217,7 @@ int fld_length_py(zl_rec *rec, const char *field, double *out, char *why)
 
 int fld_category_py(zl_rec *rec, const char *field, fld_cat *out, char *why)
 {
-	zl_value v = zl_get(rec, field);
+	zl_value v = zl_get_static(rec, field);
 	const char *p;
 
 	out->s = NULL;
@@ -350,7 +350,7 @@ int fld_is_private4_py(uint32_t a)
 /* 4 (with *a4 set), 6, or -1 with a reason. */
 int fld_address(zl_rec *rec, const char *field, uint32_t *a4, char *why)
 {
-	zl_value v = zl_get(rec, field);
+	zl_value v = zl_get_static(rec, field);
 
 	if (v.type == ZL_ABSENT || v.type == ZL_NULL)
 		return fld_bad(why, field, "missing address", NULL);
@@ -397,7 +397,7 @@ int fld_broadcast(zl_rec *rec, double *out, char *why)
 
 	if (fld_address(rec, "id.resp_h", &a4, why) < 0)
 		return -1;
-	v = zl_get(rec, "id.resp_h");
+	v = zl_get_static(rec, "id.resp_h");
 	*out = v.len >= 3 && memcmp(v.s + v.len - 3, "255", 3) == 0;
 	return 0;
 }

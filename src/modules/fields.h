@@ -2,6 +2,8 @@
  * record by name: 0 on success, -1 with a one-line reason in
  * why[AZW_REASON_MAX] ("field: what is wrong: value"). A missing or null
  * field is never an error here unless said so: Zeek leaves unset fields out.
+ * Names are read with zl_get_static(): give literals or a static table's
+ * entries.
  */
 #ifndef AZW_FIELDS_H
 #define AZW_FIELDS_H

@@ -44,6 +44,7 @@
 #include "modules/extended.h"
 #include "modules/fields.h"
 #include "modules/modules.h"
+#include "util.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -119,7 +120,7 @@ static int extract_original(zl_rec *rec, double *x, char *why)
  * browsers); the MIME types of the replies (executables, archives,
  * scripts); direction from the local networks (--local-nets: http.log has
  * no local_orig / local_resp). Depends on the record alone; everything is
- * finite; numbers are rounded to 6 decimals (ext_round6).
+ * finite; numbers are rounded to 6 decimals (round6).
  *
  * Missing fields: method -> method_none; status_code -> status_none (no
  * exact code); version -> version_none; a count or length -> 0; host,
@@ -425,7 +426,7 @@ static int extract_extended(zl_rec *rec, double *x, char *why)
 		ext_set(&xindex, x, X_MIME, "-", 1);
 
 	for (i = 0; i < n_num; i++)
-		x[num_col[i]] = ext_round6(num[num_src[i]]);
+		x[num_col[i]] = round6(num[num_src[i]]);
 	return 0;
 }
 

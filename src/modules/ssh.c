@@ -64,6 +64,7 @@
 #include "modules/extended.h"
 #include "modules/fields.h"
 #include "modules/modules.h"
+#include "util.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -308,7 +309,7 @@ static int extract_extended(zl_rec *rec, double *x, char *why)
 	num[X_HAS_HASSH] = s && len > 0;
 
 	for (i = 0; i < n_num; i++)
-		x[num_col[i]] = ext_round6(num[num_src[i]]);
+		x[num_col[i]] = round6(num[num_src[i]]);
 	return 0;
 }
 

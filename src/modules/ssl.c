@@ -54,6 +54,7 @@
 #include "modules/extended.h"
 #include "modules/fields.h"
 #include "modules/modules.h"
+#include "util.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -186,7 +187,7 @@ static int extract_original(zl_rec *rec, double *x, char *why)
  * counted by kind and side; the responder port class; direction from the
  * local networks (--local-nets: ssl.log has no local_orig / local_resp).
  * Depends on the record alone; everything is finite; numbers are rounded
- * to 6 decimals (ext_round6).
+ * to 6 decimals (round6).
  *
  * The cipher family and key exchange come from the '_'-separated words of
  * the IANA name: a weak word (RC4, 3DES, DES, NULL, EXPORT, anon...) makes
@@ -375,7 +376,7 @@ static int chain(zl_rec *rec, const char *f1, const char *f2, int *n, char *why)
 
 	if (ext_list_get(rec, f1, &l, why) < 0)
 		return -1;
-	if (l.n == 0 && zl_get(rec, f1).type == ZL_ABSENT && ext_list_get(rec, f2, &l, why) < 0)
+	if (l.n == 0 && zl_get_static(rec, f1).type == ZL_ABSENT && ext_list_get(rec, f2, &l, why) < 0)
 		return -1;
 	*n = l.n;
 	return 0;
@@ -457,7 +458,7 @@ static int extract_extended(zl_rec *rec, double *x, char *why)
 		ext_count_letters(&xindex, x, X_HISTORY, s, len);
 
 	for (i = 0; i < n_num; i++)
-		x[num_col[i]] = ext_round6(num[num_src[i]]);
+		x[num_col[i]] = round6(num[num_src[i]]);
 	return 0;
 }
 

@@ -2,6 +2,7 @@
  * (default, --local-nets specs, bad specs), the (source, value) -> column
  * index with aliases, `other`, multi-valued fields and letters. TAP. */
 #include "modules/extended.h"
+#include "util.h"
 
 #include <arpa/inet.h>
 #include <math.h>
@@ -199,7 +200,7 @@ static void test_index(void)
 	   ext_log_ratio(0, 9) == -ext_log_ratio(9, 0), "log ratio");
 }
 
-/* ext_round6 is round(x * 1e6) / 1e6 + 0.0, bit for bit: ties at every
+/* round6 is round(x * 1e6) / 1e6 + 0.0, bit for bit: ties at every
  * scale, their neighbours, huge values, NaN */
 static void test_round6(void)
 {
@@ -222,14 +223,14 @@ static void test_round6(void)
 			if ((st & 0xe0) == 0)
 				x = ldexp((double)(st >> 40), -(int)(st >> 58)) + 0.5e-6 * (double)(st & 1);
 		}
-		a = ext_round6(x);
+		a = round6(x);
 		b = round(x * 1e6) / 1e6 + 0.0;
 		if (memcmp(&a, &b, sizeof a) != 0)
 			bad++;
 	}
 	if (bad)
 		printf("# %d differ\n", bad);
-	ok(bad == 0 && isnan(ext_round6(NAN)), "round6 is libm's round to millionths");
+	ok(bad == 0 && isnan(round6(NAN)), "round6 is libm's round to millionths");
 }
 
 int main(void)

@@ -97,7 +97,7 @@ int main(void)
 	if (first_bad[0])
 		printf("# first difference: %s\n", first_bad);
 
-	/* values with up to 6 decimals, as ext_round6 makes them; integers */
+	/* values with up to 6 decimals, as round6 makes them; integers */
 	bad_parse = 0;
 	first_bad[0] = '\0';
 	for (i = 0; i < 300000; i++) {
