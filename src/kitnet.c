@@ -576,6 +576,22 @@ da_train_single4(kitnet *k, const int *grp, int m, const double *x, double *S)
  * divisions): the same bits. */
 #define LANE_MAX 7 /* inputs and hidden units of an autoencoder trained in lanes */
 
+/* b[0..n) += lr * mean(g[0..n)), four lanes: a bias step, with
+ * np_mean's sum (from 0.0, in order: pairwise_sum below 8 terms), then
+ * 0.0 + the sum, / n. */
+static inline void
+bias_step4(v4d *b, const v4d *g, int n, double lr)
+{
+	const v4d zero = { 0.0, 0.0, 0.0, 0.0 };
+	v4d sum = zero, t;
+
+	for (int i = 0; i < n; i++)
+		sum += g[i];
+	t = lr * ((zero + sum) / (double)n);
+	for (int i = 0; i < n; i++)
+		b[i] += t;
+}
+
 static int
 in_lanes(const kitnet_da *da)
 {
@@ -665,19 +681,8 @@ da_train_lanes(kitnet *k, const int *grp, int m, const double *x, double *S)
 	for (int i = 0; i < nv; i++)
 		for (int j = 0; j < nh; j++)
 			W[i * nh + j] += lr * ((xn[i] * L1[j]) + (L2[i] * y[j]));
-	/* np_mean: a sum from 0.0 (pairwise_sum below 8 terms), 0.0 + it, / n */
-	sum = zero;
-	for (int j = 0; j < nh; j++)
-		sum += L1[j];
-	t = lr * ((zero + sum) / (double)nh);
-	for (int j = 0; j < nh; j++)
-		hb[j] += t;
-	sum = zero;
-	for (int i = 0; i < nv; i++)
-		sum += L2[i];
-	t = lr * ((zero + sum) / (double)nv);
-	for (int i = 0; i < nv; i++)
-		vb[i] += t;
+	bias_step4(hb, L1, nh, lr);
+	bias_step4(vb, L2, nv, lr);
 	sum = zero;
 	for (int i = 0; i < nv; i++)
 		sum += L2[i] * L2[i];
