@@ -29,36 +29,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-static const char *id_text(zl_rec *rec, const char *name, char *buf, int integer)
-{
-	zl_value v = zl_get(rec, name);
-	double d;
-
-	switch (v.type) {
-	case ZL_STRING:
-		return v.s;
-	case ZL_NUMBER:
-		d = strtod(v.s, NULL);
-		if (integer && d == floor(d) && fabs(d) < 9007199254740992.0) {
-			snprintf(buf, 32, "%lld", (long long)d);
-			return buf;
-		}
-		return v.s;
-	case ZL_BOOL:
-		return v.b ? "T" : "F";
-	default:
-		return NULL;
-	}
-}
-
-static int blank(const char *s, size_t n)
-{
-	for (; n > 0; s++, n--)
-		if (*s != ' ' && *s != '\t' && *s != '\r')
-			return 0;
-	return 1;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const azw_module *const *mods = azw_modules();
@@ -99,7 +69,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		if (len > lb.max_line)
 			abort(); /* linebuf's promise */
-		if (blank(line, len))
+		if (lb_blank(line, len))
 			continue;
 		kind = zl_read(rec, line, len);
 		if (kind == ZL_HEADER)
@@ -121,13 +91,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (k = 0; k < n_x; k++)
 			if (!isfinite(x[k]))
 				abort(); /* a vector stream never carries NaN/inf */
-		id[0] = id_text(rec, "ts", NULL, 0);
-		id[1] = id_text(rec, "uid", NULL, 0);
-		id[2] = id_text(rec, "id.orig_h", NULL, 0);
-		id[3] = id_text(rec, "id.orig_p", pbuf[0], 1);
-		id[4] = id_text(rec, "id.resp_h", NULL, 0);
-		id[5] = id_text(rec, "id.resp_p", pbuf[1], 1);
-		id[6] = id_text(rec, "proto", NULL, 0);
+		vec_record_ids(rec, id, pbuf);
 		vec_write_row(devnull, id, x, n_x);
 	}
 	lb_free(&lb);

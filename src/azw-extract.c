@@ -32,7 +32,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <math.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -217,47 +216,12 @@ static void other_type(run *r, const char *type)
 		snprintf(r->other_names[r->n_other_names++], sizeof r->other_names[0], "%s", type);
 }
 
-/* An identity column as text: strings as they are, numbers as written
- * (ports as integers), NULL where the record has no value. */
-static const char *id_text(zl_rec *rec, const char *name, char *buf, int integer)
-{
-	zl_value v = zl_get_static(rec, name);
-	double d;
-
-	switch (v.type) {
-	case ZL_STRING:
-		return v.s;
-	case ZL_NUMBER:
-		/* a port as Zeek writes it, digits without a leading zero, is
-		 * already its integer text */
-		if (integer && v.len > 0 && v.len < 16 && (v.s[0] != '0' || v.len == 1) &&
-		    strspn(v.s, "0123456789") == v.len)
-			return v.s;
-		d = strtod_fast(v.s, NULL);
-		if (integer && d == floor(d) && fabs(d) < 9007199254740992.0) {
-			snprintf(buf, 32, "%lld", (long long)d);
-			return buf;
-		}
-		return v.s;
-	case ZL_BOOL:
-		return v.b ? "T" : "F";
-	default:
-		return NULL;
-	}
-}
-
 static void write_row(run *r)
 {
 	char pbuf[2][32];
 	const char *id[VEC_N_ID];
 
-	id[0] = id_text(r->rec, "ts", NULL, 0);
-	id[1] = id_text(r->rec, "uid", NULL, 0);
-	id[2] = id_text(r->rec, "id.orig_h", NULL, 0);
-	id[3] = id_text(r->rec, "id.orig_p", pbuf[0], 1);
-	id[4] = id_text(r->rec, "id.resp_h", NULL, 0);
-	id[5] = id_text(r->rec, "id.resp_p", pbuf[1], 1);
-	id[6] = id_text(r->rec, "proto", NULL, 0);
+	vec_record_ids(r->rec, id, pbuf);
 	vec_write_row(stdout, id, r->x, r->n_x);
 }
 
@@ -294,14 +258,6 @@ static void record(run *r, const char *path, long lineno, char *line, size_t len
 		write_row(r);
 }
 
-static int blank(const char *s, size_t n)
-{
-	for (; n > 0; s++, n--)
-		if (*s != ' ' && *s != '\t' && *s != '\r')
-			return 0;
-	return 1;
-}
-
 /* Lines that linebuf dropped for being too long, since the last look. */
 static void report_long(run *r, const char *path, const linebuf *lb, long *seen, long next)
 {
@@ -333,7 +289,7 @@ static void run_file(run *r, const char *arg)
 	zl_rec_new_file(r->rec);
 	while ((rc = lb_getline(&lb, &line, &len)) == 1) {
 		report_long(r, path, &lb, &n_long, lb.lineno);
-		if (!blank(line, len))
+		if (!lb_blank(line, len))
 			record(r, path, lb.lineno, line, len);
 	}
 	report_long(r, path, &lb, &n_long, lb.lineno + 1);
@@ -393,7 +349,7 @@ static void run_follow(run *r, const char *path, zl_format format)
 			zl_rec_new_file(recs[f.slot]);
 		}
 		r->rec = recs[f.slot];
-		if (!blank(line, len))
+		if (!lb_blank(line, len))
 			record(r, path, f.lineno, line, len);
 	}
 	if (!stop_follow)

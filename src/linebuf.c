@@ -123,3 +123,11 @@ again:
 	lb->lineno++;
 	return 1;
 }
+
+int lb_blank(const char *s, size_t n)
+{
+	for (; n > 0; s++, n--)
+		if (*s != ' ' && *s != '\t' && *s != '\r')
+			return 0;
+	return 1;
+}

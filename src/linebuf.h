@@ -31,5 +31,7 @@ void lb_free(linebuf *lb);
  * end of input, -1 on a read error (errno set). A last line without a final
  * newline is returned as a line. Over-long lines are skipped and counted. */
 int lb_getline(linebuf *lb, char **line, size_t *len);
+/* Only blanks (space, tab, CR): a line to pass over. */
+int lb_blank(const char *s, size_t n);
 
 #endif

@@ -20,6 +20,7 @@
 #include <stdio.h>
 
 #include "linebuf.h"
+#include "zeeklog.h"
 
 #define VEC_VERSION 1
 #define VEC_N_ID 7 /* ts uid id.orig_h id.orig_p id.resp_h id.resp_p proto */
@@ -46,6 +47,11 @@ void vec_write_header(FILE *f, const char *module, const char *schema,
 /* id[i] NULL or "" prints "-"; tabs and newlines inside are escaped \x09 \x0a
  * as Zeek does. */
 void vec_write_row(FILE *f, const char *const id[VEC_N_ID], const double *x, int n);
+/* A Zeek record's identity columns, as vec_write_row() takes them: strings
+ * as they are, numbers as written (ports as integers), NULL where the
+ * record has none. buf holds the ports' texts when they are rewritten
+ * ("80.0" -> "80"); id[] points into rec and buf until the next line. */
+void vec_record_ids(zl_rec *rec, const char *id[VEC_N_ID], char buf[2][32]);
 
 /* Reader. */
 typedef struct {
