@@ -92,7 +92,7 @@ struct zl_rec {
 	zl_format fmt;       /* of the last line recognised in this file */
 	int row;             /* last line was a TSV record (zl_get reads cells) */
 	uint32_t gen;        /* bumped per line: JSON key table, TSV cells */
-	unsigned long long serial; /* lines read: zl_rec_serial() */
+	unsigned long long serial; /* of the line: zl_rec_serial() */
 	const char *path;    /* of the last line */
 	zl_value ts;         /* the record's ts, normalised */
 	char tsbuf[40];
@@ -930,12 +930,17 @@ static int not_object(zl_rec *j)
 	return fail(j, "not a JSON object: \"%s\"", txt);
 }
 
+/* Lines read by every zl_rec so far: a line's serial is unique in the
+ * process, so that a record freed and another made at its address cannot
+ * be taken for each other. */
+static unsigned long long serials;
+
 /* A new line: every cached key and cell becomes stale. */
 static void next_line(zl_rec *r)
 {
 	size_t i;
 
-	r->serial++;
+	r->serial = ++serials;
 	if (++r->gen == 0) { /* wrapped: forget every old entry */
 		memset(r->tab, 0, r->tabcap * sizeof *r->tab);
 		for (i = 0; i < r->ncells; i++)

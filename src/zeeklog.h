@@ -113,8 +113,9 @@ const char *zl_rec_path(const zl_rec *r);
  * or header; ZL_FMT_AUTO before any. */
 zl_format zl_rec_format(const zl_rec *r);
 
-/* Which line r holds: a number that changes with every line read (and
- * never comes back), for a caller that keeps what it made of a record. */
+/* Which line r holds: a number that changes with every line read and is
+ * never given twice in the process (by any zl_rec), for a caller that
+ * keeps what it made of a record. */
 unsigned long long zl_rec_serial(const zl_rec *r);
 /* The value of a field (the last one if a name repeats, as Python's json
  * does). Unknown fields give type ZL_ABSENT. */

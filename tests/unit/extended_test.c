@@ -233,12 +233,50 @@ static void test_round6(void)
 	ok(bad == 0 && isnan(round6(NAN)), "round6 is libm's round to millionths");
 }
 
+/* The address of field f of the JSON record text on a new line of r. */
+static int read_addr(zl_rec *r, const char *text, const char *f, ext_addr *a)
+{
+	static char line[256];
+	char why[AZW_REASON_MAX];
+
+	snprintf(line, sizeof line, "%s", text);
+	if (zl_read(r, line, strlen(line)) != ZL_RECORD)
+		return -1;
+	return ext_address(r, f, a, why);
+}
+
+/* ext_address() keeps the last record's addresses: never another
+ * record's, not even one read by a zl_rec made where a freed one was. */
+static void test_addr_memo(void)
+{
+	zl_rec *r = zl_rec_new();
+	ext_addr a, b, c, d;
+	char why[AZW_REASON_MAX];
+	int bad = 0;
+
+	bad |= read_addr(r, "{\"id.orig_h\":\"10.0.0.1\",\"id.resp_h\":\"10.0.0.9\"}", "id.orig_h", &a) < 0;
+	zl_rec_free(r);
+	r = zl_rec_new(); /* mostly where the freed one was */
+	bad |= read_addr(r, "{\"id.orig_h\":\"2001:db8::1\"}", "id.orig_h", &d) < 0;
+	ok(!bad && !memcmp(a.b, addr("10.0.0.1").b, 16) && !memcmp(d.b, addr("2001:db8::1").b, 16) && d.v6,
+	   "addresses: a new zl_rec's first record's, not a freed one's");
+	bad |= read_addr(r, "{\"id.orig_h\":\"10.0.0.1\",\"id.resp_h\":\"10.0.0.9\"}", "id.orig_h", &a) < 0;
+	bad |= ext_address(r, "id.resp_h", &b, why) < 0;
+	bad |= ext_address(r, "id.orig_h", &c, why) < 0;
+	ok(!bad && !memcmp(a.b, addr("10.0.0.1").b, 16) && !memcmp(b.b, addr("10.0.0.9").b, 16) &&
+	   !memcmp(c.b, a.b, 16), "addresses: both of a record, asked twice");
+	bad |= read_addr(r, "{\"id.orig_h\":\"10.0.0.2\"}", "id.orig_h", &d) < 0;
+	ok(!bad && !memcmp(d.b, addr("10.0.0.2").b, 16), "addresses: the next record's, not the last one's");
+	zl_rec_free(r);
+}
+
 int main(void)
 {
 	test_nets();
 	test_addr_classes();
 	test_index();
 	test_round6();
+	test_addr_memo();
 	printf("1..%d\n", n_test);
 	return n_fail != 0;
 }
