@@ -343,6 +343,14 @@ mat_tvec(const double *W, const double *x, int nv, int nh, double *out)
 	(s) = SELECT4((x) != (x), (x), (s)); \
 } while (0)
 
+/* What NORM4 and SIGMOID4 expect in scope, for a function that trains
+ * four autoencoders at a time. */
+#define LANE_CONSTS \
+	const v4d lo = { -708.0, -708.0, -708.0, -708.0 }, hi = -lo; \
+	const v4d zero = { 0.0, 0.0, 0.0, 0.0 }, one = zero + 1.0, inf = zero + INFINITY; \
+	const v4d shift = zero + ROUND_SHIFT; \
+	const v4i sign = { INT64_MIN, INT64_MIN, INT64_MIN, INT64_MIN }
+
 /* v[i] = sigmoid(v[i] + b[i]) for i < n, four at a time; beyond
  * |x| > 708 the answer is 0 or 1 to within 1e-307 (NaN stays NaN). One by
  * one, the sigmoids were a third of azw-score's time. */
@@ -516,10 +524,7 @@ kitnet_da_train(kitnet_da *da, const double *x, double lr, double *tmp)
 VEC_CLONES static void
 da_train_single4(kitnet *k, const int *grp, int m, const double *x, double *S)
 {
-	const v4d lo = { -708.0, -708.0, -708.0, -708.0 }, hi = -lo;
-	const v4d zero = { 0.0, 0.0, 0.0, 0.0 }, one = zero + 1.0, inf = zero + INFINITY;
-	const v4d shift = zero + ROUND_SHIFT;
-	const v4i sign = { INT64_MIN, INT64_MIN, INT64_MIN, INT64_MIN };
+	LANE_CONSTS;
 	const double lr = k->p.lr;
 	v4d xv = zero, mn = zero, mx = zero, W = zero, hb = zero, vb = zero;
 	v4d xn, y, z, L2, L1, e;
@@ -603,10 +608,7 @@ in_lanes(const kitnet_da *da)
 VEC_CLONES static void
 da_train_lanes(kitnet *k, const int *grp, int m, const double *x, double *S)
 {
-	const v4d lo = { -708.0, -708.0, -708.0, -708.0 }, hi = -lo;
-	const v4d zero = { 0.0, 0.0, 0.0, 0.0 }, one = zero + 1.0, inf = zero + INFINITY;
-	const v4d shift = zero + ROUND_SHIFT;
-	const v4i sign = { INT64_MIN, INT64_MIN, INT64_MIN, INT64_MIN };
+	LANE_CONSTS;
 	const int nv = k->ae[grp[0]].n_visible, nh = k->ae[grp[0]].n_hidden;
 	const double lr = k->p.lr;
 	v4d xv[LANE_MAX], mn[LANE_MAX], mx[LANE_MAX], vb[LANE_MAX], hb[LANE_MAX];
