@@ -1068,8 +1068,8 @@ find_ent(zl_rec *j, const char *name, size_t n, uint32_t h, uint32_t *slot)
 }
 
 /* The value of name[0..n), whose hash is h, which was found at *slot
- * last time. Inlined into zl_get(): modules ask ~30 times a record, and a
- * call here cost a fifth of an answer. */
+ * last time. Inlined into zl_get() and zl_get_static(): modules ask ~30
+ * times a record, and a call here cost a fifth of an answer. */
 static inline __attribute__((always_inline)) zl_value
 json_value(zl_rec *j, const char *name, size_t n, uint32_t h, uint32_t *slot)
 {
