@@ -106,7 +106,7 @@ struct zl_rec {
 	uint32_t tabcap, nkeys;
 	int reclevel;        /* depth of the record's keys: 1 in a Kafka wrap */
 	uint32_t h_ts, h_path; /* hashes of "ts" and "_path", asked of every line */
-	uint32_t slot_ts, slot_path, slot_any; /* json_value()'s hints for those */
+	uint32_t slot_ts, slot_path; /* json_value()'s hints for those */
 	/* zl_get_static()'s memory of the names asked for, by address: the
 	 * modules ask for the same ~30 names from the same strings record
 	 * after record. A hit saves strlen() and the hash (a third of an
@@ -1132,9 +1132,10 @@ json_value(zl_rec *j, const char *name, size_t n, uint32_t h, uint32_t *slot)
 static zl_value json_get(zl_rec *j, const char *name)
 {
 	size_t n = strlen(name);
+	uint32_t slot = 0; /* no memory of where it was: probe */
 	int bs;
 
-	return json_value(j, name, n, hash_scan(name, n, &bs), &j->slot_any);
+	return json_value(j, name, n, hash_scan(name, n, &bs), &slot);
 }
 
 /* json_get() of a name known by its address (zl_get_static()). */
