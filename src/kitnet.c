@@ -343,12 +343,17 @@ mat_tvec(const double *W, const double *x, int nv, int nh, double *out)
 	(s) = SELECT4((x) != (x), (x), (s)); \
 } while (0)
 
+/* What SIGMOID4 expects in scope. */
+#define SIGMOID4_CONSTS \
+	const v4d lo = { -708.0, -708.0, -708.0, -708.0 }, hi = -lo; \
+	const v4d zero = { 0.0, 0.0, 0.0, 0.0 }, one = zero + 1.0; \
+	const v4d shift = zero + ROUND_SHIFT
+
 /* What NORM4 and SIGMOID4 expect in scope, for a function that trains
  * four autoencoders at a time. */
 #define LANE_CONSTS \
-	const v4d lo = { -708.0, -708.0, -708.0, -708.0 }, hi = -lo; \
-	const v4d zero = { 0.0, 0.0, 0.0, 0.0 }, one = zero + 1.0, inf = zero + INFINITY; \
-	const v4d shift = zero + ROUND_SHIFT; \
+	SIGMOID4_CONSTS; \
+	const v4d inf = zero + INFINITY; \
 	const v4i sign = { INT64_MIN, INT64_MIN, INT64_MIN, INT64_MIN }
 
 /* v[i] = sigmoid(v[i] + b[i]) for i < n, four at a time; beyond
@@ -357,9 +362,7 @@ mat_tvec(const double *W, const double *x, int nv, int nh, double *out)
 static inline __attribute__((always_inline)) void
 sigmoid_fast_v(double *v, const double *b, int n)
 {
-	const v4d lo = { -708.0, -708.0, -708.0, -708.0 }, hi = -lo;
-	const v4d zero = { 0.0, 0.0, 0.0, 0.0 }, one = zero + 1.0;
-	const v4d shift = zero + ROUND_SHIFT;
+	SIGMOID4_CONSTS;
 	int i = 0;
 
 	for (; i + 4 <= n; i += 4) {
