@@ -3,6 +3,9 @@
  * TSV with header blocks), then the module's extract(), its context
  * (ctx_run_record) and the identity columns written as a vector row.
  *
+ * Each line is also parsed as JSON by both of zeeklog.c's paths, which
+ * must agree (zl_json_check_fast()).
+ *
  * Input: byte 0 picks the module (bits 0-2), the schema (bit 3), the format
  * forced (bits 4-5: auto, json, tsv, auto) and a small max_line (bit 6, to
  * exercise the over-long-line skip); byte 1 picks the context cap (1..256
@@ -71,6 +74,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort(); /* linebuf's promise */
 		if (lb_blank(line, len))
 			continue;
+		if (zl_json_check_fast(line, len) == 1)
+			abort(); /* the JSON fast path read a line otherwise than jsmn */
 		kind = zl_read(rec, line, len);
 		if (kind == ZL_HEADER)
 			continue;

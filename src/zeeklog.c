@@ -2,8 +2,9 @@
  * JSON-streaming, Kafka-wrapped JSON, TSV with its header blocks), and one
  * field view over all of them (zeeklog.h).
  *
- * JSON: jsmn, plus one validating pass over its tokens that indexes the
- * record's keys. TSV: the #fields header is indexed once per block (name ->
+ * JSON: a line in the form Zeek writes is read in one pass (json_flat());
+ * any other, by jsmn plus one validating pass over its tokens, and both
+ * index the record's keys. TSV: the #fields header is indexed once per block (name ->
  * column); a row is split in one pass and its columns are converted lazily,
  * when a module asks for them. */
 #define JSMN_STATIC       /* jsmn's functions stay private to this file */
@@ -997,6 +998,177 @@ static int json_tokens(zl_rec *j, char *line, size_t len)
 	return 0;
 }
 
+/* ---- JSON as Zeek writes it, in one pass ----
+ *
+ * Zeek writes a record as {"key":value,...} with no blanks, its keys and
+ * most strings without escapes, its values strings, numbers, true/false
+ * and flat arrays of those. For such a line json_flat() makes the tokens
+ * jsmn would make and indexes the keys as walk() would, reading each byte
+ * once and strings eight bytes at a time: jsmn and the walk were half of
+ * azw-extract's instructions. Anything else (a blank, an escape, a control
+ * byte, a nested object, a Kafka wrap, too many tokens or keys) it leaves,
+ * untouched, to jsmn and the walk, which also say what is wrong with a
+ * broken line. zl_json_check_fast() holds the two to the same answer. */
+
+/* Offset of the first '"', '\\' or byte below 0x20 in the word w (bytes
+ * in memory order), or 8 if none. The has-a-zero-byte tests may flag
+ * bytes after a true one (a borrow), never before it: the lowest flag is
+ * exact. */
+static int special_byte(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+	uint64_t q = w ^ 0x2222222222222222u, b = w ^ 0x5c5c5c5c5c5c5c5cu, m;
+
+	m = ((q - ones) & ~q) | ((b - ones) & ~b) | ((w - 0x2020202020202020u) & ~w);
+	m &= high;
+	return m ? __builtin_ctzll(m) / 8 : 8;
+}
+
+/* The closing quote of the string whose first byte is s[i]: its offset,
+ * or -1 if the string holds an escape or a control byte, or is not closed
+ * before n. */
+static long flat_string(const char *s, size_t i, size_t n)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	for (; i + 8 <= n; i += 8) {
+		int k = special_byte(load8(s + i));
+		if (k < 8)
+			return s[i + k] == '"' ? (long)(i + k) : -1;
+	}
+#endif
+	for (; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '"')
+			return (long)i;
+		if (c == '\\' || c < 0x20)
+			return -1;
+	}
+	return -1;
+}
+
+/* The end of the primitive (number, true, false, null) at s[i], which
+ * must be one of ',', '}' and ']' as in strict jsmn; -1 for anything that
+ * is not a valid primitive so ended. */
+static long flat_primitive(const char *s, size_t i, size_t n)
+{
+	size_t e = i;
+
+	while (e < n && ((s[e] >= '0' && s[e] <= '9') || s[e] == '-' || s[e] == '+' || s[e] == '.' ||
+	                 s[e] == 'e' || s[e] == 'E' || (s[e] >= 'a' && s[e] <= 'u')))
+		e++;
+	if (e == i || e >= n || (s[e] != ',' && s[e] != '}' && s[e] != ']'))
+		return -1;
+	if (!valid_primitive(s + i, e - i))
+		return -1;
+	return (long)e;
+}
+
+static void flat_tok(jsmntok_t *t, jsmntype_t type, size_t start, size_t end, int parent)
+{
+	t->type = type;
+	t->start = (int)start;
+	t->end = (int)end;
+	t->size = 0;
+	t->parent = parent;
+}
+
+/* The tokens of a line in Zeek's form, and its keys indexed: 0, or -1 (the
+ * line untouched, nothing indexed) for anything else. */
+static int json_flat(zl_rec *j, char *line, size_t len)
+{
+	jsmntok_t *tok = j->tok;
+	const unsigned cap = j->cap;
+	unsigned nt = 1, k;
+	size_t i = 1;
+	long e;
+
+	if (len < 2 || len > (size_t)INT32_MAX / 2 || line[0] != '{' || line[1] != '"')
+		return -1;
+	flat_tok(&tok[0], JSMN_OBJECT, 0, 0, -1);
+	for (;;) {
+		unsigned key = nt, val;
+
+		/* "key": */
+		if (nt + 2 > cap || (e = flat_string(line, i + 1, len)) < 0 || (size_t)e + 2 >= len ||
+		    line[e + 1] != ':')
+			return -1;
+		flat_tok(&tok[key], JSMN_STRING, i + 1, (size_t)e, 0);
+		tok[key].size = 1;
+		tok[0].size++;
+		i = (size_t)e + 2;
+		val = ++nt;
+		nt++;
+		/* its value */
+		switch (line[i]) {
+		case '"':
+			if ((e = flat_string(line, i + 1, len)) < 0)
+				return -1;
+			flat_tok(&tok[val], JSMN_STRING, i + 1, (size_t)e, (int)key);
+			i = (size_t)e + 1;
+			break;
+		case '[':
+			flat_tok(&tok[val], JSMN_ARRAY, i, 0, (int)key);
+			i++;
+			if (i < len && line[i] == ']') {
+				tok[val].end = (int)++i;
+				break;
+			}
+			for (;;) {
+				if (nt + 1 > cap || i >= len)
+					return -1;
+				if (line[i] == '"') {
+					if ((e = flat_string(line, i + 1, len)) < 0)
+						return -1;
+					flat_tok(&tok[nt], JSMN_STRING, i + 1, (size_t)e, (int)val);
+					i = (size_t)e + 1;
+				} else {
+					if ((e = flat_primitive(line, i, len)) < 0)
+						return -1;
+					flat_tok(&tok[nt], JSMN_PRIMITIVE, i, (size_t)e, (int)val);
+					i = (size_t)e;
+				}
+				nt++;
+				tok[val].size++;
+				if (i >= len)
+					return -1;
+				if (line[i] == ']')
+					break;
+				if (line[i] != ',')
+					return -1;
+				i++;
+			}
+			tok[val].end = (int)++i;
+			break;
+		default:
+			if ((e = flat_primitive(line, i, len)) < 0)
+				return -1;
+			flat_tok(&tok[val], JSMN_PRIMITIVE, i, (size_t)e, (int)key);
+			i = (size_t)e;
+			break;
+		}
+		/* , or the end */
+		if (i >= len)
+			return -1;
+		if (line[i] == '}')
+			break;
+		if (line[i] != ',' || i + 1 >= len || line[i + 1] != '"')
+			return -1;
+		i++;
+	}
+	if (i + 1 != len || tok[0].size > ZL_MAX_FIELDS)
+		return -1;
+	tok[0].end = (int)len;
+	j->ntok = nt;
+	/* keys and values alternate at the top level, arrays' elements
+	 * between: the walk's order */
+	for (k = 1; k < nt; k++)
+		if (tok[k].parent == 0) {
+			index_key(j, (int)k, (int)k + 1);
+			k++;
+		}
+	return 0;
+}
+
 static zl_value json_value(zl_rec *j, const char *name, size_t n, uint32_t h, uint32_t *slot);
 
 static int json_parse(zl_rec *j, char *line, size_t len)
@@ -1006,7 +1178,10 @@ static int json_parse(zl_rec *j, char *line, size_t len)
 	j->line = line;
 	j->len = len;
 	j->fmt = ZL_FMT_JSON;
-	if (json_tokens(j, line, len) < 0 || (j->reclevel = kafka_wrapped(j), walk(j) < 0)) {
+	j->reclevel = 0;
+	if (json_flat(j, line, len) == 0)
+		;
+	else if (json_tokens(j, line, len) < 0 || (j->reclevel = kafka_wrapped(j), walk(j) < 0)) {
 		j->ntok = 0;
 		return -1;
 	}
@@ -1026,6 +1201,55 @@ int zl_json_parse(zl_rec *r, char *line, size_t len)
 {
 	next_line(r);
 	return json_parse(r, line, len);
+}
+
+/* The key table's entry for every key token of r, as the walk left it. */
+static int same_index(zl_rec *a, zl_rec *b)
+{
+	if (a->nkeys != b->nkeys)
+		return 0;
+	for (unsigned k = 1; k < a->ntok; k++) {
+		const jsmntok_t *t = &a->tok[k];
+		struct ent *ea, *eb;
+		if (t->parent != 0)
+			continue;
+		ea = lookup(a, a->line + t->start, (size_t)(t->end - t->start), hash(a->line + t->start, (size_t)(t->end - t->start)));
+		eb = lookup(b, b->line + t->start, (size_t)(t->end - t->start), hash(b->line + t->start, (size_t)(t->end - t->start)));
+		if (ea->gen != a->gen || eb->gen != b->gen || ea->val != eb->val || ea->klen != eb->klen ||
+		    ea->k - a->line != eb->k - b->line)
+			return 0;
+	}
+	return 1;
+}
+
+int zl_json_check_fast(const char *line, size_t len)
+{
+	zl_rec *a = zl_rec_new(), *b = zl_rec_new();
+	char *la = emalloc(len + 1), *lb = emalloc(len + 1);
+	int rc = -1;
+
+	memcpy(la, line, len);
+	memcpy(lb, line, len);
+	la[len] = lb[len] = '\0';
+	next_line(a);
+	next_line(b);
+	a->line = la;
+	a->len = len;
+	b->line = lb;
+	b->len = len;
+	if (json_flat(a, la, len) == 0) {
+		rc = 0;
+		if (json_tokens(b, lb, len) < 0 || (b->reclevel = kafka_wrapped(b), walk(b) < 0) ||
+		    b->reclevel != 0 || a->ntok != b->ntok ||
+		    memcmp(a->tok, b->tok, a->ntok * sizeof *a->tok) != 0 ||
+		    memcmp(la, lb, len + 1) != 0 || !same_index(a, b))
+			rc = 1;
+	}
+	free(la);
+	free(lb);
+	zl_rec_free(a);
+	zl_rec_free(b);
+	return rc;
 }
 
 /* A JSON string that is an ISO 8601 time (JSON::TS_ISO8601 writes every

@@ -304,12 +304,81 @@ static void static_names(void)
 	zl_rec_free(r);
 }
 
+/* The fast path for lines in Zeek's own JSON form (json_flat() in
+ * zeeklog.c) against jsmn and the validating walk: the same tokens and
+ * keys, or the line left to them. */
+static void json_fast(void)
+{
+	static const char *const zeek_form[] = {
+		"{\"ts\":1.5,\"uid\":\"C1\",\"id.orig_p\":80,\"proto\":\"tcp\"}",
+		"{\"a\":[],\"b\":[\"x\",\"y\"],\"c\":[1,2.5e-3,-0,true],\"d\":null}",
+		"{\"AA\":true,\"TC\":false,\"n\":-12.75E+2,\"s\":\"\",\"u\":\"caf\xc3\xa9 \xff\"}",
+		"{\"a\":1,\"a\":\"again\",\"b\":\"a string longer than sixteen bytes, with / and :\"}",
+		"{\"x\":0}",
+	};
+	static const char *const other_form[] = {
+		"{}", " {\"a\":1}", "{\"a\": 1}", "{\"a\":1} ", "{\"a\":1}\r",
+		"{\"a\":\"tab\\there\"}", "{\"k\\u0041\":1}", "{\"a\":\"x\ty\"}",
+		"{\"a\":{\"b\":1}}", "{\"conn\":{\"ts\":1}}", "{\"a\":[[1]]}", "{\"a\":[{}]}",
+		"{\"a\":01}", "{\"a\":1.}", "{\"a\":.5}", "{\"a\":+1}", "{\"a\":tru}", "{\"a\":nulll}",
+		"{\"a\":1,}", "{\"a\":1,,\"b\":2}", "{\"a\"1}", "{\"a\":}", "{\"a\"}", "{\"a\":1",
+		"{\"a\":\"open", "{\"a\":[1,2}", "{\"a\":[1 2]}", "{\"a\":1}{\"b\":2}", "[1,2]",
+		"{\"a\":1]", "{\"a\":[1}]", "{1:2}",
+	};
+	size_t k;
+	int fast = 1, declined = 1, n = 0, same = 0, differ = 0;
+
+	for (k = 0; k < sizeof zeek_form / sizeof zeek_form[0]; k++)
+		fast &= zl_json_check_fast(zeek_form[k], strlen(zeek_form[k])) == 0;
+	ok(fast, "json fast path: Zeek's form read as jsmn and the walk read it");
+	for (k = 0; k < sizeof other_form / sizeof other_form[0]; k++)
+		declined &= zl_json_check_fast(other_form[k], strlen(other_form[k])) == -1;
+	{ /* a NUL byte inside a string */
+		static const char nul[] = "{\"a\":\"x\0y\"}";
+		declined &= zl_json_check_fast(nul, sizeof nul - 1) == -1;
+	}
+	ok(declined, "json fast path: blanks, escapes, nesting, bad JSON left to the general path");
+
+	/* every line of the real logs in tests/data */
+	static const char *const files[] = {
+		"tests/data/golden/conn.input.jsonl.gz", "tests/data/golden/dns.input.jsonl.gz",
+		"tests/data/golden/http.input.jsonl.gz", "tests/data/golden/ssh.input.jsonl.gz",
+		"tests/data/golden/ssl.input.jsonl.gz", "tests/data/formats/brim_dns.head150.json.gz",
+		"tests/data/formats/brim_ssh.head150.json.gz", "tests/data/formats/brim_ssl.head150.json.gz",
+		"tests/data/formats/rita-http.head200.json.gz",
+	};
+	static char line[1 << 16];
+	for (k = 0; k < sizeof files / sizeof files[0]; k++) {
+		char cmd[256];
+		FILE *f;
+
+		snprintf(cmd, sizeof cmd, "gzip -dc %s", files[k]);
+		if (!(f = popen(cmd, "r")))
+			continue;
+		while (fgets(line, sizeof line, f)) {
+			size_t len = strlen(line);
+			int rc;
+			if (len && line[len - 1] == '\n')
+				line[--len] = '\0';
+			rc = zl_json_check_fast(line, len);
+			n++;
+			same += rc == 0;
+			differ += rc == 1;
+		}
+		pclose(f);
+	}
+	printf("# json fast path: %d of %d real lines, %d differ\n", same, n, differ);
+	ok(n > 1000 && differ == 0 && same > n * 9 / 10,
+	   "json fast path: real lines read the same, nine in ten or more by the fast path");
+}
+
 int main(void)
 {
 	tsv_types();
 	tsv_layouts();
 	json_forms();
 	json_paths();
+	json_fast();
 	forced();
 	static_names();
 	printf("1..%d\n", n_test);
