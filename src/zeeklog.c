@@ -17,6 +17,9 @@
 
 #include <stdarg.h>
 #include <stdint.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -723,8 +726,9 @@ lookup(zl_rec *j, const char *name, size_t n, uint32_t h)
 	}
 }
 
-/* Index a top-level key -> value (the last one wins, as in Python). */
-static void index_key(zl_rec *j, int key, int val)
+/* Index a top-level key -> value (the last one wins, as in Python).
+ * Inlined into the two parsers' loops: a call was a fifth of its cost. */
+static inline __attribute__((always_inline)) void index_key(zl_rec *j, int key, int val)
 {
 	jsmntok_t *t = &j->tok[key];
 	char *s = j->line + t->start;
@@ -1027,8 +1031,22 @@ static int special_byte(uint64_t w)
 /* The closing quote of the string whose first byte is s[i]: its offset,
  * or -1 if the string holds an escape or a control byte, or is not closed
  * before n. */
-static long flat_string(const char *s, size_t i, size_t n)
+static inline __attribute__((always_inline)) long flat_string(const char *s, size_t i, size_t n)
 {
+#if defined(__SSE2__)
+	/* sixteen bytes at a time where the line has them (x86-64 has SSE2) */
+	const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'), ctl = _mm_set1_epi8(0x1f);
+	for (; i + 16 <= n; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		__m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
+		                         _mm_cmpeq_epi8(_mm_min_epu8(v, ctl), v)); /* v <= 0x1f */
+		unsigned bits = (unsigned)_mm_movemask_epi8(m);
+		if (bits) {
+			i += (size_t)__builtin_ctz(bits);
+			return s[i] == '"' ? (long)i : -1;
+		}
+	}
+#endif
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	for (; i + 8 <= n; i += 8) {
 		int k = special_byte(load8(s + i));
@@ -1046,21 +1064,53 @@ static long flat_string(const char *s, size_t i, size_t n)
 	return -1;
 }
 
-/* The end of the primitive (number, true, false, null) at s[i], which
- * must be one of ',', '}' and ']' as in strict jsmn; -1 for anything that
- * is not a valid primitive so ended. */
-static long flat_primitive(const char *s, size_t i, size_t n)
+/* The end of the primitive (number, true, false, null) at s[i]: its
+ * grammar (valid_primitive()'s) read once, and then one of ',', '}' and
+ * ']', which strict jsmn wants after it; -1 for anything else. No bounds
+ * checks: the line ends with a NUL, which stops every loop and is no
+ * terminator. */
+static inline __attribute__((always_inline)) long flat_primitive(const char *s, size_t i)
 {
 	size_t e = i;
 
-	while (e < n && ((s[e] >= '0' && s[e] <= '9') || s[e] == '-' || s[e] == '+' || s[e] == '.' ||
-	                 s[e] == 'e' || s[e] == 'E' || (s[e] >= 'a' && s[e] <= 'u')))
-		e++;
-	if (e == i || e >= n || (s[e] != ',' && s[e] != '}' && s[e] != ']'))
-		return -1;
-	if (!valid_primitive(s + i, e - i))
-		return -1;
-	return (long)e;
+	switch (s[e]) {
+	case 't': /* byte by byte, to stop at the NUL */
+		e += s[e + 1] == 'r' && s[e + 2] == 'u' && s[e + 3] == 'e' ? 4 : 0;
+		break;
+	case 'f':
+		e += s[e + 1] == 'a' && s[e + 2] == 'l' && s[e + 3] == 's' && s[e + 4] == 'e' ? 5 : 0;
+		break;
+	case 'n':
+		e += s[e + 1] == 'u' && s[e + 2] == 'l' && s[e + 3] == 'l' ? 4 : 0;
+		break;
+	default:
+		if (s[e] == '-')
+			e++;
+		if (s[e] == '0') {
+			e++;
+		} else {
+			if (!digit(s[e]))
+				return -1;
+			while (digit(s[e]))
+				e++;
+		}
+		if (s[e] == '.') {
+			if (!digit(s[++e]))
+				return -1;
+			while (digit(s[e]))
+				e++;
+		}
+		if (s[e] == 'e' || s[e] == 'E') {
+			e++;
+			if (s[e] == '+' || s[e] == '-')
+				e++;
+			if (!digit(s[e]))
+				return -1;
+			while (digit(s[e]))
+				e++;
+		}
+	}
+	return e > i && (s[e] == ',' || s[e] == '}' || s[e] == ']') ? (long)e : -1;
 }
 
 static void flat_tok(jsmntok_t *t, jsmntype_t type, size_t start, size_t end, int parent)
@@ -1122,7 +1172,7 @@ static int json_flat(zl_rec *j, char *line, size_t len)
 					flat_tok(&tok[nt], JSMN_STRING, i + 1, (size_t)e, (int)val);
 					i = (size_t)e + 1;
 				} else {
-					if ((e = flat_primitive(line, i, len)) < 0)
+					if ((e = flat_primitive(line, i)) < 0)
 						return -1;
 					flat_tok(&tok[nt], JSMN_PRIMITIVE, i, (size_t)e, (int)val);
 					i = (size_t)e;
@@ -1140,7 +1190,7 @@ static int json_flat(zl_rec *j, char *line, size_t len)
 			tok[val].end = (int)++i;
 			break;
 		default:
-			if ((e = flat_primitive(line, i, len)) < 0)
+			if ((e = flat_primitive(line, i)) < 0)
 				return -1;
 			flat_tok(&tok[val], JSMN_PRIMITIVE, i, (size_t)e, (int)key);
 			i = (size_t)e;

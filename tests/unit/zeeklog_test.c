@@ -315,6 +315,7 @@ static void json_fast(void)
 		"{\"AA\":true,\"TC\":false,\"n\":-12.75E+2,\"s\":\"\",\"u\":\"caf\xc3\xa9 \xff\"}",
 		"{\"a\":1,\"a\":\"again\",\"b\":\"a string longer than sixteen bytes, with / and :\"}",
 		"{\"x\":0}",
+		"{\"long key, more than sixteen bytes\":\"sixteen bytes and more \xc3\xa9\xff\x80 to the end\"}",
 	};
 	static const char *const other_form[] = {
 		"{}", " {\"a\":1}", "{\"a\": 1}", "{\"a\":1} ", "{\"a\":1}\r",
@@ -323,7 +324,10 @@ static void json_fast(void)
 		"{\"a\":01}", "{\"a\":1.}", "{\"a\":.5}", "{\"a\":+1}", "{\"a\":tru}", "{\"a\":nulll}",
 		"{\"a\":1,}", "{\"a\":1,,\"b\":2}", "{\"a\"1}", "{\"a\":}", "{\"a\"}", "{\"a\":1",
 		"{\"a\":\"open", "{\"a\":[1,2}", "{\"a\":[1 2]}", "{\"a\":1}{\"b\":2}", "[1,2]",
-		"{\"a\":1]", "{\"a\":[1}]", "{1:2}",
+		"{\"a\":1]", "{\"a\":[1}]", "{1:2}", "{\"a\":t", "{\"a\":fals", "{\"a\":nul}",
+		"{\"a\":\"sixteen bytes and more\\tthen a tab\"}", "{\"a\":\"sixteen bytes and more\x01\"}",
+		"{\"a\":\"sixteen bytes and more, never closed", "{\"sixteen bytes and more\x7f\x1f\":1}",
+		"{\"a\":-", "{\"a\":-}", "{\"a\":1e", "{\"a\":1e+}", "{\"a\":2.", "{\"a\":[", "{\"a\":[1,",
 	};
 	size_t k;
 	int fast = 1, declined = 1, n = 0, same = 0, differ = 0;
