@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 const char *const vec_id_names[VEC_N_ID] = {
@@ -163,11 +164,15 @@ void vec_write_row(FILE *f, const char *const id[VEC_N_ID], const double *x, int
 	}
 	row_reserve(at + (size_t)n * 33 + 1);
 	for (i = 0; i < n; i++) {
-		/* most features are 0/1 flags: no call for those */
-		if (x[i] == 0.0 && !signbit(x[i])) {
+		uint64_t bits;
+
+		/* most features are 0/1 flags: no call for those, and known by
+		 * their bits (+0.0 is all zeros, -0.0 not) */
+		memcpy(&bits, &x[i], sizeof bits);
+		if (bits == 0) {
 			memcpy(row_buf + at, "\t0", 2);
 			at += 2;
-		} else if (x[i] == 1.0) {
+		} else if (bits == 0x3ff0000000000000u) { /* 1.0 */
 			memcpy(row_buf + at, "\t1", 2);
 			at += 2;
 		} else {
