@@ -75,9 +75,11 @@ struct block {
 	struct slot { uint32_t hash; int col; } *idx;
 	/* tsv_get's memory of where names were found: the modules ask for the
 	 * same names from the same strings row after row. Keyed by the name's
-	 * address and checked against its text, so an address that now holds
-	 * another name only misses. */
-	struct { const char *name; int col; } seen[64];
+	 * address; for zl_get() checked against its text, so an address that
+	 * now holds another name only misses; for zl_get_static(), whose
+	 * names never change, not (and absent names too). Forgotten with the
+	 * header. */
+	struct { const char *name; int col; } seen[64], seen_static[128];
 	uint32_t idxcap;
 	int ts_col;          /* -1 if none */
 	int wide;            /* #fields names more than ZL_MAX_FIELDS */
@@ -1674,6 +1676,7 @@ static void blk_index(struct block *b)
 	}
 	memset(b->idx, 0, b->idxcap * sizeof *b->idx);
 	memset(b->seen, 0, sizeof b->seen);
+	memset(b->seen_static, 0, sizeof b->seen_static);
 	for (i = 0; i < b->nf; i++) {
 		uint32_t h = hash(b->names[i], strlen(b->names[i]));
 		for (k = h & (b->idxcap - 1); b->idx[k].col; k = (k + 1) & (b->idxcap - 1))
@@ -1726,9 +1729,13 @@ static void blk_prepare(struct block *b)
 	blk_index(b);
 }
 
+/* s[0..n) is the marker t ("-", "(empty)"): asked of every cell read, and
+ * most differ in their first byte. */
 static int same(const char *s, size_t n, const char *t)
 {
-	return strlen(t) == n && memcmp(s, t, n) == 0;
+	if (n == 0)
+		return t[0] == '\0';
+	return s[0] == t[0] && strlen(t) == n && memcmp(s, t, n) == 0;
 }
 
 static zl_value string_value(char *s, size_t n)
@@ -1827,6 +1834,22 @@ static zl_value tsv_get(zl_rec *r, const char *name)
 	b->seen[k].name = name;
 	b->seen[k].col = c;
 	return cell_value(r, c);
+}
+
+/* tsv_get() of a name whose text never changes (zl_get_static()). */
+static zl_value tsv_get_static(zl_rec *r, const char *name)
+{
+	struct block *b = &r->blk;
+	uintptr_t a = (uintptr_t)name;
+	size_t k = (a * 0x9e3779b97f4a7c15u) >> 57; /* of 128, as json_get_static() */
+
+	if (!r->row)
+		return absent;
+	if (b->seen_static[k].name != name) {
+		b->seen_static[k].name = name;
+		b->seen_static[k].col = blk_find(b, name, strlen(name));
+	}
+	return b->seen_static[k].col < 0 ? absent : cell_value(r, b->seen_static[k].col);
 }
 
 static size_t count_char(const char *s, size_t n, char c)
@@ -1983,5 +2006,5 @@ zl_value zl_get_static(zl_rec *r, const char *name)
 {
 	if (name[0] == 't' && name[1] == 's' && name[2] == '\0')
 		return r->ts;
-	return r->row ? tsv_get(r, name) : json_get_static(r, name);
+	return r->row ? tsv_get_static(r, name) : json_get_static(r, name);
 }

@@ -283,6 +283,9 @@ static void static_names(void)
 		"#fields\tts\tuid\ta\tc",
 		"#types\ttime\tstring\tcount\tbool",
 		"2.5\tC4\t7\tT",
+		"#fields\tc\tzz\ta\tuid", /* columns move, zz appears, ts goes */
+		"#types\tbool\tstring\tcount\tstring",
+		"F\tq\t8\tC6",
 		"{\"uid\":\"C5\",\"c\":null,\"b\":\"\\u0041\"}",
 	};
 	zl_rec *r = zl_rec_new();
