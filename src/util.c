@@ -494,3 +494,19 @@ double round6(double x)
 		t -= 1.0;
 	return t / 1e6 + 0.0; /* -0 becomes 0 */
 }
+
+double log1p_count(double x)
+{
+	static double tab[1024];
+	static int ready;
+
+	if (x > 0 && x < 1024 && x == (double)(int)x) {
+		if (!ready) {
+			for (int i = 0; i < 1024; i++)
+				tab[i] = log1p((double)i);
+			ready = 1;
+		}
+		return tab[(int)x];
+	}
+	return x == 0 ? x : log1p(x); /* log1p(+-0) is +-0 */
+}

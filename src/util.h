@@ -33,6 +33,9 @@ int fmt_double_g(char *buf, double d, int prec);
  * (a relative 1e-6 of the count), and it prints as a short text in one
  * try, where a full double takes 17 digits and three. */
 double round6(double x);
+/* log1p(x), the same bits; the integers 0..1023 that most counts are
+ * (packets, small payloads) from a table of log1p()'s own values. */
+double log1p_count(double x);
 
 /* strtod(s, end), exactly (same value, same end), faster for the plain
  * decimals the vector stream is made of. */

@@ -435,7 +435,7 @@ static int extract_extended(zl_rec *rec, double *x, char *why)
 	num[X_BYTES_RATIO] = ext_log_ratio(num[X_ORIG_BYTES], num[X_RESP_BYTES]);
 	for (i = 0; i < N_XSOURCE; i++)
 		if (count_field[i])
-			num[i] = log1p(num[i]);
+			num[i] = log1p_count(num[i]);
 	for (i = 0; i < n_num; i++)
 		x[num_col[i]] = round6(num[num_src[i]]);
 	return 0;

@@ -88,7 +88,7 @@ int main(void)
 	long i;
 	char buf[64];
 
-	printf("1..7\n");
+	printf("1..8\n");
 	kitnet_mt_seed(&r, 42);
 
 	for (i = 0; i < (long)(sizeof texts / sizeof *texts); i++)
@@ -173,6 +173,19 @@ int main(void)
 				printf("# first difference: %s, printf %s\n", a, b);
 		}
 		ok(bad == 0, "fmt_double_g writes what printf's %.*g writes");
+	}
+
+	/* log1p_count is log1p, bit for bit, in its table and around it */
+	{
+		long bad = 0;
+		static const double odd[] = { -0.0, 0.5, 1023.0, 1023.5, 1024.0, 1e300, -0.5, 2147483648.0 };
+
+		for (i = 0; i < 1100; i++)
+			bad += memcmp(&(double){ log1p_count((double)i) }, &(double){ log1p((double)i) }, sizeof(double)) != 0;
+		for (i = 0; i < (long)(sizeof odd / sizeof odd[0]); i++)
+			bad += memcmp(&(double){ log1p_count(odd[i]) }, &(double){ log1p(odd[i]) }, sizeof(double)) != 0;
+		bad += !isnan(log1p_count(NAN));
+		ok(bad == 0, "log1p_count gives log1p's bits");
 	}
 
 	check_print(0.1);
