@@ -457,17 +457,18 @@ static unsigned char fold(unsigned char c)
 }
 
 /* Entropy from byte counts: -sum p log2 p, summed in byte order (so the
- * same string always gives the same double). */
-static double entropy_of(const unsigned *count, size_t len)
+ * same string always gives the same double). seen: a bit per byte value
+ * that occurs, so that only those are visited (in the same order): the
+ * walk over all 256 was a tenth of an http record. */
+static double entropy_of(const unsigned *count, const uint64_t seen[4], size_t len)
 {
 	double h = 0, n = (double)len;
-	int c;
 
 	if (len == 0)
 		return 0;
-	for (c = 0; c < 256; c++)
-		if (count[c]) {
-			double p = count[c] / n;
+	for (int w = 0; w < 4; w++)
+		for (uint64_t b = seen[w]; b; b &= b - 1) {
+			double p = count[w * 64 + __builtin_ctzll(b)] / n;
 
 			h -= p * log2(p);
 		}
@@ -477,13 +478,17 @@ static double entropy_of(const unsigned *count, size_t len)
 double ext_entropy(const char *s, size_t len)
 {
 	unsigned count[256] = { 0 };
+	uint64_t seen[4] = { 0 };
 	size_t i = 0, n = 0;
 
 	while (i < len) {
-		count[fold(ext_xbyte(s, len, &i))]++;
+		unsigned c = fold(ext_xbyte(s, len, &i));
+
+		seen[c >> 6] |= 1ULL << (c & 63);
+		count[c]++;
 		n++;
 	}
-	return entropy_of(count, n);
+	return entropy_of(count, seen, n);
 }
 
 size_t ext_text_len(const char *s, size_t len)
@@ -500,15 +505,18 @@ size_t ext_text_len(const char *s, size_t len)
 void ext_name_stats(const char *s, size_t len, ext_name *out)
 {
 	unsigned count[256] = { 0 };
+	uint64_t seen[4] = { 0 };
 	size_t i = 0, n = 0;
 	int label = 0;
 
 	memset(out, 0, sizeof *out);
 	while (i < len) {
 		unsigned char c = ext_xbyte(s, len, &i);
+		unsigned f = fold(c);
 
 		n++;
-		count[fold(c)]++;
+		seen[f >> 6] |= 1ULL << (f & 63);
+		count[f]++;
 		if (c == '.') {
 			if (label > 0)
 				out->labels++;
@@ -523,7 +531,7 @@ void ext_name_stats(const char *s, size_t len, ext_name *out)
 	if (label > 0)
 		out->labels++;
 	out->len = (int)n; /* a line is at most ZL_MAX_LINE */
-	out->entropy = entropy_of(count, n);
+	out->entropy = entropy_of(count, seen, n);
 }
 
 int ext_is_ip_text(const char *s, size_t len)
