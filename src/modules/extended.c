@@ -587,8 +587,8 @@ int ext_word(zl_rec *rec, const char *field, const char **out, size_t *len, char
 int ext_category(const ext_index *ix, zl_rec *rec, const char *field, int src,
                  const char *dflt, double *x, char *why)
 {
-	const char *s;
-	size_t len;
+	const char *s = NULL;
+	size_t len = 0;
 
 	if (ext_word(rec, field, &s, &len, why) < 0)
 		return -1;
