@@ -73,9 +73,16 @@ static uint32_t hash_key(const ctx_table *t, const unsigned char *k)
 	uint64_t h = t->seed, w;
 	size_t i;
 
-	for (i = 0; i < t->keylen; i += 8) {
+	/* whole words, then the 4 bytes a 20-byte key ends with, zero-padded
+	 * as the loop once copied them (the same hash either way) */
+	for (i = 0; i + 8 <= t->keylen; i += 8) {
+		memcpy(&w, k + i, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdu;
+		h ^= h >> 32;
+	}
+	if (i < t->keylen) {
 		w = 0;
-		memcpy(&w, k + i, t->keylen - i < 8 ? t->keylen - i : 8);
+		memcpy(&w, k + i, t->keylen - i);
 		h = (h ^ w) * 0xff51afd7ed558ccdu;
 		h ^= h >> 32;
 	}
