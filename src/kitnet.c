@@ -1218,8 +1218,24 @@ kitnet_execute(kitnet *k, const double *x, double *layer1)
 	if (na == 0)
 		return 0.0; /* pysad's score_partial before the map exists */
 	double *S = k->scratch, *tmp = S + na, *sub = sub_space(k);
-	for (int a = 0; a < na; a++)
+	for (int a = 0; a < na; a++) {
+		/* Most autoencoders have one feature (one that correlates
+		 * with no other) and most such features few values: their
+		 * memo, compared here without the calls, answers. */
+		if (k->ae_off[a + 1] - k->ae_off[a] == 1) {
+			const struct kitnet_memo *mo = &k->memo[a];
+			const double *v = &x[k->map[k->ae_off[a]]];
+			int w = 0;
+
+			while (w < mo->n_valid && !same_bits(mo->in[w], v, 1))
+				w++;
+			if (w < mo->n_valid) {
+				S[a] = mo->rmse[w];
+				continue;
+			}
+		}
 		S[a] = ae_execute(k, a, gather(k, a, x, sub), tmp);
+	}
 	if (layer1)
 		memcpy(layer1, S, (size_t)na * sizeof *S);
 	return kitnet_da_execute(&k->out, S, tmp);
