@@ -3,10 +3,10 @@
  * field view over all of them (zeeklog.h).
  *
  * JSON: a line in the form Zeek writes is read in one pass (json_flat());
- * any other, by jsmn plus one validating pass over its tokens, and both
- * index the record's keys. TSV: the #fields header is indexed once per block (name ->
- * column); a row is split in one pass and its columns are converted lazily,
- * when a module asks for them. */
+ * any other, by jsmn plus one validating pass over its tokens; both index
+ * the record's keys. TSV: the #fields header is indexed once per block
+ * (name -> column); a row is split in one pass and its columns are
+ * converted lazily, when a module asks for them. */
 #define JSMN_STATIC       /* jsmn's functions stay private to this file */
 #define JSMN_STRICT       /* RFC 8259 primitives, no bare words */
 #define JSMN_PARENT_LINKS /* O(1) ',' handling: no quadratic time on wide objects */
@@ -1010,8 +1010,8 @@ static int json_tokens(zl_rec *j, char *line, size_t len)
  * most strings without escapes, its values strings, numbers, true/false
  * and flat arrays of those. For such a line json_flat() makes the tokens
  * jsmn would make and indexes the keys as walk() would, reading each byte
- * once and strings eight bytes at a time: jsmn and the walk were half of
- * azw-extract's instructions. Anything else (a blank, an escape, a control
+ * once and strings sixteen or eight bytes at a time: jsmn and the walk
+ * were half of azw-extract's instructions on conn. Anything else (a blank, an escape, a control
  * byte, a nested object, a Kafka wrap, too many tokens or keys) it leaves,
  * untouched, to jsmn and the walk, which also say what is wrong with a
  * broken line. zl_json_check_fast() holds the two to the same answer. */
@@ -1231,9 +1231,8 @@ static int json_parse(zl_rec *j, char *line, size_t len)
 	j->len = len;
 	j->fmt = ZL_FMT_JSON;
 	j->reclevel = 0;
-	if (json_flat(j, line, len) == 0)
-		;
-	else if (json_tokens(j, line, len) < 0 || (j->reclevel = kafka_wrapped(j), walk(j) < 0)) {
+	if (json_flat(j, line, len) < 0 &&
+	    (json_tokens(j, line, len) < 0 || (j->reclevel = kafka_wrapped(j), walk(j) < 0))) {
 		j->ntok = 0;
 		return -1;
 	}
@@ -1262,11 +1261,14 @@ static int same_index(zl_rec *a, zl_rec *b)
 		return 0;
 	for (unsigned k = 1; k < a->ntok; k++) {
 		const jsmntok_t *t = &a->tok[k];
+		size_t n = (size_t)(t->end - t->start);
+		uint32_t h = hash(a->line + t->start, n);
 		struct ent *ea, *eb;
+
 		if (t->parent != 0)
 			continue;
-		ea = lookup(a, a->line + t->start, (size_t)(t->end - t->start), hash(a->line + t->start, (size_t)(t->end - t->start)));
-		eb = lookup(b, b->line + t->start, (size_t)(t->end - t->start), hash(b->line + t->start, (size_t)(t->end - t->start)));
+		ea = lookup(a, a->line + t->start, n, h);
+		eb = lookup(b, b->line + t->start, n, h);
 		if (ea->gen != a->gen || eb->gen != b->gen || ea->val != eb->val || ea->klen != eb->klen ||
 		    ea->k - a->line != eb->k - b->line)
 			return 0;
