@@ -430,8 +430,8 @@ static int extract_extended(zl_rec *rec, double *x, char *why)
 	if (s)
 		ext_count_letters(&xindex, x, X_HISTORY, s, len);
 
-	num[X_ORIG_PKT_SIZE] = num[X_ORIG_PKTS] > 0 ? log1p(num[X_ORIG_IP_BYTES] / num[X_ORIG_PKTS]) : 0;
-	num[X_RESP_PKT_SIZE] = num[X_RESP_PKTS] > 0 ? log1p(num[X_RESP_IP_BYTES] / num[X_RESP_PKTS]) : 0;
+	num[X_ORIG_PKT_SIZE] = num[X_ORIG_PKTS] > 0 ? log1p_count(num[X_ORIG_IP_BYTES] / num[X_ORIG_PKTS]) : 0;
+	num[X_RESP_PKT_SIZE] = num[X_RESP_PKTS] > 0 ? log1p_count(num[X_RESP_IP_BYTES] / num[X_RESP_PKTS]) : 0;
 	num[X_BYTES_RATIO] = ext_log_ratio(num[X_ORIG_BYTES], num[X_RESP_BYTES]);
 	for (i = 0; i < N_XSOURCE; i++)
 		if (count_field[i])

@@ -294,7 +294,7 @@ static int extract_extended(zl_rec *rec, double *x, char *why)
 	    ext_list_minmax6(rec, "TTLs", &num[X_TTL_MIN], &num[X_TTL_MAX], why) < 0)
 		return -1;
 	num[X_HAS_RTT] = has;
-	num[X_RTT] = log1p(num[X_RTT] * 1000);
+	num[X_RTT] = log1p_count(num[X_RTT] * 1000);
 	num[X_Z] = z > 0;
 	for (i = 0; i < N_XSOURCE; i++)
 		if (flag_field[i]) {
@@ -326,16 +326,16 @@ static int extract_extended(zl_rec *rec, double *x, char *why)
 
 		ext_name_stats(s, len, &q);
 		num[X_HAS_QUERY] = 1;
-		num[X_QLEN] = log1p(q.len);
-		num[X_QLABELS] = log1p(q.labels);
-		num[X_QMAXLABEL] = log1p(q.max_label);
+		num[X_QLEN] = log1p_count(q.len);
+		num[X_QLABELS] = log1p_count(q.labels);
+		num[X_QMAXLABEL] = log1p_count(q.max_label);
 		num[X_QDIGITS] = q.len > 0 ? (double)q.digits / q.len : 0;
 		num[X_QENTROPY] = q.entropy;
 		num[X_QREVERSE] = ends_with(s, len, ".in-addr.arpa") || ends_with(s, len, ".ip6.arpa");
 	}
-	num[X_ANSWERS] = log1p(answers.n);
-	num[X_TTL_MIN] = log1p(num[X_TTL_MIN]);
-	num[X_TTL_MAX] = log1p(num[X_TTL_MAX]);
+	num[X_ANSWERS] = log1p_count(answers.n);
+	num[X_TTL_MIN] = log1p_count(num[X_TTL_MIN]);
+	num[X_TTL_MAX] = log1p_count(num[X_TTL_MAX]);
 	for (i = 0; i < n_num; i++)
 		x[num_col[i]] = round6(num[num_src[i]]);
 	return 0;

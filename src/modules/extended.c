@@ -227,7 +227,7 @@ int ext_log1p(zl_rec *rec, const char *field, double *out, char *why)
 {
 	if (ext_nonneg(rec, field, out, why) < 0)
 		return -1;
-	*out = log1p(*out);
+	*out = log1p_count(*out);
 	return 0;
 }
 
@@ -611,7 +611,7 @@ int ext_category(const ext_index *ix, zl_rec *rec, const char *field, int src,
 
 double ext_log_ratio(double a, double b)
 {
-	return log1p(a) - log1p(b);
+	return log1p_count(a) - log1p_count(b);
 }
 
 /* ---- addresses ---- */

@@ -299,9 +299,9 @@ static void uri_shape(const char *s, size_t len, double *num)
 	}
 	if (!query)
 		path = n;
-	num[X_URI_LEN] = log1p((double)n);
-	num[X_URI_DEPTH] = log1p(depth);
-	num[X_URI_QUERY] = query ? log1p((double)(n - path - 1)) : 0;
+	num[X_URI_LEN] = log1p_count((double)n);
+	num[X_URI_DEPTH] = log1p_count(depth);
+	num[X_URI_QUERY] = query ? log1p_count((double)(n - path - 1)) : 0;
 	num[X_URI_ENTROPY] = ext_entropy(s, len);
 	q = memchr(s, '?', len);
 	num[X_URI_ABSOLUTE] = contains(s, q ? (size_t)(q - s) : len, "://");
@@ -393,7 +393,7 @@ static int extract_extended(zl_rec *rec, double *x, char *why)
 	if (has) {
 		size_t t = ua_token(s, len);
 
-		num[X_UA_LEN] = log1p((double)ext_text_len(s, len));
+		num[X_UA_LEN] = log1p_count((double)ext_text_len(s, len));
 		if (t == 7 && memcmp(s, "Mozilla", 7) == 0 && contains(s, len, "WindowsPowerShell"))
 			ext_set(&xindex, x, X_UA, "powershell", 10);
 		else
@@ -409,8 +409,8 @@ static int extract_extended(zl_rec *rec, double *x, char *why)
 		return -1;
 	num[X_HAS_USER] = has;
 	num[X_PROXIED] = proxied.n > 0;
-	num[X_ORIG_FILES] = log1p(orig_files.n);
-	num[X_RESP_FILES] = log1p(resp_files.n);
+	num[X_ORIG_FILES] = log1p_count(orig_files.n);
+	num[X_RESP_FILES] = log1p_count(resp_files.n);
 
 	has = 0;
 	while (ext_list_next(&mime, &e, &elen)) {

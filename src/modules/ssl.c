@@ -441,13 +441,13 @@ static int extract_extended(zl_rec *rec, double *x, char *why)
 	if (s && len > 0) {
 		num[X_HAS_SNI] = 1;
 		num[X_SNI_IP] = ext_is_ip_text(s, len);
-		num[X_SNI_LEN] = log1p((double)ext_text_len(s, len));
+		num[X_SNI_LEN] = log1p_count((double)ext_text_len(s, len));
 		num[X_SNI_ENTROPY] = ext_entropy(s, len);
 	}
 
 	if (chain(rec, "cert_chain_fps", "cert_chain_fuids", &n, why) < 0)
 		return -1;
-	num[X_CHAIN] = log1p(n);
+	num[X_CHAIN] = log1p_count(n);
 	if (chain(rec, "client_cert_chain_fps", "client_cert_chain_fuids", &n, why) < 0)
 		return -1;
 	num[X_CLIENT_CERT] = n > 0;
