@@ -807,44 +807,53 @@ static int tight(const char *s, size_t a, size_t b, char sep)
 	return sep ? b == a + 1 && s[a] == sep : a == b;
 }
 
+/* The end of the JSON primitive (RFC 8259: number, true, false, null)
+ * that starts at s, read by its grammar; s itself if none does. No bounds
+ * checks: the text goes on with a byte no primitive holds (a separator, a
+ * blank, or the NUL that ends a line), which stops every loop; true, false
+ * and null are compared byte by byte so as to stop there too. */
+static inline __attribute__((always_inline)) const char *primitive_end(const char *s)
+{
+	const char *p = s;
+
+	switch (*p) {
+	case 't': return p[1] == 'r' && p[2] == 'u' && p[3] == 'e' ? p + 4 : s;
+	case 'f': return p[1] == 'a' && p[2] == 'l' && p[3] == 's' && p[4] == 'e' ? p + 5 : s;
+	case 'n': return p[1] == 'u' && p[2] == 'l' && p[3] == 'l' ? p + 4 : s;
+	}
+	if (*p == '-')
+		p++;
+	if (*p == '0') {
+		p++;
+	} else {
+		if (!digit(*p))
+			return s;
+		while (digit(*p))
+			p++;
+	}
+	if (*p == '.') {
+		if (!digit(*++p))
+			return s;
+		while (digit(*p))
+			p++;
+	}
+	if (*p == 'e' || *p == 'E') {
+		p++;
+		if (*p == '+' || *p == '-')
+			p++;
+		if (!digit(*p))
+			return s;
+		while (digit(*p))
+			p++;
+	}
+	return p;
+}
+
 /* A primitive token is valid JSON. jsmn's strict mode has checked that it
- * starts with one of -0123456789tfn and ends at a blank, ',', ']' or '}':
- * that byte stops the number's loops, which need no bounds checks. */
+ * ends at a blank, ',', ']' or '}', which stops primitive_end(). */
 static int valid_primitive(const char *s, size_t n)
 {
-	const char *e = s + n;
-
-	switch (*s) {
-	case 't': return n == 4 && !memcmp(s, "true", 4);
-	case 'f': return n == 5 && !memcmp(s, "false", 5);
-	case 'n': return n == 4 && !memcmp(s, "null", 4);
-	}
-	if (*s == '-')
-		s++;
-	if (*s == '0') {
-		s++;
-	} else {
-		if (!digit(*s))
-			return 0;
-		while (digit(*s))
-			s++;
-	}
-	if (*s == '.') {
-		if (!digit(*++s))
-			return 0;
-		while (digit(*s))
-			s++;
-	}
-	if (*s == 'e' || *s == 'E') {
-		s++;
-		if (*s == '+' || *s == '-')
-			s++;
-		if (!digit(*s))
-			return 0;
-		while (digit(*s))
-			s++;
-	}
-	return s == e;
+	return n > 0 && primitive_end(s) == s + n;
 }
 
 /* The pass over the tokens: check what jsmn lets through (separators,
@@ -1066,53 +1075,13 @@ static inline __attribute__((always_inline)) long flat_string(const char *s, siz
 	return -1;
 }
 
-/* The end of the primitive (number, true, false, null) at s[i]: its
- * grammar (valid_primitive()'s) read once, and then one of ',', '}' and
- * ']', which strict jsmn wants after it; -1 for anything else. No bounds
- * checks: the line ends with a NUL, which stops every loop and is no
- * terminator. */
+/* The end of the primitive at s[i], which strict jsmn wants followed by
+ * one of ',', '}' and ']'; -1 for anything else. */
 static inline __attribute__((always_inline)) long flat_primitive(const char *s, size_t i)
 {
-	size_t e = i;
+	const char *e = primitive_end(s + i);
 
-	switch (s[e]) {
-	case 't': /* byte by byte, to stop at the NUL */
-		e += s[e + 1] == 'r' && s[e + 2] == 'u' && s[e + 3] == 'e' ? 4 : 0;
-		break;
-	case 'f':
-		e += s[e + 1] == 'a' && s[e + 2] == 'l' && s[e + 3] == 's' && s[e + 4] == 'e' ? 5 : 0;
-		break;
-	case 'n':
-		e += s[e + 1] == 'u' && s[e + 2] == 'l' && s[e + 3] == 'l' ? 4 : 0;
-		break;
-	default:
-		if (s[e] == '-')
-			e++;
-		if (s[e] == '0') {
-			e++;
-		} else {
-			if (!digit(s[e]))
-				return -1;
-			while (digit(s[e]))
-				e++;
-		}
-		if (s[e] == '.') {
-			if (!digit(s[++e]))
-				return -1;
-			while (digit(s[e]))
-				e++;
-		}
-		if (s[e] == 'e' || s[e] == 'E') {
-			e++;
-			if (s[e] == '+' || s[e] == '-')
-				e++;
-			if (!digit(s[e]))
-				return -1;
-			while (digit(s[e]))
-				e++;
-		}
-	}
-	return e > i && (s[e] == ',' || s[e] == '}' || s[e] == ']') ? (long)e : -1;
+	return e > s + i && (*e == ',' || *e == '}' || *e == ']') ? (long)(e - s) : -1;
 }
 
 static void flat_tok(jsmntok_t *t, jsmntype_t type, size_t start, size_t end, int parent)
@@ -1416,11 +1385,17 @@ static zl_value json_get(zl_rec *j, const char *name)
 	return json_value(j, name, n, hash_scan(name, n, &bs), &slot);
 }
 
+/* Where zl_get_static()'s memories (JSON's asked[], TSV's seen_static[])
+ * keep a name: one of 128 slots, by its address. */
+static size_t static_slot(const char *name)
+{
+	return ((uintptr_t)name * 0x9e3779b97f4a7c15u) >> 57;
+}
+
 /* json_get() of a name known by its address (zl_get_static()). */
 static zl_value json_get_static(zl_rec *j, const char *name)
 {
-	uintptr_t a = (uintptr_t)name;
-	struct asked *q = &j->asked[(a * 0x9e3779b97f4a7c15u) >> 57];
+	struct asked *q = &j->asked[static_slot(name)];
 	int bs;
 
 	if (q->name != name) {
@@ -1842,8 +1817,7 @@ static zl_value tsv_get(zl_rec *r, const char *name)
 static zl_value tsv_get_static(zl_rec *r, const char *name)
 {
 	struct block *b = &r->blk;
-	uintptr_t a = (uintptr_t)name;
-	size_t k = (a * 0x9e3779b97f4a7c15u) >> 57; /* of 128, as json_get_static() */
+	size_t k = static_slot(name);
 
 	if (!r->row)
 		return absent;
