@@ -235,12 +235,17 @@ static uint32_t load4(const char *s)
 	return w;
 }
 
-/* Any byte of w is '\\' (the classic has-a-zero-byte test on w ^ '\\'s). */
+/* The high bit of each zero byte of x (the classic has-a-zero-byte test;
+ * it may also flag bytes after a zero one, a borrow, never before it). */
+static uint64_t zero_bytes(uint64_t x)
+{
+	return (x - 0x0101010101010101u) & ~x & 0x8080808080808080u;
+}
+
+/* Any byte of w is '\\'. */
 static uint64_t has_backslash(uint64_t w)
 {
-	uint64_t x = w ^ 0x5c5c5c5c5c5c5c5cu;
-
-	return (x - 0x0101010101010101u) & ~x & 0x8080808080808080u;
+	return zero_bytes(w ^ 0x5c5c5c5c5c5c5c5cu);
 }
 
 /* Hash of a field name, eight bytes at a time (FNV's byte at a time cost
@@ -1026,16 +1031,13 @@ static int json_tokens(zl_rec *j, char *line, size_t len)
  * broken line. zl_json_check_fast() holds the two to the same answer. */
 
 /* Offset of the first '"', '\\' or byte below 0x20 in the word w (bytes
- * in memory order), or 8 if none. The has-a-zero-byte tests may flag
- * bytes after a true one (a borrow), never before it: the lowest flag is
- * exact. */
+ * in memory order), or 8 if none. Each test may flag bytes after a true
+ * one, never before it: the lowest flag is exact. */
 static int special_byte(uint64_t w)
 {
-	const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
-	uint64_t q = w ^ 0x2222222222222222u, b = w ^ 0x5c5c5c5c5c5c5c5cu, m;
+	uint64_t m = zero_bytes(w ^ 0x2222222222222222u) | has_backslash(w) |
+	             ((w - 0x2020202020202020u) & ~w & 0x8080808080808080u);
 
-	m = ((q - ones) & ~q) | ((b - ones) & ~b) | ((w - 0x2020202020202020u) & ~w);
-	m &= high;
 	return m ? __builtin_ctzll(m) / 8 : 8;
 }
 
