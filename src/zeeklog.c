@@ -111,6 +111,7 @@ struct zl_rec {
 	struct ent *tab;
 	uint32_t tabcap, nkeys;
 	int reclevel;        /* depth of the record's keys: 1 in a Kafka wrap */
+	int plain;           /* read by json_flat(): no string holds an escape */
 	uint32_t h_ts, h_path; /* hashes of "ts" and "_path", asked of every line */
 	uint32_t slot_ts, slot_path; /* json_value()'s hints for those */
 	/* zl_get_static()'s memory of the names asked for, by address: the
@@ -1202,7 +1203,8 @@ static int json_parse(zl_rec *j, char *line, size_t len)
 	j->len = len;
 	j->fmt = ZL_FMT_JSON;
 	j->reclevel = 0;
-	if (json_flat(j, line, len) < 0 &&
+	j->plain = json_flat(j, line, len) == 0;
+	if (!j->plain &&
 	    (json_tokens(j, line, len) < 0 || (j->reclevel = kafka_wrapped(j), walk(j) < 0))) {
 		j->ntok = 0;
 		return -1;
@@ -1296,9 +1298,14 @@ static void json_iso_time(struct ent *e, char *s)
 
 /* A string value's text, unescaped (and an ISO 8601 time made epoch
  * text) the first time it is asked for. */
-static __attribute__((noinline)) void json_string(struct ent *e, char *s, size_t len)
+static __attribute__((noinline)) void json_string(struct ent *e, char *s, size_t len, int plain)
 {
-	e->slen = unescape(s, len);
+	if (plain) { /* json_flat() has seen that it holds no escape */
+		s[len] = '\0';
+		e->slen = len;
+	} else {
+		e->slen = unescape(s, len);
+	}
 	e->bad = e->slen == SIZE_MAX;
 	if (!e->bad)
 		json_iso_time(e, s);
@@ -1343,7 +1350,7 @@ json_value(zl_rec *j, const char *name, size_t n, uint32_t h, uint32_t *slot)
 	case JSMN_STRING:
 		v.type = ZL_STRING;
 		if (e->slen == SIZE_MAX && !e->bad)
-			json_string(e, s, v.len);
+			json_string(e, s, v.len, j->plain);
 		if (e->bad) {
 			v.s = NULL;
 			v.len = 0;
