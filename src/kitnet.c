@@ -238,17 +238,17 @@ squash(double v)
 }
 
 /* 0-1 normalisation by the training range seen so far (see kitnet.h for
- * the two modes). */
+ * the two modes), of x[i0 .. nv) into xn[i0 .. nv): each element alone. */
 VEC_CLONES static void
-da_normalise(const kitnet_da *da, const double *x, double *xn)
+da_normalise_from(const kitnet_da *da, const double *x, int i0, double *xn)
 {
 	if (da->norm == KITNET_NORM_COMPAT) {
-		for (int i = 0; i < da->n_visible; i++)
+		for (int i = i0; i < da->n_visible; i++)
 			xn[i] = (x[i] - da->norm_min[i]) /
 			        ((da->norm_max[i] - da->norm_min[i]) + NORM_EPS);
 		return;
 	}
-	int i = 0, nv = da->n_visible;
+	int i = i0, nv = da->n_visible;
 	const v4d zero = { 0.0, 0.0, 0.0, 0.0 }, one = zero + 1.0, inf = zero + INFINITY;
 	const v4i sign = { INT64_MIN, INT64_MIN, INT64_MIN, INT64_MIN };
 
@@ -268,12 +268,21 @@ da_normalise(const kitnet_da *da, const double *x, double *xn)
 			range = fabs(da->norm_max[i]) > 0 && isfinite(da->norm_max[i]) ? fabs(da->norm_max[i]) : 1.0;
 		xn[i] = (x[i] - lo) / range;
 	}
-	for (i = 0; i < nv; i++)
+	for (i = i0; i < nv; i++)
 		xn[i] = squash(xn[i]);
 }
 
+/* ... of all of x */
+static inline void
+da_normalise(const kitnet_da *da, const double *x, double *xn)
+{
+	da_normalise_from(da, x, 0, xn);
+}
+
 /* out[j] = sum over i < nv of x[i] W[i][j] (W nv x nh, row-major), each sum
- * in the order i = 0, 1, ... from 0.0, as reference BLAS dgemv. Each
+ * in the order i = 0, 1, ... from 0.0, as reference BLAS dgemv; with
+ * i0 > 0, out holds the sums of rows [0, i0) already and rows [i0, nv) are
+ * added to them (the same additions in the same order as one pass). Each
  * column's sum is a chain of dependent additions, so speed comes from
  * keeping many columns in flight: up to 32 at once, in eight vectors of
  * four held in registers. With nh not a multiple of four the last vector
@@ -281,9 +290,12 @@ da_normalise(const kitnet_da *da, const double *x, double *xn)
  * the same sums again, bit for bit, so storing them twice is harmless. */
 #define MT_BLOCK(NB) do { \
 	v4d acc_[NB], w_; \
-	for (int b_ = 0; b_ < (NB); b_++) \
+	for (int b_ = 0; b_ < (NB); b_++) { \
 		acc_[b_] = (v4d){ 0.0, 0.0, 0.0, 0.0 }; \
-	for (int i_ = 0; i_ < nv; i_++) { \
+		if (i0 > 0) \
+			LOAD4(acc_[b_], out + col[b_]); \
+	} \
+	for (int i_ = i0; i_ < nv; i_++) { \
 		const double *row_ = W + (size_t)i_ * nh; \
 		double xi_ = x[i_]; \
 		for (int b_ = 0; b_ < (NB); b_++) { \
@@ -296,14 +308,14 @@ da_normalise(const kitnet_da *da, const double *x, double *xn)
 } while (0)
 
 static inline __attribute__((always_inline)) void
-mat_tvec(const double *W, const double *x, int nv, int nh, double *out)
+mat_tvec(const double *W, const double *x, int i0, int nv, int nh, double *out)
 {
 	int nvec = (nh + 3) / 4;
 
 	if (nh < 4) {
 		for (int j = 0; j < nh; j++) {
-			double a = 0.0;
-			for (int i = 0; i < nv; i++)
+			double a = i0 > 0 ? out[j] : 0.0;
+			for (int i = i0; i < nv; i++)
 				a += x[i] * W[(size_t)i * nh + j];
 			out[j] = a;
 		}
@@ -391,12 +403,12 @@ sigmoid_fast_v(double *v, const double *b, int n)
  * one long chain of dependent additions was most of the time of the output
  * autoencoder), and the fast exp. */
 VEC_CLONES static void
-da_forward_fast(const kitnet_da *da, const double *xn, double *y, double *z)
+da_forward_fast(const kitnet_da *da, const double *xn, int i0, double *y, double *z)
 {
 	int nv = da->n_visible, nh = da->n_hidden;
 	const double *W = da->W;
 
-	mat_tvec(W, xn, nv, nh, y);
+	mat_tvec(W, xn, i0, nv, nh, y);
 	sigmoid_fast_v(y, da->hbias, nh);
 
 	/* four rows at a time: four independent chains of additions */
@@ -446,19 +458,21 @@ da_forward_fast(const kitnet_da *da, const double *xn, double *y, double *z)
 }
 
 /* y = sigmoid(xn W + hbias) (nh), z = sigmoid(y W^T + vbias) (nv).
- * Each dot product is a sequential sum from 0.0, as reference BLAS dgemv. */
+ * Each dot product is a sequential sum from 0.0, as reference BLAS dgemv.
+ * With i0 > 0, y holds the encoder's sums over xn[0 .. i0) already
+ * (da_encode_head()). */
 static void
-da_forward(const kitnet_da *da, const double *xn, double *y, double *z)
+da_forward(const kitnet_da *da, const double *xn, int i0, double *y, double *z)
 {
 	int nv = da->n_visible, nh = da->n_hidden;
 	const double *W = da->W;
 
 	if (da->norm != KITNET_NORM_COMPAT) {
-		da_forward_fast(da, xn, y, z);
+		da_forward_fast(da, xn, i0, y, z);
 		return;
 	}
 
-	mat_tvec(W, xn, nv, nh, y);
+	mat_tvec(W, xn, i0, nv, nh, y);
 	for (int j = 0; j < nh; j++)
 		y[j] = sigmoid(y[j] + da->hbias[j]);
 
@@ -488,13 +502,13 @@ kitnet_da_train(kitnet_da *da, const double *x, double lr, double *tmp)
 			da->norm_min[i] = x[i];
 	}
 	da_normalise(da, x, xn);
-	da_forward(da, xn, y, z);
+	da_forward(da, xn, 0, y, z);
 
 	/* reconstruction error and its back-propagation to the hidden layer,
 	 * both with the weights before the update */
 	for (int i = 0; i < nv; i++)
 		L2[i] = xn[i] - z[i];
-	mat_tvec(W, L2, nv, nh, L1);
+	mat_tvec(W, L2, 0, nv, nh, L1);
 	for (int j = 0; j < nh; j++)
 		L1[j] = (L1[j] * y[j]) * (1.0 - y[j]);
 
@@ -705,6 +719,25 @@ da_train_lanes(kitnet *k, const int *grp, int m, const double *x, double *S)
 	}
 }
 
+/* The encoder's sums over xn[0 .. n) alone, into y (nh): da_forward()
+ * with i0 = n goes on from them. */
+VEC_CLONES static void
+da_encode_head(const kitnet_da *da, const double *xn, int n, double *y)
+{
+	mat_tvec(da->W, xn, 0, n, da->n_hidden, y);
+}
+
+/* The RMSE of the reconstruction z of xn (nv each; e: nv of scratch). */
+static double
+rmse(const double *xn, const double *z, double *e, int nv)
+{
+	for (int i = 0; i < nv; i++) {
+		double d = xn[i] - z[i];
+		e[i] = d * d;
+	}
+	return sqrt(np_mean(e, nv));
+}
+
 double
 kitnet_da_execute(const kitnet_da *da, const double *x, double *tmp)
 {
@@ -712,12 +745,8 @@ kitnet_da_execute(const kitnet_da *da, const double *x, double *tmp)
 	double *xn = tmp, *z = xn + nv, *e = z + nv, *y = e + nv;
 
 	da_normalise(da, x, xn);
-	da_forward(da, xn, y, z);
-	for (int i = 0; i < nv; i++) {
-		double d = xn[i] - z[i];
-		e[i] = d * d;
-	}
-	return sqrt(np_mean(e, nv));
+	da_forward(da, xn, 0, y, z);
+	return rmse(xn, z, e, nv);
 }
 
 /* ---- the feature map (corClust + scipy single linkage) ----------------- */
@@ -930,6 +959,9 @@ free_aes(kitnet *k)
 	free(k->ae_off);
 	free(k->memo);
 	free(k->lane);
+	free(k->pre);
+	k->pre = NULL;
+	k->n_pre = k->pre_valid = 0;
 	k->memo = NULL;
 	k->lane = k->lane_off = NULL;
 	k->n_lane_grp = 0;
@@ -1070,6 +1102,7 @@ kitnet_set_map(kitnet *k, int n_ae, const int *map, const int *ae_off)
 			goto fail;
 		}
 		k->ae[a].norm = k->p.norm;
+		k->memo[a].feat = nv == 1 ? map[ae_off[a]] : -1;
 	}
 	k->n_ae = n_ae;
 	if (lane_groups(k) < 0)
@@ -1078,6 +1111,16 @@ kitnet_set_map(kitnet *k, int n_ae, const int *map, const int *ae_off)
 	                   k->p.seed) < 0)
 		goto fail;
 	k->out.norm = k->p.norm;
+	int np = 0;
+	while (np < n_ae && ae_off[np + 1] - ae_off[np] == 1)
+		np++;
+	if (np >= KITNET_PRE_MIN) {
+		k->pre = malloc((size_t)KITNET_PRE_WAYS * (size_t)(2 * np + k->out.n_hidden) *
+		                sizeof *k->pre);
+		if (!k->pre)
+			goto fail;
+		k->n_pre = np;
+	}
 	/* a given map ends the feature-mapping phase for good */
 	cc_free(k);
 	return 0;
@@ -1170,6 +1213,7 @@ kitnet_forget(kitnet *k)
 {
 	for (int a = 0; a < k->n_ae; a++)
 		k->memo[a].n_valid = 0;
+	k->pre_valid = 0;
 }
 
 /* memcmp() for a few doubles, inline: the call was a tenth of azw-score's
@@ -1211,6 +1255,44 @@ ae_execute(kitnet *k, int a, const double *sub, double *tmp)
 	return rmse;
 }
 
+/* kitnet_da_execute() of the output autoencoder on S, with S[0 .. n_pre)
+ * normalised and their encoder sums from memory when those inputs have
+ * been seen lately (the entry that answered last is asked first). */
+static double
+out_execute(kitnet *k, const double *S, double *tmp)
+{
+	const kitnet_da *da = &k->out;
+	int nv = da->n_visible, nh = da->n_hidden, np = k->n_pre, w;
+	double *xn = tmp, *z = xn + nv, *e = z + nv, *y = e + nv;
+	size_t one = 2 * (size_t)np + (size_t)nh; /* an entry: S, xn, sums */
+
+	if (np == 0)
+		return kitnet_da_execute(da, S, tmp);
+	w = k->pre_last;
+	if (w >= k->pre_valid || !same_bits(k->pre + w * one, S, np))
+		for (w = 0; w < k->pre_valid; w++)
+			if (w != k->pre_last && same_bits(k->pre + w * one, S, np))
+				break;
+	if (w < k->pre_valid) {
+		memcpy(xn, k->pre + w * one + np, (size_t)np * sizeof *xn);
+		memcpy(y, k->pre + w * one + 2 * np, (size_t)nh * sizeof *y);
+		da_normalise_from(da, S, np, xn);
+	} else {
+		da_normalise(da, S, xn);
+		da_encode_head(da, xn, np, y);
+		w = k->pre_next;
+		memcpy(k->pre + w * one, S, (size_t)np * sizeof *S);
+		memcpy(k->pre + w * one + np, xn, (size_t)np * sizeof *xn);
+		memcpy(k->pre + w * one + 2 * np, y, (size_t)nh * sizeof *y);
+		if (k->pre_valid < KITNET_PRE_WAYS)
+			k->pre_valid++;
+		k->pre_next = (w + 1) % KITNET_PRE_WAYS;
+	}
+	k->pre_last = w;
+	da_forward(da, xn, np, y, z);
+	return rmse(xn, z, e, nv);
+}
+
 double
 kitnet_execute(kitnet *k, const double *x, double *layer1)
 {
@@ -1222,9 +1304,9 @@ kitnet_execute(kitnet *k, const double *x, double *layer1)
 		/* Most autoencoders have one feature (one that correlates
 		 * with no other) and most such features few values: their
 		 * memo, compared here without the calls, answers. */
-		if (k->ae_off[a + 1] - k->ae_off[a] == 1) {
-			const struct kitnet_memo *mo = &k->memo[a];
-			const double *v = &x[k->map[k->ae_off[a]]];
+		const struct kitnet_memo *mo = &k->memo[a];
+		if (mo->feat >= 0) {
+			const double *v = &x[mo->feat];
 			int w = 0;
 
 			while (w < mo->n_valid && !same_bits(mo->in[w], v, 1))
@@ -1238,7 +1320,7 @@ kitnet_execute(kitnet *k, const double *x, double *layer1)
 	}
 	if (layer1)
 		memcpy(layer1, S, (size_t)na * sizeof *S);
-	return kitnet_da_execute(&k->out, S, tmp);
+	return out_execute(k, S, tmp);
 }
 
 void
@@ -1252,7 +1334,7 @@ kitnet_explain(kitnet *k, const double *x, double *err)
 		double *xn = tmp, *z = xn + nv, *y = z + 2 * nv;
 
 		da_normalise(da, gather(k, a, x, sub), xn);
-		da_forward(da, xn, y, z);
+		da_forward(da, xn, 0, y, z);
 		for (int i = 0; i < nv; i++)
 			err[k->map[off + i]] = xn[i] - z[i];
 	}

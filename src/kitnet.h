@@ -77,6 +77,16 @@ typedef struct {
 	 * changes the weights by hand (kitnet_forget()). */
 	struct kitnet_memo *memo;
 
+	/* kitnet_execute()'s memory of the output autoencoder's first n_pre
+	 * inputs: the RMSEs of the leading one-feature autoencoders, which
+	 * come from their memos and seldom change. Each of KITNET_PRE_WAYS
+	 * entries holds those inputs, their normalised values and the
+	 * encoder's sums over them; a hit goes on from there, with the same
+	 * additions in the same order, so the same bits. n_pre 0: not used.
+	 * Emptied with the memo; never saved. */
+	int n_pre, pre_valid, pre_next, pre_last;
+	double *pre; /* KITNET_PRE_WAYS x (n_pre S, n_pre xn, out.n_hidden sums) */
+
 	/* the LOG mode's small autoencoders, which kitnet_train() trains four
 	 * of a shape at a time: group g is ae[lane[lane_off[g] ..
 	 * lane_off[g + 1])] (one allocation: lane_off follows lane) */
@@ -87,10 +97,15 @@ typedef struct {
 /* Autoencoders of at most this many features are remembered. */
 #define KITNET_MEMO_NV 4
 #define KITNET_MEMO_WAYS 2
+/* The output encoder's memory is kept for at least this many leading
+ * one-feature autoencoders, in this many entries. */
+#define KITNET_PRE_MIN 8
+#define KITNET_PRE_WAYS 4
 struct kitnet_memo {
 	double in[KITNET_MEMO_WAYS][KITNET_MEMO_NV];
 	double rmse[KITNET_MEMO_WAYS];
 	int n_valid, next;
+	int feat; /* the feature of a one-feature autoencoder, else -1 */
 };
 
 /* Forget what kitnet_execute() remembers (after changing weights). */

@@ -15,7 +15,7 @@
 
 #include "kitnet.h"
 
-#define NTESTS 33
+#define NTESTS 37
 
 static int n_run, n_failed;
 
@@ -848,6 +848,89 @@ test_lanes(double ratio)
 	kitnet_free(&b);
 }
 
+/* kitnet_execute() remembers: each small autoencoder's last inputs and
+ * RMSEs, and the output autoencoder's normalised inputs and encoder sums
+ * over its leading one-feature autoencoders. Both must give the bits the
+ * computation gives (kitnet_da_execute() one by one), whether they hit or
+ * not, and kitnet_forget() must drop them when the weights change. */
+static void
+test_execute_memory(int norm)
+{
+	enum { NF = 16, NAE = 12 };
+	kitnet k;
+	kitnet_params p = {5, 0, -1, 0.01, 0.5, 11, norm};
+	/* ten one-feature autoencoders first (the output's remembered
+	 * inputs), then one of 2 and one of 4 */
+	int map[NF], pos[NF], off[NAE + 1] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 16};
+	double x[NF], sub[NF], S[NAE], tmp[512];
+	kitnet_mt r;
+	int same = 1, n = 0;
+
+	for (int i = 0; i < NF; i++) {
+		map[i] = (i * 5) % NF;
+		pos[map[i]] = i;
+	}
+	if (kitnet_init(&k, NF, &p) < 0 || kitnet_set_map(&k, NAE, map, off) < 0) {
+		ok(0, "execute memory: setup");
+		ok(0, "execute memory: setup");
+		return;
+	}
+	kitnet_mt_seed(&r, 5);
+	for (int t = 0; t < 4000; t++) {
+		for (int i = 0; i < NF; i++) {
+			double u = kitnet_mt_double(&r);
+			/* the one-feature inputs take few values, the rest any */
+			x[i] = pos[i] < 10 ? (double)(int)(u * 3) : u * 4 - 1;
+		}
+		if (t < 3000) {
+			kitnet_train(&k, x);
+			continue;
+		}
+		if (t % 100 == 0)
+			x[map[t % 10]] = -7; /* below the training range: squashed */
+		if (t % 4 != 0) /* else the ten take 3^10 combinations */
+			for (int i = 0; i < NF; i++)
+				if (pos[i] < 10 && pos[i] != t % 3)
+					x[i] = 1;
+		double s = kitnet_execute(&k, x, NULL);
+		for (int e = 0; e < NAE; e++) {
+			for (int i = off[e]; i < off[e + 1]; i++)
+				sub[i - off[e]] = x[map[i]];
+			S[e] = kitnet_da_execute(&k.ae[e], sub, tmp);
+		}
+		double want = kitnet_da_execute(&k.out, S, tmp);
+		same &= memcmp(&s, &want, sizeof s) == 0;
+		n++;
+	}
+	ok(same && n == 1000 && k.n_pre == 10,
+	   "%s mode: kitnet_execute() from its memories gives kitnet_da_execute()'s bits",
+	   norm == KITNET_NORM_LOG ? "LOG" : "compat");
+
+	/* new weights of the output autoencoder (its first input's row: the
+	 * remembered sums), then of a one-feature autoencoder (its memo) */
+	double prev = kitnet_execute(&k, x, NULL);
+	int followed = 1;
+	for (int step = 0; step < 2; step++) {
+		if (step == 0)
+			k.out.W[0] += 0.25;
+		else
+			k.ae[3].W[0] -= 0.5;
+		kitnet_forget(&k);
+		double now = kitnet_execute(&k, x, NULL);
+		for (int e = 0; e < NAE; e++) {
+			for (int i = off[e]; i < off[e + 1]; i++)
+				sub[i - off[e]] = x[map[i]];
+			S[e] = kitnet_da_execute(&k.ae[e], sub, tmp);
+		}
+		double want = kitnet_da_execute(&k.out, S, tmp);
+		followed &= memcmp(&now, &want, sizeof want) == 0 && now != prev;
+		prev = now;
+	}
+	ok(followed, "%s mode: kitnet_forget() drops what kitnet_execute() remembered",
+	   norm == KITNET_NORM_LOG ? "LOG" : "compat");
+	kitnet_free(&k);
+}
+
 int
 main(void)
 {
@@ -866,6 +949,8 @@ main(void)
 	test_determinism();
 	test_lanes(0.5);
 	test_lanes(1.0);
+	test_execute_memory(KITNET_NORM_LOG);
+	test_execute_memory(KITNET_NORM_COMPAT);
 	free(X);
 	if (n_run != NTESTS) {
 		printf("# planned %d tests, ran %d\n", NTESTS, n_run);
