@@ -533,7 +533,9 @@ kitnet_da_train(kitnet_da *da, const double *x, double lr, double *tmp)
 }
 
 /* da_train_lanes() (below) for the commonest shape, one input and one
- * hidden unit: nothing to loop over, all in registers, twice as fast.
+ * hidden unit: nothing to loop over, all in registers, twice as fast;
+ * and the group's parameters in a block of their own (single_blocks()),
+ * loaded and stored a vector at a time.
  * kitnet_da_train()'s arithmetic for nv = nh = 1 step by step (0.0 + for
  * the sums that start from 0.0, / 1.0 for the means): the same bits. The
  * m <= 4 autoencoders ae[grp[0 .. m)] learn from the record x; their
@@ -543,24 +545,22 @@ da_train_single4(kitnet *k, const int *grp, int m, const double *x, double *S)
 {
 	LANE_CONSTS;
 	const double lr = k->p.lr;
-	v4d xv = zero, mn = zero, mx = zero, W = zero, hb = zero, vb = zero;
+	double *q = k->ae[grp[0]].W; /* the group's block: lane 0's W */
+	v4d xv = zero, mn, mx, W, hb, vb;
 	v4d xn, y, z, L2, L1, e;
 
 	for (int l = 0; l < m; l++) {
-		kitnet_da *d = &k->ae[grp[l]];
-		double xl = x[k->map[k->ae_off[grp[l]]]];
-		d->n++;
-		if (xl > d->norm_max[0]) /* NaN never widens the range */
-			d->norm_max[0] = xl;
-		if (xl < d->norm_min[0])
-			d->norm_min[0] = xl;
-		xv[l] = xl;
-		mn[l] = d->norm_min[0];
-		mx[l] = d->norm_max[0];
-		W[l] = d->W[0];
-		hb[l] = d->hbias[0];
-		vb[l] = d->vbias[0];
+		k->ae[grp[l]].n++;
+		xv[l] = x[k->memo[grp[l]].feat];
 	}
+	LOAD4(W, q);
+	LOAD4(hb, q + 4);
+	LOAD4(vb, q + 8);
+	LOAD4(mn, q + 12);
+	LOAD4(mx, q + 16);
+	/* NaN never widens the range */
+	mx = SELECT4(xv > mx, xv, mx);
+	mn = SELECT4(xv < mn, xv, mn);
 	/* da_normalise */
 	NORM4(xn, xv, mn, mx);
 	for (int l = 0; l < m; l++)
@@ -578,13 +578,13 @@ da_train_single4(kitnet *k, const int *grp, int m, const double *x, double *S)
 	hb += lr * ((zero + (zero + L1)) / one);
 	vb += lr * ((zero + (zero + L2)) / one);
 	e = (zero + (zero + L2 * L2)) / one;
-	for (int l = 0; l < m; l++) {
-		kitnet_da *d = &k->ae[grp[l]];
-		d->W[0] = W[l];
-		d->hbias[0] = hb[l];
-		d->vbias[0] = vb[l];
+	STORE4(q, W);
+	STORE4(q + 4, hb);
+	STORE4(q + 8, vb);
+	STORE4(q + 12, mn);
+	STORE4(q + 16, mx);
+	for (int l = 0; l < m; l++)
 		S[grp[l]] = sqrt(e[l]);
-	}
 }
 
 /* Most of a model's autoencoders are tiny: KitNET gives every feature
@@ -612,6 +612,12 @@ bias_step4(v4d *b, const v4d *g, int n, double lr)
 	t = lr * ((zero + sum) / (double)n);
 	for (int i = 0; i < n; i++)
 		b[i] += t;
+}
+
+static int
+is_single(const kitnet_da *da)
+{
+	return da->n_visible == 1 && da->n_hidden == 1;
 }
 
 static int
@@ -948,11 +954,25 @@ cc_cluster(kitnet *k, int *map, int *ae_off, int *n_ae)
 
 /* ---- KitNET ---------------------------------------------------------- */
 
+/* Does the autoencoder keep its parameters in k->single? */
+static int
+in_single_block(const kitnet *k, const kitnet_da *da)
+{
+	return k->single && da->W >= k->single &&
+	       da->W < k->single + (size_t)k->n_single * KITNET_SINGLE_BLOCK;
+}
+
 static void
 free_aes(kitnet *k)
 {
 	for (int a = 0; a < k->n_ae; a++)
-		kitnet_da_free(&k->ae[a]);
+		if (in_single_block(k, &k->ae[a]))
+			memset(&k->ae[a], 0, sizeof k->ae[a]);
+		else
+			kitnet_da_free(&k->ae[a]);
+	free(k->single);
+	k->single = NULL;
+	k->n_single = 0;
 	kitnet_da_free(&k->out);
 	free(k->ae);
 	free(k->map);
@@ -1023,6 +1043,62 @@ kitnet_free(kitnet *k)
 	memset(k, 0, sizeof *k);
 }
 
+/* Move the parameters of each lane group of one-feature autoencoders
+ * into a block of its own (kitnet.h), lane l of the group in lane l of
+ * each vector; lanes without an autoencoder hold harmless values. 0, or
+ * -1 out of memory. */
+static int
+single_blocks(kitnet *k)
+{
+	int ng = 0, b = 0;
+
+	for (int g = 0; g < k->n_lane_grp; g++)
+		ng += is_single(&k->ae[k->lane[k->lane_off[g]]]);
+	if (ng == 0)
+		return 0;
+	k->single = malloc((size_t)ng * KITNET_SINGLE_BLOCK * sizeof *k->single);
+	if (!k->single)
+		return -1;
+	k->n_single = ng;
+	for (int g = 0; g < k->n_lane_grp; g++) {
+		const int *grp = k->lane + k->lane_off[g];
+		int m = k->lane_off[g + 1] - k->lane_off[g];
+		double *q = k->single + (size_t)b * KITNET_SINGLE_BLOCK;
+
+		if (!is_single(&k->ae[grp[0]]))
+			continue;
+		b++;
+		for (int l = 0; l < 4; l++) {
+			kitnet_da *d = &k->ae[grp[l]];
+			long n;
+			int norm;
+
+			if (l >= m) {
+				for (int i = 0; i < 5; i++)
+					q[4 * i + l] = 0.0;
+				continue;
+			}
+			q[l] = d->W[0];
+			q[4 + l] = d->hbias[0];
+			q[8 + l] = d->vbias[0];
+			q[12 + l] = d->norm_min[0];
+			q[16 + l] = d->norm_max[0];
+			n = d->n;
+			norm = d->norm;
+			kitnet_da_free(d);
+			d->n_visible = d->n_hidden = 1;
+			d->n = n;
+			d->norm = norm;
+			d->W = q + l;
+			d->hbias = q + 4 + l;
+			d->vbias = q + 8 + l;
+			d->norm_min = q + 12 + l;
+			d->norm_max = q + 16 + l;
+		}
+	}
+	return 0;
+}
+
 /* The autoencoders da_train_lanes() takes, in groups of at most four of
  * one shape: lane[lane_off[g] .. lane_off[g + 1]) is group g. 0, or -1
  * out of memory. */
@@ -1050,7 +1126,7 @@ lane_groups(kitnet *k)
 	k->lane_off[g] = n;
 	k->n_lane_grp = g;
 	free(taken);
-	return 0;
+	return single_blocks(k);
 }
 
 int

@@ -92,7 +92,15 @@ typedef struct {
 	 * lane_off[g + 1])] (one allocation: lane_off follows lane) */
 	int *lane, *lane_off;
 	int n_lane_grp;
+	/* ... and where the groups of one-feature autoencoders keep their
+	 * parameters: one block of KITNET_SINGLE_BLOCK doubles a group, a
+	 * vector of four lanes for each of W, hbias, vbias, norm_min and
+	 * norm_max, into which those autoencoders' pointers point */
+	double *single;
+	int n_single;    /* blocks */
 } kitnet;
+
+#define KITNET_SINGLE_BLOCK 20
 
 /* Autoencoders of at most this many features are remembered. */
 #define KITNET_MEMO_NV 4
