@@ -315,13 +315,29 @@ static int fmt_shortest_fast(char *buf, double d)
 	 * exact_digits() corrects by one either way (78913 / 2^18 ~ log10 2) */
 	x = (be - 1023) * 78913;
 	x = x >= 0 ? x >> 18 : -((-x + (1 << 18) - 1) >> 18); /* floor, portably */
-	for (prec = 15; prec <= 17; prec++) {
-		if (exact_digits(m, e, prec, x, &digits, &xo, &exact) < 0)
+	/* 16 digits first: most doubles that are not short need all 17
+	 * (a score does), and when 16 do not read back 15 cannot (15
+	 * digits are 16 with a trailing 0, and 16 get at least as close) */
+	if (exact_digits(m, e, 16, x, &digits, &xo, &exact) < 0)
+		return -1;
+	prec = 16;
+	if (!exact) {
+		prec = 17;
+		if (exact_digits(m, e, 17, x, &digits, &xo, &exact) < 0)
 			return -1;
-		if (exact || prec == 17)
-			return fmt_g(buf, d < 0, digits, xo, prec);
+	} else {
+		uint64_t d15;
+		int x15, exact15;
+
+		if (exact_digits(m, e, 15, x, &d15, &x15, &exact15) < 0)
+			return -1;
+		if (exact15) {
+			prec = 15;
+			digits = d15;
+			xo = x15;
+		}
 	}
-	return -1;
+	return fmt_g(buf, d < 0, digits, xo, prec);
 }
 #else
 static int fmt_shortest_fast(char *buf, double d)

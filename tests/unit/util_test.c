@@ -88,7 +88,7 @@ int main(void)
 	long i;
 	char buf[64];
 
-	printf("1..8\n");
+	printf("1..9\n");
 	kitnet_mt_seed(&r, 42);
 
 	for (i = 0; i < (long)(sizeof texts / sizeof *texts); i++)
@@ -155,6 +155,22 @@ int main(void)
 		                  -(int)(1 + kitnet_mt_next(&r) % 6)));
 	}
 	ok(bad_print == 0 && bad_trip == 0 && bad_parse == 0, "neighbours of round decimals, dyadic ties");
+	if (first_bad[0])
+		printf("# first difference: %s\n", first_bad);
+
+	/* decimals of exactly 15 and 16 significant digits, which read back
+	 * in 15, 16 or 17 */
+	first_bad[0] = '\0';
+	for (i = 0; i < 200000; i++) {
+		uint64_t mant = ((uint64_t)kitnet_mt_next(&r) << 32 | kitnet_mt_next(&r)) %
+		                9000000000000000ULL + 1000000000000000ULL;
+		if (i % 2)
+			mant /= 10;
+		snprintf(buf, sizeof buf, "%llue%d", (unsigned long long)mant,
+		         (int)(kitnet_mt_next(&r) % 60) - 45);
+		check_print(strtod(buf, NULL));
+	}
+	ok(bad_print == 0 && bad_trip == 0 && bad_parse == 0, "15 and 16 significant digits");
 	if (first_bad[0])
 		printf("# first difference: %s\n", first_bad);
 
