@@ -170,6 +170,11 @@ static int gone(const ctx_table *t, const ctx_entry *e)
 {
 	double w = csums(t, e)[t->longest], dt = t->now - e->last;
 
+	/* An update leaves a weight of at least 1, and 2^-9.9 is above
+	 * CTX_GONE (2^-9.97): no key goes within 9.9 half-lives of its last
+	 * record, and exp2() need not say so. */
+	if (w >= 1.0 && dt < 9.9 * t->half[t->longest])
+		return 0;
 	if (dt > 0)
 		w *= exp2(-dt / t->half[t->longest]);
 	return w < CTX_GONE;

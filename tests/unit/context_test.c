@@ -136,6 +136,34 @@ static void gone_and_evicted(void)
 	printf("# keys %zu evicted %zu dropped %zu\n", st.keys, st.evicted, st.dropped);
 	ok(st.keys == 2 && st.dropped >= 2, "decayed keys are dropped from the old end");
 	ctx_table_free(t);
+
+	/* where a key goes: weight w * 2^(-dt / h) below CTX_GONE (1e-3, 2^-9.97
+	 * for a key seen once; 2^-10.97 for one seen twice at once), on both
+	 * sides of that and of 9.9 half-lives, before which gone() knows
+	 * without exp2() */
+	{
+		static const struct { int twice; double halves; int gone; } c[] = {
+			{ 0, 9.85, 0 }, { 0, 9.95, 0 }, { 0, 9.98, 1 },
+			{ 1, 9.98, 0 }, { 1, 10.95, 0 }, { 1, 10.98, 1 },
+		};
+		int right = 0;
+
+		for (i = 0; i < (int)(sizeof c / sizeof c[0]); i++) {
+			h = 100;
+			t = ctx_table_new(16, 1, &h, 0, NULL, -1, 10);
+			key16(k, 1);
+			ctx_update(t, k, 0, 1, v, NULL, &is_new, &gap);
+			if (c[i].twice)
+				ctx_update(t, k, 0, 1, v, NULL, &is_new, &gap);
+			key16(k, 2); /* moves the table's time on: key 1 heads the old end */
+			ctx_update(t, k, c[i].halves * h, 1, v, NULL, &is_new, &gap);
+			key16(k, 1);
+			ctx_update(t, k, c[i].halves * h, 1, v, NULL, &is_new, &gap);
+			right += is_new == c[i].gone;
+			ctx_table_free(t);
+		}
+		ok(right == 6, "a key goes exactly when its weight falls below CTX_GONE");
+	}
 }
 
 static void flat_memory(void)
