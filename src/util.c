@@ -297,6 +297,16 @@ static int fmt_g(char *buf, int neg, uint64_t digits, int x, int prec)
 	return len;
 }
 
+/* floor(log10 2^(be-1023)) for a double of biased exponent be: log10 |d|
+ * is at most one more, and exact_digits() corrects by one either way
+ * (78913 / 2^18 ~ log10 2). */
+static int dec_exp(int be)
+{
+	int x = (be - 1023) * 78913;
+
+	return x >= 0 ? x >> 18 : -((-x + (1 << 18) - 1) >> 18); /* floor, portably */
+}
+
 /* fmt_double's loop (%.15g, %.16g, else %.17g) in exact integer
  * arithmetic; -1 when d is outside what exact_digits() covers. */
 static int fmt_shortest_fast(char *buf, double d)
@@ -311,10 +321,7 @@ static int fmt_shortest_fast(char *buf, double d)
 		return -1; /* subnormal, or a power of two (its lower gap is half) */
 	m |= 1ULL << 52;
 	e = be - 1075;
-	/* floor(log10 2^(be-1023)): log10 |d| is at most one more, and
-	 * exact_digits() corrects by one either way (78913 / 2^18 ~ log10 2) */
-	x = (be - 1023) * 78913;
-	x = x >= 0 ? x >> 18 : -((-x + (1 << 18) - 1) >> 18); /* floor, portably */
+	x = dec_exp(be);
 	/* 16 digits first: most doubles that are not short need all 17
 	 * (a score does), and when 16 do not read back 15 cannot (15
 	 * digits are 16 with a trailing 0, and 16 get at least as close) */
@@ -438,7 +445,7 @@ int fmt_double_g(char *buf, double d, int prec)
 	be = (int)(bits >> 52 & 0x7ff);
 	m = (bits & ((1ULL << 52) - 1)) | 1ULL << 52;
 	if (prec >= 1 && prec <= 17 && be != 0 && be != 0x7ff &&
-	    exact_digits(m, be - 1075, prec, (int)floor(log10(fabs(d))), &digits, &xo, &exact) == 0)
+	    exact_digits(m, be - 1075, prec, dec_exp(be), &digits, &xo, &exact) == 0)
 		return fmt_g(buf, d < 0, digits, xo, prec);
 #endif
 	return snprintf(buf, 32, "%.*g", prec, d);
