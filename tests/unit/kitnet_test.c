@@ -848,6 +848,21 @@ test_lanes(double ratio)
 	kitnet_free(&b);
 }
 
+/* kitnet_execute()'s answer worked out one autoencoder at a time, with
+ * nothing remembered (up to 32 features and 32 autoencoders). */
+static double
+execute_by_hand(const kitnet *k, const double *x)
+{
+	double sub[32], S[32], tmp[512];
+
+	for (int e = 0; e < k->n_ae; e++) {
+		for (int i = k->ae_off[e]; i < k->ae_off[e + 1]; i++)
+			sub[i - k->ae_off[e]] = x[k->map[i]];
+		S[e] = kitnet_da_execute(&k->ae[e], sub, tmp);
+	}
+	return kitnet_da_execute(&k->out, S, tmp);
+}
+
 /* kitnet_execute() remembers: each small autoencoder's last inputs and
  * RMSEs, and the output autoencoder's normalised inputs and encoder sums
  * over its leading one-feature autoencoders. Both must give the bits the
@@ -862,7 +877,7 @@ test_execute_memory(int norm)
 	/* ten one-feature autoencoders first (the output's remembered
 	 * inputs), then one of 2 and one of 4 */
 	int map[NF], pos[NF], off[NAE + 1] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 16};
-	double x[NF], sub[NF], S[NAE], tmp[512];
+	double x[NF];
 	kitnet_mt r;
 	int same = 1, n = 0;
 
@@ -892,13 +907,7 @@ test_execute_memory(int norm)
 			for (int i = 0; i < NF; i++)
 				if (pos[i] < 10 && pos[i] != t % 3)
 					x[i] = 1;
-		double s = kitnet_execute(&k, x, NULL);
-		for (int e = 0; e < NAE; e++) {
-			for (int i = off[e]; i < off[e + 1]; i++)
-				sub[i - off[e]] = x[map[i]];
-			S[e] = kitnet_da_execute(&k.ae[e], sub, tmp);
-		}
-		double want = kitnet_da_execute(&k.out, S, tmp);
+		double s = kitnet_execute(&k, x, NULL), want = execute_by_hand(&k, x);
 		same &= memcmp(&s, &want, sizeof s) == 0;
 		n++;
 	}
@@ -916,13 +925,7 @@ test_execute_memory(int norm)
 		else
 			k.ae[3].W[0] -= 0.5;
 		kitnet_forget(&k);
-		double now = kitnet_execute(&k, x, NULL);
-		for (int e = 0; e < NAE; e++) {
-			for (int i = off[e]; i < off[e + 1]; i++)
-				sub[i - off[e]] = x[map[i]];
-			S[e] = kitnet_da_execute(&k.ae[e], sub, tmp);
-		}
-		double want = kitnet_da_execute(&k.out, S, tmp);
+		double now = kitnet_execute(&k, x, NULL), want = execute_by_hand(&k, x);
 		followed &= memcmp(&now, &want, sizeof want) == 0 && now != prev;
 		prev = now;
 	}
