@@ -1069,7 +1069,7 @@ single_blocks(kitnet *k)
 			continue;
 		b++;
 		for (int l = 0; l < 4; l++) {
-			kitnet_da *d = &k->ae[grp[l]];
+			kitnet_da *d;
 			long n;
 			int norm;
 
@@ -1078,6 +1078,7 @@ single_blocks(kitnet *k)
 					q[4 * i + l] = 0.0;
 				continue;
 			}
+			d = &k->ae[grp[l]];
 			q[l] = d->W[0];
 			q[4 + l] = d->hbias[0];
 			q[8 + l] = d->vbias[0];

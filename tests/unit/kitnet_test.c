@@ -15,7 +15,7 @@
 
 #include "kitnet.h"
 
-#define NTESTS 37
+#define NTESTS 38
 
 static int n_run, n_failed;
 
@@ -596,10 +596,10 @@ test_params(void)
 }
 
 static void
-test_one_feature(void)
+test_one_feature(int norm)
 {
 	kitnet k;
-	kitnet_params p = {30, 5, 10, 0.1, 0.5, 1234, KITNET_NORM_COMPAT};
+	kitnet_params p = {30, 5, 10, 0.1, 0.5, 1234, norm};
 	if (kitnet_init(&k, 1, &p) < 0) {
 		ok(0, "n_features = 1: init");
 		return;
@@ -616,7 +616,8 @@ test_one_feature(void)
 	ok(finite && k.n_ae == 1 && k.map[0] == 0 && k.ae[0].n_visible == 1 &&
 	   k.ae[0].n_hidden == 1 && k.out.n_visible == 1 && k.n_trained == 16 &&
 	   big > s,
-	   "n_features = 1: one 1-1 autoencoder, scores %.6g, outlier %.6g", s, big);
+	   "n_features = 1, %s mode: one 1-1 autoencoder, scores %.6g, outlier %.6g",
+	   norm == KITNET_NORM_LOG ? "LOG" : "compat", s, big);
 	kitnet_free(&k);
 }
 
@@ -943,7 +944,8 @@ main(void)
 	for (size_t g = 0; g < sizeof golden / sizeof golden[0]; g++)
 		test_golden(&golden[g]);
 	test_params();
-	test_one_feature();
+	test_one_feature(KITNET_NORM_COMPAT);
+	test_one_feature(KITNET_NORM_LOG);
 	test_short_stream();
 	test_fm_grace_zero();
 	test_constant_features();
