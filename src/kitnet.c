@@ -1070,8 +1070,6 @@ single_blocks(kitnet *k)
 		b++;
 		for (int l = 0; l < 4; l++) {
 			kitnet_da *d;
-			long n;
-			int norm;
 
 			if (l >= m) {
 				for (int i = 0; i < 5; i++)
@@ -1084,12 +1082,7 @@ single_blocks(kitnet *k)
 			q[8 + l] = d->vbias[0];
 			q[12 + l] = d->norm_min[0];
 			q[16 + l] = d->norm_max[0];
-			n = d->n;
-			norm = d->norm;
-			kitnet_da_free(d);
-			d->n_visible = d->n_hidden = 1;
-			d->n = n;
-			d->norm = norm;
+			free(d->W); /* its own block (kitnet_da_init) */
 			d->W = q + l;
 			d->hbias = q + 4 + l;
 			d->vbias = q + 8 + l;
@@ -1189,7 +1182,7 @@ kitnet_set_map(kitnet *k, int n_ae, const int *map, const int *ae_off)
 		goto fail;
 	k->out.norm = k->p.norm;
 	int np = 0;
-	while (np < n_ae && ae_off[np + 1] - ae_off[np] == 1)
+	while (np < n_ae && k->memo[np].feat >= 0)
 		np++;
 	if (np >= KITNET_PRE_MIN) {
 		k->pre = malloc((size_t)KITNET_PRE_WAYS * (size_t)(2 * np + k->out.n_hidden) *
@@ -1273,7 +1266,7 @@ kitnet_train(kitnet *k, const double *x)
 	for (int g = 0; g < k->n_lane_grp; g++) {
 		const int *grp = k->lane + k->lane_off[g];
 		int m = k->lane_off[g + 1] - k->lane_off[g];
-		if (k->ae[grp[0]].n_visible == 1 && k->ae[grp[0]].n_hidden == 1)
+		if (is_single(&k->ae[grp[0]]))
 			da_train_single4(k, grp, m, x, S);
 		else
 			da_train_lanes(k, grp, m, x, S);
