@@ -113,7 +113,10 @@ struct kitnet_memo {
 	double in[KITNET_MEMO_WAYS][KITNET_MEMO_NV];
 	double rmse[KITNET_MEMO_WAYS];
 	int n_valid, next;
-	int feat; /* the feature of a one-feature autoencoder, else -1 */
+	/* the feature of a one-feature autoencoder (map[ae_off[a]]), else
+	 * -1: set with the map, read per record by kitnet_execute() and
+	 * da_train_single4() instead of two dependent loads */
+	int feat;
 };
 
 /* Forget what kitnet_execute() remembers (after changing weights). */
