@@ -82,8 +82,13 @@ check-fast: deps all units
 demo: deps all
 	@sh examples/demo.sh
 
-bench: all
+bench: all $(B)/bench/model-only
 	@bash bench/run.sh
+
+# make bench's timing of KitNET alone, without the vector stream's I/O.
+$(B)/bench/model-only: bench/model-only.c $(O)/libazw.a $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -O3 $(LDFLAGS) -o $@ $< $(O)/libazw.a $(LDLIBS)
 
 # Detection on labelled logs in ../shared/data (skips when absent).
 eval: all

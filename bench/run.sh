@@ -10,7 +10,9 @@
 #
 # Timed, median of $RUNS runs (wall clock), peak RSS of the last run:
 # azw-extract (JSON, TSV) per module, azw-fit with defaults and azw-score
-# with the default conn model, the pipeline azw-extract | azw-score, and the
+# with the default conn model, the pipeline azw-extract | azw-score, KitNET
+# alone on $SMALL of those vectors held in memory (bench/model-only.c, the
+# median of $RUNS passes: azw-score's floor), and the
 # yardsticks wc -l and jq -c projecting the raw fields azw-extract reads
 # of each record (bench/fields).
 # Also the peak RSS of each program on 100k records, to show it is flat.
@@ -185,6 +187,12 @@ for m in conn dns http ssh ssl; do
 		run "azw-score (default model)" "$n" "$(size "$vec")" azw-score "$model" "$vec"
 		run "azw-extract | azw-score" "$n" "$(size "$j")" \
 			sh -c "azw-extract -m conn '$j' | azw-score '$model'"
+		# KitNET alone on rows already in memory: what azw-score costs
+		# without reading vectors and writing score lines
+		if [ -x bin/bench/model-only ]; then
+			read -r t k _ < <(bin/bench/model-only "$model" "$svec" "$RUNS")
+			rows+=("KitNET alone (default model)	$k	$(size "$svec")	$t	-")
+		fi
 	fi
 done
 
@@ -206,7 +214,7 @@ for r in "${rows[@]}"; do
 	azw-fit*|azw-score*|"azw-extract | azw-score") m=conn ;;
 	esac
 	case $name in
-	*@*|azw-fit*|azw-score*) jqt= ;; # no jq over the same input
+	*@*|azw-fit*|azw-score*|KitNET*) jqt= ;; # no jq over the same input
 	*) jqt=${jq_t[${m:-conn}]:-} ;;
 	esac
 	awk -v name="$name" -v t="$t" -v n="$n" -v b="$bytes" -v jq="$jqt" -v rss="$rss" 'BEGIN {
