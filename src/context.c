@@ -1,10 +1,11 @@
 /* context.c - damped per-key statistics in bounded memory (see context.h).
  *
  * A table is a slab of fixed-size entries (grown by doubling up to the
- * cap, then never again), a chained hash index over them (bucket array
- * sized for the cap, chains through the entries: indices, not pointers,
- * so the slab may move), and a doubly linked list in order of last update
- * (least recent at the head) that gives eviction and dropping their order.
+ * cap, then never again), a chained hash index over them (as many
+ * buckets as entries, rebuilt when the slab doubles; chains through the
+ * entries: indices, not pointers, so the slab may move), and a doubly
+ * linked list in order of last update (least recent at the head) that
+ * gives eviction and dropping their order.
  * Everything is O(1) per record but the hash chains, which a keyed hash
  * keeps short.
  */
@@ -94,7 +95,7 @@ ctx_table *ctx_table_new(size_t keylen, int n_win, const double *half_life,
                          int n_acc, const ctx_acc *acc, int gap_slot, size_t cap)
 {
 	ctx_table *t;
-	size_t nb = 16;
+	size_t nb = 64;
 	int i, off;
 
 	if (keylen < 1 || keylen > 32 || n_win < 1 || n_win > CTX_MAX_WIN ||
@@ -127,8 +128,6 @@ ctx_table *ctx_table_new(size_t keylen, int n_win, const double *half_life,
 	t->n_dbl = off;
 	t->stride = sizeof(ctx_entry) + (t->key_dbl + (size_t)off) * sizeof(double);
 	t->cap = (int32_t)cap;
-	while (nb < cap)
-		nb <<= 1;
 	t->bucket = emalloc(nb * sizeof *t->bucket);
 	for (i = 0; (size_t)i < nb; i++)
 		t->bucket[i] = NIL;
@@ -222,6 +221,31 @@ static void remove_entry(ctx_table *t, int32_t i)
 	t->keys--;
 }
 
+/* Buckets for n entries: as many as there are entries (a power of two),
+ * not as the cap, so that the bucket array of a table holding few keys
+ * stays in the cache. Called when the slab grows, so every entry handed
+ * out (n_used) is in the table. */
+static void rehash(ctx_table *t, int32_t n)
+{
+	size_t nb = (size_t)t->mask + 1, b;
+	int32_t i;
+
+	if (nb >= (size_t)n)
+		return;
+	while (nb < (size_t)n)
+		nb <<= 1;
+	t->bucket = erealloc(t->bucket, nb * sizeof *t->bucket);
+	t->mask = (uint32_t)(nb - 1);
+	for (b = 0; b < nb; b++)
+		t->bucket[b] = NIL;
+	for (i = 0; i < t->n_used; i++) {
+		ctx_entry *e = ENTRY(t, i);
+
+		e->hnext = t->bucket[e->hash & t->mask];
+		t->bucket[e->hash & t->mask] = i;
+	}
+}
+
 /* A free entry: from the free list, the slab (grown by doubling up to the
  * cap), or by evicting the least recently updated key. */
 static int32_t take_entry(ctx_table *t)
@@ -237,6 +261,7 @@ static int32_t take_entry(ctx_table *t)
 			n = t->cap;
 		t->slab = erealloc(t->slab, (size_t)n * t->stride);
 		t->n_alloc = n;
+		rehash(t, n);
 		return t->n_used++;
 	}
 	if (t->free_head == NIL) {

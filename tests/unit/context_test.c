@@ -192,6 +192,39 @@ static void flat_memory(void)
 	ctx_table_free(t);
 }
 
+/* A table far below its cap keeps an index for the keys it has, not for
+ * the cap, and finds every key again as the index grows. */
+static void index_grows(void)
+{
+	double h = 1000, v[1] = { 1 }, gap;
+	ctx_acc acc[1] = { { 0, 0, 1, 0 } };
+	ctx_table *t = ctx_table_new(16, 1, &h, 1, acc, -1, 100000);
+	unsigned char k[16];
+	ctx_stats st;
+	unsigned i, found = 0, twice = 0;
+	int is_new;
+
+	for (i = 0; i < 3000; i++) {
+		key16(k, i * 2654435761u);
+		ctx_update(t, k, 1.0, 1, v, NULL, &is_new, &gap);
+	}
+	for (i = 0; i < 3000; i++) {
+		ctx_entry *e;
+
+		key16(k, i * 2654435761u);
+		e = ctx_update(t, k, 1.0, 1, v, NULL, &is_new, &gap);
+		found += !is_new;
+		twice += ctx_weight(t, e, 0) == 2;
+	}
+	ctx_table_stats(t, &st);
+	printf("# 3000 keys under a cap of 100000: %zu bytes, %u found again\n", st.bytes, found);
+	ok(found == 3000 && twice == 3000 && st.keys == 3000,
+	   "3000 keys, the index grown six times: every key found again");
+	ok(st.bytes < 100000 * sizeof(int32_t),
+	   "3000 keys under a cap of 100000: less memory than an index for the cap");
+	ctx_table_free(t);
+}
+
 /* A run over a spec with every key type and statistic. */
 enum { Q_A, Q_B, N_Q };
 
@@ -298,6 +331,7 @@ int main(void)
 	means();
 	gone_and_evicted();
 	flat_memory();
+	index_grows();
 	runs();
 	periodic();
 	printf("1..%d\n", n_test);
