@@ -347,11 +347,11 @@ mat_tvec(const double *W, const double *x, int i0, int nv, int nh, double *out)
 	v4i k_ = (v4i)u_ - (v4i)shift; \
 	v4d r_ = (t_ - nd_ * LN2_64_HI) - nd_ * LN2_64_LO; \
 	v4d p_ = r_ * (1.0 + r_ * (0.5 + r_ * (1.0 / 6 + r_ * (1.0 / 24 + r_ * (1.0 / 120))))); \
-	v4d tab_ = { exp2_64th[k_[0] & 63], exp2_64th[k_[1] & 63], \
-	             exp2_64th[k_[2] & 63], exp2_64th[k_[3] & 63] }; \
-	v4d sc_ = (v4d)((v4u)tab_ + ((v4u)(k_ >> 6) << 52)); \
+	v4i j_ = k_ & 63; \
+	v4d tab_ = { exp2_64th[j_[0]], exp2_64th[j_[1]], exp2_64th[j_[2]], exp2_64th[j_[3]] }; \
+	v4d sc_ = (v4d)((v4u)tab_ + ((v4u)k_ >> 6 << 52)); \
 	(s) = one / (one + (sc_ + sc_ * p_)); \
-	(s) = SELECT4((x) < lo, zero, SELECT4((x) > hi, one, (s))); \
+	(s) = SELECT4((x) < lo, zero, (s)); \
 	(s) = SELECT4((x) != (x), (x), (s)); \
 } while (0)
 

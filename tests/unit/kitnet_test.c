@@ -15,7 +15,7 @@
 
 #include "kitnet.h"
 
-#define NTESTS 38
+#define NTESTS 39
 
 static int n_run, n_failed;
 
@@ -935,6 +935,53 @@ test_execute_memory(int norm)
 	kitnet_free(&k);
 }
 
+/* The LOG mode's sigmoid (its own exp, four lanes at a time, and one to
+ * three left over), read off a hidden layer whose pre-activations are the
+ * biases alone: within 2 ulp of 1 / (1 + exp(-v)) where |v| <= 708, exactly
+ * 0 and 1 beyond, NaN kept. */
+static void
+test_log_sigmoid(void)
+{
+	static const double v[] = {
+		-INFINITY, -1000, -708.5, -708, -707.5, -30, -1, -1e-9, 0,
+		1e-9, 0.5, 1, 30, 707.5, 708, 708.5, 1000, INFINITY
+	};
+	enum { NH = sizeof v / sizeof v[0] };
+	double tmp[3 + 2 * NH], x = 1; /* kitnet_da_execute(): xn, z, e, then y */
+	int bad = 0, nan_ok;
+	kitnet_da d;
+
+	if (kitnet_da_init(&d, 1, NH, 5) < 0) {
+		ok(0, "LOG sigmoid: dA init");
+		return;
+	}
+	d.norm = KITNET_NORM_LOG;
+	d.norm_min[0] = 0; /* xn == x == 1 */
+	d.norm_max[0] = 1;
+	for (int j = 0; j < NH; j++) {
+		d.W[j] = 0; /* y[j] = sigmoid(0 * 1 + v[j]) */
+		d.hbias[j] = v[j];
+	}
+	kitnet_da_execute(&d, &x, tmp);
+	for (int j = 0; j < NH; j++) {
+		double y = tmp[3 + j], want = 1 / (1 + exp(-v[j]));
+
+		if (v[j] > 708)
+			want = 1;
+		else if (v[j] < -708)
+			want = 0;
+		if (fabs(v[j]) > 708 ? y != want : !(fabs(y - want) <= 2 * nextafter(want, INFINITY) - 2 * want)) {
+			printf("# sigmoid(%g) = %.17g, want %.17g\n", v[j], y, want);
+			bad++;
+		}
+	}
+	d.hbias[0] = NAN;
+	kitnet_da_execute(&d, &x, tmp);
+	nan_ok = isnan(tmp[3]);
+	ok(bad == 0 && nan_ok, "LOG mode sigmoid: %d values within 2 ulp of libm's, 0 and 1 beyond +-708, NaN kept", NH);
+	kitnet_da_free(&d);
+}
+
 int
 main(void)
 {
@@ -956,6 +1003,7 @@ main(void)
 	test_lanes(1.0);
 	test_execute_memory(KITNET_NORM_LOG);
 	test_execute_memory(KITNET_NORM_COMPAT);
+	test_log_sigmoid();
 	free(X);
 	if (n_run != NTESTS) {
 		printf("# planned %d tests, ran %d\n", NTESTS, n_run);
