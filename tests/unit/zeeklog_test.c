@@ -379,6 +379,102 @@ static void json_fast(void)
 	   "json fast path: real lines read the same, nine in ten or more by the fast path");
 }
 
+/* A stream of JSON lines through one reader, which indexes a line's keys
+ * from its memory of the last line's where they are the same: every value
+ * as a fresh reader sees it. */
+static void json_shapes(void)
+{
+	static char wide[3][2048], huge[2][8192], longk[2][4096];
+	static char bufr[8192], buff[8192];
+	const char *seq[32];
+	char names[81][128];
+	size_t n = 0, i, k, nn = 0;
+	zl_rec *r = zl_rec_new();
+	int same = 1, records = 0;
+
+	/* 40 keys (the table grows past 32), 70 (more than are remembered),
+	 * and keys of 1100 bytes in all (more text than is remembered) */
+	for (i = 0; i < 3; i++) { /* wide[2] has an escape: jsmn's path */
+		int at = sprintf(wide[i], i < 2 ? "{\"ts\":%zu" : "{\"e\":\"\\u0041\",\"ts\":%zu", i);
+		for (k = 0; k < 40; k++)
+			at += sprintf(wide[i] + at, ",\"k%zu\":%zu", k, k * (i + 1));
+		strcpy(wide[i] + at, "}");
+	}
+	for (i = 0; i < 2; i++) {
+		int at = sprintf(huge[i], "{\"ts\":%zu", i);
+		for (k = 0; k < 70; k++)
+			at += sprintf(huge[i] + at, ",\"k%zu\":\"v%zu\"", k, k + i);
+		strcpy(huge[i] + at, "}");
+		at = sprintf(longk[i], "{\"uid\":\"L%zu\"", i);
+		for (k = 0; k < 11; k++)
+			at += sprintf(longk[i] + at, ",\"%c%099d\":%zu", (char)('p' + k), 0, k + i);
+		strcpy(longk[i] + at, "}");
+	}
+	static const char *const base[] = {
+		"{\"ts\":1.5,\"uid\":\"C1\",\"a\":1,\"b\":\"x\"}",
+		"{\"ts\":2.5,\"uid\":\"C22\",\"a\":\"a longer value\",\"b\":[1,2]}",
+		"{\"ts\":3.5,\"uid\":\"C3\",\"b\":\"y\",\"a\":2}",
+		"{\"ts\":4.5,\"uid\":\"C4\",\"a\":1,\"a\":2,\"b\":\"z\"}",
+		"{\"ts\":4.6,\"uid\":\"C5\",\"a\":3,\"a\":4,\"b\":\"w\"}",
+		"{\"ts\":5.5,\"uid\":\"C6\",\"a\":1}",
+		"{\"ts\":5.5,\"uid\":\"C6\",\"a\":1,\"b\":2,\"c\":3}",
+		"{\"ts\":5.7,\"uid\":\"C7\",\"a\":true,\"b\":null,\"c\":\"2022-06-12T21:59:58.444458Z\"}",
+		"{\"ts\":6.5,\"uid\":\"C\\u0038\",\"a\":1,\"b\":\"x\"}", /* an escape: jsmn's path */
+		"{\"ts\":1.5,\"uid\":\"C9\",\"a\":9,\"b\":\"q\"}",
+		"{\"ts\":1.5,\"uid\":\"C9\",\"a\":9,\"bb\":\"q\"}", /* one key longer */
+		"{\"ts\":1.5,\"uid\":\"C9\",\"a\":9,\"c\":\"q\"}",  /* one key other */
+	};
+	/* remembered, then the table grows under a line jsmn reads */
+	seq[n++] = base[0];
+	seq[n++] = base[0];
+	seq[n++] = wide[2];
+	seq[n++] = base[0];
+	for (i = 0; i < sizeof base / sizeof base[0]; i++)
+		seq[n++] = base[i];
+	seq[n++] = wide[0];
+	seq[n++] = wide[1];
+	seq[n++] = base[0]; /* the table is larger now */
+	seq[n++] = base[9];
+	seq[n++] = huge[0];
+	seq[n++] = huge[1];
+	seq[n++] = longk[0];
+	seq[n++] = longk[1];
+	seq[n++] = base[0];
+
+	for (k = 0; k < 70; k++)
+		snprintf(names[nn++], sizeof names[0], "k%zu", k);
+	for (k = 0; k < 11; k++)
+		snprintf(names[nn++], sizeof names[0], "%c%099d", (char)('p' + k), 0);
+	for (i = 0; i < n; i++) {
+		static const char *const fixed[] = { "ts", "uid", "a", "b", "bb", "c", "e", "zz" };
+		zl_rec *f = zl_rec_new();
+		size_t len = strlen(seq[i]);
+
+		memcpy(bufr, seq[i], len + 1);
+		memcpy(buff, seq[i], len + 1);
+		if (zl_read(r, bufr, len) != ZL_RECORD || zl_read(f, buff, len) != ZL_RECORD) {
+			same = 0;
+			zl_rec_free(f);
+			continue;
+		}
+		records++;
+		for (k = 0; k < nn + sizeof fixed / sizeof fixed[0]; k++) {
+			const char *name = k < nn ? names[k] : fixed[k - nn];
+			zl_value a = zl_get(r, name), b = zl_get(f, name);
+
+			if (a.type != b.type || a.len != b.len || a.n != b.n || a.b != b.b ||
+			    !(a.s == b.s || (a.s && b.s && !strcmp(a.s, b.s)))) {
+				printf("# line %zu, %.20s: differs\n", i, name);
+				same = 0;
+			}
+		}
+		zl_rec_free(f);
+	}
+	ok(same && records == (int)n,
+	   "json: keys indexed from the last line's (same, reordered, doubled, more, fewer) read as afresh");
+	zl_rec_free(r);
+}
+
 int main(void)
 {
 	tsv_types();
@@ -386,6 +482,7 @@ int main(void)
 	json_forms();
 	json_paths();
 	json_fast();
+	json_shapes();
 	forced();
 	static_names();
 	printf("1..%d\n", n_test);
