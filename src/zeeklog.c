@@ -32,11 +32,11 @@
  * before jsmn (whose closing-bracket walk is quadratic in the depth). */
 #define ZL_PRESCAN_LEN 4096
 
-/* A JSON key of the record -> its value. */
 /* The longest key sequence json_flat() remembers: keys, and their bytes. */
 #define SHAPE_KEYS 64
 #define SHAPE_TEXT 1024
 
+/* A JSON key of the record -> its value. */
 struct ent {
 	uint32_t gen;  /* valid if == zl_rec.gen */
 	uint32_t hash;
