@@ -340,7 +340,11 @@ mat_tvec(const double *W, const double *x, int i0, int nv, int nh, double *out)
 
 /* sigmoid(x) = 1 / (1 + exp(-x)) lane by lane, with the fast exp above
  * (clamped to |x| <= 708; its integer N read from the bits of
- * -x / (ln 2 / 64) + 1.5 * 2^52, which hold it, rather than converted). */
+ * -x / (ln 2 / 64) + 1.5 * 2^52, which hold it, rather than converted).
+ * Above 708 the clamped sum is 1 + exp(-708), which rounds to 1: only
+ * x < -708 needs a select (to 0). N >> 6 shifts logically: the bits an
+ * arithmetic shift would set leave at the << 52, and AVX2 has no 64-bit
+ * arithmetic shift to spend three instructions on. */
 #define SIGMOID4(s, x) do { \
 	v4d t_ = -SELECT4((x) < lo, lo, SELECT4((x) > hi, hi, (x))); \
 	v4d u_ = t_ * INV_LN2_64 + shift, nd_ = u_ - shift; \
