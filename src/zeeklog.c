@@ -1040,10 +1040,12 @@ static int json_tokens(zl_rec *j, char *line, size_t len)
  * and flat arrays of those. For such a line json_flat() makes the tokens
  * jsmn would make and indexes the keys as walk() would, reading each byte
  * once and strings sixteen or eight bytes at a time: jsmn and the walk
- * were half of azw-extract's instructions on conn. Anything else (a blank, an escape, a control
- * byte, a nested object, a Kafka wrap, too many tokens or keys) it leaves,
- * untouched, to jsmn and the walk, which also say what is wrong with a
- * broken line. zl_json_check_fast() holds the two to the same answer. */
+ * were half of azw-extract's instructions on conn. Anything else (a
+ * blank, an escape, a control byte, a nested object, a Kafka wrap, too
+ * many tokens or keys) it leaves, untouched, to jsmn and the walk, which
+ * also say what is wrong with a broken line. zl_json_check_fast() holds
+ * the two to the same answer, for the keys indexed from the last line's
+ * too (shape_index()). */
 
 /* Offset of the first '"', '\\' or byte below 0x20 in the word w (bytes
  * in memory order), or 8 if none. Each test may flag bytes after a true
