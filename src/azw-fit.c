@@ -19,9 +19,12 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: azw-fit -o MODEL [--max-ae N] [--fm-grace N] [--ad-grace N] [--lr X]\n"
-	    "               [--hidden-ratio X] [--seed N] [--fpr F] [--compat] [-q] [FILE]\n"
+	    "               [--hidden-ratio X] [--seed N] [--fpr F] [--compat] [--joint]\n"
+	    "               [--report] [-q] [FILE]\n"
+	    "       azw-fit --calibrate MODEL [-o OUT] [--fpr F] [--warmup N] [--report] [FILE]\n"
 	    "Train a KitNET anomaly detector on a vector stream (from azw-extract) read\n"
-	    "from FILE or standard input, and write the model to MODEL atomically.\n"
+	    "from FILE or standard input, and write the model to MODEL atomically; or\n"
+	    "calibrate an existing model anew on another stretch of benign records.\n"
 	    "  -o, --output MODEL    model file to write (required)\n"
 	    "      --max-ae N        largest autoencoder, in features (30)\n"
 	    "      --fm-grace N      feature-mapping grace: the first N+1 records build\n"
@@ -35,6 +38,17 @@ static void usage(FILE *f)
 	    "                        held-out benign records (0.001)\n"
 	    "      --compat          KitNET-py exactly: plain min-max normalisation, no\n"
 	    "                        records held out, no threshold (for parity/migration)\n"
+	    "      --joint           one KitNET over every feature; by default a stream with\n"
+	    "                        context columns gets two parts, one over the record's\n"
+	    "                        own columns and one over the context columns, each\n"
+	    "                        calibrated, their p-values combined into the score\n"
+	    "      --calibrate MODEL score the stream with MODEL and make its scores the\n"
+	    "                        model's calibration (threshold, pctl, pvalue); the\n"
+	    "                        rest of the model is kept; written to OUT, or MODEL\n"
+	    "      --warmup N        with --calibrate: skip the first N records, the cold\n"
+	    "                        start of the context features (the model's fm_records)\n"
+	    "      --report          say what the threshold rests on and how uncertain it\n"
+	    "                        is (also on a terminal, unless -q)\n"
 	    "  -q, --quiet           no progress on a terminal\n"
 	    "  -h, --help            this help\n"
 	    "Exit status: 0 ok, 1 some records were skipped, 2 usage or system error.\n");
@@ -49,6 +63,49 @@ static double real_arg(const char *opt, const char *s, double lo, double hi)
 	return v;
 }
 
+/* Fail before the work: the folder of the model to write must exist and
+ * be writable (model_write() makes a temporary file there). */
+static void check_writable(const char *out)
+{
+	char *dir = estrdup(out), *slash = strrchr(dir, '/');
+
+	if (!slash)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	if (access(dir, W_OK | X_OK) < 0)
+		eprintf("cannot write %s: %s:", out, dir);
+	free(dir);
+}
+
+/* --calibrate: score the stream with m, make the scores its calibration,
+ * write it to out. The exit status. */
+static int recalibrate(model *m, vec_reader *vr, long warmup, double fpr, const char *out,
+                       int report)
+{
+	recalibrator rc;
+	int status = 2;
+
+	recal_init(&rc, m, warmup);
+	while (vec_next(vr) == 1)
+		recal_record(&rc, vr->x);
+	if (vr->read_error)
+		recal_free(&rc);
+	else if (recal_finish(&rc, fpr) == 0) {
+		if (vr->n_bad)
+			weprintf("%ld of %ld records skipped", vr->n_bad, vr->n_bad + rc.records);
+		if (report)
+			fit_report(stderr, m);
+		if (model_write(m, out) == 0)
+			status = vr->n_bad ? 1 : 0;
+	}
+	model_free(m);
+	vec_close(vr);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -61,17 +118,22 @@ int main(int argc, char **argv)
 		{ "seed", required_argument, 0, 's' },
 		{ "fpr", required_argument, 0, 'F' },
 		{ "compat", no_argument, 0, 'C' },
+		{ "calibrate", required_argument, 0, 'K' },
+		{ "warmup", required_argument, 0, 'w' },
+		{ "report", no_argument, 0, 'R' },
+		{ "joint", no_argument, 0, 'J' },
 		{ "quiet", no_argument, 0, 'q' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 },
 	};
 	kitnet_params p = KITNET_PARAMS_DEFAULT;
-	const char *out = NULL, *path = "stdin";
+	const char *out = NULL, *path = "stdin", *recal_model = NULL, *diff;
 	vec_reader vr;
 	fitter ft;
 	model m;
 	double fpr = CALIB_FPR, lr = 0;
-	int c, fd = 0, quiet = 0, compat = 0, rc;
+	int c, fd = 0, quiet = 0, compat = 0, report = 0, joint = 0, rc;
+	long warmup = -1;
 
 	argv0 = argv[0] = "azw-fit"; /* getopt names us in its messages too */
 	p.ad_grace = -1; /* learn from all of the history, unlike the original */
@@ -86,6 +148,10 @@ int main(int argc, char **argv)
 		case 's': p.seed = (uint32_t)earg_long("--seed", optarg, 0, 0xffffffffL); break;
 		case 'F': fpr = real_arg("--fpr", optarg, 0, 0.5); break;
 		case 'C': compat = 1; break;
+		case 'K': recal_model = optarg; break;
+		case 'w': warmup = earg_long("--warmup", optarg, 0, LONG_MAX); break;
+		case 'R': report = 1; break;
+		case 'J': joint = 1; break;
 		case 'q': quiet = 1; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
@@ -96,15 +162,22 @@ int main(int argc, char **argv)
 	 * thousand records under-trained: make eval's false-positive rates at
 	 * the threshold were 2-8x --fpr; at 0.005 within it (see README). */
 	p.lr = lr > 0 ? lr : compat ? 0.001 : LR_DEFAULT;
+	if (!out)
+		out = recal_model;
 	if (!out) {
 		weprintf("no model file given: use -o MODEL");
-		usage(stderr);
+		fprintf(stderr, "Try 'azw-fit --help' for more information.\n");
 		return 2;
 	}
+	if (warmup >= 0 && !recal_model)
+		eprintf("--warmup is for --calibrate");
 	if (argc - optind > 1) {
 		weprintf("one input at most (concatenate streams with cat)");
 		return 2;
 	}
+	check_writable(out);
+	if (recal_model && model_read(&m, recal_model) < 0)
+		return 2;
 	if (optind < argc && strcmp(argv[optind], "-") != 0) {
 		path = argv[optind];
 		fd = open(path, O_RDONLY);
@@ -115,11 +188,20 @@ int main(int argc, char **argv)
 	rc = vec_open(&vr, fd, path, NULL);
 	if (rc == 1)
 		weprintf("%s: empty input: no records to learn from", path);
+	if (rc == 0 && recal_model && (diff = vec_header_diff(&m.h, &vr.h))) {
+		weprintf("%s: the vector stream does not fit model %s: %s", path, recal_model, diff);
+		rc = -1;
+	}
 	if (rc != 0) {
+		if (recal_model)
+			model_free(&m);
 		vec_close(&vr);
 		return 2;
 	}
-	if (fit_init(&ft, &vr.h, &p, !compat, fpr, !quiet && isatty(2)) < 0)
+	if (recal_model)
+		return recalibrate(&m, &vr, warmup >= 0 ? warmup : m.fm_records, fpr, out,
+		                   report || (!quiet && isatty(2)));
+	if (fit_init(&ft, &vr.h, &p, !compat, fpr, !compat && !joint, !quiet && isatty(2)) < 0)
 		eprintf("cannot set up KitNET:");
 	while (vec_next(&vr) == 1)
 		fit_record(&ft, vr.id[0], vr.x);
@@ -127,6 +209,8 @@ int main(int argc, char **argv)
 	if (!vr.read_error && fit_finish(&ft, &m) == 0) {
 		if (vr.n_bad)
 			weprintf("%ld of %ld records skipped", vr.n_bad, vr.n_bad + ft.records);
+		if (report || (!quiet && isatty(2)))
+			fit_report(stderr, &m);
 		if (model_write(&m, out) == 0)
 			rc = vr.n_bad ? 1 : 0;
 		model_free(&m);

@@ -2,6 +2,7 @@
  * model from azw-fit; one JSON object per record. */
 #include "model.h"
 #include "score.h"
+#include "split.h"
 #include "util.h"
 #include "vecstream.h"
 
@@ -89,6 +90,7 @@ int main(int argc, char **argv)
 	long n = 0, alerts = 0;
 	int c, fd = 0, rc, alerts_only = 0, explain = 0, line_buffered = 0, i;
 	score_line s;
+	split_scores sc;
 	vec_reader vr;
 	model m;
 
@@ -157,16 +159,20 @@ int main(int argc, char **argv)
 	s.ex_name = ex_name;
 	s.ex_value = ex_value;
 	s.ex_error = ex_error;
+	s.n_parts = m.n_parts;
+	s.part_name = model_part_names;
+	s.part_score = sc.part;
+	s.part_pvalue = sc.pvalue;
 	while (rc == 0 && vec_next(&vr) == 1) {
 		n++;
-		s.score = kitnet_execute(&m.k, vr.x, NULL);
+		s.score = split_score(&m, vr.x, &sc);
 		if (alerts_only && !(s.score > threshold))
 			continue;
 		alerts += s.score > threshold;
 		s.pctl = calib_pctl(&m.cal, s.score);
 		s.pvalue = calib_pvalue(&m.cal, s.score);
 		if (explain) {
-			kitnet_explain(&m.k, vr.x, err);
+			split_explain(&m, vr.x, err);
 			s.n_explain = top_errors(err, m.h.n_features, explain, top);
 			for (i = 0; i < s.n_explain; i++) {
 				ex_name[i] = m.h.names[top[i]];

@@ -1,8 +1,11 @@
-/* calib.c - score calibration from held-out benign records. */
+/* calib.c - score calibration from held-out benign records: ranks below
+ * the tail, a generalised Pareto tail above it (calib.h). */
 #include "calib.h"
+#include "kitnet.h"
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -11,31 +14,154 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-void calib_init(calib *c, double *scores, long n)
+static void fit_lognormal(calib *c)
 {
 	double sum = 0, sq = 0, d;
 	long i, m = 0;
 
-	c->n = n;
-	c->scores = scores;
 	c->ln_mu = c->ln_sigma = 0;
-	if (n <= 0)
-		return;
-	qsort(scores, (size_t)n, sizeof *scores, cmp_double);
-	for (i = 0; i < n; i++)
-		if (scores[i] > 0) {
-			sum += log(scores[i]);
+	for (i = 0; i < c->n; i++)
+		if (c->scores[i] > 0) {
+			sum += log(c->scores[i]);
 			m++;
 		}
 	if (m == 0)
 		return;
 	c->ln_mu = sum / m;
-	for (i = 0; i < n; i++)
-		if (scores[i] > 0) {
-			d = log(scores[i]) - c->ln_mu;
+	for (i = 0; i < c->n; i++)
+		if (c->scores[i] > 0) {
+			d = log(c->scores[i]) - c->ln_mu;
 			sq += d * d;
 		}
 	c->ln_sigma = m > 1 ? sqrt(sq / (m - 1)) : 0;
+}
+
+/* The GPD's profile log-likelihood per peak at theta = gamma / sigma, for
+ * the k excesses y: gamma(theta) = mean log(1 + theta y), sigma = gamma /
+ * theta, and the likelihood -(log sigma + 1 + gamma). -INFINITY where
+ * gamma leaves its bounds. theta 0 is the exponential tail. */
+static double profile(const double *y, long k, double theta, double *gamma, double *sigma)
+{
+	double g = 0, mean = 0;
+	long i;
+
+	if (theta == 0) {
+		for (i = 0; i < k; i++)
+			mean += y[i];
+		mean /= (double)k;
+		*gamma = 0;
+		*sigma = mean;
+		return -(log(mean) + 1);
+	}
+	for (i = 0; i < k; i++)
+		g += log1p(theta * y[i]);
+	g /= (double)k;
+	*gamma = g;
+	*sigma = g / theta;
+	if (!(g >= CALIB_GAMMA_MIN && g <= CALIB_GAMMA_MAX) || !(*sigma > 0))
+		return -INFINITY;
+	return -(log(*sigma) + 1 + g);
+}
+
+/* How many of n scores make the tail: SPOT's 2 %, but at least a quarter
+ * of them up to CALIB_TAIL_MIN_K, so that a few hundred scores still
+ * give an (exponential) tail some points to rest on. */
+static long tail_size(long n)
+{
+	long k = (long)ceil(0.02 * (double)n), lo = n / 4;
+
+	if (lo > CALIB_TAIL_MIN_K)
+		lo = CALIB_TAIL_MIN_K;
+	return k > lo ? k : lo;
+}
+
+void calib_fit_tail(calib *c)
+{
+	double *y, ymax, best, g, s, t, a, b, l1, l2, x1, x2;
+	long k, i;
+	int j, it, bj = 0;
+	/* grid over t = theta * ymax in (-1, inf): steps of 10^(1/4) */
+	double grid[100];
+	int ng = 0;
+
+	c->tail_k = 0;
+	c->tail_u = c->tail_sigma = c->tail_gamma = 0;
+	if (c->n < 4)
+		return;
+	k = tail_size(c->n);
+	c->tail_k = k;
+	c->tail_u = c->scores[c->n - k - 1];
+	y = malloc((size_t)k * sizeof *y);
+	if (!y) {
+		c->tail_k = 0;
+		return;
+	}
+	for (i = 0; i < k; i++)
+		y[i] = c->scores[c->n - k + i] - c->tail_u;
+	ymax = y[k - 1];
+	if (!(ymax > 0)) { /* every peak ties with u: nothing lies above */
+		free(y);
+		return;
+	}
+	best = profile(y, k, 0, &c->tail_gamma, &c->tail_sigma);
+	if (k < CALIB_TAIL_MLE) {
+		free(y);
+		return;
+	}
+	for (j = 40; j >= 1; j--)
+		grid[ng++] = -(1 - pow(10, -j / 4.0));
+	grid[ng++] = 0;
+	for (j = -24; j <= 24; j++)
+		grid[ng++] = pow(10, j / 4.0);
+	for (j = 0; j < ng; j++) {
+		double l = profile(y, k, grid[j] / ymax, &g, &s);
+
+		if (l > best) {
+			best = l;
+			bj = j;
+			c->tail_gamma = g;
+			c->tail_sigma = s;
+		}
+	}
+	if (bj > 0 && grid[bj] != 0) {
+		/* golden-section search between the best point's neighbours */
+		a = grid[bj - 1];
+		b = bj + 1 < ng ? grid[bj + 1] : grid[bj];
+		t = (sqrt(5.0) - 1) / 2;
+		x1 = b - t * (b - a);
+		x2 = a + t * (b - a);
+		l1 = profile(y, k, x1 / ymax, &g, &s);
+		l2 = profile(y, k, x2 / ymax, &g, &s);
+		for (it = 0; it < 60; it++) {
+			if (l1 > l2) {
+				b = x2; x2 = x1; l2 = l1;
+				x1 = b - t * (b - a);
+				l1 = profile(y, k, x1 / ymax, &g, &s);
+			} else {
+				a = x1; x1 = x2; l1 = l2;
+				x2 = a + t * (b - a);
+				l2 = profile(y, k, x2 / ymax, &g, &s);
+			}
+		}
+		x1 = 0.5 * (a + b);
+		if (x1 != 0 && profile(y, k, x1 / ymax, &g, &s) > best) {
+			c->tail_gamma = g;
+			c->tail_sigma = s;
+		}
+	}
+	free(y);
+}
+
+void calib_init(calib *c, double *scores, long n)
+{
+	memset(c, 0, sizeof *c);
+	c->n = n;
+	c->scores = scores;
+	if (n <= 0)
+		return;
+	qsort(scores, (size_t)n, sizeof *scores, cmp_double);
+	fit_lognormal(c);
+	calib_fit_tail(c);
 }
 
 void calib_free(calib *c)
@@ -43,35 +169,30 @@ void calib_free(calib *c)
 	free(c->scores);
 	c->scores = NULL;
 	c->n = 0;
-}
-
-/* Standard normal upper tail. */
-static double upper_tail(double z)
-{
-	return 0.5 * erfc(z / sqrt(2.0));
+	c->tail_k = 0;
 }
 
 double calib_threshold(const calib *c, double fpr)
 {
-	double pos, frac, lo, hi, mid;
+	double pos, frac, q;
 	long i;
-	int it;
 
 	if (c->n <= 0)
 		return NAN;
-	if (c->n * fpr < 1) {
-		/* z with upper_tail(z) == fpr, by bisection: plenty fast, exact
-		 * enough (2^-60 of the interval), no table to get wrong */
-		lo = -40;
-		hi = 40;
-		for (it = 0; it < 100; it++) {
-			mid = 0.5 * (lo + hi);
-			if (upper_tail(mid) > fpr)
-				lo = mid;
-			else
-				hi = mid;
-		}
-		return exp(c->ln_mu + c->ln_sigma * 0.5 * (lo + hi));
+	q = fpr * (double)c->n / (double)c->tail_k;
+	if (c->tail_k > 0 && (double)c->n * fpr < CALIB_MIN_TAIL && q < 1) {
+		/* the (1 - fpr) quantile of the tail: P(score > z) = fpr */
+		double z, max = c->scores[c->n - 1];
+
+		if (!(c->tail_sigma > 0))
+			z = c->tail_u;
+		else if (c->tail_gamma == 0)
+			z = c->tail_u - c->tail_sigma * log(q);
+		else
+			z = c->tail_u + c->tail_sigma / c->tail_gamma * (pow(q, -c->tail_gamma) - 1);
+		/* fewer than 1/fpr scores: the quantile lies above their
+		 * maximum, whatever a fit of a few points says */
+		return (double)c->n * fpr < 1 && z < max ? max : z;
 	}
 	pos = (1.0 - fpr) * (double)(c->n - 1);
 	i = (long)pos;
@@ -79,6 +200,44 @@ double calib_threshold(const calib *c, double fpr)
 		return c->scores[c->n - 1];
 	frac = pos - (double)i;
 	return c->scores[i] + frac * (c->scores[i + 1] - c->scores[i]);
+}
+
+static int cmp_double_q(const void *a, const void *b)
+{
+	return cmp_double(a, b);
+}
+
+void calib_interval(const calib *c, double fpr, int B, double *lo, double *hi)
+{
+	double *t, *s;
+	kitnet_mt rng;
+	calib r;
+	long i;
+	int b;
+
+	*lo = *hi = NAN;
+	if (c->n <= 0 || B < 2)
+		return;
+	t = malloc((size_t)B * sizeof *t);
+	if (!t)
+		return;
+	kitnet_mt_seed(&rng, 20170813U);
+	for (b = 0; b < B; b++) {
+		s = malloc((size_t)c->n * sizeof *s);
+		if (!s) {
+			free(t);
+			return;
+		}
+		for (i = 0; i < c->n; i++)
+			s[i] = c->scores[(long)(kitnet_mt_double(&rng) * (double)c->n)];
+		calib_init(&r, s, c->n);
+		t[b] = calib_threshold(&r, fpr);
+		calib_free(&r);
+	}
+	qsort(t, (size_t)B, sizeof *t, cmp_double_q);
+	*lo = t[(int)(0.05 * (B - 1) + 0.5)];
+	*hi = t[(int)(0.95 * (B - 1) + 0.5)];
+	free(t);
 }
 
 /* Index of the first held-out score >= s (or > s when above). */
@@ -115,11 +274,19 @@ double calib_pctl(const calib *c, double s)
 
 double calib_pvalue(const calib *c, double s)
 {
+	double z, base;
+
 	if (c->n <= 0)
 		return NAN;
-	if (!(s > 0))
-		return 1.0;
-	if (c->ln_sigma == 0)
-		return log(s) > c->ln_mu ? 0.0 : 1.0;
-	return upper_tail((log(s) - c->ln_mu) / c->ln_sigma);
+	if (c->tail_k == 0 || !(s > c->tail_u))
+		return 1.0 - calib_pctl(c, s);
+	if (!(c->tail_sigma > 0))
+		return 0.0;
+	z = (s - c->tail_u) / c->tail_sigma;
+	if (c->tail_gamma == 0)
+		return (double)c->tail_k / (double)c->n * exp(-z);
+	base = 1 + c->tail_gamma * z;
+	if (!(base > 0))
+		return 0.0;
+	return (double)c->tail_k / (double)c->n * pow(base, -1 / c->tail_gamma);
 }

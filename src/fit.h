@@ -4,6 +4,8 @@
 #ifndef AZW_FIT_H
 #define AZW_FIT_H
 
+#include <stdio.h>
+
 #include "calib.h"
 #include "kitnet.h"
 #include "model.h"
@@ -12,23 +14,36 @@
 /* Fewer records than this make no model: error. */
 #define FIT_MIN_RECORDS 10
 
+/* A uniform sample of at most CALIB_MAX records (reservoir sampling). */
 typedef struct {
-	kitnet k;
+	double *buf;         /* n x n_features */
+	long n, cap, seen;
+} fit_reservoir;
+
+typedef struct {
+	kitnet k;            /* the KitNET, or only the parameters with parts */
+	/* parts (split.h): n_parts 0, or a KitNET over the record columns and
+	 * one over the context columns, fed the same records */
+	int n_parts;
+	kitnet kp[MODEL_MAX_PARTS];
+	int *feat[MODEL_MAX_PARTS], nfeat[MODEL_MAX_PARTS];
+	double *xp;          /* n_features: a part's values of a record */
 	const vec_header *h;
 	double *fm_buf;      /* fm window, fm_n x n_features, row-major */
 	long fm_n, fm_cap;
 	long records;        /* read */
 	long ad_records;     /* trained into the autoencoders */
-	/* calibration: the feature-mapping window, every CALIB_EVERY-th record
-	 * after it and every record past --ad-grace are held out of the
-	 * autoencoders' training; a uniform
+	/* calibration: every CALIB_EVERY-th record after the feature-mapping
+	 * window (not the window: the cold start) and every record past
+	 * --ad-grace are held out of the autoencoders' training; a uniform
 	 * sample of at most CALIB_MAX of them is kept (reservoir sampling,
-	 * seeded with the model's seed) and scored by the finished model */
+	 * seeded with the model's seed) and scored by the finished model.
+	 * Where fewer than CALIB_MAX were held out, a sample of the trained
+	 * records tops the calibration up to CALIB_MAX (see fit_finish) */
 	int calibrate;
 	double fpr;
 	long ad_seen;        /* records after the feature map */
-	double *cal_buf;     /* cal_n x n_features */
-	long cal_n, cal_seen;
+	fit_reservoir held, trained;
 	kitnet_mt rng;
 	double ts_min, ts_max;
 	char ts_first[32], ts_last[32];
@@ -37,9 +52,10 @@ typedef struct {
 } fitter;
 
 /* calibrate: hold records out to set a threshold for false-positive rate
- * fpr (not in --compat mode). */
+ * fpr (not in --compat mode). split: train a record part and a context
+ * part where the stream has context columns (split.h). */
 int fit_init(fitter *ft, const vec_header *h, const kitnet_params *p, int calibrate,
-             double fpr, int progress);
+             double fpr, int split, int progress);
 /* ts: the record's ts column as text ("-" if none); x: its features. */
 void fit_record(fitter *ft, const char *ts, const double *x);
 /* Finish training and fill m (which then owns the KitNET state and borrows
@@ -48,3 +64,30 @@ int fit_finish(fitter *ft, model *m);
 void fit_free(fitter *ft);
 
 #endif
+
+/* ---- recalibration: a finished model's calibration from another stream ----
+ *
+ * Every record after the first `warmup` (the cold start of the context
+ * tables) is scored; a uniform sample of at most CALIB_MAX scores is kept
+ * and becomes the model's calibration, nothing else of it changes. */
+typedef struct {
+	model *m;
+	long warmup;     /* records skipped at the start */
+	long records;    /* read */
+	long scored;     /* after the warm-up */
+	double *s[MODEL_MAX_PARTS + 1]; /* CALIB_MAX scores (reservoir): the
+	                     model's, or each part's and then the combined */
+	long n;
+	kitnet_mt rng;
+} recalibrator;
+
+void recal_init(recalibrator *rc, model *m, long warmup);
+void recal_record(recalibrator *rc, const double *x);
+void recal_free(recalibrator *rc);
+/* Replace m's calibration and threshold (for fpr): 0, or -1 after a
+ * message when no record was scored. Frees rc's scores either way. */
+int recal_finish(recalibrator *rc, double fpr);
+
+/* The calibration report: what the threshold rests on and how uncertain
+ * it is, one paragraph on f. */
+void fit_report(FILE *f, const model *m);

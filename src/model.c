@@ -62,29 +62,55 @@ static void put_da(FILE *f, const kitnet_da *da)
 
 #define CAL_PER_LINE 100
 
-static void put_calib(FILE *f, const model *m)
+static void put_calib(FILE *f, const model *m, const calib *cal, double threshold)
 {
-	char a[32], b[32];
+	char a[32], b[32], c[32];
 	long i;
 
-	fprintf(f, "calibration\t%ld\theld_out\t%ld\tevery\t%d\n", m->cal.n, m->cal_seen, CALIB_EVERY);
+	fprintf(f, "calibration\t%ld\theld_out\t%ld\tevery\t%d\tscores_held_out\t%ld\n",
+	        cal->n, m->cal_seen, CALIB_EVERY, m->cal_held);
 	fmt_double(a, m->fpr);
 	fprintf(f, "fpr\t%s\n", a);
-	fmt_double(a, m->threshold);
-	fprintf(f, "threshold\t%s\n", m->cal.n ? a : "-");
-	fmt_double(a, m->cal.ln_mu);
-	fmt_double(b, m->cal.ln_sigma);
+	fmt_double(a, threshold);
+	fprintf(f, "threshold\t%s\n", cal->n ? a : "-");
+	fmt_double(a, cal->ln_mu);
+	fmt_double(b, cal->ln_sigma);
 	fprintf(f, "lognormal\t%s\t%s\n", a, b);
-	for (i = 0; i < m->cal.n; i += CAL_PER_LINE)
-		put_nums(f, "cal", m->cal.scores + i,
-		         (int)(m->cal.n - i < CAL_PER_LINE ? m->cal.n - i : CAL_PER_LINE));
+	fmt_double(a, cal->tail_u);
+	fmt_double(b, cal->tail_sigma);
+	fmt_double(c, cal->tail_gamma);
+	fprintf(f, "tail\t%ld\t%s\t%s\t%s\n", cal->tail_k, a, b, c);
+	for (i = 0; i < cal->n; i += CAL_PER_LINE)
+		put_nums(f, "cal", cal->scores + i,
+		         (int)(cal->n - i < CAL_PER_LINE ? cal->n - i : CAL_PER_LINE));
+}
+
+static void put_kitnet(FILE *f, const kitnet *k)
+{
+	int a, i;
+
+	fprintf(f, "autoencoders\t%d\n", k->n_ae);
+	for (a = 0; a < k->n_ae; a++) {
+		const kitnet_da *da = &k->ae[a];
+
+		fprintf(f, "ae\t%d\tvisible\t%d\thidden\t%d\ttrained\t%ld\n",
+		        a, da->n_visible, da->n_hidden, da->n);
+		fputs("ae_features", f);
+		for (i = k->ae_off[a]; i < k->ae_off[a + 1]; i++)
+			fprintf(f, "\t%d", k->map[i]);
+		fputc('\n', f);
+		put_da(f, da);
+	}
+	fprintf(f, "output\tvisible\t%d\thidden\t%d\ttrained\t%ld\n",
+	        k->out.n_visible, k->out.n_hidden, k->out.n);
+	put_da(f, &k->out);
 }
 
 static void put_model(FILE *f, const model *m)
 {
-	const kitnet *k = &m->k;
+	const kitnet *k = m->n_parts ? &m->part[0].k : &m->k;
 	char buf[32];
-	int a, i;
+	int i, j;
 
 	fprintf(f, "azw-model\t%d\n", MODEL_VERSION);
 	fprintf(f, "# KitNET anomaly model written by azw-fit; format in azw-fit(1).\n"
@@ -101,22 +127,23 @@ static void put_model(FILE *f, const model *m)
 	fprintf(f, "records\t%ld\nfm_records\t%ld\nad_records\t%ld\nts_first\t%s\nts_last\t%s\n",
 	        m->records, m->fm_records, m->ad_records,
 	        m->ts_first[0] ? m->ts_first : "-", m->ts_last[0] ? m->ts_last : "-");
-	put_calib(f, m);
-	fprintf(f, "autoencoders\t%d\n", k->n_ae);
-	for (a = 0; a < k->n_ae; a++) {
-		const kitnet_da *da = &k->ae[a];
-
-		fprintf(f, "ae\t%d\tvisible\t%d\thidden\t%d\ttrained\t%ld\n",
-		        a, da->n_visible, da->n_hidden, da->n);
-		fputs("ae_features", f);
-		for (i = k->ae_off[a]; i < k->ae_off[a + 1]; i++)
-			fprintf(f, "\t%d", k->map[i]);
-		fputc('\n', f);
-		put_da(f, da);
+	put_calib(f, m, &m->cal, m->threshold);
+	if (m->n_parts == 0) {
+		put_kitnet(f, &m->k);
+		return;
 	}
-	fprintf(f, "output\tvisible\t%d\thidden\t%d\ttrained\t%ld\n",
-	        k->out.n_visible, k->out.n_hidden, k->out.n);
-	put_da(f, &k->out);
+	fprintf(f, "parts\t%d\n", m->n_parts);
+	for (j = 0; j < m->n_parts; j++) {
+		const model_part *pt = &m->part[j];
+
+		fprintf(f, "part\t%s\tfeatures\t%d\n", model_part_names[j], pt->n);
+		fputs("part_features", f);
+		for (i = 0; i < pt->n; i++)
+			fprintf(f, "\t%d", pt->feat[i]);
+		fputc('\n', f);
+		put_calib(f, m, &pt->cal, pt->threshold);
+		put_kitnet(f, &pt->k);
+	}
 }
 
 /* Make the rename itself durable (power loss right after azw-fit). Best
@@ -262,6 +289,7 @@ typedef struct {
 	                      numbers (an autoencoder's widest row) */
 	int nf;
 	const char *why;
+	int version;    /* of the file: 1 has no tail line */
 } mreader;
 
 /* Split the next line into tab-separated fields. 0, or -1 at end. */
@@ -317,16 +345,31 @@ static int expect(mreader *r, const char *key, int n)
 	return 0;
 }
 
+/* A decimal integer as azw-fit writes them: an optional '-' and digits,
+ * nothing else (no sign '+', no spaces, no hexadecimal), within [lo, hi].
+ * By hand, not strtol(): that accepts more, and GCC 12 at -O3 has been
+ * seen to drop the errno = 0 before it here. */
 static int get_long(mreader *r, const char *s, long lo, long hi, long *out)
 {
-	char *end;
-	long v;
+	unsigned long v = 0, lim;
+	long val;
+	int neg = *s == '-';
+	const char *p = s + neg;
 
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (end == s || *end || errno || v < lo || v > hi)
+	lim = neg ? (unsigned long)LONG_MAX + 1 : (unsigned long)LONG_MAX;
+	if (*p < '0' || *p > '9')
 		return bad(r, "integer out of range or malformed");
-	*out = v;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (v > (lim - (unsigned long)(*p - '0')) / 10)
+			return bad(r, "integer out of range or malformed");
+		v = v * 10 + (unsigned long)(*p - '0');
+	}
+	if (*p)
+		return bad(r, "integer out of range or malformed");
+	val = !neg ? (long)v : v > (unsigned long)LONG_MAX ? LONG_MIN : -(long)v;
+	if (val < lo || val > hi)
+		return bad(r, "integer out of range or malformed");
+	*out = val;
 	return 0;
 }
 
@@ -359,15 +402,25 @@ static int key_nums(mreader *r, const char *key, double *x, int n, int finite)
 	return 0;
 }
 
-static int get_calib(mreader *r, model *m)
+/* A calibration block into c; the shared facts (held out, fpr) into m,
+ * and the threshold into *threshold. */
+static int get_calib(mreader *r, model *m, calib *c, double *threshold)
 {
 	long n, seen, every, i, got;
 	double *s;
 
-	if (expect(r, "calibration", 5) < 0 || get_long(r, r->f[1], 0, CALIB_MAX, &n) < 0 ||
-	    strcmp(r->f[2], "held_out") || get_long(r, r->f[3], n, LONG_MAX, &seen) < 0 ||
-	    strcmp(r->f[4], "every") || get_long(r, r->f[5], 1, INT_MAX, &every) < 0)
+	/* version 1: the scores are all of held-out records */
+	if (expect(r, "calibration", r->version >= 2 ? 7 : 5) < 0 ||
+	    get_long(r, r->f[1], 0, CALIB_MAX, &n) < 0 ||
+	    strcmp(r->f[2], "held_out") || get_long(r, r->f[3], 0, LONG_MAX, &seen) < 0 ||
+	    strcmp(r->f[4], "every") || get_long(r, r->f[5], 1, INT_MAX, &every) < 0 ||
+	    (r->version >= 2 && (strcmp(r->f[6], "scores_held_out") ||
+	                         get_long(r, r->f[7], 0, n, &m->cal_held) < 0)))
 		return bad(r, "malformed calibration line");
+	if (r->version < 2)
+		m->cal_held = n;
+	if (m->cal_held > seen)
+		return bad(r, "more held-out scores than records held out");
 	m->cal_seen = seen;
 	if (expect(r, "fpr", 1) < 0 || get_double(r, r->f[1], &m->fpr) < 0)
 		return -1;
@@ -376,12 +429,22 @@ static int get_calib(mreader *r, model *m)
 	if (expect(r, "threshold", 1) < 0)
 		return -1;
 	if (strcmp(r->f[1], "-") == 0)
-		m->threshold = NAN;
-	else if (get_double(r, r->f[1], &m->threshold) < 0)
+		*threshold = NAN;
+	else if (get_double(r, r->f[1], threshold) < 0)
 		return -1;
-	if (expect(r, "lognormal", 2) < 0 || get_double(r, r->f[1], &m->cal.ln_mu) < 0 ||
-	    get_double(r, r->f[2], &m->cal.ln_sigma) < 0)
+	if (expect(r, "lognormal", 2) < 0 || get_double(r, r->f[1], &c->ln_mu) < 0 ||
+	    get_double(r, r->f[2], &c->ln_sigma) < 0)
 		return -1;
+	if (r->version >= 2) {
+		if (expect(r, "tail", 4) < 0 || get_long(r, r->f[1], 0, n, &c->tail_k) < 0 ||
+		    get_double(r, r->f[2], &c->tail_u) < 0 ||
+		    get_double(r, r->f[3], &c->tail_sigma) < 0 ||
+		    get_double(r, r->f[4], &c->tail_gamma) < 0)
+			return -1;
+		if (!isfinite(c->tail_u) || !(c->tail_sigma >= 0) ||
+		    !(c->tail_gamma >= CALIB_GAMMA_MIN && c->tail_gamma <= CALIB_GAMMA_MAX))
+			return bad(r, "tail parameters out of range");
+	}
 	s = emalloc((size_t)(n ? n : 1) * sizeof *s);
 	for (got = 0; got < n; got += i) {
 		if (expect(r, "cal", -1) < 0) {
@@ -404,8 +467,10 @@ static int get_calib(mreader *r, model *m)
 			free(s);
 			return bad(r, "calibration scores are not sorted");
 		}
-	m->cal.n = n;
-	m->cal.scores = s;
+	c->n = n;
+	c->scores = s;
+	if (r->version < 2)
+		calib_fit_tail(c); /* an older file: the tail from its scores */
 	return 0;
 }
 
@@ -462,20 +527,122 @@ static int da_body(mreader *r, kitnet_da *da)
 	return 0;
 }
 
-static int parse_model(mreader *r, model *m)
+/* The autoencoders and the output autoencoder of a KitNET of nf features,
+ * into k (initialised here with parameters p). */
+static int get_kitnet(mreader *r, kitnet *k, long nf, const kitnet_params *p)
 {
-	kitnet_params p;
-	long v, nf, n_ae;
+	long v, n_ae, trained;
 	int *map = NULL, *off = NULL;
 	kitnet_da *tmp = NULL;
 	char *seen = NULL;
 	int a, i, nv, nh, n_tmp = 0, rc = -1;
-	long trained;
+
+	if (kitnet_init(k, (int)nf, p) < 0)
+		return bad(r, "invalid KitNET parameters");
+	if (key_long(r, "autoencoders", 1, nf, &n_ae) < 0)
+		return -1;
+
+	/* Read each autoencoder into its own kitnet_da, then hand the map to
+	 * kitnet (which sizes its autoencoders from it) and copy the weights. */
+	map = emalloc((size_t)nf * sizeof *map);
+	off = emalloc(((size_t)n_ae + 1) * sizeof *off);
+	tmp = ecalloc((size_t)n_ae, sizeof *tmp);
+	seen = ecalloc((size_t)nf, 1);
+	off[0] = 0;
+	for (a = 0; a < n_ae; a++) {
+		if (da_head(r, "ae", a, &nv, &nh, &trained) < 0 || expect(r, "ae_features", nv) < 0)
+			goto out;
+		if (off[a] + nv > nf) {
+			bad(r, "autoencoders hold more features than the model has");
+			goto out;
+		}
+		for (i = 0; i < nv; i++) {
+			if (get_long(r, r->f[i + 1], 0, nf - 1, &v) < 0)
+				goto out;
+			if (seen[v]++) {
+				bad(r, "a feature is in two autoencoders");
+				goto out;
+			}
+			map[off[a] + i] = (int)v;
+		}
+		off[a + 1] = off[a] + nv;
+		if (kitnet_da_init(&tmp[a], nv, nh, p->seed) < 0) {
+			bad(r, "out of memory");
+			goto out;
+		}
+		n_tmp = a + 1;
+		tmp[a].n = trained;
+		if (da_body(r, &tmp[a]) < 0)
+			goto out;
+	}
+	if (off[n_ae] != nf) {
+		bad(r, "some features are in no autoencoder");
+		goto out;
+	}
+	if (kitnet_set_map(k, (int)n_ae, map, off) < 0) {
+		bad(r, "cannot build the autoencoders");
+		goto out;
+	}
+	for (a = 0; a < n_ae; a++) {
+		if (da_copy(&k->ae[a], &tmp[a]) < 0) {
+			bad(r, "autoencoder shape does not match hidden_ratio");
+			goto out;
+		}
+	}
+	if (da_head(r, "output", 0, &nv, &nh, &trained) < 0)
+		goto out;
+	if (nv != k->out.n_visible || nh != k->out.n_hidden) {
+		bad(r, "output autoencoder shape does not match the parameters");
+		goto out;
+	}
+	k->out.n = trained;
+	if (da_body(r, &k->out) < 0)
+		goto out;
+	rc = 0;
+out:
+	for (a = 0; a < n_tmp; a++)
+		kitnet_da_free(&tmp[a]);
+	free(tmp);
+	free(seen);
+	free(map);
+	free(off);
+	return rc;
+}
+
+/* Is the next line (comments skipped) "key..."? Reads nothing. */
+static int peek(const mreader *r, const char *key)
+{
+	const char *q = r->p;
+	size_t n = strlen(key);
+
+	while (q < r->end && *q == '#') {
+		q = memchr(q, '\n', (size_t)(r->end - q));
+		if (!q)
+			return 0;
+		q++;
+	}
+	return (size_t)(r->end - q) > n && strncmp(q, key, n) == 0 && q[n] == '\t';
+}
+
+static int end_of_model(mreader *r)
+{
+	if (next_line(r) < 0 || strcmp(r->f[0], "checksum") != 0)
+		return bad(r, "expected 'checksum' after the output autoencoder");
+	return 0;
+}
+
+static int parse_model(mreader *r, model *m)
+{
+	kitnet_params p;
+	long v, nf;
+	char *seen = NULL;
+	int a, i, rc = -1;
 
 	if (next_line(r) < 0 || strcmp(r->f[0], "azw-model") != 0 || r->nf != 2)
 		return bad(r, "not an azw model file");
-	if (strcmp(r->f[1], "1") != 0)
-		return bad(r, "unsupported model version (this azw reads version 1)");
+	if (strcmp(r->f[1], "1") != 0 && strcmp(r->f[1], "2") != 0)
+		return bad(r, "unsupported model version (this azw reads versions 1 and 2)");
+	r->version = r->f[1][0] - '0';
 	if (expect(r, "module", 1) < 0)
 		return -1;
 	m->h.module = estrdup(r->f[1]);
@@ -522,83 +689,54 @@ static int parse_model(mreader *r, model *m)
 	if (expect(r, "ts_last", 1) < 0)
 		return -1;
 	snprintf(m->ts_last, sizeof m->ts_last, "%s", r->f[1]);
-	if (get_calib(r, m) < 0)
+	if (get_calib(r, m, &m->cal, &m->threshold) < 0)
 		return -1;
-	if (kitnet_init(&m->k, (int)nf, &p) < 0)
-		return bad(r, "invalid KitNET parameters");
-	if (key_long(r, "autoencoders", 1, nf, &n_ae) < 0)
-		return -1;
-
-	/* Read each autoencoder into its own kitnet_da, then hand the map to
-	 * kitnet (which sizes its autoencoders from it) and copy the weights. */
-	map = emalloc((size_t)nf * sizeof *map);
-	off = emalloc(((size_t)n_ae + 1) * sizeof *off);
-	tmp = ecalloc((size_t)n_ae, sizeof *tmp);
+	if (!peek(r, "parts"))
+		return get_kitnet(r, &m->k, nf, &p) < 0 ? -1 : end_of_model(r);
+	if (r->version < 2 || key_long(r, "parts", MODEL_MAX_PARTS, MODEL_MAX_PARTS, &v) < 0)
+		return bad(r, "malformed parts line");
+	m->n_parts = (int)v;
 	seen = ecalloc((size_t)nf, 1);
-	off[0] = 0;
-	for (a = 0; a < n_ae; a++) {
-		if (da_head(r, "ae", a, &nv, &nh, &trained) < 0 || expect(r, "ae_features", nv) < 0)
-			goto out;
-		if (off[a] + nv > nf) {
-			bad(r, "autoencoders hold more features than the model has");
+	for (a = 0; a < m->n_parts; a++) {
+		model_part *pt = &m->part[a];
+		double thr;
+		long n;
+
+		if (expect(r, "part", 3) < 0 || strcmp(r->f[1], model_part_names[a]) ||
+		    strcmp(r->f[2], "features") || get_long(r, r->f[3], 1, nf, &n) < 0) {
+			bad(r, "malformed part line");
 			goto out;
 		}
-		for (i = 0; i < nv; i++) {
+		pt->n = (int)n;
+		pt->feat = emalloc((size_t)n * sizeof *pt->feat);
+		if (expect(r, "part_features", (int)n) < 0)
+			goto out;
+		for (i = 0; i < n; i++) {
 			if (get_long(r, r->f[i + 1], 0, nf - 1, &v) < 0)
 				goto out;
 			if (seen[v]++) {
-				bad(r, "a feature is in two autoencoders");
+				bad(r, "a feature is in two parts");
 				goto out;
 			}
-			map[off[a] + i] = (int)v;
+			pt->feat[i] = (int)v;
 		}
-		off[a + 1] = off[a] + nv;
-		if (kitnet_da_init(&tmp[a], nv, nh, p.seed) < 0) {
-			bad(r, "out of memory");
+		if (get_calib(r, m, &pt->cal, &thr) < 0)
 			goto out;
-		}
-		n_tmp = a + 1;
-		tmp[a].n = trained;
-		if (da_body(r, &tmp[a]) < 0)
+		pt->threshold = thr;
+		if (get_kitnet(r, &pt->k, n, &p) < 0)
 			goto out;
 	}
-	if (off[n_ae] != nf) {
-		bad(r, "some features are in no autoencoder");
-		goto out;
-	}
-	if (kitnet_set_map(&m->k, (int)n_ae, map, off) < 0) {
-		bad(r, "cannot build the autoencoders");
-		goto out;
-	}
-	for (a = 0; a < n_ae; a++) {
-		if (da_copy(&m->k.ae[a], &tmp[a]) < 0) {
-			bad(r, "autoencoder shape does not match hidden_ratio");
+	for (i = 0; i < nf; i++)
+		if (!seen[i]) {
+			bad(r, "a feature is in no part");
 			goto out;
 		}
-	}
-	if (da_head(r, "output", 0, &nv, &nh, &trained) < 0)
-		goto out;
-	if (nv != m->k.out.n_visible || nh != m->k.out.n_hidden) {
-		bad(r, "output autoencoder shape does not match the parameters");
-		goto out;
-	}
-	m->k.out.n = trained;
-	if (da_body(r, &m->k.out) < 0)
-		goto out;
-	if (next_line(r) < 0 || strcmp(r->f[0], "checksum") != 0) {
-		bad(r, "expected 'checksum' after the output autoencoder");
-		goto out;
-	}
-	rc = 0;
+	rc = end_of_model(r);
 out:
-	for (a = 0; a < n_tmp; a++)
-		kitnet_da_free(&tmp[a]);
-	free(tmp);
 	free(seen);
-	free(map);
-	free(off);
 	return rc;
 }
+
 
 int model_read(model *m, const char *path)
 {
@@ -644,8 +782,8 @@ int model_read(model *m, const char *path)
 		weprintf("%s: not an azw model file", path);
 		goto done;
 	}
-	if (strncmp(text + 10, "1\n", 2) != 0) {
-		weprintf("%s: unsupported model version %.*s (this azw reads version %d)", path,
+	if (strncmp(text + 10, "1\n", 2) != 0 && strncmp(text + 10, "2\n", 2) != 0) {
+		weprintf("%s: unsupported model version %.*s (this azw reads versions 1 to %d)", path,
 		         (int)strcspn(text + 10, "\n\t"), text + 10, MODEL_VERSION);
 		goto done;
 	}
@@ -681,9 +819,21 @@ done:
 	return rc;
 }
 
+const char *const model_part_names[MODEL_MAX_PARTS] = { "record", "context" };
+
 void model_free(model *m)
 {
+	int i;
+
 	calib_free(&m->cal);
 	vec_header_free(&m->h);
 	kitnet_free(&m->k);
+	for (i = 0; i < m->n_parts; i++) {
+		calib_free(&m->part[i].cal);
+		kitnet_free(&m->part[i].k);
+		free(m->part[i].feat);
+	}
+	m->n_parts = 0;
+	free(m->xbuf);
+	m->xbuf = NULL;
 }

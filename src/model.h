@@ -13,8 +13,25 @@
 #include "kitnet.h"
 #include "vecstream.h"
 
-#define MODEL_VERSION 1
+#define MODEL_VERSION 2
 #define MODEL_MAX_BYTES (256L << 20) /* larger files are refused */
+
+/* A model may be one KitNET over every feature, or two parts, each a
+ * KitNET over some of the features with its own calibration: the record
+ * part (what a record says of itself) and the context part (what its
+ * host has been doing lately, the context columns of azw-extract), so that
+ * neither kind of evidence dilutes the other (split.h). */
+#define MODEL_MAX_PARTS 2
+enum { MODEL_PART_RECORD, MODEL_PART_CONTEXT };
+extern const char *const model_part_names[MODEL_MAX_PARTS]; /* "record", "context" */
+
+typedef struct {
+	int n;              /* features of this part */
+	int *feat;          /* n: their indices among the model's features */
+	kitnet k;           /* over those n features, in that order */
+	calib cal;          /* its RMSEs of the calibration records */
+	double threshold;   /* calib_threshold(&cal, fpr): shown, not used */
+} model_part;
 
 typedef struct {
 	vec_header h;       /* module, schema, feature names trained on */
@@ -27,9 +44,16 @@ typedef struct {
 	char ts_last[32];
 	/* calibration (cal.n == 0: none, as with --compat) */
 	calib cal;          /* held-out benign scores */
-	long cal_seen;      /* records held out (cal.n of them were kept) */
+	long cal_seen;      /* records held out of training */
+	long cal_held;      /* of cal.n scores, how many are of held-out records
+	                       (the rest: of trained records; see fit.c) */
 	double fpr;         /* false-positive rate the threshold is set for */
 	double threshold;   /* calib_threshold(&cal, fpr); NAN without calibration */
+	/* parts (n_parts 0: one KitNET, k). With parts, k is empty and cal
+	 * holds the combined scores of the calibration records (split.h) */
+	int n_parts;
+	model_part part[MODEL_MAX_PARTS];
+	double *xbuf;       /* 2 x n_features: scratch of split.c, never saved */
 } model;
 
 /* Write m to path atomically: 0, or -1 after a message naming the path.

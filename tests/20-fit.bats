@@ -8,6 +8,12 @@ load helpers
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"usage: azw-fit -o MODEL"* ]]
 	[[ "$output" == *"--fm-grace"* ]]
+	# every option, in the help and in the man page
+	for o in --calibrate --warmup --report --joint --compat --fpr --seed; do
+		[[ "$output" == *"$o"* ]]
+		grep -qF -- "${o//-/\\-}" "$BATS_TEST_DIRNAME/../man/azw-fit.1"
+	done
+	[[ "$output" == *"azw-fit --calibrate MODEL [-o OUT]"* ]]
 }
 
 @test "azw-fit without -o is a usage error (exit 2)" {
@@ -32,24 +38,26 @@ load helpers
 	run azw-fit --fm-grace 500 -o "$TMP/m" "$TMP/v"
 	[ "$status" -eq 0 ]
 	[ -z "$output" ] # quiet when stderr is not a terminal
-	head -n 1 "$TMP/m" | grep -qx 'azw-model	1'
+	head -n 1 "$TMP/m" | grep -qx 'azw-model	2'
 	grep -qx 'module	conn' "$TMP/m"
 	grep -qx 'schema	original' "$TMP/m"
 	grep -qx 'features	34' "$TMP/m"
 	grep -qx 'feature	0	conn_state_OTH' "$TMP/m"
 	grep -qx 'records	3000' "$TMP/m"
 	grep -qx 'fm_records	501' "$TMP/m"
-	# the window and every 10th of the 2499 later records are held out
+	# every 10th of the 2499 records after the window is held out; the
+	# calibration scores those 249 and the 2250 trained on
 	grep -qx 'ad_records	2250' "$TMP/m"
-	grep -qx 'calibration	750	held_out	750	every	10' "$TMP/m"
+	grep -qx 'calibration	2499	held_out	249	every	10	scores_held_out	249' "$TMP/m"
+	grep -Eq '^tail	50	0\.[0-9]+	0\.[0-9]+	0$' "$TMP/m" # 2 % of 2499: 50 < CALIB_TAIL_MLE peaks, exponential
 	grep -qx 'normalisation	log' "$TMP/m"
 	grep -qx 'fpr	0.001' "$TMP/m"
 	grep -Eq '^threshold	0\.[0-9]+$' "$TMP/m"
-	[ "$(grep -c '^cal	' "$TMP/m")" -eq 8 ]
+	[ "$(grep -c '^cal	' "$TMP/m")" -eq 25 ]
 	grep -qx 'ts_first	1600000003.000003' "$TMP/m"
 	grep -qx 'ts_last	1600003002.003002' "$TMP/m"
 	tail -n 1 "$TMP/m" | grep -Eq '^checksum	crc32	[0-9a-f]{8}$'
-	ls "$TMP" | grep -vq tmp # no temporary file left
+	[ "$(ls -A "$TMP" | sort | tr '\n' ' ')" = "m v " ] # no temporary file left
 }
 
 @test "same input and seed give a byte-identical model; another seed does not" {
@@ -66,8 +74,10 @@ load helpers
 	azw-fit --fm-grace 500 --ad-grace 1000 -o "$TMP/m" "$TMP/v"
 	grep -qx 'ad_records	1000' "$TMP/m"
 	grep -qx 'ad_grace	1000' "$TMP/m"
-	# the window (501), every 10th after it (111) and all past the cap (1388)
-	grep -qx 'calibration	2000	held_out	2000	every	10' "$TMP/m"
+	# held out: every 10th after the window (111) and all past the cap
+	# (1388), not the window (501, the cold start); the 1000 trained on
+	# top the calibration up
+	grep -qx 'calibration	2499	held_out	1499	every	10	scores_held_out	1499' "$TMP/m"
 	azw-fit --fm-grace 500 -o "$TMP/m" "$TMP/v"
 	grep -qx 'ad_records	2250' "$TMP/m"
 	grep -qx 'ad_grace	-1' "$TMP/m"
@@ -88,7 +98,9 @@ load helpers
 	[[ "$output" == *"warning: only 200 records"* ]]
 	grep -qx 'fm_records	200' "$TMP/m"
 	grep -qx 'ad_records	180' "$TMP/m"
-	[[ "$output" == *"warning: only 20 records held out for calibration"* ]]
+	# every 10th held out (20); the 180 trained on join them in the calibration
+	grep -qx 'calibration	200	held_out	20	every	10	scores_held_out	20' "$TMP/m"
+	[[ "$output" != *"records to calibrate on"* ]]
 	golden_head 20 | azw-score "$TMP/m" | jq -e '.score | numbers' > /dev/null
 }
 
@@ -164,7 +176,8 @@ load helpers
 	golden_head 100 > "$TMP/v"
 	run azw-fit --fm-grace 50 -o "$TMP/nodir/m" "$TMP/v"
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"nodir/m.tmp."*"cannot create temporary file"* ]]
+	# said before reading a record, in one line
+	[ "$output" = "azw-fit: cannot write $TMP/nodir/m: $TMP/nodir: No such file or directory" ]
 	run azw-fit --fm-grace 50 -o /dev/full "$TMP/v"
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"/dev/full: exists and is not a regular file"* ]]
@@ -199,8 +212,8 @@ load helpers
 		azw-fit --fm-grace 500 -o "$TMP/m"
 	grep -qx 'records	406680' "$TMP/m"
 	grep -qx 'ad_records	365562' "$TMP/m"
-	# the reservoir keeps 10,000 of the 501 + 40,617 held out
-	grep -qx 'calibration	10000	held_out	41118	every	10' "$TMP/m"
+	# the reservoir keeps 10,000 of the 40,617 held out after the window
+	grep -qx 'calibration	10000	held_out	40617	every	10	scores_held_out	10000' "$TMP/m"
 }
 
 @test "on a terminal azw-fit shows its progress on stderr; -q silences it" {

@@ -116,12 +116,28 @@ fit_small() {
 	[[ "$output" == *"checksum mismatch"* ]]
 }
 
+@test "a version 1 model (before the fitted tail) is still read, its threshold kept" {
+	# tests/data/models/conn-original-v1.model: written by azw-fit at cbf093d
+	m=$BATS_TEST_DIRNAME/data/models/conn-original-v1.model
+	head -n 1 "$m" | grep -qx 'azw-model	1'
+	gzip -dc "$BATS_TEST_DIRNAME/data/golden/conn.input.jsonl.gz" | head -n 300 |
+		azw-extract -m conn --schema original > "$TMP/v"
+	run azw-score "$m" "$TMP/v"
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 300 ]
+	t=$(awk -F'\t' '$1 == "threshold" { print $2 }' "$m")
+	printf '%s\n' "${lines[@]}" | jq -e --argjson t "$t" 'select(.threshold != $t or (.pvalue | . < 0 or . > 1))' > "$TMP/bad" || true
+	[ ! -s "$TMP/bad" ]
+	# the first line's score, as the azw that wrote the model gave it
+	[[ "${lines[0]}" == *'"score":0.3286974839924814,"threshold":0.35817880330280405,"anomaly":false'* ]]
+}
+
 @test "a model of another version or not a model at all is refused" {
 	fit_small
-	sed '1s/1$/2/' "$TMP/m" > "$TMP/t"
+	sed '1s/2$/3/' "$TMP/m" > "$TMP/t"
 	run azw-score "$TMP/t" < "$TMP/v"
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"unsupported model version 2 (this azw reads version 1)"* ]]
+	[[ "$output" == *"unsupported model version 3 (this azw reads versions 1 to 2)"* ]]
 	run azw-score "$TMP/v" < "$TMP/v"
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"not an azw model file"* ]]

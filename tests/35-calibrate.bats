@@ -75,7 +75,7 @@ fit_benign() {
 @test "a --compat model has no threshold: no anomaly field, and --fpr/--alerts-only say why" {
 	fit_benign --compat
 	grep -qx 'normalisation	compat' "$TMP/m"
-	grep -qx 'calibration	0	held_out	0	every	10' "$TMP/m"
+	grep -qx 'calibration	0	held_out	0	every	10	scores_held_out	0' "$TMP/m"
 	head -n 10 "$TMP/benign" | azw-score "$TMP/m" | jq -e 'has("threshold") or has("pctl") | not' > /dev/null
 	run azw-score --alerts-only "$TMP/m" < "$TMP/benign"
 	[ "$status" -eq 2 ]
@@ -96,4 +96,127 @@ fit_benign() {
 	jq -e '.explain | (.[0].error | fabs) >= (.[1].error | fabs) and (.[1].error | fabs) >= (.[2].error | fabs)' "$TMP/e"
 	azw-score --explain=5 "$TMP/m" "$TMP/x" | jq -e '.explain | length == 5'
 	azw-score "$TMP/m" "$TMP/x" | jq -e 'has("explain") | not'
+}
+
+@test "azw-fit --report says what the threshold rests on: scores, tail, interval" {
+	golden_head 3000 > "$TMP/v"
+	run azw-fit --report --fm-grace 500 -o "$TMP/m" "$TMP/v"
+	[ "$status" -eq 0 ]
+	t=$(awk -F'\t' '$1 == "threshold" { print $2 }' "$TMP/m")
+	[[ "$output" == "azw-fit: threshold $(printf '%.6g' "$t") (90% bootstrap interval "* ]]
+	[[ "$output" == *"from 2499 scores of benign records (249 held out of training, 2250 trained on); 2.5 expected above it, so from an exponential tail fitted to the 50 highest"* ]]
+	# the interval holds the threshold
+	lo=$(sed 's/.*interval \([^ ]*\) to \([^)]*\)).*/\1/' <<< "$output")
+	hi=$(sed 's/.*interval \([^ ]*\) to \([^)]*\)).*/\2/' <<< "$output")
+	awk -v lo="$lo" -v hi="$hi" -v t="$t" 'BEGIN { exit !(lo <= t + 1e-6 && t <= hi + 1e-6 && lo < hi) }'
+	# without --report and not on a terminal: silent
+	run azw-fit --fm-grace 500 -o "$TMP/m" "$TMP/v"
+	[ "$status" -eq 0 ] && [ -z "$output" ]
+}
+
+@test "the feature-mapping window (the cold start) is not in the calibration" {
+	golden_head 1000 > "$TMP/v"
+	azw-fit --fm-grace 200 -o "$TMP/m" "$TMP/v"
+	# 799 records after the 201 of the window: 79 held out, 720 trained on
+	grep -qx 'calibration	799	held_out	79	every	10	scores_held_out	79' "$TMP/m"
+	# the window's records are not among the calibration scores: the
+	# model's own scores of records 202-1000 are, as a multiset
+	tail -n +$((6 + 201)) "$TMP/v" | cat <(head -n 5 "$TMP/v") - | azw-score "$TMP/m" |
+		jq -r '.score' | sort -g > "$TMP/want"
+	awk -F'\t' '$1 == "cal" { for (i = 2; i <= NF; i++) print $i }' "$TMP/m" | sort -g > "$TMP/got"
+	cmp <(awk '{ printf "%.12g\n", $1 }' "$TMP/want") <(awk '{ printf "%.12g\n", $1 }' "$TMP/got")
+}
+
+@test "azw-fit --calibrate: a model's calibration from another day, the rest kept, atomically" {
+	fit_benign
+	{ head -n 5 "$TMP/all"; tail -n +$((6 + 3000)) "$TMP/benign"; } > "$TMP/day2"
+	cp "$TMP/m" "$TMP/m.orig"
+	run azw-fit --calibrate "$TMP/m" -o "$TMP/m2" --warmup 100 "$TMP/day2"
+	[ "$status" -eq 0 ]
+	cmp -s "$TMP/m" "$TMP/m.orig" # -o: the original untouched
+	# everything but the calibration is the same
+	diff <(grep -Ev '^(calibration|fpr|threshold|lognormal|tail|cal|checksum)	' "$TMP/m") \
+	     <(grep -Ev '^(calibration|fpr|threshold|lognormal|tail|cal|checksum)	' "$TMP/m2")
+	# 2663 records, the first 100 skipped: 2563 scored and kept
+	grep -qx 'calibration	2563	held_out	2563	every	10	scores_held_out	2563' "$TMP/m2"
+	# the calibration is the model's scores of those records
+	tail -n +$((6 + 100)) "$TMP/day2" | cat <(head -n 5 "$TMP/all") - | azw-score "$TMP/m" |
+		jq -r '.score' | sort -g | awk '{ printf "%.12g\n", $1 }' > "$TMP/want"
+	awk -F'\t' '$1 == "cal" { for (i = 2; i <= NF; i++) print $i }' "$TMP/m2" | sort -g |
+		awk '{ printf "%.12g\n", $1 }' > "$TMP/got"
+	cmp "$TMP/want" "$TMP/got"
+	# without -o the model itself is rewritten; --fpr sets the new threshold
+	azw-fit --calibrate "$TMP/m" --fpr 0.01 "$TMP/day2"
+	grep -qx 'fpr	0.01' "$TMP/m"
+	! cmp -s "$TMP/m" "$TMP/m.orig"
+	azw-score "$TMP/m" "$TMP/day2" > /dev/null
+}
+
+@test "azw-fit --calibrate refuses a stream of other features, and one all warm-up" {
+	fit_benign
+	cp "$TMP/m" "$TMP/m.orig"
+	gzip -dc "$DATA/conn/ctu-010.conn.json.gz" | head -n 50 | azw-extract -m conn > "$TMP/ext"
+	run azw-fit --calibrate "$TMP/m" "$TMP/ext"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"does not fit model"* ]]
+	head -n 55 "$TMP/benign" > "$TMP/short"
+	run azw-fit --calibrate "$TMP/m" "$TMP/short"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"only 50 records, none after the warm-up of 501"* ]]
+	cmp "$TMP/m" "$TMP/m.orig" # never touched on failure
+	run azw-fit --warmup 5 -o "$TMP/x" "$TMP/short"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"--warmup is for --calibrate"* ]]
+}
+
+@test "azw-fit fails before the work when the model cannot be written there" {
+	golden_head 100 > "$TMP/v"
+	run azw-fit -o "$TMP/no/such/dir/m" "$TMP/v"
+	[ "$status" -eq 2 ]
+	[ "$output" = "azw-fit: cannot write $TMP/no/such/dir/m: $TMP/no/such/dir: No such file or directory" ]
+	# it did not read its input: a fifo nobody writes would block it otherwise
+	mkfifo "$TMP/fifo"
+	timeout 5 azw-fit -o /nonexistent/m "$TMP/fifo" 2> /dev/null || [ $? -eq 2 ]
+}
+
+@test "a stream with context columns makes a model of two parts; --joint makes one" {
+	gzip -dc "$DATA/conn/ctu-010.conn.json.gz" | azw-extract -m conn > "$TMP/v"
+	azw-fit --fm-grace 500 -o "$TMP/m" "$TMP/v"
+	grep -qx 'parts	2' "$TMP/m"
+	grep -qx 'part	record	features	86' "$TMP/m"
+	grep -qx 'part	context	features	16' "$TMP/m"
+	# the context part holds exactly the columns after the 86 record ones
+	[ "$(grep '^part_features' "$TMP/m" | sed -n 2p)" = "part_features	$(seq -s '	' 86 101)" ]
+	[ "$(grep -c '^threshold	' "$TMP/m")" -eq 3 ] # combined, record, context
+	head -n 300 "$TMP/v" | azw-score --explain=2 "$TMP/m" > "$TMP/s"
+	# every line: both parts' scores and p-values, and the score is
+	# -log10 of the smaller p-value (to the 6 digits p-values are written in)
+	jq -e 'select(has("score_record") and has("score_context") and has("pvalue_record")
+		and has("pvalue_context") | not)' "$TMP/s" > "$TMP/bad" || true
+	[ ! -s "$TMP/bad" ]
+	jq -r '[.score, ([.pvalue_record, .pvalue_context] | min)] | @tsv' "$TMP/s" |
+		awk -F'\t' '{ p = $2 < 1e-300 ? 1e-300 : $2; want = p >= 1 ? 0 : -log(p) / log(10)
+			d = $1 - want; if (d < 0) d = -d; if (d > 1e-6 + 1e-5 * want) bad++ }
+			END { exit bad > 0 }'
+	[ "$(jq -s 'map(.explain | length) | unique' "$TMP/s" | tr -d ' \n')" = "[2]" ]
+	# --joint: one KitNET, the score its RMSE, no parts on the line
+	azw-fit --joint --fm-grace 500 -o "$TMP/j" "$TMP/v"
+	! grep -q '^parts' "$TMP/j"
+	grep -qx 'autoencoders	[0-9]*' "$TMP/j"
+	head -n 20 "$TMP/v" | azw-score "$TMP/j" | jq -e 'select(has("score_record"))' > "$TMP/bad" || true
+	[ ! -s "$TMP/bad" ]
+	# schemas without context: one KitNET, whatever the options
+	gzip -dc "$DATA/conn/ctu-010.conn.json.gz" | head -n 1000 | azw-extract -m conn --context none > "$TMP/n"
+	azw-fit --fm-grace 200 -o "$TMP/mn" "$TMP/n"
+	! grep -q '^parts' "$TMP/mn"
+}
+
+@test "a context-only anomaly shows in pvalue_context, not pvalue_record" {
+	gzip -dc "$DATA/conn/ctu-010.conn.json.gz" | azw-extract -m conn > "$TMP/v"
+	azw-fit --fm-grace 500 -o "$TMP/m" "$TMP/v"
+	# the 100th record, with its source's 10 s rate set far beyond anything seen
+	col=$(head -n 5 "$TMP/v" | awk -F'\t' '/^#fields/ { for (i = 2; i <= NF; i++) if ($i == "src_rate_10s") print i - 1 }')
+	{ head -n 5 "$TMP/v"; sed -n 105p "$TMP/v" | awk -F'\t' -v OFS='\t' -v c="$col" '{ $c = 40; print }'; } |
+		azw-score "$TMP/m" > "$TMP/s"
+	jq -e '.pvalue_context < 0.0001 and .pvalue_record > 0.001 and .anomaly' "$TMP/s"
 }

@@ -88,14 +88,15 @@ sanitized() {
 
 @test "faults: other model versions are refused by version, even with a valid checksum" {
 	tiny_model
-	for v in 0 2 10 1.0 -1 01 ''; do
-		sed "1s/^azw-model\t1\$/azw-model\t$v/" "$TMP/m" | fixcrc > "$TMP/t"
+	head -n 1 "$TMP/m" | grep -qx 'azw-model	2'
+	for v in 0 3 10 1.0 2.0 -1 01 02 ''; do
+		sed "1s/^azw-model\t2\$/azw-model\t$v/" "$TMP/m" | fixcrc > "$TMP/t"
 		run azw-score "$TMP/t" "$BAD/_v2.vec"
 		[ "$status" -eq 2 ]
-		[[ "$output" == "azw-score: $TMP/t: unsupported model version $v (this azw reads version 1)" ]]
+		[[ "$output" == "azw-score: $TMP/t: unsupported model version $v (this azw reads versions 1 to 2)" ]]
 	done
 	# the same file with its own version back is read
-	sed "1s/^azw-model\t.*/azw-model\t1/" "$TMP/t" | fixcrc > "$TMP/t1"
+	sed "1s/^azw-model\t.*/azw-model\t2/" "$TMP/t" | fixcrc > "$TMP/t1"
 	azw-score "$TMP/t1" "$BAD/_v2.vec" > /dev/null
 }
 

@@ -1,5 +1,6 @@
-/* calib_test - score calibration: quantiles, percentiles and the log-normal
- * fit on distributions whose answers are known. TAP output. */
+/* calib_test - score calibration: quantiles, percentiles, the log-normal
+ * fit and the generalised Pareto tail on distributions whose answers are
+ * known. TAP output. */
 #include "calib.h"
 #include "kitnet.h"
 
@@ -24,7 +25,7 @@ int main(void)
 	long i, n;
 	kitnet_mt rng;
 
-	printf("1..13\n");
+	printf("1..24\n");
 
 	/* 1..10000 in scrambled order: quantiles by linear interpolation */
 	n = 10000;
@@ -74,16 +75,56 @@ int main(void)
 	   "empirical 0.99 quantile matches the distribution's", log(t), 0.5 + 2 * 2.3263478740408408);
 	calib_free(&c);
 
-	/* Few held-out scores: the threshold comes from the log-normal fit */
-	n = 100;
+	/* Few held-out scores (n * fpr < CALIB_MIN_TAIL): the threshold comes
+	 * from the fitted tail. Exp(1) scores: the 0.999 quantile is ln 1000. */
+	for (long nn = 300; nn <= 3000; nn *= 10) {
+		double want = log(1000.0), lo, hi;
+
+		s = malloc((size_t)nn * sizeof *s);
+		kitnet_mt_seed(&rng, 11);
+		for (i = 0; i < nn; i++)
+			s[i] = -log(1 - kitnet_mt_double(&rng));
+		calib_init(&c, s, nn);
+		t = calib_threshold(&c, 0.001);
+		ok(fabs(t - want) < 0.25 * want, nn == 300 ? "exponential scores, n 300: tail quantile near ln 1000"
+		                                   : "exponential scores, n 3000: tail quantile near ln 1000", t, want);
+		ok(t >= c.scores[nn - 1] || nn * 0.001 >= 1, "not below the largest score when n < 1/fpr", t, c.scores[nn - 1]);
+		calib_interval(&c, 0.001, 100, &lo, &hi);
+		ok(lo <= t && t <= hi && hi - lo < want, "the bootstrap interval holds the threshold", hi - lo, want);
+		calib_free(&c);
+	}
+
+	/* A GPD tail of shape 0.3 (scale 1): the fit finds the shape, and the
+	 * p-value beyond the tail start is the GPD's */
+	n = 100000;
+	s = malloc((size_t)n * sizeof *s);
+	kitnet_mt_seed(&rng, 5);
+	for (i = 0; i < n; i++)
+		s[i] = (pow(1 - kitnet_mt_double(&rng), -0.3) - 1) / 0.3;
+	calib_init(&c, s, n);
+	ok(c.tail_k == 2000, "the tail is the top 2 %", (double)c.tail_k, 2000);
+	ok(fabs(c.tail_gamma - 0.3) < 0.08, "GPD shape 0.3 recovered", c.tail_gamma, 0.3);
+	z = (pow(1e-5, -0.3) - 1) / 0.3; /* P(X > z) = 1e-5 */
+	t = calib_pvalue(&c, z);
+	ok(t > 0.5e-5 && t < 2e-5, "p-value of the 1e-5 quantile, beyond every score", t, 1e-5);
+	t = calib_threshold(&c, 1e-5);
+	ok(fabs(t - z) < 0.3 * z, "threshold at fpr 1e-5 from the tail", t, z);
+	calib_free(&c);
+
+	/* Uniform scores have a bounded tail (shape -1; 10000 of them give
+	 * enough peaks to fit a shape): clipped to CALIB_GAMMA_MIN, and
+	 * p-values fall monotonically to 0 */
+	n = 10000;
 	s = malloc((size_t)n * sizeof *s);
 	for (i = 0; i < n; i++)
-		s[i] = exp((i % 2 ? 1.0 : -1.0) * (1 + (i % 10) / 10.0));
+		s[i] = (double)((i * 7919) % n) / n;
 	calib_init(&c, s, n);
-	t = calib_threshold(&c, 0.001);
-	z = exp(c.ln_mu + c.ln_sigma * 3.090232306167813);
-	ok(fabs(t - z) < 1e-9 * z, "fewer than 1/fpr scores: log-normal quantile", t, z);
-	ok(t > c.scores[n - 1], "which lies beyond the largest held-out score", t, c.scores[n - 1]);
+	ok(c.tail_gamma == CALIB_GAMMA_MIN || fabs(c.tail_gamma - CALIB_GAMMA_MIN) < 1e-6,
+	   "a bounded tail's shape is clipped", c.tail_gamma, CALIB_GAMMA_MIN);
+	ok(calib_pvalue(&c, 0.995) > calib_pvalue(&c, 1.0) && calib_pvalue(&c, 1.0) >= calib_pvalue(&c, 2.0) &&
+	   calib_pvalue(&c, 1e9) == 0, "p-values fall monotonically beyond the scores", calib_pvalue(&c, 1.0), 0);
+	ok(fabs(calib_pvalue(&c, 0.5) - 0.5) < 0.002, "below the tail the p-value is the rank's",
+	   calib_pvalue(&c, 0.5), 0.5);
 	calib_free(&c);
 
 	calib_init(&c, NULL, 0);

@@ -1,0 +1,102 @@
+/* split.c - a model's score from its parts (split.h). */
+#include "split.h"
+#include "context.h"
+#include "modules/modules.h"
+#include "util.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+int split_context_features(const vec_header *h, char *is_ctx)
+{
+	const ctx_spec *cs = azw_context_find(h->module, h->schema);
+	int i, j, n = 0;
+
+	for (i = 0; i < h->n_features; i++) {
+		is_ctx[i] = 0;
+		for (j = 0; cs && j < cs->n_cols; j++)
+			if (strcmp(h->names[i], cs->names[j]) == 0) {
+				is_ctx[i] = 1;
+				n++;
+				break;
+			}
+	}
+	return n;
+}
+
+double split_combine(double p_rec, double p_ctx)
+{
+	double p;
+
+	/* a part without a p-value (no calibration) says nothing */
+	if (isnan(p_rec))
+		p_rec = 1;
+	if (isnan(p_ctx))
+		p_ctx = 1;
+	p = p_rec < p_ctx ? p_rec : p_ctx;
+	if (!(p >= SPLIT_P_MIN))
+		p = SPLIT_P_MIN;
+	return p >= 1 ? 0.0 : -log10(p);
+}
+
+void split_gather(const model_part *pt, const double *x, double *xp)
+{
+	int i;
+
+	for (i = 0; i < pt->n; i++)
+		xp[i] = x[pt->feat[i]];
+}
+
+double split_score(model *m, const double *x, split_scores *out)
+{
+	double p[MODEL_MAX_PARTS], s;
+	int j;
+
+	if (m->n_parts == 0) {
+		s = kitnet_execute(&m->k, x, NULL);
+		if (out)
+			out->score = s;
+		return s;
+	}
+	if (!m->xbuf)
+		m->xbuf = emalloc(2 * (size_t)m->h.n_features * sizeof *m->xbuf);
+	for (j = 0; j < m->n_parts; j++) {
+		model_part *pt = &m->part[j];
+
+		split_gather(pt, x, m->xbuf);
+		s = kitnet_execute(&pt->k, m->xbuf, NULL);
+		p[j] = calib_pvalue(&pt->cal, s);
+		if (out) {
+			out->part[j] = s;
+			out->pvalue[j] = p[j];
+		}
+	}
+	s = split_combine(p[MODEL_PART_RECORD], p[MODEL_PART_CONTEXT]);
+	if (out)
+		out->score = s;
+	return s;
+}
+
+void split_explain(model *m, const double *x, double *err)
+{
+	double *e;
+	int i, j;
+
+	if (m->n_parts == 0) {
+		kitnet_explain(&m->k, x, err);
+		return;
+	}
+	if (!m->xbuf)
+		m->xbuf = emalloc(2 * (size_t)m->h.n_features * sizeof *m->xbuf);
+	e = m->xbuf + m->h.n_features;
+	for (j = 0; j < m->n_parts; j++) {
+		model_part *pt = &m->part[j];
+
+		split_gather(pt, x, m->xbuf);
+		kitnet_explain(&pt->k, m->xbuf, e);
+		for (i = 0; i < pt->n; i++)
+			err[pt->feat[i]] = e[i];
+	}
+}

@@ -1,0 +1,55 @@
+/* split.h - record and context evidence kept apart, then combined.
+ *
+ * A schema with context columns (what each host has been doing lately)
+ * gives a record two kinds of evidence: is it unusual in itself, and is
+ * its host's recent behaviour unusual. One KitNET over all of them lets
+ * either dilute the other: its output autoencoder averages a beacon's two
+ * extreme context columns with a hundred ordinary ones. So azw-fit trains
+ * two parts (model.h), one KitNET over the per-record columns and one over
+ * the context columns, calibrates each on the same benign records, and
+ * the model's score combines their p-values (calib_pvalue):
+ *
+ *   score = -log10(min(p_record, p_context))    (at most -log10 SPLIT_P_MIN)
+ *
+ * a record is as unusual as its more unusual kind of evidence. The
+ * combined scores of the calibration records are calibrated in turn (the
+ * model's cal), so the threshold holds its false-positive rate whatever
+ * the two parts' correlation. No I/O.
+ */
+#ifndef AZW_SPLIT_H
+#define AZW_SPLIT_H
+
+#include "model.h"
+#include "vecstream.h"
+
+#define SPLIT_P_MIN 1e-300
+
+/* Which of h's features are its module's context columns (context.h):
+ * is_ctx[i] set to 1 or 0; returns how many are. 0 for a schema without
+ * context, or a stream cut without them. */
+int split_context_features(const vec_header *h, char *is_ctx);
+
+/* The combined score of a record whose parts gave p-values p_rec, p_ctx
+ * (a NaN, a part without calibration, counts as 1). */
+double split_combine(double p_rec, double p_ctx);
+
+/* What a model says of one record. */
+typedef struct {
+	double score;                   /* the model's score */
+	double part[MODEL_MAX_PARTS];   /* each part's RMSE (parts only) */
+	double pvalue[MODEL_MAX_PARTS]; /* and its p-value */
+} split_scores;
+
+/* Score x (the model's n_features values) with m: KitNET's RMSE for a
+ * model of one KitNET, else the combined score of its parts (and out, if
+ * not NULL, gets the parts'). Uses m->xbuf. */
+double split_score(model *m, const double *x, split_scores *out);
+
+/* Why x scored as it did: err[i] for every feature i, as kitnet_explain()
+ * gives it within the KitNET (or part) that holds feature i. */
+void split_explain(model *m, const double *x, double *err);
+
+/* x's values of part pt's features, into xp (pt->n values). */
+void split_gather(const model_part *pt, const double *x, double *xp);
+
+#endif
