@@ -72,6 +72,9 @@ static int top_errors(const double *err, int n, int k, int *idx)
 
 static char outbuf[1 << 16]; /* stdout's */
 
+/* The score line's key of each part's p-value, in model_part_names' order. */
+static const char *const part_keys[MODEL_MAX_PARTS] = { "pvalue_record", "pvalue_context" };
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -160,8 +163,7 @@ int main(int argc, char **argv)
 	s.ex_value = ex_value;
 	s.ex_error = ex_error;
 	s.n_parts = m.n_parts;
-	s.part_name = model_part_names;
-	s.part_score = sc.part;
+	s.part_name = part_keys;
 	s.part_pvalue = sc.pvalue;
 	while (rc == 0 && vec_next(&vr) == 1) {
 		n++;
@@ -169,8 +171,7 @@ int main(int argc, char **argv)
 		if (alerts_only && !(s.score > threshold))
 			continue;
 		alerts += s.score > threshold;
-		s.pctl = calib_pctl(&m.cal, s.score);
-		s.pvalue = calib_pvalue(&m.cal, s.score);
+		s.pvalue = calib_rank(&m.cal, s.score, &s.pctl);
 		if (explain) {
 			split_explain(&m, vr.x, err);
 			s.n_explain = top_errors(err, m.h.n_features, explain, top);

@@ -162,13 +162,34 @@ void calib_init(calib *c, double *scores, long n)
 	qsort(scores, (size_t)n, sizeof *scores, cmp_double);
 	fit_lognormal(c);
 	calib_fit_tail(c);
+	calib_index(c);
+}
+
+void calib_index(calib *c)
+{
+	long i;
+
+	free(c->coarse);
+	c->coarse = NULL;
+	c->n_coarse = 0;
+	if (c->n <= 0)
+		return;
+	c->n_coarse = (c->n + CALIB_STRIDE - 1) / CALIB_STRIDE;
+	c->coarse = malloc((size_t)c->n_coarse * sizeof *c->coarse);
+	if (!c->coarse) {
+		c->n_coarse = 0;
+		return;
+	}
+	for (i = 0; i < c->n_coarse; i++)
+		c->coarse[i] = c->scores[i * CALIB_STRIDE];
 }
 
 void calib_free(calib *c)
 {
 	free(c->scores);
-	c->scores = NULL;
-	c->n = 0;
+	free(c->coarse);
+	c->scores = c->coarse = NULL;
+	c->n = c->n_coarse = 0;
 	c->tail_k = 0;
 }
 
@@ -240,10 +261,27 @@ void calib_interval(const calib *c, double fpr, int B, double *lo, double *hi)
 	free(t);
 }
 
-/* Index of the first held-out score >= s (or > s when above). */
+/* Index of the first held-out score >= s (or > s when above): first
+ * among the coarse index, then within one stride of the scores. */
 static long bound(const calib *c, double s, int above)
 {
 	long lo = 0, hi = c->n, mid;
+
+	if (c->n_coarse > 1) {
+		long clo = 0, chi = c->n_coarse;
+
+		/* the first coarse entry >= s (> s): the answer lies in
+		 * (its index - 1) * STRIDE .. its index * STRIDE */
+		while (clo < chi) {
+			mid = clo + (chi - clo) / 2;
+			if (above ? c->coarse[mid] <= s : c->coarse[mid] < s)
+				clo = mid + 1;
+			else
+				chi = mid;
+		}
+		lo = clo > 0 ? (clo - 1) * CALIB_STRIDE : 0;
+		hi = clo * CALIB_STRIDE < c->n ? clo * CALIB_STRIDE : c->n;
+	}
 
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
@@ -272,14 +310,11 @@ double calib_pctl(const calib *c, double s)
 	return ((double)below + 0.5 * (double)equal) / (double)c->n;
 }
 
-double calib_pvalue(const calib *c, double s)
+/* The fitted tail's upper-tail probability of s > tail_u. */
+static double tail_pvalue(const calib *c, double s)
 {
 	double z, base;
 
-	if (c->n <= 0)
-		return NAN;
-	if (c->tail_k == 0 || !(s > c->tail_u))
-		return 1.0 - calib_pctl(c, s);
 	if (!(c->tail_sigma > 0))
 		return 0.0;
 	z = (s - c->tail_u) / c->tail_sigma;
@@ -289,4 +324,23 @@ double calib_pvalue(const calib *c, double s)
 	if (!(base > 0))
 		return 0.0;
 	return (double)c->tail_k / (double)c->n * pow(base, -1 / c->tail_gamma);
+}
+
+double calib_pvalue(const calib *c, double s)
+{
+	if (c->n <= 0)
+		return NAN;
+	if (c->tail_k == 0 || !(s > c->tail_u))
+		return 1.0 - calib_pctl(c, s);
+	return tail_pvalue(c, s);
+}
+
+double calib_rank(const calib *c, double s, double *pctl)
+{
+	*pctl = calib_pctl(c, s);
+	if (c->n <= 0)
+		return NAN;
+	if (c->tail_k == 0 || !(s > c->tail_u))
+		return 1.0 - *pctl;
+	return tail_pvalue(c, s);
 }

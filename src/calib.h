@@ -39,7 +39,13 @@ typedef struct {
 	 * (tail_k 0: fewer than 4 scores, no tail model) */
 	long tail_k;
 	double tail_u, tail_sigma, tail_gamma;
+	/* every CALIB_STRIDE-th score, so that a search touches a few cache
+	 * lines, not fourteen (calib_index(); never saved) */
+	double *coarse;
+	long n_coarse;
 } calib;
+
+#define CALIB_STRIDE 32
 
 /* Sort the n scores (taking ownership of the malloc'ed array), fit the
  * log-normal and the tail. n may be 0. */
@@ -49,6 +55,9 @@ void calib_free(calib *c);
 /* Fit only the tail of c's sorted scores (calib_init does it; the model
  * reader calls it for files that do not store one). */
 void calib_fit_tail(calib *c);
+/* Build the search index of c's sorted scores (calib_init does it; so
+ * must whoever fills scores by hand). */
+void calib_index(calib *c);
 
 /* The threshold for a false-positive rate fpr in (0, 1): the (1 - fpr)
  * quantile of the held-out scores (linear interpolation, as numpy's
@@ -67,5 +76,7 @@ double calib_pctl(const calib *c, double s);
  * below the tail, the fitted tail's above it (so it goes on falling beyond
  * the highest held-out score). */
 double calib_pvalue(const calib *c, double s);
+/* Both, from one search: *pctl = calib_pctl(c, s), returns calib_pvalue(c, s). */
+double calib_rank(const calib *c, double s, double *pctl);
 
 #endif

@@ -471,6 +471,7 @@ static int get_calib(mreader *r, model *m, calib *c, double *threshold)
 	c->scores = s;
 	if (r->version < 2)
 		calib_fit_tail(c); /* an older file: the tail from its scores */
+	calib_index(c);
 	return 0;
 }
 

@@ -184,14 +184,8 @@ void score_write(FILE *f, char *const id[VEC_N_ID], const char *module, const sc
 		at = put_num_prec(at, "pctl", s->pctl, ESTIMATE_DIGITS);
 		at = put_num_prec(at, "pvalue", s->pvalue, ESTIMATE_DIGITS);
 	}
-	for (i = 0; i < s->n_parts; i++) {
-		char key[32];
-
-		snprintf(key, sizeof key, "score_%s", s->part_name[i]);
-		at = put_num(at, key, s->part_score[i]);
-		snprintf(key, sizeof key, "pvalue_%s", s->part_name[i]);
-		at = put_num_prec(at, key, s->part_pvalue[i], ESTIMATE_DIGITS);
-	}
+	for (i = 0; i < s->n_parts; i++)
+		at = put_num_prec(at, s->part_name[i], s->part_pvalue[i], ESTIMATE_DIGITS);
 	if (s->n_explain > 0) {
 		at = put(at, ",\"explain\":[", 12);
 		for (i = 0; i < s->n_explain; i++) {

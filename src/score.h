@@ -12,11 +12,12 @@ typedef struct {
 	double threshold;   /* NAN: no threshold, no "anomaly" field */
 	double pctl;        /* NAN: no calibration, no "pctl"/"pvalue" fields */
 	double pvalue;
-	/* a model of parts (split.h): each part's RMSE and p-value, in the
-	 * order of model_part_names; n_parts 0: none */
+	/* a model of parts (split.h): each part's p-value, in the order of
+	 * model_part_names, under the keys part_name ("pvalue_record", ...);
+	 * n_parts 0: none */
 	int n_parts;
 	const char *const *part_name;
-	const double *part_score, *part_pvalue;
+	const double *part_pvalue;
 	int n_explain;      /* explanation entries, most to least unexpected */
 	const char *const *ex_name;
 	const double *ex_value, *ex_error;
@@ -24,8 +25,8 @@ typedef struct {
 
 /* Write {"ts":..,"uid":..,"id.orig_h":..,"id.orig_p":..,"id.resp_h":..,
  * "id.resp_p":..,"proto":..,"module":..,"score":..[,"threshold":..,
- * "anomaly":..][,"pctl":..,"pvalue":..][,"score_record":..,
- * "pvalue_record":..,"score_context":..,"pvalue_context":..]
+ * "anomaly":..][,"pctl":..,"pvalue":..][,"pvalue_record":..,
+ * "pvalue_context":..]
  * [,"explain":[{"feature":..,"value":..,"error":..},..]]} and a newline. Identity columns that are "-"
  * (Zeek had no value) are left out, as Zeek's JSON writer leaves out unset
  * fields. Non-finite numbers are written as null. */

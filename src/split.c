@@ -64,9 +64,15 @@ double split_score(model *m, const double *x, split_scores *out)
 		m->xbuf = emalloc(2 * (size_t)m->h.n_features * sizeof *m->xbuf);
 	for (j = 0; j < m->n_parts; j++) {
 		model_part *pt = &m->part[j];
+		const double *xp = x + pt->feat[0];
 
-		split_gather(pt, x, m->xbuf);
-		s = kitnet_execute(&pt->k, m->xbuf, NULL);
+		/* azw-extract appends the context columns, so a part's
+		 * features are mostly a run of the stream's: no copy then */
+		if (pt->feat[pt->n - 1] - pt->feat[0] != pt->n - 1) {
+			split_gather(pt, x, m->xbuf);
+			xp = m->xbuf;
+		}
+		s = kitnet_execute(&pt->k, xp, NULL);
 		p[j] = calib_pvalue(&pt->cal, s);
 		if (out) {
 			out->part[j] = s;

@@ -189,10 +189,9 @@ fit_benign() {
 	[ "$(grep '^part_features' "$TMP/m" | sed -n 2p)" = "part_features	$(seq -s '	' 86 101)" ]
 	[ "$(grep -c '^threshold	' "$TMP/m")" -eq 3 ] # combined, record, context
 	head -n 300 "$TMP/v" | azw-score --explain=2 "$TMP/m" > "$TMP/s"
-	# every line: both parts' scores and p-values, and the score is
-	# -log10 of the smaller p-value (to the 6 digits p-values are written in)
-	jq -e 'select(has("score_record") and has("score_context") and has("pvalue_record")
-		and has("pvalue_context") | not)' "$TMP/s" > "$TMP/bad" || true
+	# every line: both parts' p-values, and the score is -log10 of the
+	# smaller (to the 6 digits p-values are written in)
+	jq -e 'select(has("pvalue_record") and has("pvalue_context") | not)' "$TMP/s" > "$TMP/bad" || true
 	[ ! -s "$TMP/bad" ]
 	jq -r '[.score, ([.pvalue_record, .pvalue_context] | min)] | @tsv' "$TMP/s" |
 		awk -F'\t' '{ p = $2 < 1e-300 ? 1e-300 : $2; want = p >= 1 ? 0 : -log(p) / log(10)
@@ -203,7 +202,7 @@ fit_benign() {
 	azw-fit --joint --fm-grace 500 -o "$TMP/j" "$TMP/v"
 	! grep -q '^parts' "$TMP/j"
 	grep -qx 'autoencoders	[0-9]*' "$TMP/j"
-	head -n 20 "$TMP/v" | azw-score "$TMP/j" | jq -e 'select(has("score_record"))' > "$TMP/bad" || true
+	head -n 20 "$TMP/v" | azw-score "$TMP/j" | jq -e 'select(has("pvalue_record"))' > "$TMP/bad" || true
 	[ ! -s "$TMP/bad" ]
 	# schemas without context: one KitNET, whatever the options
 	gzip -dc "$DATA/conn/ctu-010.conn.json.gz" | head -n 1000 | azw-extract -m conn --context none > "$TMP/n"

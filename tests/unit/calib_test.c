@@ -25,7 +25,7 @@ int main(void)
 	long i, n;
 	kitnet_mt rng;
 
-	printf("1..24\n");
+	printf("1..25\n");
 
 	/* 1..10000 in scrambled order: quantiles by linear interpolation */
 	n = 10000;
@@ -125,6 +125,31 @@ int main(void)
 	   calib_pvalue(&c, 1e9) == 0, "p-values fall monotonically beyond the scores", calib_pvalue(&c, 1.0), 0);
 	ok(fabs(calib_pvalue(&c, 0.5) - 0.5) < 0.002, "below the tail the p-value is the rank's",
 	   calib_pvalue(&c, 0.5), 0.5);
+	calib_free(&c);
+
+	/* the indexed search against a linear count: 1000 scores in runs of
+	 * 7 ties, probed at, between, below and above them */
+	n = 1000;
+	s = malloc((size_t)n * sizeof *s);
+	for (i = 0; i < n; i++)
+		s[i] = (double)((i * 7919 % n) / 7);
+	calib_init(&c, s, n);
+	{
+		int bad = 0;
+		double probe, below, equal, want = 0;
+
+		for (probe = -1.5; probe <= 145; probe += 0.25) {
+			below = equal = 0;
+			for (i = 0; i < n; i++) {
+				below += c.scores[i] < probe;
+				equal += c.scores[i] == probe;
+			}
+			want = (below + 0.5 * equal) / n;
+			bad += calib_pctl(&c, probe) != want;
+		}
+		ok(bad == 0 && c.n_coarse == (n + CALIB_STRIDE - 1) / CALIB_STRIDE,
+		   "the indexed search counts as a linear one does", bad, 0);
+	}
 	calib_free(&c);
 
 	calib_init(&c, NULL, 0);
