@@ -800,7 +800,9 @@ static void conn_field(FILE *o, const rec *r, const char *name, const char *temp
 		fputs("Malicious", o);
 	else if (!strcmp(name, "detailedlabel") || !strcmp(name, "detailed-label"))
 		fprintf(o, "Injected-%s", detail);
-	else if (!strcmp(name, "tunnel_parents") || !strcmp(name, "community_id") ||
+	else if (!strcmp(name, "tunnel_parents"))	/* empty: as this Zeek writes an empty set */
+		fputs(template && !strcmp(template, "(empty)") ? "(empty)" : "-", o);
+	else if (!strcmp(name, "community_id") ||
 		 !strcmp(name, "orig_l2_addr") || !strcmp(name, "resp_l2_addr") || !strcmp(name, "vlan") ||
 		 !strcmp(name, "inner_vlan") || !strncmp(name, "orig_cc", 7) || !strncmp(name, "resp_cc", 7))
 		fputs("-", o);
@@ -1180,8 +1182,8 @@ int main(int argc, char **argv)
 				crp = colof(f, nf, "id.resp_p");
 				clo = colof(f, nf, "local_orig");
 				clr = colof(f, nf, "local_resp");
-				if (cu < 0 || co < 0 || cr < 0)
-					die("%s: not a conn log (no uid, id.orig_h, id.resp_h in #fields)", in);
+				if (cu < 0 || co < 0 || cr < 0 || colof(f, nf, "conn_state") < 0)
+					die("%s: not a conn log (no uid, id.orig_h, id.resp_h, conn_state in #fields)", in);
 				continue;
 			}
 			if (isnan(lf.ts[i]))
