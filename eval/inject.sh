@@ -202,21 +202,26 @@ scenario() {
 		: > "$per"
 		for seed in $SEEDS; do
 			{ cat "$w.hdr"; cut -f2- "$v.test"; } | azw-score "$w.$seed.model" 2>> "$d.err" > "$v.jsonl" || [ $? -le 1 ]
-			awk -F'\t' -v OFS='\t' '
+			awk -F'\t' -v OFS='\t' -v side="$v.reach" '
 			NR == FNR { c[$3] = $1; next }
 			match($0, /"uid":"[^"]*"/) {
 				u = substr($0, RSTART + 7, RLENGTH - 8)
 				match($0, /"score":[^,}]*/); sc = substr($0, RSTART + 8, RLENGTH - 8)
+				if (match($0, /"threshold":[^,}]*/)) th = substr($0, RSTART + 12, RLENGTH - 12)
 				if (u in c) print sc, (c[u] == "M"), ($0 ~ /"anomaly":true/) ? 1 : 0
-			}' "$v.test" "$v.jsonl" | "$metrics" >> "$per"
+				if (c[u] == "M" && (mx == "" || sc + 0 > mx)) mx = sc + 0
+			}
+			END { print mx, th >> side }' "$v.test" "$v.jsonl" | "$metrics" >> "$per"
 		done
+		# the highest injected score and the threshold, means over the seeds
+		read -r mxs thr < <(awk '{ m += $1; t += $2; n++ } END { printf "%.4f %.4f\n", m / n, t / n }' "$v.reach")
 		rm -f "$v.vec" "$v.jsonl"
 		# metrics: n pos neg auc ap tpr fpr; means over the seeds
-		awk -F'\t' -v OFS='\t' -v bg="$bg" -v k="$name" -v l="$level" -v n="$ninj" -v s="$schema" -v ns="$(wc -w <<< "$SEEDS")" '
+		awk -F'\t' -v OFS='\t' -v bg="$bg" -v k="$name" -v l="$level" -v n="$ninj" -v s="$schema" -v ns="$(wc -w <<< "$SEEDS")" -v mxs="$mxs" -v thr="$thr" '
 			function add(i) { if ($i != "-") { S[i] += $i; N[i]++ } }
 			{ pos = $2; neg = $3; for (i = 4; i <= 7; i++) add(i) }
 			function m(i) { return N[i] ? sprintf("%.4f", S[i] / N[i]) : "-" }
-			END { print bg, k, l, n, pos, neg, s, m(4), m(5), m(6), m(7), ns }' "$per" >> "$res"
+			END { print bg, k, l, n, pos, neg, s, m(4), m(5), m(6), m(7), ns, mxs, thr }' "$per" >> "$res"
 	done
 }
 export -f scenario rows
@@ -243,7 +248,7 @@ done | xargs -P "$JOBS" -n 3 bash -c 'job "$@"' _
 # --- the table ------------------------------------------------------------------------------
 res=$out/inject.tsv
 {
-	printf 'background\tkind\tlevel\tstealth\tinjected\tpos_test\tneg_test\tschema\troc_auc\tavg_precision\ttpr\tfpr\tseeds\n'
+	printf 'background\tkind\tlevel\tstealth\tinjected\tpos_test\tneg_test\tschema\troc_auc\tavg_precision\ttpr\tfpr\tseeds\tmax_injected_score\tthreshold\n'
 	for bg in $BGS; do
 		for k in "${KINDS[@]}"; do
 			IFS='|' read -r name _ what vals unit <<< "$k"
@@ -252,7 +257,7 @@ res=$out/inject.tsv
 				f=$work/res/$bg.$name.$level.tsv
 				[ -s "$f" ] || continue
 				st="$what ${v[$level]}${unit:+ $unit}"
-				awk -F'\t' -v OFS='\t' -v st="$st" '{ print $1, $2, $3, st, $4, $5, $6, $7, $8, $9, $10, $11, $12 }' "$f"
+				awk -F'\t' -v OFS='\t' -v st="$st" '{ print $1, $2, $3, st, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14 }' "$f"
 			done
 		done
 	done
@@ -314,6 +319,12 @@ END {
 		print line
 	}
 }' "$res"
+echo
+echo "Threshold reach: scenarios (kind x level) where the highest injected score, mean over the seeds, stays below"
+echo "the models' threshold (a threshold no injected record reaches makes TPR 0 whatever the ranking):"
+awk -F'\t' 'NR > 1 { k = $1 " " $8; n[k]++; if ($14 < $15) b[k]++; t[k] = $15; if (!(k in o)) o[k] = ++no; if ($14 > mx[k]) mx[k] = $14 }
+	END { for (k in o) key[o[k]] = k
+		for (i = 1; i <= no; i++) { k = key[i]; printf "  %-24s %3d of %3d below; threshold %.4f, highest injected score %.4f\n", k, b[k], n[k], t[k], mx[k] } }' "$res"
 echo
 echo "eval-inject: $(($(wc -l < "$res") - 1)) rows in $res; $(( t_end - t_begin )) s (jobs $JOBS, $(wc -w <<< "$SEEDS") model seeds, generator seed $GSEED)"
 [ -s "$work/rita.err" ] || [ -s "$work/office.err" ] && echo "eval-inject: warnings of the azw programs in $work/*.err"
