@@ -151,7 +151,7 @@ rows() {
 for bg in $BGS; do
 	[ -n "${BG_FILES[$bg]:-}" ] || { echo "eval-inject: unknown background $bg"; exit 2; }
 	# shellcheck disable=SC2086
-	parts=($(cd "$data" && ls ${BG_FILES[$bg]} 2>/dev/null || true))
+	mapfile -t parts < <(cd "$data" && ls ${BG_FILES[$bg]} 2>/dev/null || true)
 	if [ ${#parts[@]} -eq 0 ]; then
 		echo "eval-inject: $bg: ${BG_FILES[$bg]} not in $data: skipped"
 		continue
