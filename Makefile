@@ -94,6 +94,11 @@ $(B)/bench/model-only: bench/model-only.c $(O)/libazw.a $(HDRS)
 eval: all
 	@bash eval/run.sh
 
+# Detection limits on synthetic attacks injected into benign logs (eval/INJECT.md).
+eval-inject: all
+	@bash eval/inject.sh
+.PHONY: eval-inject
+
 # libFuzzer harnesses (fuzz/*.c, fuzz/README): make fuzz FUZZ_SECONDS=N
 # builds them with clang -fsanitize=fuzzer,address,undefined and runs each
 # for N seconds on its seed corpus (fuzz/seeds/NAME) plus a working corpus
