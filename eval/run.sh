@@ -70,7 +70,7 @@ else
 	echo "eval: incidents: skipped (no azw-alert)"
 fi
 
-out=eval/out
+out=${AZW_EVAL_OUT:-eval/out}	# AZW_EVAL_OUT: elsewhere (the tests run a small eval)
 work=$out/work		# intermediate files; kept for inspection, remade each run
 rm -rf "$work"
 mkdir -p "$work"
@@ -326,6 +326,8 @@ run_one() {
 	cp "$w.train" "$w.trainB"
 	# the test records for the incident figures: class ts id.orig_h id.resp_h
 	cut -f1,2,4,6 "$w.test" > "$w.test.hosts"
+	# and "class ts uid", to join the score lines to (the vectors are wide)
+	cut -f1-3 "$w.test" > "$w.test.ids"
 
 	local setting
 	for setting in A B; do
@@ -391,7 +393,7 @@ run_one() {
 				match($0, /"score":[^,}]*/); sc = substr($0, RSTART + 8, RLENGTH - 8)
 				f = ($0 ~ /"anomaly":true/) ? 1 : 0
 				if (u in c) print sc, (c[u] == "M"), f, c[u], t[u], (c[u] == "B")
-			}' "$w.test" "$s.jsonl" > "$s.fit.tsv"
+			}' "$w.test.ids" "$s.jsonl" > "$s.fit.tsv"
 
 			local met inc thr
 			met=$(cut -f1-3,6 "$s.fit.tsv" | "$metrics" --fpr "$FPR")
@@ -469,7 +471,7 @@ for d in "${DATASETS[@]}"; do
 		parts=($(cd "$data" && ls $files 2>/dev/null || true))
 		if [ ${#parts[@]} -gt 0 ]; then
 			(cd "$data" && cat "${parts[@]}") > "$work/$name.input.log"
-			files=$root/$work/$name.input.log
+			files=$(cd "$work" && pwd)/$name.input.log
 		fi ;;
 	esac
 	if [ "${AZW_EVAL_PREFER:-}" = json ]; then	# try the JSON conversions first
@@ -494,10 +496,11 @@ for d in "${DATASETS[@]}"; do
 	else
 		labels "$input" > "$work/$name.labels"
 	fi
-	echo "eval: $name: ${input#"$data"/} ($fmt), $(wc -l < "$work/$name.labels") records"
+	t0=$SECONDS
 	for schema in "${SCHEMAS[@]}"; do
 		run_one "$name" "$schema" "$input" "$fmt" "$log" "$kind" "$split" "$settings" || true
 	done
+	echo "eval: $name: ${input#"$data"/} ($fmt), $(wc -l < "$work/$name.labels") records, $((SECONDS - t0)) s"
 	[ -s "$log" ] || rm -f "$log"
 done
 
