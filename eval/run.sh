@@ -1,22 +1,29 @@
 #!/bin/bash
-# make eval: how well azw's conn scores find labelled attacks.
+# make eval: how well azw's conn scores find labelled attacks, and what its
+# anomaly flag (the operating point users act on) does.
 #
-# For each labelled data set in the shared data directory and each conn
-# feature schema that azw-extract offers (original, extended), the records are
-# sorted by ts and split by time: the first $SPLIT of the time span is the
-# training part, the rest the test part; no test record is ever trained on.
+# For each data set in the shared data directory and each conn feature
+# schema that azw-extract offers (original, extended-none, extended), the
+# records are sorted by ts and split by time: the first $SPLIT of the time
+# span is the training part, the rest the test part (or reversed, or another
+# day: see DATASETS); no test record is ever trained on.
 #   setting A: train on the training part's records labelled Benign (or, where
 #              there are fewer than $MIN_BENIGN of them, on the Benign training
 #              records of the benign reference day, and the table says "ref");
 #   setting B: train on the whole training part, unfiltered, as a user would.
-# The model's test scores give ROC-AUC and average precision, and its own
-# threshold (the `anomaly` field, calibrated by azw-fit for --fpr $FPR) gives
-# the true and false positive rates. Labels: Malicious is positive;
-# Benign, Background, Unknown (anything else) negative. See eval/README.
+# Every model of setting A is fitted with each seed and two --fm-grace
+# values (setting B once, unless AZW_EVAL_SPREAD=all). The test scores give
+# ROC-AUC and average precision; the model's own threshold (the `anomaly`
+# field, calibrated by azw-fit for --fpr $FPR) gives TPR and FPR, beside
+# TPR_ideal, the TPR of the Benign test records' own 1 - --fpr quantile;
+# azw-alert, when there is one, gives incidents. Labels: Malicious is
+# positive; Benign, Background, Unknown (anything else) negative. See
+# eval/README.
 #
-# Writes eval/out/results.tsv, eval/out/<data set>.png (score over time) and
-# eval/out/<data set>.log (warnings of the programs); prints the table, the
-# averages and the acceptance checks of issues 4 and 5 (context: extended vs --context none).
+# Writes eval/out/results.tsv (one row per data set, schema and setting),
+# eval/out/fits.tsv (one row per fit), eval/out/<data set>.png (score over
+# time) and eval/out/<data set>.log (warnings of the programs); prints the
+# table, the spread, the averages and the acceptance checks.
 #
 # Environment: AZW_SHARED (the shared directory, default ../shared from the
 # repository root, holding data/), AZW_EVAL_SPLIT (0.6), AZW_EVAL_FPR (0.001),
@@ -26,7 +33,11 @@
 # AZW_EVAL_SMALL (neg: where a data set has too few Benign training records,
 # setting A trains on its own non-Malicious training records, Background and
 # Unknown included, if there are enough of them, else on the reference's
-# Benign ones; ref: always on the reference's), AZW_EVAL_SEEDS ("1234 1 2").
+# Benign ones; ref: always on the reference's), AZW_EVAL_SEEDS ("1234 1 2"),
+# AZW_EVAL_SPREAD (A: setting A fitted with every seed and fm-grace, B once;
+# all; A-extended), AZW_EVAL_MIN_HOST (10: hosts counted in host-days),
+# AZW_EVAL_SETS and AZW_EVAL_SCHEMAS (names: run only these), AZW_EVAL_OUT
+# (eval/out). azw-alert is used when it is on PATH or in bin/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -49,7 +60,7 @@ PLOTS=${AZW_EVAL_PLOTS:-1}
 SMALL=${AZW_EVAL_SMALL:-neg}	# too few Benign records: neg, or ref (see eval/README)
 FIT_OPTS=${AZW_EVAL_FIT_OPTS:-}	# more azw-fit options, for experiments (--lr 0.01)
 SEEDS=${AZW_EVAL_SEEDS:-1234 1 2}	# one model per seed and fm-grace; the table shows their means
-SPREAD=${AZW_EVAL_SPREAD:-all}	# all, or A-extended: only setting A of schema extended fitted 6 times
+SPREAD=${AZW_EVAL_SPREAD:-A}	# which fits get every seed and fm-grace: A (setting A), all, A-extended
 ONLY_SETS=${AZW_EVAL_SETS:-}	# data set names to run (default: all); a day:X set needs X too
 ONLY_SCHEMAS=${AZW_EVAL_SCHEMAS:-}	# schema names to run (default: all there are)
 MIN_MAL_HOST=10		# an attacking host: at least this many Malicious test records
@@ -361,12 +372,14 @@ run_one() {
 		# The spread: one model per seed and feature-mapping grace (on
 		# training sets this small the initial weights, the held-out sample
 		# and the feature map move the figures); the table gives their means,
-		# the spread table min / mean / max. AZW_EVAL_SPREAD=A-extended fits
-		# the other schemas and settings once (first seed, first grace).
+		# the spread table min / mean / max. AZW_EVAL_SPREAD: A (the
+		# default) fits setting B once (first seed, first grace), A-extended
+		# every schema and setting but A of extended once, all none.
 		local graces seeds g seed first=1 per=$w.$setting.perseed
 		graces=$(fm_graces "$ntrain")
 		seeds=$SEEDS
-		if [ "$SPREAD" != all ] && { [ "$setting" != A ] || [ "$schema" != extended ]; }; then
+		if { [ "$SPREAD" = A ] && [ "$setting" != A ]; } ||
+		   { [ "$SPREAD" = A-extended ] && { [ "$setting" != A ] || [ "$schema" != extended ]; }; }; then
 			graces=${graces%% *}
 			seeds=${SEEDS%% *}
 		fi
@@ -523,7 +536,10 @@ echo "TPR_id: TPR at the Benign test records' own 1 - --fpr quantile (the best a
 echo "TPR/id: TPR / TPR_id. --fpr: the rate the thresholds were calibrated for; fm: the --fm-grace values (a fifth of"
 echo "the training records, and half of that). leak: the label leak check (see eval/README)."
 echo "Figures are means over the fits: seeds $SEEDS x the fm values (fits: their number)."
-[ "$SPREAD" = all ] || echo "AZW_EVAL_SPREAD=$SPREAD: only setting A of schema extended is fitted with every seed and fm value; the rest once."
+case $SPREAD in
+A) echo "Setting B is fitted once (seed ${SEEDS%% *}, the first fm value: fits 1), to keep make eval short (AZW_EVAL_SPREAD=all: every one)." ;;
+A-extended) echo "AZW_EVAL_SPREAD=A-extended: only setting A of schema extended is fitted with every seed and fm value; the rest once." ;;
+esac
 [ -z "$FIT_OPTS" ] || echo "azw-fit options added (AZW_EVAL_FIT_OPTS): $FIT_OPTS"
 echo
 {
