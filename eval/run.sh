@@ -224,7 +224,7 @@ unlabel() {
 			n = split($i, w, / +/)
 			for (k = 1; k <= n; k++) {
 				if (w[k] == "label") lab[i - 1] = k
-				if (w[k] == "detailedlabel") det[i - 1] = k
+				if (w[k] == "detailedlabel" || w[k] == "detailed-label") det[i - 1] = k
 			}
 		}
 		print; next
@@ -232,7 +232,7 @@ unlabel() {
 	/^#/ { print; next }
 	/^[ \t]*\{/ {
 		gsub(/"label":"[^"]*"/, "\"label\":\"Benign\"")
-		gsub(/"detailedlabel":"[^"]*"/, "\"detailedlabel\":\"\"")
+		gsub(/"detailed-?label":"[^"]*"/, "\"detailedlabel\":\"\"")
 		print; next
 	}
 	{
@@ -697,10 +697,10 @@ END {
 		if (kind[d] != "det") continue
 		if (nb[d] < minb) { det = det sprintf(" %s n/a(%d ben)", d, nb[d]); continue }
 		if (!q[d]) { det = det sprintf(" %s n/a(TPR_id<0.9)", d); continue }
-		det = det sprintf(" %s %.3f(%d/%d)", d, rmin[d], q[d], nf[d])
+		det = det sprintf(" %s %.3f(%d/%d)", d, rmin[d], q[d], nf[d]); na++
 		if (rmin[d] < 0.9) { good = 0; det = det "!" }
 	}
-	printf "  [%s] (a) TPR/TPR_id >= 0.9 in every fit where TPR_id >= 0.9 (lowest ratio, fits with TPR_id >= 0.9):%s\n", ok(good), det
+	printf "  [%s] (a) TPR/TPR_id >= 0.9 in every fit where TPR_id >= 0.9 (lowest ratio, fits with TPR_id >= 0.9):%s\n", na ? ok(good) : "SKIP", det
 	# (b) FPR_B at the threshold: held-out part of the same capture, and the next days
 	good = 1; det = ""; good5 = 1; det5 = ""
 	for (i = 1; i <= nd; i++) {
@@ -712,17 +712,17 @@ END {
 		}
 		if (nb[d] < minb) { if (cross) det5 = det5 sprintf(" %s n/a(%d)", d, nb[d]); else det = det sprintf(" %s n/a(%d)", d, nb[d]); continue }
 		if (cross) {
-			det5 = det5 sprintf(" %s %.4f(%d)", d, fbmax[d], nb[d])
+			det5 = det5 sprintf(" %s %.4f(%d)", d, fbmax[d], nb[d]); n5++
 			if (fbmax[d] > 5 * fpr) { good5 = 0; det5 = det5 "!" }
 		} else {
-			det = det sprintf(" %s %.4f(%d)", d, fbmax[d], nb[d])
+			det = det sprintf(" %s %.4f(%d)", d, fbmax[d], nb[d]); n3++
 			if (fbmax[d] > 3 * fpr) { good = 0; det = det "!" }
 		}
 	}
-	printf "  [%s] (b) FPR_B <= 3 x --fpr = %g on the held-out part of the same capture, in every fit (highest FPR_B):%s\n", ok(good), 3 * fpr, det
-	printf "  [%s] (b) FPR_B <= 5 x --fpr = %g on another day of the same network, in every fit (highest FPR_B):%s\n", ok(good5), 5 * fpr, det5
+	printf "  [%s] (b) FPR_B <= 3 x --fpr = %g on the held-out part of the same capture, in every fit (highest FPR_B):%s\n", n3 ? ok(good) : "SKIP", 3 * fpr, det
+	printf "  [%s] (b) FPR_B <= 5 x --fpr = %g on another day of the same network, in every fit (highest FPR_B):%s\n", n5 ? ok(good5) : "SKIP", 5 * fpr, det5
 	if (info != "")
-		printf "  (information) FPR_B where the test part is the capture'"'"'s start, context features cold (reversed split):%s\n", info
+		printf "  (information) FPR_B where the test part is the capture'"'"'s start (start-up traffic, cold context; reversed split):%s\n", info
 	if (!alert) {
 		print "  [SKIP] (c) incidents: skipped (no azw-alert)"
 		exit
