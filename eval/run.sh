@@ -774,7 +774,7 @@ if ! command -v gnuplot > /dev/null; then
 	exit 0
 fi
 for d in "${DATASETS[@]}"; do
-	IFS='|' read -r name desc files <<< "$d"
+	IFS='|' read -r name kind split settings desc files <<< "$d"
 	panels=()
 	for schema in "${SCHEMAS[@]}"; do
 		for setting in A B; do
