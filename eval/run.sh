@@ -121,7 +121,7 @@ DATASETS=(
 	"iot23-hakai|det|time|AB|IoT-23 8-1: Hakai bot retrying its C2 every ~20 s, benign NTP|$M/iot23-8-1-hakai/conn.log.labeled"
 	"iot23-torii|det|reversed|AB|IoT-23 20-1: Torii C2 attempts, 16 needles in 3209|$M/iot23-20-1-torii/conn.log.labeled"
 	"iot23-trojan|det|reversed|AB|IoT-23 42-1: trojan payload downloads, 6 needles in 4426|$M/iot23-42-1-trojan/conn.log.labeled"
-	"ubuntu-0225|ben|time|A|CTU-SME-11 Ubuntu desktop 2023-02-25 (benign-0220's host)|$M/ctu-sme11-ubuntu2204-1-2023-02-25/conn.log.labeled"
+	"ubuntu-0225|ben|time|A|CTU-SME-11 Ubuntu desktop 2023-02-25 (the host of benign-0220)|$M/ctu-sme11-ubuntu2204-1-2023-02-25/conn.log.labeled"
 	"win7ad-0226|ben|time|A|CTU-SME-11 Windows 7 domain member 2023-02-26 (benign)|$M/ctu-sme11-win7ad-1-2023-02-26/conn.log.labeled"
 	"echo-5-1|ben|time|A|IoT-23 honeypot 5-1: Amazon Echo, 5.5 h (benign)|$M/iot23-honeypot-5-1-echo/conn.log.labeled"
 	"0220to0225|ben|day:benign-0220|A|cross-day: trained on benign-0220, the same host 5 days later scored|$M/ctu-sme11-ubuntu2204-1-2023-02-25/conn.log.labeled"
@@ -595,7 +595,7 @@ NR == 1 { next }
 !seen[$1]++ { order[++nd] = $1 }
 {
 	if ($11 != "-") auc[$1, $2, $3] = $11
-	fb[$1, $2, $3] = $15; nb[$1, $2, $3] = $9
+	fb[$1, $2, $3] = $15; nb[$1, $2, $3] = $9; sp[$1] = $34
 	if ($18 != "ok") leaks = leaks sprintf(" %s/%s/%s:%s", $1, $2, $3, $18)
 	have[$2] = 1
 }
@@ -646,6 +646,7 @@ END {
 			if (!((d, "extended", t) in fb) || fb[d, "extended", t] == "-") continue
 			if (nb[d, "extended", t] < 300) { detail = detail sprintf(" %s n/a(%d)", d, nb[d, "extended", t]); continue }
 			detail = detail sprintf(" %s %.4f(%d)", d, fb[d, "extended", t], nb[d, "extended", t])
+			if (sp[d] == "reversed") { detail = detail "~"; continue }	# the capture'"'"'s start: information
 			if (fb[d, "extended", t] > 3 * fpr) { ok = 0; detail = detail "!" }
 		}
 		printf "  [%s] extended FPR_B <= 3 x --fpr = %g:%s\n", ok ? "PASS" : "FAIL", 3 * fpr, detail
@@ -667,7 +668,8 @@ END {
 	}
 }' "$results"
 echo "FPR_B check: FPR_B(number of Benign test records) on data sets with at least 300 of them; with fewer one false"
-echo "alarm is more than 3 x 0.001 already (n/a). '!' marks a data set that fails a check."
+echo "alarm is more than 3 x 0.001 already (n/a). '!' marks a data set that fails a check; '~' one not checked: its test"
+echo "part is the capture's start (reversed split: start-up traffic, cold context features; see eval/README)."
 
 # --- acceptance checks of the operating point: every fit of setting A, schema extended -----------------
 echo
