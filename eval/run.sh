@@ -1,22 +1,29 @@
 #!/bin/bash
-# make eval: how well azw's conn scores find labelled attacks.
+# make eval: how well azw's conn scores find labelled attacks, and what its
+# anomaly flag (the operating point users act on) does.
 #
-# For each labelled data set in the shared data directory and each conn
-# feature schema that azw-extract offers (original, extended), the records are
-# sorted by ts and split by time: the first $SPLIT of the time span is the
-# training part, the rest the test part; no test record is ever trained on.
+# For each data set in the shared data directory and each conn feature
+# schema that azw-extract offers (original, extended-none, extended), the
+# records are sorted by ts and split by time: the first $SPLIT of the time
+# span is the training part, the rest the test part (or reversed, or another
+# day: see DATASETS); no test record is ever trained on.
 #   setting A: train on the training part's records labelled Benign (or, where
 #              there are fewer than $MIN_BENIGN of them, on the Benign training
 #              records of the benign reference day, and the table says "ref");
 #   setting B: train on the whole training part, unfiltered, as a user would.
-# The model's test scores give ROC-AUC and average precision, and its own
-# threshold (the `anomaly` field, calibrated by azw-fit for --fpr $FPR) gives
-# the true and false positive rates. Labels: Malicious is positive;
-# Benign, Background, Unknown (anything else) negative. See eval/README.
+# Every model of setting A is fitted with each seed and two --fm-grace
+# values (setting B once, unless AZW_EVAL_SPREAD=all). The test scores give
+# ROC-AUC and average precision; the model's own threshold (the `anomaly`
+# field, calibrated by azw-fit for --fpr $FPR) gives TPR and FPR, beside
+# TPR_ideal, the TPR of the Benign test records' own 1 - --fpr quantile;
+# azw-alert, when there is one, gives incidents. Labels: Malicious is
+# positive; Benign, Background, Unknown (anything else) negative. See
+# eval/README.
 #
-# Writes eval/out/results.tsv, eval/out/<data set>.png (score over time) and
-# eval/out/<data set>.log (warnings of the programs); prints the table, the
-# averages and the acceptance checks of issues 4 and 5 (context: extended vs --context none).
+# Writes eval/out/results.tsv (one row per data set, schema and setting),
+# eval/out/fits.tsv (one row per fit), eval/out/<data set>.png (score over
+# time) and eval/out/<data set>.log (warnings of the programs); prints the
+# table, the spread, the averages and the acceptance checks.
 #
 # Environment: AZW_SHARED (the shared directory, default ../shared from the
 # repository root, holding data/), AZW_EVAL_SPLIT (0.6), AZW_EVAL_FPR (0.001),
@@ -26,7 +33,11 @@
 # AZW_EVAL_SMALL (neg: where a data set has too few Benign training records,
 # setting A trains on its own non-Malicious training records, Background and
 # Unknown included, if there are enough of them, else on the reference's
-# Benign ones; ref: always on the reference's), AZW_EVAL_SEEDS ("1234 1 2").
+# Benign ones; ref: always on the reference's), AZW_EVAL_SEEDS ("1234 1 2"),
+# AZW_EVAL_SPREAD (A: setting A fitted with every seed and fm-grace, B once;
+# all; A-extended), AZW_EVAL_MIN_HOST (10: hosts counted in host-days),
+# AZW_EVAL_SETS and AZW_EVAL_SCHEMAS (names: run only these), AZW_EVAL_OUT
+# (eval/out). azw-alert is used when it is on PATH or in bin/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -48,19 +59,33 @@ MIN_BENIGN=${AZW_EVAL_MIN_BENIGN:-500}
 PLOTS=${AZW_EVAL_PLOTS:-1}
 SMALL=${AZW_EVAL_SMALL:-neg}	# too few Benign records: neg, or ref (see eval/README)
 FIT_OPTS=${AZW_EVAL_FIT_OPTS:-}	# more azw-fit options, for experiments (--lr 0.01)
-SEEDS=${AZW_EVAL_SEEDS:-1234 1 2}	# one model per seed; the table shows their means
+SEEDS=${AZW_EVAL_SEEDS:-1234 1 2}	# one model per seed and fm-grace; the table shows their means
+SPREAD=${AZW_EVAL_SPREAD:-A}	# which fits get every seed and fm-grace: A (setting A), all, A-extended
+ONLY_SETS=${AZW_EVAL_SETS:-}	# data set names to run (default: all); a day:X set needs X too
+ONLY_SCHEMAS=${AZW_EVAL_SCHEMAS:-}	# schema names to run (default: all there are)
+MIN_MAL_HOST=10		# an attacking host: at least this many Malicious test records
+MIN_HOST=${AZW_EVAL_MIN_HOST:-10}	# a host-day counts hosts with at least this many test records
+MIN_BENIGN_TEST=300	# fewer Benign test records: FPR_B and TPR_id are too coarse to check
 export LC_ALL=C	# sort -g and awk number formats must not depend on the locale
 
 PATH="$root/bin:$PATH"
 for p in azw-extract azw-fit azw-score; do
 	command -v "$p" > /dev/null || { echo "eval: $p not found: run make first" >&2; exit 2; }
 done
+# the incidents filter, when there is one (bin/ or PATH)
+ALERT=
+if command -v azw-alert > /dev/null; then
+	ALERT=$(command -v azw-alert)
+	echo "eval: incidents by $ALERT"
+else
+	echo "eval: incidents: skipped (no azw-alert)"
+fi
 
-out=eval/out
+out=${AZW_EVAL_OUT:-eval/out}	# AZW_EVAL_OUT: elsewhere (the tests run a small eval)
 work=$out/work		# intermediate files; kept for inspection, remade each run
 rm -rf "$work"
 mkdir -p "$work"
-rm -f "$out"/*.png "$out"/*.log "$out"/results.tsv
+rm -f "$out"/*.png "$out"/*.log "$out"/results.tsv "$out"/fits.tsv
 
 # --- the metric program -------------------------------------------------------
 metrics=$out/metrics
@@ -69,18 +94,37 @@ if [ ! -x "$metrics" ] || [ eval/metrics.c -nt "$metrics" ]; then
 fi
 
 # --- the data sets ---------------------------------------------------------------
-# name|description|candidate files, best first (TSV, then the JSON conversion
-# for an azw-extract that cannot read TSV). The first is the benign reference:
-# it is run first, because setting A of a data set with too few Benign
-# training records trains on the reference's Benign training records.
+# name|kind|split|settings|description|candidate files, best first (TSV, then
+# the JSON conversion for an azw-extract that cannot read TSV).
+#   kind: det, a detection test (Malicious records in the test part), or ben,
+#         a false-alarm test (a benign capture: no Malicious record at all);
+#   split: time (the first $SPLIT of the span trains, the rest is scored),
+#         reversed (the last $SPLIT trains, the first part is scored: the
+#         attack is over before the usual test part begins), or day:NAME
+#         (trains on the whole of data set NAME, which runs before, and
+#         scores the whole of this one: another day of the same network);
+#   settings: A and/or B (below).
+# The first is the benign reference: it is run first, because setting A of a
+# data set with too few Benign training records trains on the reference's
+# Benign training records.
 REF=benign-0220
+DEMO_SET=ctu-008to010	# what make demo runs (examples/demo.sh): same split, settings, first fit
+M=more-labelled
 DATASETS=(
-	"benign-0220|benign ref.: office host 2023-02-20 (Benign/Unknown)|stratosphere-2023-02-20/conn.log.labeled"
-	"ctu-008|CTU-Normal-40 day 008: host on the Internet, attacked|ctu-mixed/008-zeek-mixed.conn.log.labeled ctu-mixed/008-zeek-mixed.conn.json"
-	"ctu-010|CTU-Normal-40 day 010: host on the Internet, attacked|ctu-mixed/010-zeek-mixed.conn.log.labeled ctu-mixed/010-zeek-mixed.conn.json"
-	"njrat-001|CTU-Malware-Capture-Botnet-230-1: NjRAT (first 992 flows)|ctu-scenarios/001-zeek-scenario-malicious/labeled-conn.log ctu-mixed/001-zeek-scenario-malicious.conn.json"
-	"remcos-t18|CTU-SME-11 Win7 (slips test18): RemcosRAT|slips/test18-malicious-ctu-sme-11-win/conn.log.labeled"
-	"rita-beacon|RITA missing-host: Internet sensor, 3 days, injected HTTP beacon|rita-missing-host/2024-*/conn.*.log"
+	"benign-0220|ben|time|AB|benign ref.: office host 2023-02-20 (Benign/Unknown)|stratosphere-2023-02-20/conn.log.labeled"
+	"ctu-008|det|time|AB|CTU-Normal-40 day 008: host on the Internet, attacked|ctu-mixed/008-zeek-mixed.conn.log.labeled ctu-mixed/008-zeek-mixed.conn.json"
+	"ctu-010|det|time|AB|CTU-Normal-40 day 010: host on the Internet, attacked|ctu-mixed/010-zeek-mixed.conn.log.labeled ctu-mixed/010-zeek-mixed.conn.json"
+	"ctu-008to010|det|day:ctu-008|AB|CTU-Normal-40: trained on day 008, day 010 scored (make demo)|ctu-mixed/010-zeek-mixed.conn.log.labeled ctu-mixed/010-zeek-mixed.conn.json"
+	"njrat-001|det|time|AB|CTU-Malware-Capture-Botnet-230-1: NjRAT (first 992 flows)|ctu-scenarios/001-zeek-scenario-malicious/labeled-conn.log ctu-mixed/001-zeek-scenario-malicious.conn.json"
+	"remcos-t18|det|time|AB|CTU-SME-11 Win7 (slips test18): RemcosRAT|slips/test18-malicious-ctu-sme-11-win/conn.log.labeled"
+	"rita-beacon|det|time|AB|RITA missing-host: Internet sensor, 3 days, injected HTTP beacon|rita-missing-host/2024-*/conn.*.log"
+	"iot23-hakai|det|time|AB|IoT-23 8-1: Hakai bot retrying its C2 every ~20 s, benign NTP|$M/iot23-8-1-hakai/conn.log.labeled"
+	"iot23-torii|det|reversed|AB|IoT-23 20-1: Torii C2 attempts, 16 needles in 3209|$M/iot23-20-1-torii/conn.log.labeled"
+	"iot23-trojan|det|reversed|AB|IoT-23 42-1: trojan payload downloads, 6 needles in 4426|$M/iot23-42-1-trojan/conn.log.labeled"
+	"ubuntu-0225|ben|time|A|CTU-SME-11 Ubuntu desktop 2023-02-25 (the host of benign-0220)|$M/ctu-sme11-ubuntu2204-1-2023-02-25/conn.log.labeled"
+	"win7ad-0226|ben|time|A|CTU-SME-11 Windows 7 domain member 2023-02-26 (benign)|$M/ctu-sme11-win7ad-1-2023-02-26/conn.log.labeled"
+	"echo-5-1|ben|time|A|IoT-23 honeypot 5-1: Amazon Echo, 5.5 h (benign)|$M/iot23-honeypot-5-1-echo/conn.log.labeled"
+	"0220to0225|ben|day:benign-0220|A|cross-day: trained on benign-0220, the same host 5 days later scored|$M/ctu-sme11-ubuntu2204-1-2023-02-25/conn.log.labeled"
 )
 # Data sets without label columns: every record to or from the address is
 # Malicious, the rest Benign (rita-missing-host's README.orig: the beacon
@@ -88,6 +132,11 @@ DATASETS=(
 # life). A pattern in the file list (hourly rotated logs) is concatenated in
 # name order, which is time order, into one log in $work.
 declare -A LABEL_ADDR=( [rita-beacon]=73.54.23.243 )
+# The attacking hosts of the incident figures, where the labels do not say
+# who sent the attack: rita-beacon's Malicious records are those to or from
+# the beacon, and its source is the host to catch. Elsewhere: every
+# id.orig_h with at least $MIN_MAL_HOST Malicious test records.
+declare -A ATTACKERS=( [rita-beacon]=73.54.23.243 )
 
 # --- the schemas this azw-extract offers -------------------------------------------
 # A "schema" here is a feature set: a conn schema, with azw-extract options.
@@ -100,6 +149,9 @@ declare -A SCHEMA_ARGS=(
 )
 SCHEMAS=()
 for s in original extended-none extended; do
+	if [ -n "$ONLY_SCHEMAS" ] && [[ " $ONLY_SCHEMAS " != *" $s "* ]]; then
+		continue
+	fi
 	# shellcheck disable=SC2086
 	if azw-extract -m conn ${SCHEMA_ARGS[$s]} < /dev/null > /dev/null 2>&1; then
 		SCHEMAS+=("$s")
@@ -172,7 +224,7 @@ unlabel() {
 			n = split($i, w, / +/)
 			for (k = 1; k <= n; k++) {
 				if (w[k] == "label") lab[i - 1] = k
-				if (w[k] == "detailedlabel") det[i - 1] = k
+				if (w[k] == "detailedlabel" || w[k] == "detailed-label") det[i - 1] = k
 			}
 		}
 		print; next
@@ -180,7 +232,7 @@ unlabel() {
 	/^#/ { print; next }
 	/^[ \t]*\{/ {
 		gsub(/"label":"[^"]*"/, "\"label\":\"Benign\"")
-		gsub(/"detailedlabel":"[^"]*"/, "\"detailedlabel\":\"\"")
+		gsub(/"detailed-?label":"[^"]*"/, "\"detailedlabel\":\"\"")
 		print; next
 	}
 	{
@@ -202,14 +254,29 @@ fm_grace() {
 	echo "$g"
 }
 
+# fm_graces N: the feature-mapping graces every model is fitted with: the
+# fifth above, and half of it (a tenth of the training records, at least 50;
+# 2500 on rita-beacon, whose fifth is capped at 5000): the same data, a
+# coarser feature map and more records for the autoencoders. One value when
+# the two coincide.
+fm_graces() {
+	local g h
+	g=$(fm_grace "$1")
+	h=$(( g / 2 ))
+	[ "$h" -lt 50 ] && h=50
+	if [ "$h" = "$g" ]; then echo "$g"; else echo "$g $h"; fi
+}
+
 # --- run one data set with one schema ------------------------------------------------------
 # Files in $work: NAME.SCHEMA.{vec,hdr,rows,train,test,trainA,trainB}, models
 # and scores per setting; rows are "class<TAB>vector row", sorted by ts.
 results=$out/results.tsv
-printf 'dataset\tschema\tsetting\ttrained_on\tinput\tn_train\tn_test\tmal_test\tbenign_test\tfm_grace\troc_auc\tavg_precision\ttpr\tfpr\tfpr_benign\tfpr_model\tthreshold\tleak_check\n' > "$results"
+fits=$out/fits.tsv
+printf 'dataset\tschema\tsetting\ttrained_on\tinput\tn_train\tn_test\tmal_test\tbenign_test\tfm_grace\troc_auc\tavg_precision\ttpr\tfpr\tfpr_benign\tfpr_model\tthreshold\tleak_check\tfits\ttpr_ideal\ttpr_ratio\ttpr_min\ttpr_max\tfpr_benign_min\tfpr_benign_max\ttpr_ideal_min\ttpr_ideal_max\ttpr_ratio_min\ttpr_ratio_max\tinc_recall\tinc_delay\tfalse_per_host_day\tkind\tsplit\n' > "$results"
+printf 'dataset\tschema\tsetting\ttrained_on\tseed\tfm_grace\tn_train\tn_test\tmal_test\tbenign_test\troc_auc\tavg_precision\ttpr\tfpr\tfpr_benign\ttpr_ideal\tthreshold_ideal\ttpr_ratio\tthreshold\tattackers\tcaught\tinc_recall\tinc_delay\tincidents\tfalse_incidents\thost_days\tfalse_per_host_day\tmissed\tmal_flagged\tbenign_flagged\n' > "$fits"
 
 run_one() {
-	local name=$1 schema=$2 input=$3 fmt=$4 log=$5
+	local name=$1 schema=$2 input=$3 fmt=$4 log=$5 kind=$6 split=$7 settings=$8
 	local w=$work/$name.$schema
 
 	# vectors, in the file's own order (as a user's pipeline reads the log)
@@ -242,22 +309,45 @@ run_one() {
 	{ miss++ }
 	END { if (miss) printf "%d vector rows without a label, dropped\n", miss >> logf }
 	' "$work/$name.labels" "$w.vec" | sort -t "$(printf '\t')" -k2,2g -s > "$w.rows"
-	awk -F'\t' -v frac="$SPLIT" -v tr="$w.train" -v te="$w.test" '
-	{ row[NR] = $0; ts[NR] = $2 }
-	END {
-		cut = ts[1] + frac * (ts[NR] - ts[1])
-		for (i = 1; i <= NR; i++) print row[i] > (ts[i] < cut ? tr : te)
-	}' "$w.rows"
+	local day=
+	case $split in
+	day:*)	# train on another data set's whole day, score all of this one
+		day=${split#day:}
+		if [ ! -f "$work/$day.$schema.rows" ]; then
+			echo "eval: $name $schema: no run of $day to train on: skipped"
+			return 0
+		fi
+		cp "$w.rows" "$w.test"
+		cp "$work/$day.$schema.rows" "$w.train" ;;
+	*)
+		awk -F'\t' -v frac="$SPLIT" -v rev="$([ "$split" = reversed ] && echo 1 || echo 0)" \
+		    -v tr="$w.train" -v te="$w.test" '
+		{ row[NR] = $0; ts[NR] = $2 }
+		END {
+			# time: [first, cut) trains; reversed: [cut, last] trains, the
+			# first 1 - frac of the span is scored
+			cut = ts[1] + (rev ? 1 - frac : frac) * (ts[NR] - ts[1])
+			for (i = 1; i <= NR; i++)
+				print row[i] > ((ts[i] < cut) != rev ? tr : te)
+		}' "$w.rows" ;;
+	esac
 	: >> "$w.train"; : >> "$w.test"
 	awk -F'\t' '$1 == "B"' "$w.train" > "$w.trainA.own"
 	awk -F'\t' '$1 != "M"' "$w.train" > "$w.trainA.neg"
 	cp "$w.train" "$w.trainB"
+	# the test records for the incident figures: class ts id.orig_h id.resp_h
+	cut -f1,2,4,6 "$w.test" > "$w.test.hosts"
+	# and "class ts uid", to join the score lines to (the vectors are wide)
+	cut -f1-3 "$w.test" > "$w.test.ids"
 
 	local setting
 	for setting in A B; do
+		case $settings in *$setting*) ;; *) continue ;; esac
 		local train=$w.trainB from=own-all
+		[ -z "$day" ] || from="day-all($day)"
 		if [ $setting = A ]; then
 			train=$w.trainA.own from=own-benign
+			[ -z "$day" ] || from="day-benign($day)"
 			if [ "$(wc -l < "$train")" -lt "$MIN_BENIGN" ] && [ "$name" != "$REF" ] &&
 			   [ "$SMALL" = neg ] && [ "$(wc -l < "$w.trainA.neg")" -ge "$MIN_BENIGN" ]; then
 				train=$w.trainA.neg
@@ -272,66 +362,118 @@ run_one() {
 				fi
 			fi
 		fi
-		local ntrain ntest g m=$w.$setting.model s=$w.$setting.scores
+		local ntrain ntest m=$w.$setting.model s=$w.$setting.scores
 		ntrain=$(wc -l < "$train")
 		ntest=$(wc -l < "$w.test")
 		if [ "$ntrain" -lt 10 ] || [ "$ntest" -lt 1 ]; then
 			echo "eval: $name $schema $setting: $ntrain training and $ntest test records: skipped"
 			continue
 		fi
-		g=$(fm_grace "$ntrain")
-		# One model per seed: on training sets this small the initial weights
-		# and the held-out sample move the figures; their mean is reported.
-		local seed per=$w.$setting.perseed
+		# The spread: one model per seed and feature-mapping grace (on
+		# training sets this small the initial weights, the held-out sample
+		# and the feature map move the figures); the table gives their means,
+		# the spread table min / mean / max. AZW_EVAL_SPREAD: A (the
+		# default) fits setting B once (first seed, first grace), A-extended
+		# every schema and setting but A of extended once, all none.
+		local graces seeds g seed first=1 per=$w.$setting.perseed
+		graces=$(fm_graces "$ntrain")
+		seeds=$SEEDS
+		if { [ "$SPREAD" = A ] && [ "$setting" != A ]; } ||
+		   { [ "$SPREAD" = A-extended ] && { [ "$setting" != A ] || [ "$schema" != extended ]; }; }; then
+			graces=${graces%% *}
+			seeds=${SEEDS%% *}
+		fi
 		: > "$per"
-		for seed in $SEEDS; do
+		for g in $graces; do
+		for seed in $seeds; do
 			# exit status 1 (some records skipped) is a warning, in the log
 			rc=0
+			# shellcheck disable=SC2086
 			{ cat "$w.hdr"; cut -f2- "$train"; } |
-				azw-fit -q --fpr "$FPR" --fm-grace "$g" --seed "$seed" $FIT_OPTS -o "$m" 2>> "$log" || rc=$?
-			[ "$rc" -le 1 ] || { echo "eval: $name $schema $setting: azw-fit failed (see $log)"; continue 2; }
+				azw-fit -q --fpr "$FPR" --fm-grace "$g" --seed "$seed" $FIT_OPTS -o "$m.fit" 2>> "$log" || rc=$?
+			[ "$rc" -le 1 ] || { echo "eval: $name $schema $setting: azw-fit failed (see $log)"; continue 3; }
 			rc=0
 			{ cat "$w.hdr"; cut -f2- "$w.test"; } |
-				azw-score "$m" > "$s.jsonl" 2>> "$log" || rc=$?
-			[ "$rc" -le 1 ] || { echo "eval: $name $schema $setting: azw-score failed (see $log)"; continue 2; }
+				azw-score "$m.fit" > "$s.jsonl" 2>> "$log" || rc=$?
+			[ "$rc" -le 1 ] || { echo "eval: $name $schema $setting: azw-score failed (see $log)"; continue 3; }
 
-			# "uid score flag" from the score lines, joined to "class ts" of the test part
+			# "score is_malicious flag class ts is_benign" from the score
+			# lines, joined to "class ts" of the test part
 			awk -F'\t' -v OFS='\t' '
 			NR == FNR { c[$3] = $1; t[$3] = $2; next }
 			match($0, /"uid":"[^"]*"/) {
 				u = substr($0, RSTART + 7, RLENGTH - 8)
 				match($0, /"score":[^,}]*/); sc = substr($0, RSTART + 8, RLENGTH - 8)
 				f = ($0 ~ /"anomaly":true/) ? 1 : 0
-				if (u in c) print sc, (c[u] == "M"), f, c[u], t[u]
-			}' "$w.test" "$s.jsonl" > "$s.tsv"
-			[ "$seed" = "${SEEDS%% *}" ] && cp "$s.tsv" "$s.first.tsv"
+				if (u in c) print sc, (c[u] == "M"), f, c[u], t[u], (c[u] == "B")
+			}' "$w.test.ids" "$s.jsonl" > "$s.fit.tsv"
 
-			local met nben fprb
-			met=$(cut -f1-3 "$s.tsv" | "$metrics")
-			read -r nben fprb < <(awk -F'\t' '$4 == "B" { n++; f += $3 }
-				END { if (n) print n, f / n; else print 0, "-" }' "$s.tsv")
-			printf '%s\t%s\t%s\n' "$(cut -f2,4-7 <<< "$met")" "$nben" "$fprb" >> "$per"
+			local met inc thr
+			met=$(cut -f1-3,6 "$s.fit.tsv" | "$metrics" --fpr "$FPR")
+			thr=$(awk -F'\t' '$1 == "threshold" { print $2 }' "$m.fit")
+			# incidents: the test part's score lines, in ts order (the
+			# order of the test part), through azw-alert
+			inc='-	-	-	-	-	-	-	-	-'
+			if [ -n "$ALERT" ]; then
+				rc=0
+				azw-alert --closed-only < "$s.jsonl" > "$s.incidents.jsonl" 2>> "$log" || rc=$?
+				if [ "$rc" -le 1 ]; then
+					inc=$(awk -v min_mal="$MIN_MAL_HOST" -v min_host="$MIN_HOST" \
+						-v hosts="${ATTACKERS[$name]:-}" -f eval/incidents.awk \
+						"$w.test.hosts" "$s.incidents.jsonl")
+				else
+					echo "eval: $name $schema $setting: azw-alert failed (see $log)"
+				fi
+			fi
+			# columns of met: n pos neg auc ap tpr fpr benign fpr_b tpr_ideal thr_ideal ratio
+			local flags
+			flags=$(awk -F'\t' '{ m += ($2 == 1 && $3 == 1); b += ($6 == 1 && $3 == 1) } END { print m + 0 "\t" b + 0 }' "$s.fit.tsv")
+			printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$schema" "$setting" "$from" "$seed" "$g" \
+				"$ntrain" "$ntest" \
+				"$(awk -F'\t' -v OFS='\t' '{ print $2, $8, $4, $5, $6, $7, $9, $10, $11, $12 }' <<< "$met")" \
+				"${thr:--}" "$inc" "$flags" >> "$per"
+			if [ "$first" = 1 ]; then	# the plots show the first fit's model
+				cp "$s.fit.tsv" "$s.tsv"
+				mv "$m.fit" "$m"
+				[ ! -f "$s.incidents.jsonl" ] || cp "$s.incidents.jsonl" "$s.first.incidents.jsonl"
+				first=0
+			fi
 		done
-		cp "$s.first.tsv" "$s.tsv" # the plots show the first seed's model
+		done
+		rm -f "$m.fit" "$s.fit.tsv"
+		[ -s "$per" ] || continue
+		cat "$per" >> "$fits"
 
-		local auc ap tpr fpr thr fprm nmal nben fprb
-		# columns of $per: nmal auc ap tpr fpr nben fprb; means over the seeds
-		read -r nmal auc ap tpr fpr nben fprb < <(awk -F'\t' '
-			function add(i) { if ($i != "-") { s[i] += $i; n[i]++ } }
-			{ nm = $1; nb = $6; for (i = 2; i <= 7; i++) if (i != 6) add(i) }
-			function mean(i) { return n[i] ? s[i] / n[i] : "-" }
-			END { print nm, mean(2), mean(3), mean(4), mean(5), nb, mean(7) }' "$per")
-		thr=$(awk -F'\t' '$1 == "threshold" { print $2 }' "$m")
+		# the row of results.tsv: means over the fits (min and max of the
+		# operating point); fpr_model and threshold of the first fit's model
+		local fprm thr1
+		thr1=$(awk -F'\t' '$1 == "threshold" { print $2 }' "$m")
 		fprm=$(awk -F'\t' '$1 == "fpr" { print $2 }' "$m")
-		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
-			"$name" "$schema" "$setting" "$from" "$fmt" "$ntrain" "$ntest" "$nmal" "$nben" "$g" \
-			"$auc" "$ap" "$tpr" "$fpr" "$fprb" "${fprm:--}" "${thr:--}" "$leak" >> "$results"
+		awk -F'\t' -v OFS='\t' -v input="$fmt" -v leak="$leak" -v fprm="${fprm:--}" -v thr="${thr1:--}" \
+		    -v kind="$kind" -v splt="$split" -v gr="${graces// /,}" '
+		function add(i) { if ($i != "-" && $i != "") { s[i] += $i; c[i]++; if (!(i in lo) || $i < lo[i]) lo[i] = $i; if (!(i in hi) || $i > hi[i]) hi[i] = $i } }
+		function mean(i) { return c[i] ? s[i] / c[i] : "-" }
+		function mn(i) { return c[i] ? lo[i] : "-" }
+		function mx(i) { return c[i] ? hi[i] : "-" }
+		{
+			n++; d = $1; sc = $2; st = $3; from = $4; nt = $7; nte = $8; nm = $9; nb = $10
+			for (i = 11; i <= 27; i++) add(i)
+		}
+		END {
+			# columns: 11 auc 12 ap 13 tpr 14 fpr 15 fpr_b 16 tpr_ideal 18 ratio 22 recall 23 delay 27 false/host-day
+			print d, sc, st, from, input, nt, nte, nm, nb, gr, mean(11), mean(12), mean(13), mean(14), mean(15), fprm, thr, leak,
+				n, mean(16), mean(18), mn(13), mx(13), mn(15), mx(15), mn(16), mx(16), mn(18), mx(18),
+				mean(22), mean(23), mean(27), kind, splt
+		}' "$per" >> "$results"
 	done
 }
 
 # --- the runs --------------------------------------------------------------------------------
 for d in "${DATASETS[@]}"; do
-	IFS='|' read -r name desc files <<< "$d"
+	IFS='|' read -r name kind split settings desc files <<< "$d"
+	if [ -n "$ONLY_SETS" ] && [[ " $ONLY_SETS " != *" $name "* ]]; then
+		continue
+	fi
 	log=$out/$name.log
 	: > "$log"
 	# the first candidate file that azw-extract reads (TSV needs its TSV reader)
@@ -342,7 +484,7 @@ for d in "${DATASETS[@]}"; do
 		parts=($(cd "$data" && ls $files 2>/dev/null || true))
 		if [ ${#parts[@]} -gt 0 ]; then
 			(cd "$data" && cat "${parts[@]}") > "$work/$name.input.log"
-			files=$root/$work/$name.input.log
+			files=$(cd "$work" && pwd)/$name.input.log
 		fi ;;
 	esac
 	if [ "${AZW_EVAL_PREFER:-}" = json ]; then	# try the JSON conversions first
@@ -367,10 +509,11 @@ for d in "${DATASETS[@]}"; do
 	else
 		labels "$input" > "$work/$name.labels"
 	fi
-	echo "eval: $name: ${input#"$data"/} ($fmt), $(wc -l < "$work/$name.labels") records"
+	t0=$SECONDS
 	for schema in "${SCHEMAS[@]}"; do
-		run_one "$name" "$schema" "$input" "$fmt" "$log" || true
+		run_one "$name" "$schema" "$input" "$fmt" "$log" "$kind" "$split" "$settings" || true
 	done
+	echo "eval: $name: ${input#"$data"/} ($fmt), $(wc -l < "$work/$name.labels") records, $((SECONDS - t0)) s"
 	[ -s "$log" ] || rm -f "$log"
 done
 
@@ -378,24 +521,70 @@ done
 fmt3() { awk -F'\t' -v OFS='\t' '
 	function f(x, d) { return x == "-" || x == "" ? "-" : sprintf("%." d "f", x) }
 	NR == 1 { next }
-	{ print $1, $2, $3, $4, $6, $7, $8, f($11, 3), f($12, 3), f($13, 3), f($14, 4), f($15, 4), $16, $10, $18 }' "$1"; }
+	{ print $1, $2, $3, $4, $6, $7, $8, $9, f($11, 3), f($12, 3), f($13, 3), f($14, 4), f($15, 4), f($20, 3), f($21, 3), $16, $10, $19, $18 }' "$1"; }
+table() { if command -v column > /dev/null; then column -t -s "$(printf '\t')"; else cat; fi; }
 
 echo
-echo "azw detection benchmark: conn records, split by time (first ${SPLIT} of the span trains, the rest is scored)"
+echo "azw detection benchmark: conn records, split by time (first ${SPLIT} of the span trains, the rest is scored;"
+echo "reversed: the last ${SPLIT} trains, the first part is scored; day-*(X): trained on all of data set X, all of this one scored)."
 echo "A: trained on Benign-labelled training records; B: on all training records (unfiltered)."
 echo "ref-benign($REF): too few Benign records to train on (< $MIN_BENIGN), the benign reference day's were used."
-echo "Positive: label Malicious; negative: all else (Benign, Background, Unknown). mal: malicious test records."
-echo "TPR, FPR: at the model's own threshold (its anomaly flag), FPR over all negatives, FPR_B over Benign-labelled ones."
-echo "--fpr: the rate the model's threshold was calibrated for; fm: --fm-grace (a fifth of the training records:"
-echo "the training sets are small). leak: the label leak check (see eval/README)."
 echo "own-negatives: too few Benign records, setting A trained on the training part's non-Malicious ones (AZW_EVAL_SMALL=$SMALL)."
-echo "Figures are means over models fitted with seeds: $SEEDS."
+echo "Positive: label Malicious; negative: all else (Benign, Background, Unknown). mal: malicious test records; ben: Benign ones."
+echo "TPR, FPR: at the model's own threshold (its anomaly flag), FPR over all negatives, FPR_B over Benign-labelled ones."
+echo "TPR_id: TPR at the Benign test records' own 1 - --fpr quantile (the best any threshold does at FPR_B <= --fpr);"
+echo "TPR/id: TPR / TPR_id. --fpr: the rate the thresholds were calibrated for; fm: the --fm-grace values (a fifth of"
+echo "the training records, and half of that). leak: the label leak check (see eval/README)."
+echo "Figures are means over the fits: seeds $SEEDS x the fm values (fits: their number)."
+case $SPREAD in
+A) echo "Setting B is fitted once (seed ${SEEDS%% *}, the first fm value: fits 1), to keep make eval short (AZW_EVAL_SPREAD=all: every one)." ;;
+A-extended) echo "AZW_EVAL_SPREAD=A-extended: only setting A of schema extended is fitted with every seed and fm value; the rest once." ;;
+esac
 [ -z "$FIT_OPTS" ] || echo "azw-fit options added (AZW_EVAL_FIT_OPTS): $FIT_OPTS"
 echo
 {
-	printf 'dataset\tschema\tset\ttrained_on\ttrain\ttest\tmal\tROC-AUC\tAP\tTPR\tFPR\tFPR_B\t--fpr\tfm\tleak\n'
+	printf 'dataset\tschema\tset\ttrained_on\ttrain\ttest\tmal\tben\tROC-AUC\tAP\tTPR\tFPR\tFPR_B\tTPR_id\tTPR/id\t--fpr\tfm\tfits\tleak\n'
 	fmt3 "$results"
-} | if command -v column > /dev/null; then column -t -s "$(printf '\t')"; else cat; fi
+} | table
+
+# --- the spread: setting A, schema extended, min / mean / max over the fits ---------------------
+echo
+echo "The operating point, setting A, schema extended: min / mean / max over the fits (seeds x fm values)."
+if [ -n "$ALERT" ]; then
+	echo "Incidents: azw-alert --closed-only on each fit's test score lines. recall: share of the attacking hosts"
+	echo "(>= $MIN_MAL_HOST Malicious test records as id.orig_h; rita-beacon: 73.54.23.243) that an incident names; delay:"
+	echo "median seconds from a host's first Malicious test record to the ts of its first incident; false/hd: incidents"
+	echo "naming no host that sent Malicious records, per host-day (hosts with >= $MIN_HOST test records, test span)."
+else
+	echo "incidents: skipped (no azw-alert)"
+fi
+echo
+awk -F'\t' -v OFS='\t' -v alert="$ALERT" '
+NR == 1 || $2 != "extended" || $3 != "A" { next }
+!seen[$1]++ { order[++nd] = $1 }
+function add(k, i) { if ($i == "-" || $i == "") return; v = $i + 0
+	if (!((d, k) in c) || v < lo[d, k]) lo[d, k] = v
+	if (!((d, k) in c) || v > hi[d, k]) hi[d, k] = v
+	s[d, k] += v; c[d, k]++ }
+{ d = $1; n[d]++; add(1, 11); add(2, 13); add(3, 15); add(4, 16); add(5, 18); add(6, 22); add(7, 23); add(8, 27) }
+function mmm(d, k, p) { if (!((d, k) in c)) return "-"
+	return sprintf("%." p "f/%." p "f/%." p "f", lo[d, k], s[d, k] / c[d, k], hi[d, k]) }
+END {
+	print "dataset", "fits", "ROC-AUC", "TPR", "FPR_B", "TPR_id", "TPR/id", alert ? "inc.recall" : "", alert ? "delay_s" : "", alert ? "false/hd" : ""
+	for (i = 1; i <= nd; i++) {
+		d = order[i]
+		print d, n[d], mmm(d, 1, 3), mmm(d, 2, 3), mmm(d, 3, 4), mmm(d, 4, 3), mmm(d, 5, 3),
+			alert ? mmm(d, 6, 2) : "", alert ? mmm(d, 7, 0) : "", alert ? mmm(d, 8, 2) : ""
+	}
+}' "$fits" | table
+
+# make demo runs the first fit of $DEMO_SET (setting A, schema extended):
+# its TPR and FPR, as demo.sh prints them
+awk -F'\t' -v s="$DEMO_SET" -v seed="${SEEDS%% *}" '
+$1 == s && $2 == "extended" && $3 == "A" && $5 == seed && !done++ {
+	printf "\nmake demo: %s, extended, A, first fit (seed %s, fm %s, %d training records): TPR %.4f (%d of %d Malicious flagged), FPR %.4f (%d of %d Benign flagged)\n",
+		s, $5, $6, $7, $13, $29, $9, $15, $30, $10
+}' "$fits"
 
 # --- averages and acceptance checks -------------------------------------------------------------------
 # Means over the data sets that have a ROC-AUC (both classes in the test part)
@@ -406,7 +595,7 @@ NR == 1 { next }
 !seen[$1]++ { order[++nd] = $1 }
 {
 	if ($11 != "-") auc[$1, $2, $3] = $11
-	fb[$1, $2, $3] = $15; nb[$1, $2, $3] = $9
+	fb[$1, $2, $3] = $15; nb[$1, $2, $3] = $9; sp[$1] = $34
 	if ($18 != "ok") leaks = leaks sprintf(" %s/%s/%s:%s", $1, $2, $3, $18)
 	have[$2] = 1
 }
@@ -457,6 +646,7 @@ END {
 			if (!((d, "extended", t) in fb) || fb[d, "extended", t] == "-") continue
 			if (nb[d, "extended", t] < 300) { detail = detail sprintf(" %s n/a(%d)", d, nb[d, "extended", t]); continue }
 			detail = detail sprintf(" %s %.4f(%d)", d, fb[d, "extended", t], nb[d, "extended", t])
+			if (sp[d] == "reversed") { detail = detail "~"; continue }	# the capture'"'"'s start: information
 			if (fb[d, "extended", t] > 3 * fpr) { ok = 0; detail = detail "!" }
 		}
 		printf "  [%s] extended FPR_B <= 3 x --fpr = %g:%s\n", ok ? "PASS" : "FAIL", 3 * fpr, detail
@@ -478,9 +668,95 @@ END {
 	}
 }' "$results"
 echo "FPR_B check: FPR_B(number of Benign test records) on data sets with at least 300 of them; with fewer one false"
-echo "alarm is more than 3 x 0.001 already (n/a). '!' marks a data set that fails a check."
+echo "alarm is more than 3 x 0.001 already (n/a). '!' marks a data set that fails a check; '~' one not checked: its test"
+echo "part is the capture's start (reversed split: start-up traffic, cold context features; see eval/README)."
+
+# --- acceptance checks of the operating point: every fit of setting A, schema extended -----------------
 echo
-echo "eval: results in $results"
+awk -F'\t' -v fpr="$FPR" -v alert="$ALERT" -v minb="$MIN_BENIGN_TEST" '
+NR == FNR { if (FNR > 1) { kind[$1] = $33; split_[$1] = $34 } ; next }
+FNR == 1 || $2 != "extended" || $3 != "A" { next }
+!seen[$1]++ { order[++nd] = $1 }
+{
+	d = $1; k = ++nf[d]
+	nb[d] = $10
+	if ($16 != "-" && $16 >= 0.9) { q[d]++; r = $18 == "-" ? 0 : $18; if (!(d in rmin) || r < rmin[d]) rmin[d] = r }
+	if ($15 != "-" && (!(d in fbmax) || $15 > fbmax[d])) fbmax[d] = $15
+	if ($20 != "-" && $20 > 0) {
+		att[d] = $20
+		if (!(d in cmin) || $21 < cmin[d]) cmin[d] = $21
+		if ($28 != "-") miss[d] = miss[d] " " $28
+	}
+	if ($25 != "-") { fi[d, k] = $25; hd[d, k] = $26 }
+}
+function ok(b) { return b ? "PASS" : "FAIL" }
+END {
+	print "acceptance of the operating point (setting A, schema extended, every fit: each seed and fm value):"
+	# (a) per record: the own threshold gets 90 % of what the ideal one does
+	good = 1; det = ""
+	for (i = 1; i <= nd; i++) {
+		d = order[i]
+		if (kind[d] != "det") continue
+		if (nb[d] < minb) { det = det sprintf(" %s n/a(%d ben)", d, nb[d]); continue }
+		if (!q[d]) { det = det sprintf(" %s n/a(TPR_id<0.9)", d); continue }
+		det = det sprintf(" %s %.3f(%d/%d)", d, rmin[d], q[d], nf[d]); na++
+		if (rmin[d] < 0.9) { good = 0; det = det "!" }
+	}
+	printf "  [%s] (a) TPR/TPR_id >= 0.9 in every fit where TPR_id >= 0.9 (lowest ratio, fits with TPR_id >= 0.9):%s\n", na ? ok(good) : "SKIP", det
+	# (b) FPR_B at the threshold: held-out part of the same capture, and the next days
+	good = 1; det = ""; good5 = 1; det5 = ""
+	for (i = 1; i <= nd; i++) {
+		d = order[i]
+		if (!(d in fbmax)) continue
+		cross = split_[d] ~ /^day:/
+		if (split_[d] == "reversed") {	# its test part begins with the cold start
+			info = info sprintf(" %s %.4f(%d)", d, fbmax[d], nb[d]); continue
+		}
+		if (nb[d] < minb) { if (cross) det5 = det5 sprintf(" %s n/a(%d)", d, nb[d]); else det = det sprintf(" %s n/a(%d)", d, nb[d]); continue }
+		if (cross) {
+			det5 = det5 sprintf(" %s %.4f(%d)", d, fbmax[d], nb[d]); n5++
+			if (fbmax[d] > 5 * fpr) { good5 = 0; det5 = det5 "!" }
+		} else {
+			det = det sprintf(" %s %.4f(%d)", d, fbmax[d], nb[d]); n3++
+			if (fbmax[d] > 3 * fpr) { good = 0; det = det "!" }
+		}
+	}
+	printf "  [%s] (b) FPR_B <= 3 x --fpr = %g on the held-out part of the same capture, in every fit (highest FPR_B):%s\n", n3 ? ok(good) : "SKIP", 3 * fpr, det
+	printf "  [%s] (b) FPR_B <= 5 x --fpr = %g on another day of the same network, in every fit (highest FPR_B):%s\n", n5 ? ok(good5) : "SKIP", 5 * fpr, det5
+	if (info != "")
+		printf "  (information) FPR_B where the test part is the capture'"'"'s start (start-up traffic, cold context; reversed split):%s\n", info
+	if (!alert) {
+		print "  [SKIP] (c) incidents: skipped (no azw-alert)"
+		exit
+	}
+	# (c) incidents: every attacking host named; benign captures at most one false incident per host-day
+	good = 1; det = ""
+	for (i = 1; i <= nd; i++) {
+		d = order[i]
+		if (kind[d] != "det") continue
+		if (!(d in att)) { det = det sprintf(" %s n/a(no host >= 10 Malicious)", d); continue }
+		det = det sprintf(" %s %d/%d", d, cmin[d], att[d])
+		if (cmin[d] < att[d]) { good = 0; det = det "!" }
+	}
+	printf "  [%s] (c) every host with >= 10 Malicious test records named by an incident, in every fit (fewest named / hosts):%s\n", ok(good), det
+	good = 1; det = ""; worst = -1; names = ""; cross = ""
+	for (i = 1; i <= nd; i++) {
+		d = order[i]
+		if (kind[d] != "ben") continue
+		if (split_[d] ~ /^day:/) { for (k = 1; k <= nf[d]; k++) if ((d, k) in fi) { cf += fi[d, k]; ch += hd[d, k] }
+			cross = cross sprintf(" %s %d false in %.2f host-days over %d fits", d, cf, ch, nf[d]); continue }
+		names = names " " d
+		for (k = 1; k <= nf[d]; k++) if ((d, k) in fi) { F[k] += fi[d, k]; H[k] += hd[d, k]; K[k] = 1 }
+	}
+	for (k in K) { r = H[k] > 0 ? F[k] / H[k] : 0; if (r > worst) { worst = r; wf = F[k]; wh = H[k] } }
+	if (worst < 0) printf "  [FAIL] (c) benign captures: no incident figures\n"
+	else printf "  [%s] (c) benign captures together (%s) at most 1 false incident per host-day, in every fit: worst %.3f (%d in %.2f host-days)\n",
+		ok(worst <= 1), substr(names, 2), worst, wf, wh
+	if (cross != "") printf "  (information) cross-day:%s\n", cross
+}' "$results" "$fits"
+echo "(a) and (b) count only data sets with at least $MIN_BENIGN_TEST Benign test records (n/a(N): N of them). '!' marks a failure."
+echo
+echo "eval: results in $results (one row per data set, schema, setting), every fit in $fits"
 
 # --- plots: score over time per data set, one panel per schema and setting ---------------------------
 if [ "$PLOTS" = 0 ]; then
@@ -500,7 +776,7 @@ if ! command -v gnuplot > /dev/null; then
 	exit 0
 fi
 for d in "${DATASETS[@]}"; do
-	IFS='|' read -r name desc files <<< "$d"
+	IFS='|' read -r name kind split settings desc files <<< "$d"
 	panels=()
 	for schema in "${SCHEMAS[@]}"; do
 		for setting in A B; do

@@ -1,36 +1,112 @@
 #!/bin/sh
-# make demo: train a conn model on real Zeek logs bundled in tests/data, score
-# other real logs with it, and print a short summary.
+# make demo: train a conn model on the Benign records of one real day of Zeek
+# logs bundled in tests/data, score a later labelled day of the same host,
+# and print what the model's anomaly flag catches (TPR) and what it costs
+# (FPR), with the numbers.
+#
+# The same data set, split and settings are make eval's ctu-008to010 (setting
+# A, schema extended, the first fit: seed 1234, --fm-grace a fifth of the
+# training records), so the two print the same TPR and FPR
+# (tests/60-eval.bats checks it). AZW_DEMO_OUT: where to write (demo-out).
 set -e
 cd "$(dirname "$0")/.."
 PATH="$PWD/bin:$PATH"
-out=demo-out
+out=${AZW_DEMO_OUT:-demo-out}
 data=tests/data
+seed=1234	# make eval's first seed
+fpr=0.001	# make eval's --fpr
+tab=$(printf '\t')
 mkdir -p "$out"
 
-echo "azw demo: train on CTU-Normal-40 day 008 (5663 connections of a host on the open Internet;"
-echo "  a small day, so --fm-grace 1000 leaves most of it to the autoencoders)"
-gzip -dc "$data/golden/conn.input.jsonl.gz" | head -n 5663 |
-	azw-extract -m conn | azw-fit --fm-grace 1000 -o "$out/conn.model"
-echo "  model: $out/conn.model ($(grep -c . "$out/conn.model") lines of text; try: less $out/conn.model)"
+# labels FILE: "uid<TAB>class" of a Zeek JSON conn log whose records carry a
+# "label" field: M (Malicious), B (Benign), O (anything else), as make eval.
+labels() {
+	awk '{
+		u = l = ""
+		if (match($0, /"uid":"[^"]*"/)) u = substr($0, RSTART + 7, RLENGTH - 8)
+		if (match($0, /"label":"[^"]*"/)) l = tolower(substr($0, RSTART + 9, RLENGTH - 10))
+		if (u != "") print u "\t" (l ~ /^malicious/ ? "M" : l ~ /^benign/ ? "B" : "O")
+	}' "$1"
+}
 
-echo "azw demo: score day 010 of the same host (5347) and an Nmap port scan (4504)"
-{
-	gzip -dc "$data/conn/ctu-010.conn.json.gz"
-	gzip -dc "$data/golden/conn.input.jsonl.gz" | tail -n +5664
-} | azw-extract -m conn | azw-score "$out/conn.model" > "$out/scores.jsonl"
+# vectors FILE.vec LABELS CLASSES: the header, then the rows of the classes
+# given (a regular expression: B, or . for all), sorted by ts (stable)
+vectors() {
+	grep '^#' "$1"
+	awk -F'\t' -v want="^($3)\$" 'NR == FNR { c[$1] = $2; next }
+		/^#/ { next }
+		$2 in c && c[$2] ~ want' "$2" "$1" | sort -t "$tab" -k1,1g -s
+}
 
-n=$(wc -l < "$out/scores.jsonl")
-echo "  $n records scored into $out/scores.jsonl"
-# the first 5347 lines are day 010, the rest the scan
-awk -v t="$(awk -F'\t' '$1 == "threshold" { print $2 }' "$out/conn.model")" '
-	/"anomaly":true/ { if (NR <= 5347) a++; else b++ }
-	END { printf "  flagged anomalous (score above the threshold %.4g): %d of 5347 day-010 records, %d of %d port-scan records\n", t, a, b, NR - 5347 }' "$out/scores.jsonl"
+echo "azw demo: CTU-Normal-40, a host with a public address (147.32.x.x) on the Internet, two days of"
+echo "  its Zeek conn logs, labelled by the Stratosphere Laboratory (Malicious: attacks from the Internet)."
+gzip -dc "$data/golden/conn.input.jsonl.gz" | head -n 5663 > "$out/day008.conn.json"
+gzip -dc "$data/conn/ctu-010.conn.json.gz" > "$out/day010.conn.json"
+labels "$out/day008.conn.json" > "$out/day008.labels"
+labels "$out/day010.conn.json" > "$out/day010.labels"
+
+# Day 008 is extracted whole, in its own order, so that the context features
+# see every record; only its Benign records train: three quarters of the day
+# are attacks, and a model trained on them learns the attacks as normal.
+azw-extract -m conn "$out/day008.conn.json" > "$out/day008.vec"
+vectors "$out/day008.vec" "$out/day008.labels" B > "$out/train.vec"
+n=$(grep -vc '^#' "$out/train.vec")
+g=$((n / 5))
+[ "$g" -le 5000 ] || g=5000
+[ "$g" -ge 50 ] || g=50
+echo "train on day 008: its $n Benign records of $(grep -vc '^#' "$out/day008.vec") (the others are attacks: not normal);"
+echo "  --fm-grace $g (a fifth of them), --seed $seed, threshold for --fpr $fpr"
+azw-fit -q --fpr "$fpr" --fm-grace "$g" --seed "$seed" -o "$out/conn.model" < "$out/train.vec"
+thr=$(awk -F'\t' '$1 == "threshold" { print $2 }' "$out/conn.model")
+echo "  model: $out/conn.model ($(grep -c . "$out/conn.model") lines of text; threshold $thr)"
+
+echo "score day 010 (two days later, $(wc -l < "$out/day010.labels") records), in time order"
+azw-extract -m conn "$out/day010.conn.json" > "$out/day010.vec"
+vectors "$out/day010.vec" "$out/day010.labels" . | azw-score "$out/conn.model" > "$out/scores.jsonl"
+awk -F'\t' -v thr="$thr" 'NR == FNR { c[$1] = $2; next }
+	match($0, /"uid":"[^"]*"/) {
+		k = c[substr($0, RSTART + 7, RLENGTH - 8)]; f = $0 ~ /"anomaly":true/
+		match($0, /"score":[^,}]*/); sc = substr($0, RSTART + 8, RLENGTH - 8) + 0
+		if (sc > top) top = sc
+		n[k]++; a[k] += f
+	}
+	END {
+		printf "  the anomaly flag: TPR %.4f (%d of %d Malicious flagged), FPR %.4f (%d of %d Benign flagged)\n",
+			n["M"] ? a["M"] / n["M"] : 0, a["M"], n["M"], n["B"] ? a["B"] / n["B"] : 0, a["B"], n["B"]
+		if (n["O"]) printf "  (and %d of %d Background records flagged)\n", a["O"], n["O"]
+		printf "  the highest score of the day: %.4g; the model'"'"'s threshold: %.4g\n", top, thr
+	}' "$out/day010.labels" "$out/scores.jsonl"
+echo "  make eval's data set ctu-008to010 is this one: its first fit prints the same figures."
+
+# Incidents: hosts whose records are unusual more often than chance
+if command -v azw-alert > /dev/null; then
+	azw-alert --closed-only < "$out/scores.jsonl" > "$out/incidents.jsonl"
+	awk -F'\t' -v OFS='\t' 'NR == FNR { c[$1] = $2; next }
+		match($0, /"uid":"[^"]*"/) {
+			k = c[substr($0, RSTART + 7, RLENGTH - 8)]
+			match($0, /"ts":[^,}]*/); ts = substr($0, RSTART + 5, RLENGTH - 5)
+			match($0, /"id.orig_h":"[^"]*"/); o = substr($0, RSTART + 13, RLENGTH - 14)
+			match($0, /"id.resp_h":"[^"]*"/); r = substr($0, RSTART + 13, RLENGTH - 14)
+			print k, ts, o, r
+		}' "$out/day010.labels" "$out/scores.jsonl" > "$out/test.hosts"
+	awk -v min_mal=10 -v min_host=10 -f eval/incidents.awk "$out/test.hosts" "$out/incidents.jsonl" |
+	awk -F'\t' '{
+		printf "  incidents (azw-alert --closed-only): %d; they name %d of the %d hosts that sent >= 10 Malicious records", $5, $2, $1
+		if ($4 != "-") printf " (median delay %.0f s)", $4
+		printf "; %d name no attacking host\n", $6
+	}'
+else
+	echo "  incidents: skipped (no azw-alert)"
+fi
+
 echo
-echo "The five highest scores:"
-printf '%-12s  %-20s  %-15s %5s  ->  %-15s %5s  %s\n' score uid orig_h port resp_h port proto
+echo "The five highest scores of day 010:"
+printf '%-12s  %-9s  %-20s  %-15s %5s  ->  %-15s %5s  %s\n' score label uid orig_h port resp_h port proto
 jq -r '[.score, .uid, ."id.orig_h", ."id.orig_p", ."id.resp_h", ."id.resp_p", .proto] | @tsv' \
-	"$out/scores.jsonl" | sort -t "$(printf '\t')" -k1,1gr | head -n 5 |
-	awk -F'\t' '{ printf "%-12.4g  %-20s  %-15s %5s  ->  %-15s %5s  %s\n", $1, $2, $3, $4, $5, $6, $7 }'
+	"$out/scores.jsonl" | sort -t "$tab" -k1,1gr | head -n 5 |
+	awk -F'\t' -v OFS='\t' 'NR == FNR { c[$1] = $2; next } { print $0, c[$2] }' "$out/day010.labels" - |
+	awk -F'\t' '{ printf "%-12.4g  %-9s  %-20s  %-15s %5s  ->  %-15s %5s  %s\n", $1, $8 == "M" ? "Malicious" : $8 == "B" ? "Benign" : "other", $2, $3, $4, $5, $6, $7 }'
 echo
-echo "Next: jq 'select(.anomaly)' $out/scores.jsonl; azw-score --explain $out/conn.model; man ./man/azw.7"
+echo "Next: jq 'select(.anomaly)' $out/scores.jsonl"
+echo "      bin/azw-score --explain $out/conn.model $out/day010.vec | jq -sc 'sort_by(-.score) | .[:3][]'"
+echo "      man ./man/azw.7; make eval (the same measurement on more data sets: eval/README)"

@@ -1,6 +1,8 @@
 #!/usr/bin/env bats
-# make eval: the metric program (eval/metrics.c) against hand-computed cases,
-# and eval/run.sh skipping cleanly without the shared data.
+# make eval: the metric program (eval/metrics.c) and the incident figures
+# (eval/incidents.awk) against hand-computed cases, make demo against a small
+# make eval on the same bundled data, and eval/run.sh skipping cleanly
+# without the shared data.
 
 load helpers
 
@@ -13,7 +15,7 @@ setup_file() {
 
 # metrics: run the metric program on standard input
 metrics() {
-	"$BATS_FILE_TMPDIR/metrics"
+	"$BATS_FILE_TMPDIR/metrics" "$@"
 }
 
 # near GOT WANT: |GOT - WANT| < 1e-12; WANT an exact fraction like 13/18
@@ -97,6 +99,172 @@ near() {
 	[ "$status" -eq 2 ]
 	run metrics < <(printf 'nan 1\n')
 	[ "$status" -eq 2 ]
+}
+
+@test "metrics --fpr: the operating point by hand: TPR_ideal 1/2 at the benign 0.9 quantile, ratio 1/2" {
+	# Benign 0.1 .. 1.0 (ten), --fpr 0.1: one false alarm allowed, so the
+	# ideal threshold is the second highest benign score, 0.9 (score > 0.9).
+	# Malicious 1.5 0.95 0.85 0.5: two above 0.9, TPR_ideal 2/4.
+	# The model flagged 1.5 only (TPR 1/4: ratio 1/2) and a Background
+	# record (label 0, benign 0) at 5.0, which is a false positive over all
+	# negatives (1/11) but not a Benign one (0/10), and moves no threshold.
+	run metrics --fpr 0.1 <<-EOF
+	0.1 0 0 1
+	0.2 0 0 1
+	0.3 0 0 1
+	0.4 0 0 1
+	0.5 0 0 1
+	0.6 0 0 1
+	0.7 0 0 1
+	0.8 0 0 1
+	0.9 0 0 1
+	1.0 0 0 1
+	5.0 0 1 0
+	1.5 1 1 0
+	0.95 1 0 0
+	0.85 1 0 0
+	0.5 1 0 0
+	EOF
+	[ "$status" -eq 0 ]
+	IFS=$'\t' read -r n pos neg auc ap tpr fpr ben fprb tid thr ratio <<< "$output"
+	[ "$n" = 15 ]
+	[ "$pos" = 4 ]
+	[ "$neg" = 11 ]
+	[ "$ben" = 10 ]
+	near "$tpr" 1/4
+	near "$fpr" 1/11
+	near "$fprb" 0
+	near "$thr" 0.9
+	near "$tid" 1/2
+	near "$ratio" 1/2
+}
+
+@test "metrics --fpr: without a BENIGN column every negative is benign; 0 allows no false alarm" {
+	# --fpr 0: the ideal threshold is the highest negative, 0.7; positives
+	# 0.8 and 0.6: TPR_ideal 1/2; flags on 0.8 and 0.7: TPR 1/2, FPR_B 1/2
+	run metrics --fpr 0 < <(printf '0.8 1 1\n0.6 1 0\n0.7 0 1\n0.2 0 0\n')
+	[ "$status" -eq 0 ]
+	IFS=$'\t' read -r n pos neg auc ap tpr fpr ben fprb tid thr ratio <<< "$output"
+	[ "$ben" = 2 ]
+	near "$fprb" 1/2
+	near "$thr" 0.7
+	near "$tid" 1/2
+	near "$ratio" 1
+}
+
+@test "metrics --fpr: a tie at the ideal threshold is not above it; ratio undefined when TPR_ideal is 0" {
+	# four benign at 1, --fpr 0.5: two allowed, the threshold is the third
+	# highest, 1; the positive at 1 is not above it: TPR_ideal 0, ratio -
+	run metrics --fpr 0.5 < <(printf '1 0\n1 0\n1 0\n1 0\n1 1\n')
+	[ "$status" -eq 0 ]
+	IFS=$'\t' read -r n pos neg auc ap tpr fpr ben fprb tid thr ratio <<< "$output"
+	near "$thr" 1
+	near "$tid" 0
+	[ "$ratio" = - ]
+}
+
+@test "metrics --fpr: floor(fpr x benign) exactly: 0.29 x 100 allows 29 false alarms, not 28" {
+	# benign 1 .. 100: the 30th highest is 71; 71.5 is above it, 70.5 not
+	run metrics --fpr 0.29 < <(seq 1 100 | sed 's/$/ 0/'; printf '71.5 1\n70.5 1\n')
+	[ "$status" -eq 0 ]
+	IFS=$'\t' read -r n pos neg auc ap tpr fpr ben fprb tid thr ratio <<< "$output"
+	near "$thr" 71
+	near "$tid" 1/2
+}
+
+@test "metrics --fpr: without benign or positive records the figures are '-'; bad input is an error" {
+	run metrics --fpr 0.01 < <(printf '0.5 1 1\n0.2 1 0\n')
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '2\t2\t0\t-\t1\t0.5\t-\t0\t-\t-\t-\t-')" ]
+	run metrics --fpr 0.01 < <(printf '0.5 0 1 2\n')
+	[ "$status" -eq 2 ]
+	run metrics --fpr 1.5 < /dev/null
+	[ "$status" -eq 2 ]
+	run metrics --bogus < /dev/null
+	[ "$status" -eq 2 ]
+}
+
+@test "incidents.awk by hand: recall 2/3 (a pair names its resp_h), median delay, false incidents per host-day" {
+	# attackers (>= 10 Malicious test records as id.orig_h): 10.0.0.1 (12,
+	# from ts 100), 10.0.0.2 (10, from 200), 10.0.0.5 (12, from 300);
+	# 10.0.0.3 sent 9: not an attacker, but not benign either.
+	# 10.0.0.9: 21 Benign records over ts 0 .. 86400: one host-day.
+	{
+		for i in $(seq 0 11); do printf 'M\t%d\t10.0.0.1\t192.0.2.1\n' $((100 + i)); done
+		for i in $(seq 0 9); do printf 'M\t%d\t10.0.0.2\t192.0.2.1\n' $((200 + i)); done
+		for i in $(seq 0 11); do printf 'M\t%d\t10.0.0.5\t192.0.2.1\n' $((300 + i)); done
+		for i in $(seq 0 8); do printf 'M\t%d\t10.0.0.3\t192.0.2.1\n' $((400 + i)); done
+		for i in $(seq 0 19); do printf 'B\t%d\t10.0.0.9\t192.0.2.2\n' "$i"; done
+		printf 'B\t86400\t10.0.0.9\t192.0.2.2\n'
+	} > "$TMP/test.tsv"
+	# 10.0.0.1: incidents at 130 and 90 (the first: delay -10); 10.0.0.2 as
+	# the resp_h of a pair at 250 (delay 50); a host incident whose id.resp_h
+	# is 10.0.0.5 does not name it; 10.0.0.9: a false incident; 10.0.0.3 not.
+	cat > "$TMP/inc.jsonl" <<-EOF
+	{"id":1,"state":"closed","entity":"host","id.orig_h":"10.0.0.1","ts":130.5,"ts_end":140,"records":3}
+	{"id":2,"state":"closed","entity":"pair","id.orig_h":"198.51.100.7","id.resp_h":"10.0.0.2","ts":250,"ts_end":260}
+	{"id":3,"state":"closed","entity":"host","id.orig_h":"10.0.0.9","id.resp_h":"10.0.0.5","ts":500,"ts_end":600}
+	{"id":4,"state":"closed","entity":"host","id.orig_h":"10.0.0.3","ts":400,"ts_end":410}
+	{"id":5,"state":"closed","entity":"host","id.orig_h":"10.0.0.1","ts":90,"ts_end":95}
+	EOF
+	run awk -v min_mal=10 -v min_host=10 -f "$ROOT/eval/incidents.awk" "$TMP/test.tsv" "$TMP/inc.jsonl"
+	[ "$status" -eq 0 ]
+	IFS=$'\t' read -r att caught recall delay ninc false hd fph missed <<< "$output"
+	[ "$att" = 3 ]
+	[ "$caught" = 2 ]
+	[ "$recall" = 0.666667 ]
+	near "$delay" 20	# median of -10 and 50
+	[ "$ninc" = 5 ]
+	[ "$false" = 1 ]
+	near "$hd" 1
+	near "$fph" 1
+	[ "$missed" = 10.0.0.5 ]
+	# hosts= names the attackers instead (rita-beacon): 10.0.0.5 only
+	run awk -v hosts=10.0.0.5 -f "$ROOT/eval/incidents.awk" "$TMP/test.tsv" "$TMP/inc.jsonl"
+	IFS=$'\t' read -r att caught recall delay ninc false hd fph missed <<< "$output"
+	[ "$att" = 1 ]
+	[ "$caught" = 0 ]
+	[ "$delay" = - ]
+	# no incidents at all: recall 0, nothing false
+	run awk -f "$ROOT/eval/incidents.awk" "$TMP/test.tsv" /dev/null
+	IFS=$'\t' read -r att caught recall delay ninc false hd fph missed <<< "$output"
+	[ "$caught" = 0 ]
+	[ "$ninc" = 0 ]
+	[ "$missed" = "10.0.0.1,10.0.0.2,10.0.0.5" ]
+}
+
+@test "make demo prints the TPR and FPR that make eval computes for its data set (ctu-008to010, first fit)" {
+	# a shared directory holding only the two days the demo bundles, as the
+	# Zeek JSON conversions eval/run.sh falls back to
+	d=$TMP/shared/data/ctu-mixed
+	mkdir -p "$d"
+	: > "$TMP/shared/data/manifest.tsv"
+	gzip -dc "$GOLDEN/conn.input.jsonl.gz" | head -n 5663 > "$d/008-zeek-mixed.conn.json"
+	gzip -dc "$DATA/conn/ctu-010.conn.json.gz" > "$d/010-zeek-mixed.conn.json"
+	run env AZW_SHARED="$TMP/shared" AZW_EVAL_OUT="$TMP/eval" AZW_EVAL_PLOTS=0 \
+		AZW_EVAL_SETS="ctu-008 ctu-008to010" AZW_EVAL_SCHEMAS=extended AZW_EVAL_SEEDS=1234 \
+		bash "$ROOT/eval/run.sh"
+	[ "$status" -eq 0 ]
+	figures='TPR [0-9.]* ([0-9]* of [0-9]* Malicious flagged), FPR [0-9.]* ([0-9]* of [0-9]* Benign flagged)'
+	ev=$(grep '^make demo: ctu-008to010' <<< "$output" | grep -o "$figures")
+	[ -n "$ev" ]
+	if ! command -v azw-alert > /dev/null; then
+		[[ "$output" == *"incidents: skipped (no azw-alert)"* ]]
+	fi
+	run env AZW_DEMO_OUT="$TMP/demo" sh "$ROOT/examples/demo.sh"
+	[ "$status" -eq 0 ]
+	demo=$(grep -o "$figures" <<< "$output")
+	echo "eval: $ev"
+	echo "demo: $demo"
+	[ "$demo" = "$ev" ]
+	[[ "$demo" == *"of 3373 Malicious"*"of 1937 Benign"* ]]
+	# the same model: the same records, options and seed
+	cmp "$TMP/demo/conn.model" "$TMP/eval/work/ctu-008to010.extended.A.model"
+	# the closing hint works as printed (no terminal, no installed azw-score)
+	hint=$(grep -o "bin/azw-score --explain .*" <<< "$output")
+	run sh -c "cd '$ROOT' && $hint"
+	[ "$status" -eq 0 ]
+	[ "$(grep -c '"explain"' <<< "$output")" -eq 3 ]
 }
 
 @test "eval/run.sh skips cleanly, with a message, without the shared data" {
