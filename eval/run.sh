@@ -410,7 +410,7 @@ run_one() {
 
 			local met inc thr
 			met=$(cut -f1-3,6 "$s.fit.tsv" | "$metrics" --fpr "$FPR")
-			thr=$(awk -F'\t' '$1 == "threshold" { print $2 }' "$m.fit")
+			thr=$(awk -F'\t' '$1 == "threshold" { print $2; exit }' "$m.fit")
 			# incidents: the test part's score lines, in ts order (the
 			# order of the test part), through azw-alert
 			inc='-	-	-	-	-	-	-	-	-'
@@ -447,8 +447,8 @@ run_one() {
 		# the row of results.tsv: means over the fits (min and max of the
 		# operating point); fpr_model and threshold of the first fit's model
 		local fprm thr1
-		thr1=$(awk -F'\t' '$1 == "threshold" { print $2 }' "$m")
-		fprm=$(awk -F'\t' '$1 == "fpr" { print $2 }' "$m")
+		thr1=$(awk -F'\t' '$1 == "threshold" { print $2; exit }' "$m")
+		fprm=$(awk -F'\t' '$1 == "fpr" { print $2; exit }' "$m")
 		awk -F'\t' -v OFS='\t' -v input="$fmt" -v leak="$leak" -v fprm="${fprm:--}" -v thr="${thr1:--}" \
 		    -v kind="$kind" -v splt="$split" -v gr="${graces// /,}" '
 		function add(i) { if ($i != "-" && $i != "") { s[i] += $i; c[i]++; if (!(i in lo) || $i < lo[i]) lo[i] = $i; if (!(i in hi) || $i > hi[i]) hi[i] = $i } }
@@ -798,7 +798,7 @@ for d in "${DATASETS[@]}"; do
 			schema=${p%.*} setting=${p#*.}
 			f=$work/$name.$p.scores.tsv
 			m=$work/$name.$p.model
-			thr=$(awk -F'\t' '$1 == "threshold" { print $2 }' "$m")
+			thr=$(awk -F'\t' '$1 == "threshold" { print $2; exit }' "$m")
 			t0=$(awk -F'\t' 'NR == 1 || $5 < m { m = $5 } END { printf "%.6f", m }' "$f")
 			train=$(awk -F'\t' -v n="$name" -v s="$schema" -v t="$setting" \
 				'$1 == n && $2 == s && $3 == t { print $4 }' "$results")

@@ -57,7 +57,7 @@ g=$((n / 5))
 echo "train on day 008: its $n Benign records of $(grep -vc '^#' "$out/day008.vec") (the others are attacks: not normal);"
 echo "  --fm-grace $g (a fifth of them), --seed $seed, threshold for --fpr $fpr"
 azw-fit -q --fpr "$fpr" --fm-grace "$g" --seed "$seed" -o "$out/conn.model" < "$out/train.vec"
-thr=$(awk -F'\t' '$1 == "threshold" { print $2 }' "$out/conn.model")
+thr=$(awk -F'\t' '$1 == "threshold" { print $2; exit }' "$out/conn.model")
 echo "  model: $out/conn.model ($(grep -c . "$out/conn.model") lines of text; threshold $thr)"
 
 echo "score day 010 (two days later, $(wc -l < "$out/day010.labels") records), in time order"

@@ -125,7 +125,7 @@ fit_small() {
 	run azw-score "$m" "$TMP/v"
 	[ "$status" -eq 0 ]
 	[ "${#lines[@]}" -eq 300 ]
-	t=$(awk -F'\t' '$1 == "threshold" { print $2 }' "$m")
+	t=$(awk -F'\t' '$1 == "threshold" { print $2; exit }' "$m")
 	printf '%s\n' "${lines[@]}" | jq -e --argjson t "$t" 'select(.threshold != $t or (.pvalue | . < 0 or . > 1))' > "$TMP/bad" || true
 	[ ! -s "$TMP/bad" ]
 	# the first line's score, as the azw that wrote the model gave it

@@ -16,7 +16,7 @@ fit_benign() {
 @test "calibrated score lines carry threshold, anomaly, pctl and pvalue" {
 	fit_benign
 	azw-score "$TMP/m" "$TMP/benign" > "$TMP/s"
-	t=$(awk -F'\t' '$1 == "threshold" { print $2 }' "$TMP/m")
+	t=$(awk -F'\t' '$1 == "threshold" { print $2; exit }' "$TMP/m")
 	jq -e --argjson t "$t" '.threshold == $t and (.anomaly | type) == "boolean"
 		and (.anomaly == (.score > .threshold)) and .pctl >= 0 and .pctl <= 1
 		and .pvalue >= 0 and .pvalue <= 1' "$TMP/s" > /dev/null
@@ -102,7 +102,7 @@ fit_benign() {
 	golden_head 3000 > "$TMP/v"
 	run azw-fit --report --fm-grace 500 -o "$TMP/m" "$TMP/v"
 	[ "$status" -eq 0 ]
-	t=$(awk -F'\t' '$1 == "threshold" { print $2 }' "$TMP/m")
+	t=$(awk -F'\t' '$1 == "threshold" { print $2; exit }' "$TMP/m")
 	[[ "$output" == "azw-fit: threshold $(printf '%.6g' "$t") (90% bootstrap interval "* ]]
 	[[ "$output" == *"from 2499 scores of benign records (249 held out of training, 2250 trained on); 2.5 expected above it, so from an exponential tail fitted to the 50 highest"* ]]
 	# the interval holds the threshold
