@@ -67,6 +67,22 @@ uniform() {
 	[[ "$(echo "${lines[0]}" | jq -r .id)" =~ ^[0-9a-f]{16}$ ]]
 }
 
+@test "--pvalue, --alpha and --half-life change what is evidence" {
+	gen 10.0.0.66 198.51.100.7 200 5 0.005 > "$TMP/bot"
+	# records at pvalue 0.005 are not unusual at a cut of 0.004
+	run azw-alert --pvalue 0.004 "$TMP/bot"
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	# alpha 1e-3: 3 unusual of ~15 records is a tail of about 4e-4
+	run azw-alert --alpha 1e-3 "$TMP/bot"
+	echo "${lines[0]}" | jq -e '.state == "open" and .unusual == 3 and .records == 11 and .ts_end == 1700000150'
+	# half-life 60 s: about 9 records and 2 unusual ones are remembered,
+	# never a tail below 1e-6
+	run azw-alert --half-life 60 "$TMP/bot"
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+}
+
 @test "benign-looking streams (pvalues uniform on (0,1)) raise no incident" {
 	for seed in 1 2 3; do
 		uniform 40 20000 $seed > "$TMP/u"
