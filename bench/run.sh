@@ -188,7 +188,7 @@ for m in conn dns http ssh ssl; do
 		run "azw-fit (defaults)" "$n" "$(size "$vec")" azw-fit -q -o "$out/conn.bench.model" "$vec"
 		run "azw-score (default model)" "$n" "$(size "$vec")" azw-score "$model" "$vec"
 		scores=$out/conn.$N.scores
-		[ -s "$scores" ] || azw-score --explain "$model" "$vec" > "$scores"
+		azw-score --explain "$model" "$vec" > "$scores" # of this run's model
 		run "azw-alert (score lines)" "$n" "$(size "$scores")" azw-alert "$scores"
 		run "azw-extract | azw-score" "$n" "$(size "$j")" \
 			sh -c "azw-extract -m conn '$j' | azw-score '$model'"
