@@ -293,7 +293,9 @@ int alert_parse(const char *line, size_t len, alert_rec *r, const char **why)
 
 	r->uid.s = r->orig_h.s = r->resp_h.s = r->module.s = NULL;
 	r->uid.len = r->orig_h.len = r->resp_h.len = r->module.len = 0;
-	r->score = r->pvalue_context = NAN;
+	r->score_text.s = NULL;
+	r->score_text.len = 0;
+	r->pvalue_context = NAN;
 	r->anomaly = 0;
 	r->n_explain = 0;
 	ws(&s);
@@ -346,8 +348,22 @@ int alert_parse(const char *line, size_t len, alert_rec *r, const char **why)
 			if (number_or_null(&s, &r->pvalue_context, "pvalue_context is not a number") < 0)
 				break;
 		} else if (key_is(&k, "score", 5)) {
-			if (number_or_null(&s, &r->score, "score is not a number") < 0)
+			/* checked now, converted only for the few lines that need it */
+			const char *at = s.p;
+
+			r->score_text.len = 0;
+			if (s.p < s.end && *s.p == 'n') {
+				if (word(&s, "null") < 0)
+					break;
+			} else if (s.p >= s.end || (*s.p != '-' && (*s.p < '0' || *s.p > '9'))) {
+				fail(&s, "score is not a number");
 				break;
+			} else if (num(&s, NULL) < 0) {
+				break;
+			} else {
+				r->score_text.s = at;
+				r->score_text.len = (size_t)(s.p - at);
+			}
 		} else if (key_is(&k, "anomaly", 7)) {
 			if (s.p < s.end && *s.p == 't') {
 				if (word(&s, "true") < 0)
@@ -424,6 +440,19 @@ done:
 		return 0;
 	}
 	return -1;
+}
+
+double alert_score(const alert_rec *r)
+{
+	char buf[64], *end;
+	double v;
+
+	if (r->score_text.len == 0 || r->score_text.len >= sizeof buf)
+		return r->score_text.len ? strtod(r->score_text.s, NULL) : NAN;
+	memcpy(buf, r->score_text.s, r->score_text.len);
+	buf[r->score_text.len] = '\0';
+	v = strtod_fast(buf, &end);
+	return v;
 }
 
 /* ---- the binomial tail ----------------------------------------------- */
@@ -981,12 +1010,13 @@ static void sweep(alert_run *a)
  * scores), in that order. */
 static void add_top(alert_run *a, span *sp, const alert_rec *r)
 {
+	double score = alert_score(r);
 	int i, j;
 
 	for (i = sp->n_top; i > 0; i--) {
 		double p = sp->top[i - 1].pvalue, s = sp->top[i - 1].score;
 
-		if (r->pvalue < p || (r->pvalue == p && r->score > s))
+		if (r->pvalue < p || (r->pvalue == p && score > s))
 			continue;
 		break;
 	}
@@ -1001,7 +1031,7 @@ static void add_top(alert_run *a, span *sp, const alert_rec *r)
 		memcpy(sp->top[i].uid, r->uid.s, r->uid.len);
 		sp->top[i].uid[r->uid.len] = '\0';
 	}
-	sp->top[i].score = r->score;
+	sp->top[i].score = score;
 	sp->top[i].pvalue = r->pvalue;
 	sp->top[i].module = r->module.s ? intern(&a->modules, &r->module) : -1;
 }

@@ -59,7 +59,8 @@ typedef struct {
 typedef struct {
 	double ts;
 	alert_str uid, orig_h, resp_h, module;
-	double score;          /* NAN when absent */
+	alert_str score_text;  /* the score's number text (read when needed:
+	                          alert_score()); absent, or null: len 0 */
 	double pvalue;
 	double pvalue_context; /* NAN when absent */
 	int anomaly;           /* 1 for anomaly:true */
@@ -71,6 +72,9 @@ typedef struct {
  * reason in *why (a static string) if it is not valid JSON or lacks ts,
  * id.orig_h or pvalue. r's strings point into line. */
 int alert_parse(const char *line, size_t len, alert_rec *r, const char **why);
+
+/* The score of a parsed line, NAN when it has none. */
+double alert_score(const alert_rec *r);
 
 /* ln P(X >= u) for X ~ Bin(n, p), for real 0 <= u <= n (I_p(u, n-u+1));
  * 0 for u <= 0. Accurate in log space far below DBL_MIN. */

@@ -96,7 +96,7 @@ static void parse(void)
 	         "{\"feature\":\"a\\\"b\",\"value\":null,\"error\":[1,{\"x\":2}]}]}");
 	ok(alert_parse(line, strlen(line), &r, &why) == 0, "a score line reads");
 	ok(r.ts == 1676851429.98 && r.pvalue == 0.4688 && r.pvalue_context == 1e-3 &&
-	   r.score == 0.0312 && r.anomaly == 1, "its numbers and anomaly flag");
+	   alert_score(&r) == 0.0312 && r.anomaly == 1, "its numbers and anomaly flag");
 	ok(r.orig_h.len == 13 && memcmp(r.orig_h.s, "192.168.1.109", 13) == 0 &&
 	   r.resp_h.len == 14 && r.uid.len == 8 && r.module.len == 4,
 	   "its strings, between the quotes");
@@ -110,7 +110,7 @@ static void parse(void)
 	   strcmp(why, "no pvalue (score with a calibrated model)") == 0, "no pvalue");
 	strcpy(line, "{\"ts\":\"2023-02-20T00:03:49.980000Z\",\"id.orig_h\":\"h\",\"pvalue\":0}");
 	ok(alert_parse(line, strlen(line), &r, &why) == 0 && r.ts == 1676851429.98 &&
-	   isnan(r.pvalue_context) && isnan(r.score), "an ISO 8601 ts reads as epoch seconds");
+	   isnan(r.pvalue_context) && isnan(alert_score(&r)), "an ISO 8601 ts reads as epoch seconds");
 	strcpy(line, "{\"ts\":1,\"id.orig_h\":\"h\",\"pvalue\":1.5}");
 	ok(alert_parse(line, strlen(line), &r, &why) < 0 && strcmp(why, "pvalue is not in [0, 1]") == 0,
 	   "a pvalue out of [0, 1]");
