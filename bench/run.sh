@@ -10,7 +10,9 @@
 #
 # Timed, median of $RUNS runs (wall clock), peak RSS of the last run:
 # azw-extract (JSON, TSV) per module, azw-fit with defaults and azw-score
-# with the default conn model, the pipeline azw-extract | azw-score, KitNET
+# with the default conn model, azw-alert over that model's score lines
+# (with --explain: the longest lines it reads), the pipeline
+# azw-extract | azw-score, KitNET
 # alone on $SMALL of those vectors held in memory (bench/model-only.c, the
 # median of $RUNS passes: azw-score's floor), and the
 # yardsticks wc -l and jq -c projecting the raw fields azw-extract reads
@@ -185,6 +187,9 @@ for m in conn dns http ssh ssl; do
 	if [ $m = conn ]; then
 		run "azw-fit (defaults)" "$n" "$(size "$vec")" azw-fit -q -o "$out/conn.bench.model" "$vec"
 		run "azw-score (default model)" "$n" "$(size "$vec")" azw-score "$model" "$vec"
+		scores=$out/conn.$N.scores
+		azw-score --explain "$model" "$vec" > "$scores" # of this run's model
+		run "azw-alert (score lines)" "$n" "$(size "$scores")" azw-alert "$scores"
 		run "azw-extract | azw-score" "$n" "$(size "$j")" \
 			sh -c "azw-extract -m conn '$j' | azw-score '$model'"
 		# KitNET alone on rows already in memory: what azw-score costs
@@ -202,6 +207,8 @@ run "azw-extract -m conn (JSON) @$SMALL" "$SMALL" "$(size "$out/conn.$SMALL.json
 	azw-extract -m conn "$out/conn.$SMALL.json"
 run "azw-fit (defaults) @$SMALL" "$SMALL" "$(size "$svec")" azw-fit -q -o "$out/conn.small.model" "$svec"
 run "azw-score @$SMALL" "$SMALL" "$(size "$svec")" azw-score "$model" "$svec"
+azw-score --explain "$model" "$svec" > "$out/conn.$SMALL.scores"
+run "azw-alert @$SMALL" "$SMALL" "$(size "$out/conn.$SMALL.scores")" azw-alert "$out/conn.$SMALL.scores"
 
 echo
 echo "azw bench: $N conn records, $M of each other module; median of $runs runs (rows @$SMALL: $SMALL records, 1 run, for RSS)"
@@ -211,10 +218,10 @@ for r in "${rows[@]}"; do
 	IFS='	' read -r name n bytes t rss <<< "$r"
 	m=$(printf '%s\n' "$name" | sed -n 's/.*-m \([a-z]*\).*/\1/p; s/.*(\([a-z]*\) JSON).*/\1/p' | head -n 1)
 	case $name in
-	azw-fit*|azw-score*|"azw-extract | azw-score") m=conn ;;
+	azw-fit*|azw-score*|azw-alert*|"azw-extract | azw-score") m=conn ;;
 	esac
 	case $name in
-	*@*|azw-fit*|azw-score*|KitNET*) jqt= ;; # no jq over the same input
+	*@*|azw-fit*|azw-score*|azw-alert*|KitNET*) jqt= ;; # no jq over the same input
 	*) jqt=${jq_t[${m:-conn}]:-} ;;
 	esac
 	awk -v name="$name" -v t="$t" -v n="$n" -v b="$bytes" -v jq="$jqt" -v rss="$rss" 'BEGIN {
@@ -223,5 +230,5 @@ for r in "${rows[@]}"; do
 			rss == "-" ? "-" : sprintf("%.1f", rss / 1024) }'
 done
 [ $have_time = 1 ] || echo "(no /usr/bin/time: peak RSS not measured; install the 'time' package)"
-echo "MB/s is of the program's input (JSON, TSV or the vector stream); x jq is jq's time"
+echo "MB/s is of the program's input (JSON, TSV, the vector stream or score lines); x jq is jq's time"
 echo "on the same module's JSON over this program's time; the pipeline's RSS is its larger process."

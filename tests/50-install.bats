@@ -6,7 +6,7 @@ load helpers
 @test "make install puts programs, scripts and man pages under DESTDIR/PREFIX; uninstall removes them" {
 	top="$BATS_TEST_DIRNAME/.."
 	make -s -C "$top" install DESTDIR="$TMP/root" PREFIX=/opt/azw > /dev/null
-	for p in azw-extract azw-fit azw-score azw-train azw-watch; do
+	for p in azw-extract azw-fit azw-score azw-alert azw-train azw-watch; do
 		[ -x "$TMP/root/opt/azw/bin/$p" ]
 		[ -f "$TMP/root/opt/azw/share/man/man1/$p.1" ]
 		[ "$(stat -c %a "$TMP/root/opt/azw/share/man/man1/$p.1")" = 644 ]

@@ -68,3 +68,25 @@ clean_logs() {
 	[[ "$output" == *"invalid model"* ]]
 	clean_logs score
 }
+
+@test "valgrind: azw-alert over real score lines, hostile lines, and eviction under a small cap" {
+	memcheck_ready
+	azw-extract -m conn "$DATA/conn/ctu-008-mixed.head200.conn.json" > "$TMP/v"
+	azw-fit -q --fm-grace 50 -o "$TMP/m" "$TMP/v"
+	azw-score --explain "$TMP/m" "$TMP/v" > "$TMP/s"
+	# the real lines, then hostile ones, then a host whose every record is unusual
+	{
+		cat "$TMP/s"
+		echo '{"ts":1,"id.orig_h":"x","pvalue":0.5,"explain":[[[[[[[[[[]]]]]]]]]]}'
+		printf '{"ts":1,"id.orig_h":"%s","pvalue":0}\n' "$(printf 'a%.0s' $(seq 60))"
+		echo '{"ts":1e400,"id.orig_h":"x","pvalue":0}'
+		echo '{"ts":"2024-01-01T00:00:00Z","id.orig_h":"x","pvalue":0,"uid":"\u0041\"'
+		for i in $(seq 20); do
+			echo "{\"ts\":$((1700000000 + i)),\"uid\":\"C$i\",\"id.orig_h\":\"10.9.9.9\",\"id.resp_h\":\"10.0.0.$i\",\"module\":\"conn\",\"pvalue\":0.001,\"explain\":[{\"feature\":\"f$((i % 11))\"}]}"
+		done
+	} > "$TMP/in"
+	run vg alert azw-alert --max-keys 5 "$TMP/in"
+	[ "$status" -eq 1 ]
+	clean_logs alert
+	echo "$output" | grep -q '"id.orig_h":"10.9.9.9"'
+}

@@ -1,0 +1,1273 @@
+/* alert.c - incidents from score lines (see alert.h): the score-line
+ * reader, the binomial tail, the capped entity tables, the incident lines.
+ */
+#include "alert.h"
+#include "util.h"
+#include "zeeklog.h"
+
+#include <math.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- reading a score line ------------------------------------------- */
+
+typedef struct {
+	const char *p, *end;
+	const char *why;
+} scan;
+
+static void ws(scan *s)
+{
+	while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' || *s->p == '\r' || *s->p == '\n'))
+		s->p++;
+}
+
+static int fail(scan *s, const char *why)
+{
+	if (!s->why)
+		s->why = why;
+	return -1;
+}
+
+static int hexdig(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* A JSON string at s->p ('"'): its text between the quotes into *out. */
+static int str(scan *s, alert_str *out)
+{
+	const char *q = ++s->p;
+
+	for (;;) {
+		const char *r = q;
+
+		while (r < s->end && *r != '"' && *r != '\\' && (unsigned char)*r >= 0x20)
+			r++;
+		if (r >= s->end)
+			return fail(s, "unterminated string");
+		if (*r == '"') {
+			out->s = s->p;
+			out->len = (size_t)(r - s->p);
+			s->p = r + 1;
+			return 0;
+		}
+		if ((unsigned char)*r < 0x20)
+			return fail(s, "control character in a string");
+		/* a backslash */
+		if (r + 1 >= s->end)
+			return fail(s, "unterminated string");
+		switch (r[1]) {
+		case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
+			q = r + 2;
+			break;
+		case 'u':
+			if (r + 6 > s->end || !hexdig(r[2]) || !hexdig(r[3]) || !hexdig(r[4]) || !hexdig(r[5]))
+				return fail(s, "bad \\u escape in a string");
+			q = r + 6;
+			break;
+		default:
+			return fail(s, "bad escape in a string");
+		}
+	}
+}
+
+/* A JSON number at s->p: its value into *v. */
+static int num(scan *s, double *v)
+{
+	const char *q = s->p, *start = q;
+	char *e;
+
+	if (q < s->end && *q == '-')
+		q++;
+	if (q >= s->end || *q < '0' || *q > '9')
+		return fail(s, "not a JSON value");
+	if (*q == '0')
+		q++;
+	else
+		while (q < s->end && *q >= '0' && *q <= '9')
+			q++;
+	if (q < s->end && *q == '.') {
+		if (++q >= s->end || *q < '0' || *q > '9')
+			return fail(s, "bad number");
+		while (q < s->end && *q >= '0' && *q <= '9')
+			q++;
+	}
+	if (q < s->end && (*q == 'e' || *q == 'E')) {
+		q++;
+		if (q < s->end && (*q == '+' || *q == '-'))
+			q++;
+		if (q >= s->end || *q < '0' || *q > '9')
+			return fail(s, "bad number");
+		while (q < s->end && *q >= '0' && *q <= '9')
+			q++;
+	}
+	if (v) {
+		*v = strtod_fast(start, &e);
+		if (e != q)
+			return fail(s, "bad number");
+	}
+	s->p = q;
+	return 0;
+}
+
+static int word(scan *s, const char *w)
+{
+	size_t n = strlen(w);
+
+	if ((size_t)(s->end - s->p) < n || memcmp(s->p, w, n) != 0)
+		return fail(s, "not a JSON value");
+	s->p += n;
+	return 0;
+}
+
+/* Any JSON value, skipped; depth counts nesting. */
+static int skip(scan *s, int depth)
+{
+	alert_str t;
+
+	if (depth > 32)
+		return fail(s, "nested too deeply");
+	ws(s);
+	if (s->p >= s->end)
+		return fail(s, "truncated line");
+	switch (*s->p) {
+	case '"':
+		return str(s, &t);
+	case 't':
+		return word(s, "true");
+	case 'f':
+		return word(s, "false");
+	case 'n':
+		return word(s, "null");
+	case '[':
+		s->p++;
+		ws(s);
+		if (s->p < s->end && *s->p == ']') {
+			s->p++;
+			return 0;
+		}
+		for (;;) {
+			if (skip(s, depth + 1) < 0)
+				return -1;
+			ws(s);
+			if (s->p < s->end && *s->p == ',') {
+				s->p++;
+				continue;
+			}
+			if (s->p < s->end && *s->p == ']') {
+				s->p++;
+				return 0;
+			}
+			return fail(s, "bad array");
+		}
+	case '{':
+		s->p++;
+		ws(s);
+		if (s->p < s->end && *s->p == '}') {
+			s->p++;
+			return 0;
+		}
+		for (;;) {
+			ws(s);
+			if (s->p >= s->end || *s->p != '"')
+				return fail(s, "bad object");
+			if (str(s, &t) < 0)
+				return -1;
+			ws(s);
+			if (s->p >= s->end || *s->p != ':')
+				return fail(s, "bad object");
+			s->p++;
+			if (skip(s, depth + 1) < 0)
+				return -1;
+			ws(s);
+			if (s->p < s->end && *s->p == ',') {
+				s->p++;
+				continue;
+			}
+			if (s->p < s->end && *s->p == '}') {
+				s->p++;
+				return 0;
+			}
+			return fail(s, "bad object");
+		}
+	default:
+		return num(s, NULL);
+	}
+}
+
+static int key_is(const alert_str *k, const char *name, size_t n)
+{
+	return k->len == n && memcmp(k->s, name, n) == 0;
+}
+
+/* The explain array: each entry's "feature" name into r. */
+static int explain(scan *s, alert_rec *r)
+{
+	alert_str k, v;
+
+	ws(s);
+	if (s->p >= s->end || *s->p != '[')
+		return skip(s, 1);
+	s->p++;
+	ws(s);
+	if (s->p < s->end && *s->p == ']') {
+		s->p++;
+		return 0;
+	}
+	for (;;) {
+		ws(s);
+		if (s->p < s->end && *s->p == '{') {
+			s->p++;
+			ws(s);
+			if (s->p < s->end && *s->p == '}')
+				s->p++;
+			else
+				for (;;) {
+					ws(s);
+					if (s->p >= s->end || *s->p != '"')
+						return fail(s, "bad object");
+					if (str(s, &k) < 0)
+						return -1;
+					ws(s);
+					if (s->p >= s->end || *s->p != ':')
+						return fail(s, "bad object");
+					s->p++;
+					ws(s);
+					if (key_is(&k, "feature", 7) && s->p < s->end && *s->p == '"') {
+						if (str(s, &v) < 0)
+							return -1;
+						if (r->n_explain < ALERT_MAX_EXPLAIN)
+							r->explain[r->n_explain++] = v;
+					} else if (skip(s, 3) < 0) {
+						return -1;
+					}
+					ws(s);
+					if (s->p < s->end && *s->p == ',') {
+						s->p++;
+						continue;
+					}
+					if (s->p < s->end && *s->p == '}') {
+						s->p++;
+						break;
+					}
+					return fail(s, "bad object");
+				}
+		} else if (skip(s, 2) < 0) {
+			return -1;
+		}
+		ws(s);
+		if (s->p < s->end && *s->p == ',') {
+			s->p++;
+			continue;
+		}
+		if (s->p < s->end && *s->p == ']') {
+			s->p++;
+			return 0;
+		}
+		return fail(s, "bad array");
+	}
+}
+
+/* A number field; a JSON null reads as NAN (score.c writes null for a
+ * number that is not finite). */
+static int number_or_null(scan *s, double *v, const char *why)
+{
+	ws(s);
+	if (s->p < s->end && *s->p == 'n') {
+		*v = NAN;
+		return word(s, "null");
+	}
+	if (s->p >= s->end || (*s->p != '-' && (*s->p < '0' || *s->p > '9')))
+		return fail(s, why);
+	return num(s, v);
+}
+
+int alert_parse(const char *line, size_t len, alert_rec *r, const char **why)
+{
+	scan s = { line, line + len, NULL };
+	alert_str k, v;
+	int has_ts = 0, has_p = 0;
+
+	r->uid.s = r->orig_h.s = r->resp_h.s = r->module.s = NULL;
+	r->uid.len = r->orig_h.len = r->resp_h.len = r->module.len = 0;
+	r->score_text.s = NULL;
+	r->score_text.len = 0;
+	r->pvalue_context = NAN;
+	r->anomaly = 0;
+	r->n_explain = 0;
+	ws(&s);
+	if (s.p >= s.end || *s.p != '{') {
+		*why = "not a JSON object";
+		return -1;
+	}
+	s.p++;
+	ws(&s);
+	if (s.p < s.end && *s.p == '}') {
+		s.p++;
+		goto done;
+	}
+	for (;;) {
+		ws(&s);
+		if (s.p >= s.end || *s.p != '"') {
+			fail(&s, "bad object");
+			break;
+		}
+		if (str(&s, &k) < 0)
+			break;
+		ws(&s);
+		if (s.p >= s.end || *s.p != ':') {
+			fail(&s, "bad object");
+			break;
+		}
+		s.p++;
+		ws(&s);
+		if (key_is(&k, "ts", 2)) {
+			if (s.p < s.end && *s.p == '"') {
+				/* an ISO 8601 time (a JSON-streaming log's) */
+				char buf[32];
+
+				if (str(&s, &v) < 0)
+					break;
+				if (v.len >= 64 || zl_iso8601_epoch(v.s, v.len, buf) == 0) {
+					fail(&s, "ts is not a time");
+					break;
+				}
+				r->ts = strtod(buf, NULL);
+			} else if (number_or_null(&s, &r->ts, "ts is not a number") < 0) {
+				break;
+			}
+			has_ts = 1;
+		} else if (key_is(&k, "pvalue", 6)) {
+			if (number_or_null(&s, &r->pvalue, "pvalue is not a number") < 0)
+				break;
+			has_p = 1;
+		} else if (key_is(&k, "pvalue_context", 14)) {
+			if (number_or_null(&s, &r->pvalue_context, "pvalue_context is not a number") < 0)
+				break;
+		} else if (key_is(&k, "score", 5)) {
+			/* checked now, converted only for the few lines that need it */
+			const char *at = s.p;
+
+			r->score_text.len = 0;
+			if (s.p < s.end && *s.p == 'n') {
+				if (word(&s, "null") < 0)
+					break;
+			} else if (s.p >= s.end || (*s.p != '-' && (*s.p < '0' || *s.p > '9'))) {
+				fail(&s, "score is not a number");
+				break;
+			} else if (num(&s, NULL) < 0) {
+				break;
+			} else {
+				r->score_text.s = at;
+				r->score_text.len = (size_t)(s.p - at);
+			}
+		} else if (key_is(&k, "anomaly", 7)) {
+			if (s.p < s.end && *s.p == 't') {
+				if (word(&s, "true") < 0)
+					break;
+				r->anomaly = 1;
+			} else if (s.p < s.end && *s.p == 'f') {
+				if (word(&s, "false") < 0)
+					break;
+				r->anomaly = 0;
+			} else {
+				fail(&s, "anomaly is not true or false");
+				break;
+			}
+		} else if (key_is(&k, "explain", 7)) {
+			r->n_explain = 0;
+			if (explain(&s, r) < 0)
+				break;
+		} else if (s.p < s.end && *s.p == '"' &&
+		           (key_is(&k, "id.orig_h", 9) || key_is(&k, "id.resp_h", 9) ||
+		            key_is(&k, "uid", 3) || key_is(&k, "module", 6))) {
+			if (str(&s, &v) < 0)
+				break;
+			if (k.len == 9 && k.s[3] == 'o')
+				r->orig_h = v;
+			else if (k.len == 9)
+				r->resp_h = v;
+			else if (k.len == 3)
+				r->uid = v;
+			else
+				r->module = v;
+		} else if (key_is(&k, "id.orig_h", 9)) {
+			fail(&s, "id.orig_h is not a string");
+			break;
+		} else if (skip(&s, 1) < 0) {
+			break;
+		}
+		ws(&s);
+		if (s.p < s.end && *s.p == ',') {
+			s.p++;
+			continue;
+		}
+		if (s.p < s.end && *s.p == '}') {
+			s.p++;
+			break;
+		}
+		fail(&s, s.p >= s.end ? "truncated line" : "bad object");
+		break;
+	}
+	if (s.why) {
+		*why = s.why;
+		return -1;
+	}
+done:
+	ws(&s);
+	if (s.p != s.end)
+		*why = "text after the JSON object";
+	else if (!has_ts)
+		*why = "no ts";
+	else if (!r->orig_h.s)
+		*why = "no id.orig_h";
+	else if (!has_p)
+		*why = "no pvalue (score with a calibrated model)";
+	else if (!isfinite(r->ts))
+		*why = "ts is not a finite number";
+	else if (!(r->pvalue >= 0 && r->pvalue <= 1))
+		*why = "pvalue is not in [0, 1]";
+	else if (r->orig_h.len == 0 || r->orig_h.len > ALERT_MAX_ADDR)
+		*why = "id.orig_h is empty or too long for an address";
+	else if (r->resp_h.len > ALERT_MAX_ADDR)
+		*why = "id.resp_h is too long for an address";
+	else {
+		if (!(r->pvalue_context >= 0 && r->pvalue_context <= 1))
+			r->pvalue_context = NAN;
+		return 0;
+	}
+	return -1;
+}
+
+double alert_score(const alert_rec *r)
+{
+	char buf[64], *end;
+	double v;
+
+	if (r->score_text.len == 0 || r->score_text.len >= sizeof buf)
+		return r->score_text.len ? strtod(r->score_text.s, NULL) : NAN;
+	memcpy(buf, r->score_text.s, r->score_text.len);
+	buf[r->score_text.len] = '\0';
+	v = strtod_fast(buf, &end);
+	return v;
+}
+
+/* ---- the binomial tail ----------------------------------------------- */
+
+/* The continued fraction of I_x(a, b) (x < (a+1)/(a+b+2), where it
+ * converges quickly): 1 / (1 + d1 / (1 + d2 / (1 + ...))), with
+ * d(2m+1) = -(a+m)(a+b+m)x / ((a+2m)(a+2m+1)) and
+ * d(2m)   = m(b-m)x / ((a+2m-1)(a+2m)), evaluated front to back by
+ * Lentz's method. */
+static double beta_cf(double a, double b, double x)
+{
+	const double tiny = 1e-300;
+	double f = 1, c = 1, d = 0, t;
+	int j;
+
+	for (j = 1; j <= 100000; j++) {
+		int m = j / 2;
+
+		if (j % 2)
+			t = -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1));
+		else
+			t = m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m));
+		d = 1 + t * d;
+		if (fabs(d) < tiny)
+			d = tiny;
+		d = 1 / d;
+		c = 1 + t / c;
+		if (fabs(c) < tiny)
+			c = tiny;
+		f *= c * d;
+		if (fabs(c * d - 1) < 1e-15)
+			break;
+	}
+	return 1 / f;
+}
+
+/* ln of x^a (1-x)^b / (a B(a, b)) */
+static double log_front(double a, double b, double x)
+{
+	return a * log(x) + b * log1p(-x) - (lgamma(a) + lgamma(b) - lgamma(a + b)) - log(a);
+}
+
+double alert_log_tail(double n, double u, double p)
+{
+	double a, b;
+
+	if (!(u > 0))
+		return 0;
+	if (n < u)
+		n = u;
+	if (!(p > 0))
+		return -INFINITY;
+	if (p >= 1)
+		return 0;
+	a = u;
+	b = n - u + 1;
+	if (p < (a + 1) / (a + b + 2))
+		return log_front(a, b, p) + log(beta_cf(a, b, p));
+	/* the tail is not small here: 1 - I_(1-p)(b, a) */
+	return log1p(-exp(log_front(b, a, 1 - p)) * beta_cf(b, a, 1 - p));
+}
+
+void alert_count(alert_counts *c, double half_life, double ts, double w, double uw)
+{
+	if (!c->has_last) {
+		c->last = ts;
+		c->has_last = 1;
+	} else if (ts > c->last) {
+		double f = exp2(-(ts - c->last) / half_life);
+
+		c->n *= f;
+		c->u *= f;
+		c->last = ts;
+	}
+	c->n += w;
+	c->u += uw;
+}
+
+/* ---- interned names (modules, features) ----------------------------- */
+
+#define NAMES_MAX 1024      /* distinct names kept; later ones are not counted */
+#define NAMES_SLOTS 2048
+
+typedef struct {
+	char *text[NAMES_MAX];
+	size_t len[NAMES_MAX];
+	int n;
+	int16_t slot[NAMES_SLOTS]; /* index + 1, 0 empty */
+} names;
+
+static uint32_t hash_bytes(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+
+	while (n--)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
+/* The index of a name, added if new; -1 if the table is full. */
+static int intern(names *t, const alert_str *s)
+{
+	uint32_t i = hash_bytes(s->s, s->len) & (NAMES_SLOTS - 1);
+
+	for (;; i = (i + 1) & (NAMES_SLOTS - 1)) {
+		int k = t->slot[i] - 1;
+
+		if (k < 0)
+			break;
+		if (t->len[k] == s->len && memcmp(t->text[k], s->s, s->len) == 0)
+			return k;
+	}
+	if (t->n == NAMES_MAX)
+		return -1;
+	t->text[t->n] = emalloc(s->len + 1);
+	memcpy(t->text[t->n], s->s, s->len);
+	t->text[t->n][s->len] = '\0';
+	t->len[t->n] = s->len;
+	t->slot[i] = (int16_t)(t->n + 1);
+	return t->n++;
+}
+
+/* ---- entities: capped tables, least recently updated evicted --------- */
+
+#define NIL (-1)
+#define N_TOP 3
+#define N_FEAT 8   /* feature counters per span (most frequent kept) */
+#define N_RESP 2   /* responder candidates per host span (majority vote) */
+#define UID_MAX 31
+
+enum { HOST, PAIR };
+
+typedef struct span span;
+
+/* A key: for hosts [len][id.orig_h], for pairs that and [len][id.resp_h],
+ * zero-padded. */
+#define HOST_KEY 48
+#define PAIR_KEY 96
+
+typedef struct {
+	int32_t hnext, prev, next; /* hash chain; update order (prev less recent) */
+	uint32_t hash;
+	alert_counts c;
+	span *sp;                  /* the current span, or NULL */
+	unsigned char key[];       /* HOST_KEY or PAIR_KEY bytes */
+} entity;
+
+typedef struct {
+	int kind;
+	size_t keylen, stride;
+	unsigned char *slab;
+	int32_t n_alloc, n_used, cap;
+	int32_t *bucket;
+	uint32_t mask;
+	int32_t head, tail;
+	size_t evicted;
+} table;
+
+/* What a span knows: its counts, and the details an incident line shows. */
+struct span {
+	span *prev, *next;   /* open incidents, in opening order; free list */
+	table *t;
+	int32_t ent;         /* its entity's index in t */
+	int open;
+	double first, last_unusual;
+	long records, records_at_unusual, unusual, anomalies;
+	double sig, sig_max; /* -log10 tail: now, and the most while open */
+	uint64_t id;
+	uint32_t modules;    /* bit i: module name i */
+	int n_top;
+	struct {
+		char uid[UID_MAX + 1];
+		double score, pvalue;
+		int module;
+	} top[N_TOP];
+	int n_feat;
+	struct {
+		int name;
+		long count;
+	} feat[N_FEAT];
+	struct {
+		unsigned char text[ALERT_MAX_ADDR + 1]; /* [len][text] */
+		long count;
+	} resp[N_RESP];
+};
+
+#define ENT(t, i) ((entity *)((t)->slab + (size_t)(i) * (t)->stride))
+
+static void table_init(table *t, int kind, size_t keylen, size_t cap)
+{
+	size_t i;
+
+	memset(t, 0, sizeof *t);
+	t->kind = kind;
+	t->keylen = keylen;
+	t->stride = (sizeof(entity) + keylen + 7) / 8 * 8;
+	t->cap = (int32_t)cap;
+	t->mask = 63;
+	t->bucket = emalloc(64 * sizeof *t->bucket);
+	for (i = 0; i < 64; i++)
+		t->bucket[i] = NIL;
+	t->head = t->tail = NIL;
+}
+
+static void lru_unlink(table *t, int32_t i)
+{
+	entity *e = ENT(t, i);
+
+	if (e->prev != NIL)
+		ENT(t, e->prev)->next = e->next;
+	else
+		t->head = e->next;
+	if (e->next != NIL)
+		ENT(t, e->next)->prev = e->prev;
+	else
+		t->tail = e->prev;
+}
+
+static void lru_append(table *t, int32_t i)
+{
+	entity *e = ENT(t, i);
+
+	e->prev = t->tail;
+	e->next = NIL;
+	if (t->tail != NIL)
+		ENT(t, t->tail)->next = i;
+	else
+		t->head = i;
+	t->tail = i;
+}
+
+static void rehash(table *t, size_t nb)
+{
+	int32_t i;
+
+	free(t->bucket);
+	t->bucket = emalloc(nb * sizeof *t->bucket);
+	for (i = 0; (size_t)i < nb; i++)
+		t->bucket[i] = NIL;
+	t->mask = (uint32_t)(nb - 1);
+	for (i = 0; i < t->n_used; i++) {
+		entity *e = ENT(t, i);
+
+		e->hnext = t->bucket[e->hash & t->mask];
+		t->bucket[e->hash & t->mask] = i;
+	}
+}
+
+static uint32_t hash_key(const unsigned char *k, size_t n)
+{
+	uint64_t h = 0x9E3779B97F4A7C15u, w;
+	size_t i;
+
+	for (i = 0; i < n; i += 8) {
+		memcpy(&w, k + i, 8);
+		if (w == 0 && i > 0)
+			break; /* the zero padding */
+		h = (h ^ w) * 0xff51afd7ed558ccdu;
+		h ^= h >> 32;
+	}
+	h *= 0xc4ceb9fe1a85ec53u;
+	return (uint32_t)(h ^ h >> 29);
+}
+
+struct alert_run {
+	alert_opts o;
+	FILE *out;
+	table host, pair;
+	names modules, features;
+	span *open_head, *open_tail; /* open incidents, opening order */
+	span *free_spans;
+	size_t n_spans;
+	long opened, closed, n_open;
+	double now;                  /* the latest ts seen */
+	int have_now;
+	double swept;                /* the second of log time last swept */
+	double log_alpha, cut, log_cut, ctx_cut, log_ctx_cut;
+	char *buf;                   /* an incident line is built here */
+	size_t cap;
+};
+
+static void close_incident(alert_run *a, span *sp);
+static void span_free(alert_run *a, span *sp);
+
+/* The entity of key k, added (evicting under the cap) if new; *is_new. */
+static int32_t table_get(alert_run *a, table *t, const unsigned char *k, int *is_new)
+{
+	uint32_t h = hash_key(k, t->keylen);
+	int32_t i, *p;
+	entity *e;
+
+	for (i = t->bucket[h & t->mask]; i != NIL; i = e->hnext) {
+		e = ENT(t, i);
+		if (e->hash == h && memcmp(e->key, k, t->keylen) == 0) {
+			if (t->tail != i) {
+				lru_unlink(t, i);
+				lru_append(t, i);
+			}
+			*is_new = 0;
+			return i;
+		}
+	}
+	*is_new = 1;
+	if (t->n_used < t->cap) {
+		if (t->n_used == t->n_alloc) {
+			int32_t n = t->n_alloc ? 2 * t->n_alloc : 64;
+
+			if (n > t->cap)
+				n = t->cap;
+			t->slab = erealloc(t->slab, (size_t)n * t->stride);
+			t->n_alloc = n;
+		}
+		if ((size_t)t->n_used + 1 > (size_t)t->mask + 1)
+			rehash(t, ((size_t)t->mask + 1) * 2); /* the entries so far */
+		i = t->n_used++;
+	} else {
+		/* evict the least recently updated */
+		i = t->head;
+		e = ENT(t, i);
+		if (e->sp) {
+			if (e->sp->open)
+				close_incident(a, e->sp);
+			else
+				span_free(a, e->sp);
+		}
+		for (p = &t->bucket[e->hash & t->mask]; *p != i; p = &ENT(t, *p)->hnext)
+			;
+		*p = e->hnext;
+		lru_unlink(t, i);
+		t->evicted++;
+	}
+	e = ENT(t, i);
+	memset(e, 0, t->stride);
+	memcpy(e->key, k, t->keylen);
+	e->hash = h;
+	e->sp = NULL;
+	e->hnext = t->bucket[h & t->mask];
+	t->bucket[h & t->mask] = i;
+	lru_append(t, i);
+	return i;
+}
+
+/* ---- incident lines -------------------------------------------------- */
+
+static void put(alert_run *a, size_t *at, const char *s, size_t n)
+{
+	if (*at + n > a->cap) {
+		a->cap = 2 * (*at + n);
+		a->buf = erealloc(a->buf, a->cap);
+	}
+	memcpy(a->buf + *at, s, n);
+	*at += n;
+}
+
+static void puts_(alert_run *a, size_t *at, const char *s)
+{
+	put(a, at, s, strlen(s));
+}
+
+/* "text" (text already JSON-escaped, as it was read) */
+static void put_q(alert_run *a, size_t *at, const char *s, size_t n)
+{
+	put(a, at, "\"", 1);
+	put(a, at, s, n);
+	put(a, at, "\"", 1);
+}
+
+static void put_num(alert_run *a, size_t *at, double d, int prec)
+{
+	char b[32];
+	int n;
+
+	if (!isfinite(d)) {
+		puts_(a, at, "null");
+		return;
+	}
+	n = prec ? fmt_double_g(b, d, prec) : fmt_double(b, d);
+	put(a, at, b, (size_t)n);
+}
+
+static void put_long(alert_run *a, size_t *at, long v)
+{
+	char b[24];
+	int n = snprintf(b, sizeof b, "%ld", v);
+
+	put(a, at, b, (size_t)n);
+}
+
+static uint64_t span_id(const table *t, const entity *e, const span *sp)
+{
+	uint64_t h = 0xcbf29ce484222325u ^ (uint64_t)t->kind, bits;
+	size_t i;
+
+	for (i = 0; i < t->keylen; i++)
+		h = (h ^ e->key[i]) * 0x100000001b3u;
+	memcpy(&bits, &sp->first, sizeof bits);
+	h = (h ^ bits) * 0xff51afd7ed558ccdu;
+	for (i = 0; i < UID_MAX && sp->n_top > 0 && sp->top[0].uid[i]; i++)
+		h = (h ^ (unsigned char)sp->top[0].uid[i]) * 0x100000001b3u;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53u;
+	return h ^ h >> 29;
+}
+
+static void write_line(alert_run *a, span *sp, const char *state)
+{
+	table *t = sp->t;
+	entity *e = ENT(t, sp->ent);
+	size_t at = 0;
+	char id[20];
+	int i, j, first, order[N_FEAT];
+
+	puts_(a, &at, "{\"ts\":");
+	put_num(a, &at, sp->first, 0);
+	puts_(a, &at, ",\"ts_end\":");
+	put_num(a, &at, sp->last_unusual, 0);
+	puts_(a, &at, t->kind == HOST ? ",\"entity\":\"host\",\"id.orig_h\":" : ",\"entity\":\"pair\",\"id.orig_h\":");
+	put_q(a, &at, (const char *)e->key + 1, e->key[0]);
+	if (t->kind == PAIR) {
+		const unsigned char *r = e->key + 1 + e->key[0];
+
+		puts_(a, &at, ",\"id.resp_h\":");
+		put_q(a, &at, (const char *)r + 1, r[0]);
+	} else {
+		/* the dominant responder: one that holds most unusual records
+		 * (the vote's count is a lower bound of its share) */
+		for (i = 0; i < N_RESP; i++)
+			if (sp->resp[i].count > 0 && 2 * sp->resp[i].count > sp->unusual) {
+				puts_(a, &at, ",\"id.resp_h\":");
+				put_q(a, &at, (const char *)sp->resp[i].text + 1, sp->resp[i].text[0]);
+				break;
+			}
+	}
+	puts_(a, &at, ",\"records\":");
+	put_long(a, &at, sp->records_at_unusual);
+	puts_(a, &at, ",\"unusual\":");
+	put_long(a, &at, sp->unusual);
+	puts_(a, &at, ",\"anomalies\":");
+	put_long(a, &at, sp->anomalies);
+	puts_(a, &at, ",\"modules\":[");
+	for (i = 0, first = 1; i < 32 && i < a->modules.n; i++)
+		if (sp->modules & (1u << i)) {
+			if (!first)
+				put(a, &at, ",", 1);
+			put_q(a, &at, a->modules.text[i], a->modules.len[i]);
+			first = 0;
+		}
+	puts_(a, &at, "],\"top\":[");
+	for (i = 0; i < sp->n_top; i++) {
+		puts_(a, &at, i ? ",{" : "{");
+		first = 1;
+		if (sp->top[i].uid[0]) {
+			puts_(a, &at, "\"uid\":");
+			put_q(a, &at, sp->top[i].uid, strlen(sp->top[i].uid));
+			first = 0;
+		}
+		if (!isnan(sp->top[i].score)) {
+			puts_(a, &at, first ? "\"score\":" : ",\"score\":");
+			put_num(a, &at, sp->top[i].score, 0);
+			first = 0;
+		}
+		puts_(a, &at, first ? "\"pvalue\":" : ",\"pvalue\":");
+		put_num(a, &at, sp->top[i].pvalue, 0);
+		if (sp->top[i].module >= 0) {
+			puts_(a, &at, ",\"module\":");
+			put_q(a, &at, a->modules.text[sp->top[i].module], a->modules.len[sp->top[i].module]);
+		}
+		put(a, &at, "}", 1);
+	}
+	puts_(a, &at, "],\"features\":[");
+	/* the 3 most counted, most first (ties: first named first) */
+	for (i = 0; i < sp->n_feat; i++) {
+		for (j = i; j > 0 && sp->feat[order[j - 1]].count < sp->feat[i].count; j--)
+			order[j] = order[j - 1];
+		order[j] = i;
+	}
+	for (i = 0; i < sp->n_feat && i < 3; i++) {
+		puts_(a, &at, i ? ",{\"feature\":" : "{\"feature\":");
+		put_q(a, &at, a->features.text[sp->feat[order[i]].name],
+		      a->features.len[sp->feat[order[i]].name]);
+		puts_(a, &at, ",\"count\":");
+		put_long(a, &at, sp->feat[order[i]].count);
+		put(a, &at, "}", 1);
+	}
+	puts_(a, &at, "],\"significance\":");
+	put_num(a, &at, strcmp(state, "open") == 0 ? sp->sig : sp->sig_max, 4);
+	puts_(a, &at, ",\"state\":\"");
+	puts_(a, &at, state);
+	snprintf(id, sizeof id, "%016llx", (unsigned long long)sp->id);
+	puts_(a, &at, "\",\"id\":\"");
+	puts_(a, &at, id);
+	puts_(a, &at, "\"}\n");
+	fwrite(a->buf, 1, at, a->out);
+}
+
+/* ---- spans and incidents --------------------------------------------- */
+
+static span *span_new(alert_run *a, table *t, int32_t ent)
+{
+	span *sp = a->free_spans;
+
+	if (sp)
+		a->free_spans = sp->next;
+	else {
+		sp = emalloc(sizeof *sp);
+		a->n_spans++;
+	}
+	memset(sp, 0, sizeof *sp);
+	sp->t = t;
+	sp->ent = ent;
+	return sp;
+}
+
+static void span_free(alert_run *a, span *sp)
+{
+	ENT(sp->t, sp->ent)->sp = NULL;
+	sp->next = a->free_spans;
+	a->free_spans = sp;
+}
+
+static void close_incident(alert_run *a, span *sp)
+{
+	write_line(a, sp, "closed");
+	if (sp->prev)
+		sp->prev->next = sp->next;
+	else
+		a->open_head = sp->next;
+	if (sp->next)
+		sp->next->prev = sp->prev;
+	else
+		a->open_tail = sp->prev;
+	a->closed++;
+	a->n_open--;
+	span_free(a, sp);
+}
+
+static int expired(const alert_run *a, const span *sp)
+{
+	return a->now - sp->last_unusual >= a->o.quiet || a->now - sp->first >= a->o.max_span;
+}
+
+/* Close the open incidents that have gone quiet or lasted max_span. */
+static void sweep(alert_run *a)
+{
+	span *sp = a->open_head, *next;
+
+	for (; sp; sp = next) {
+		next = sp->next;
+		if (expired(a, sp))
+			close_incident(a, sp);
+	}
+}
+
+/* Keep the record among the span's N_TOP lowest pvalues (then highest
+ * scores), in that order. */
+static void add_top(alert_run *a, span *sp, const alert_rec *r)
+{
+	double score = alert_score(r);
+	int i, j;
+
+	for (i = sp->n_top; i > 0; i--) {
+		double p = sp->top[i - 1].pvalue, s = sp->top[i - 1].score;
+
+		if (r->pvalue < p || (r->pvalue == p && score > s))
+			continue;
+		break;
+	}
+	if (i >= N_TOP)
+		return;
+	if (sp->n_top < N_TOP)
+		sp->n_top++;
+	for (j = sp->n_top - 1; j > i; j--)
+		sp->top[j] = sp->top[j - 1];
+	sp->top[i].uid[0] = '\0';
+	if (r->uid.s && r->uid.len <= UID_MAX) {
+		memcpy(sp->top[i].uid, r->uid.s, r->uid.len);
+		sp->top[i].uid[r->uid.len] = '\0';
+	}
+	sp->top[i].score = score;
+	sp->top[i].pvalue = r->pvalue;
+	sp->top[i].module = r->module.s ? intern(&a->modules, &r->module) : -1;
+}
+
+static void add_features(alert_run *a, span *sp, const alert_rec *r)
+{
+	int i, k, f, low;
+
+	for (k = 0; k < r->n_explain; k++) {
+		f = intern(&a->features, &r->explain[k]);
+		if (f < 0)
+			continue;
+		for (i = 0; i < sp->n_feat && sp->feat[i].name != f; i++)
+			;
+		if (i < sp->n_feat) {
+			sp->feat[i].count++;
+		} else if (sp->n_feat < N_FEAT) {
+			sp->feat[sp->n_feat].name = f;
+			sp->feat[sp->n_feat++].count = 1;
+		} else {
+			/* full: the least counted makes room (space saving) */
+			for (low = 0, i = 1; i < N_FEAT; i++)
+				if (sp->feat[i].count < sp->feat[low].count)
+					low = i;
+			sp->feat[low].name = f;
+			sp->feat[low].count++;
+		}
+	}
+}
+
+/* Misra-Gries majority vote over the responders of unusual records. */
+static void add_resp(span *sp, const alert_rec *r)
+{
+	int i;
+
+	if (!r->resp_h.s)
+		return;
+	for (i = 0; i < N_RESP; i++)
+		if (sp->resp[i].count > 0 && sp->resp[i].text[0] == r->resp_h.len &&
+		    memcmp(sp->resp[i].text + 1, r->resp_h.s, r->resp_h.len) == 0) {
+			sp->resp[i].count++;
+			return;
+		}
+	for (i = 0; i < N_RESP; i++)
+		if (sp->resp[i].count == 0) {
+			sp->resp[i].text[0] = (unsigned char)r->resp_h.len;
+			memcpy(sp->resp[i].text + 1, r->resp_h.s, r->resp_h.len);
+			sp->resp[i].count = 1;
+			return;
+		}
+	for (i = 0; i < N_RESP; i++)
+		sp->resp[i].count--;
+}
+
+/* One record of one entity. Returns its span if it has an open incident. */
+static span *observe(alert_run *a, table *t, int32_t i, const alert_rec *r, int unusual,
+                     double w, int may_open)
+{
+	entity *e = ENT(t, i);
+	span *sp = e->sp;
+	double n0, u0, lt;
+	int m;
+
+	if (sp && sp->open && expired(a, sp)) {
+		close_incident(a, sp);
+		sp = NULL;
+	}
+	/* the counts before this record, decayed to it */
+	alert_count(&e->c, a->o.half_life, r->ts, 0, 0);
+	n0 = e->c.n;
+	u0 = e->c.u;
+	e->c.n += w;
+	e->c.u += unusual ? w : 0;
+	if (sp)
+		sp->records++;
+	if (!unusual)
+		return sp && sp->open ? sp : NULL;
+	if (!sp || (!sp->open && (r->ts - sp->last_unusual >= a->o.quiet || u0 <= n0 * a->o.p0))) {
+		if (!sp)
+			sp = e->sp = span_new(a, t, i);
+		else
+			memset(&sp->open, 0, sizeof *sp - offsetof(span, open));
+		sp->first = sp->last_unusual = r->ts;
+		sp->records = 1;
+	}
+	sp->unusual++;
+	sp->anomalies += r->anomaly;
+	if (r->ts > sp->last_unusual)
+		sp->last_unusual = r->ts;
+	if (r->ts < sp->first)
+		sp->first = r->ts;
+	sp->records_at_unusual = sp->records;
+	if (r->module.s && (m = intern(&a->modules, &r->module)) >= 0 && m < 32)
+		sp->modules |= 1u << m;
+	add_top(a, sp, r);
+	add_features(a, sp, r);
+	if (t->kind == HOST)
+		add_resp(sp, r);
+	lt = alert_log_tail(e->c.n, e->c.u, a->o.p0);
+	sp->sig = -lt / log(10.0);
+	if (sp->open) {
+		if (sp->sig > sp->sig_max)
+			sp->sig_max = sp->sig;
+	} else if (may_open && lt < a->log_alpha && sp->unusual >= a->o.min_unusual) {
+		sp->open = 1;
+		sp->sig_max = sp->sig;
+		sp->id = span_id(t, e, sp);
+		sp->prev = a->open_tail;
+		sp->next = NULL;
+		if (a->open_tail)
+			a->open_tail->next = sp;
+		else
+			a->open_head = sp;
+		a->open_tail = sp;
+		a->opened++;
+		a->n_open++;
+		if (!a->o.closed_only)
+			write_line(a, sp, "open");
+	}
+	return sp->open ? sp : NULL;
+}
+
+void alert_opts_default(alert_opts *o)
+{
+	o->p0 = ALERT_DEFAULT_PVALUE;
+	o->alpha = ALERT_DEFAULT_ALPHA;
+	o->min_unusual = ALERT_DEFAULT_MIN_UNUSUAL;
+	o->half_life = ALERT_DEFAULT_HALF_LIFE;
+	o->quiet = ALERT_DEFAULT_QUIET;
+	o->max_span = ALERT_DEFAULT_MAX_SPAN;
+	o->cap = ALERT_DEFAULT_CAP;
+	o->closed_only = 0;
+}
+
+alert_run *alert_new(const alert_opts *o, FILE *out)
+{
+	alert_run *a = ecalloc(1, sizeof *a);
+
+	a->o = *o;
+	if (a->o.cap < 1)
+		a->o.cap = 1;
+	if (a->o.cap > (1u << 30))
+		a->o.cap = 1u << 30;
+	a->out = out;
+	table_init(&a->host, HOST, HOST_KEY, a->o.cap);
+	table_init(&a->pair, PAIR, PAIR_KEY, a->o.cap);
+	a->log_alpha = log(o->alpha);
+	a->cut = o->p0;
+	a->log_cut = log(o->p0);
+	a->ctx_cut = o->p0 / 2;
+	a->log_ctx_cut = log(o->p0 / 2);
+	return a;
+}
+
+void alert_record(alert_run *a, const alert_rec *r)
+{
+	unsigned char key[PAIR_KEY];
+	double q = r->pvalue, cut = a->cut, log_cut = a->log_cut, w = 1;
+	int32_t h, p;
+	int unusual, is_new;
+	span *hs;
+
+	if (!a->have_now || r->ts > a->now) {
+		a->now = r->ts;
+		a->have_now = 1;
+		if (floor(a->now) != a->swept) {
+			a->swept = floor(a->now);
+			sweep(a);
+		}
+	}
+	if (!isnan(r->pvalue_context)) {
+		cut = a->ctx_cut;
+		log_cut = a->log_ctx_cut;
+		if (r->pvalue_context < q)
+			q = r->pvalue_context;
+	}
+	unusual = q < cut || r->anomaly;
+	if (r->anomaly && q < cut) {
+		w = q > 0 ? log(q) / log_cut : ALERT_ANOMALY_WMAX;
+		w = w < 1 ? 1 : w > ALERT_ANOMALY_WMAX ? ALERT_ANOMALY_WMAX : w;
+	}
+	memset(key, 0, sizeof key);
+	key[0] = (unsigned char)r->orig_h.len;
+	memcpy(key + 1, r->orig_h.s, r->orig_h.len);
+	h = table_get(a, &a->host, key, &is_new);
+	hs = observe(a, &a->host, h, r, unusual, w, 1);
+	if (!r->resp_h.s)
+		return;
+	key[1 + r->orig_h.len] = (unsigned char)r->resp_h.len;
+	memcpy(key + 2 + r->orig_h.len, r->resp_h.s, r->resp_h.len);
+	p = table_get(a, &a->pair, key, &is_new);
+	observe(a, &a->pair, p, r, unusual, w, hs == NULL);
+}
+
+void alert_finish(alert_run *a)
+{
+	while (a->open_head)
+		close_incident(a, a->open_head);
+}
+
+void alert_free(alert_run *a)
+{
+	span *sp, *next;
+	int32_t i;
+	table *ts[2] = { &a->host, &a->pair };
+	int k;
+
+	if (!a)
+		return;
+	for (k = 0; k < 2; k++) {
+		for (i = 0; i < ts[k]->n_used; i++)
+			if (ENT(ts[k], i)->sp)
+				span_free(a, ENT(ts[k], i)->sp);
+		free(ts[k]->slab);
+		free(ts[k]->bucket);
+	}
+	for (sp = a->free_spans; sp; sp = next) {
+		next = sp->next;
+		free(sp);
+	}
+	for (k = 0; k < a->modules.n; k++)
+		free(a->modules.text[k]);
+	for (k = 0; k < a->features.n; k++)
+		free(a->features.text[k]);
+	free(a->buf);
+	free(a);
+}
+
+void alert_get_stats(const alert_run *a, alert_stats *s)
+{
+	s->host_keys = (size_t)a->host.n_used;
+	s->pair_keys = (size_t)a->pair.n_used;
+	s->host_evicted = a->host.evicted;
+	s->pair_evicted = a->pair.evicted;
+	s->opened = a->opened;
+	s->closed = a->closed;
+	s->open = a->n_open;
+	s->spans = a->n_spans;
+}
