@@ -207,7 +207,11 @@ static void calibrate_parts(fitter *ft, model *m, long nh, long nt, double *s)
 {
 	long i, n = nh + nt, nf = ft->k.n_features;
 	double *raw[MODEL_MAX_PARTS], *sorted;
+	char *cold = emalloc((size_t)(n ? n : 1));
+	split_gate gate;
 	int j;
+
+	split_gate_find(ft->h, &gate);
 
 	for (j = 0; j < m->n_parts; j++) {
 		model_part *pt = &m->part[j];
@@ -219,16 +223,21 @@ static void calibrate_parts(fitter *ft, model *m, long nh, long nt, double *s)
 
 			split_gather(pt, x, ft->xp);
 			raw[j][i] = kitnet_execute(&pt->k, ft->xp, NULL);
+			if (j == 0)
+				cold[i] = (char)split_cold(&gate, x);
 		}
 		sorted = emalloc((size_t)(n ? n : 1) * sizeof *sorted);
 		memcpy(sorted, raw[j], (size_t)n * sizeof *sorted);
 		calib_init(&pt->cal, sorted, n);
 	}
+	/* the combined scores as split_score() gives them */
 	for (i = 0; i < n; i++)
 		s[i] = split_combine(calib_pvalue(&m->part[MODEL_PART_RECORD].cal, raw[MODEL_PART_RECORD][i]),
-		                     calib_pvalue(&m->part[MODEL_PART_CONTEXT].cal, raw[MODEL_PART_CONTEXT][i]));
+		                     cold[i] ? 1.0 : calib_pvalue(&m->part[MODEL_PART_CONTEXT].cal,
+		                                                  raw[MODEL_PART_CONTEXT][i]));
 	for (j = 0; j < m->n_parts; j++)
 		free(raw[j]);
+	free(cold);
 }
 
 int fit_finish(fitter *ft, model *m)
@@ -355,7 +364,7 @@ void recal_init(recalibrator *rc, model *m, long warmup)
 	memset(rc, 0, sizeof *rc);
 	rc->m = m;
 	rc->warmup = warmup;
-	for (j = 0; j <= m->n_parts; j++)
+	for (j = 0; j <= (m->n_parts ? MODEL_MAX_PARTS : 0); j++)
 		rc->s[j] = emalloc((size_t)CALIB_MAX * sizeof *rc->s[j]);
 	kitnet_mt_seed(&rc->rng, (m->n_parts ? m->part[0].k.p.seed : m->k.p.seed) ^ 0x5eedca1bU);
 }
@@ -380,6 +389,8 @@ void recal_record(recalibrator *rc, const double *x)
 		split_score(m, x, &sc); /* the parts' RMSEs; their p-values come later */
 		for (j = 0; j < m->n_parts; j++)
 			rc->s[j][slot] = sc.part[j];
+		/* a cold source's context says nothing (split.h): marked */
+		rc->s[MODEL_MAX_PARTS][slot] = split_cold(&m->gate, x);
 	}
 	if (rc->n < CALIB_MAX)
 		rc->n++;
@@ -426,7 +437,9 @@ int recal_finish(recalibrator *rc, double fpr)
 		comb = emalloc((size_t)rc->n * sizeof *comb);
 		for (i = 0; i < rc->n; i++)
 			comb[i] = split_combine(calib_pvalue(&m->part[MODEL_PART_RECORD].cal, rc->s[MODEL_PART_RECORD][i]),
-			                        calib_pvalue(&m->part[MODEL_PART_CONTEXT].cal, rc->s[MODEL_PART_CONTEXT][i]));
+			                        rc->s[MODEL_MAX_PARTS][i] != 0 ? 1.0
+			                        : calib_pvalue(&m->part[MODEL_PART_CONTEXT].cal,
+			                                       rc->s[MODEL_PART_CONTEXT][i]));
 		calib_init(&m->cal, comb, rc->n);
 	}
 	recal_free(rc);

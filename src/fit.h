@@ -76,7 +76,8 @@ typedef struct {
 	long records;    /* read */
 	long scored;     /* after the warm-up */
 	double *s[MODEL_MAX_PARTS + 1]; /* CALIB_MAX scores (reservoir): the
-	                     model's, or each part's and then the combined */
+	                     model's, or each part's and then 1 where the
+	                     record's source was cold (split_cold), else 0 */
 	long n;
 	kitnet_mt rng;
 } recalibrator;

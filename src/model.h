@@ -13,6 +13,11 @@
 #include "kitnet.h"
 #include "vecstream.h"
 
+/* split.h's gate: where it reads a record's history (set with xbuf) */
+typedef struct {
+	int rate, local;
+} model_gate;
+
 #define MODEL_VERSION 2
 #define MODEL_MAX_BYTES (256L << 20) /* larger files are refused */
 
@@ -54,6 +59,7 @@ typedef struct {
 	int n_parts;
 	model_part part[MODEL_MAX_PARTS];
 	double *xbuf;       /* 2 x n_features: scratch of split.c, never saved */
+	model_gate gate;    /* split_gate_find(&h), set with xbuf */
 } model;
 
 /* Write m to path atomically: 0, or -1 after a message naming the path.

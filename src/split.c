@@ -26,6 +26,36 @@ int split_context_features(const vec_header *h, char *is_ctx)
 	return n;
 }
 
+void split_gate_find(const vec_header *h, split_gate *g)
+{
+	const ctx_spec *cs = azw_context_find(h->module, h->schema);
+	double best = 0;
+	int i, j;
+
+	g->rate = g->local = -1;
+	for (i = 0; i < h->n_features; i++)
+		if (strcmp(h->names[i], "orig_local") == 0)
+			g->local = i;
+	for (j = 0; cs && j < cs->n_cols; j++) {
+		const ctx_column *c = &cs->cols[j];
+
+		if (c->key != CTX_SRC || c->stat != CTX_RATE || !(c->half_life > best))
+			continue;
+		for (i = 0; i < h->n_features; i++)
+			if (strcmp(h->names[i], c->name) == 0) {
+				best = c->half_life;
+				g->rate = i;
+				break;
+			}
+	}
+}
+
+int split_cold(const split_gate *g, const double *x)
+{
+	return g->rate >= 0 && g->local >= 0 && x[g->local] == 1 &&
+	       x[g->rate] < log1p((double)SPLIT_MIN_HISTORY);
+}
+
 double split_combine(double p_rec, double p_ctx)
 {
 	double p;
@@ -60,8 +90,10 @@ double split_score(model *m, const double *x, split_scores *out)
 			out->score = s;
 		return s;
 	}
-	if (!m->xbuf)
+	if (!m->xbuf) {
 		m->xbuf = emalloc(2 * (size_t)m->h.n_features * sizeof *m->xbuf);
+		split_gate_find(&m->h, &m->gate);
+	}
 	for (j = 0; j < m->n_parts; j++) {
 		model_part *pt = &m->part[j];
 		const double *xp = x + pt->feat[0];
@@ -73,7 +105,7 @@ double split_score(model *m, const double *x, split_scores *out)
 			xp = m->xbuf;
 		}
 		s = kitnet_execute(&pt->k, xp, NULL);
-		p[j] = calib_pvalue(&pt->cal, s);
+		p[j] = j == MODEL_PART_CONTEXT && split_cold(&m->gate, x) ? 1.0 : calib_pvalue(&pt->cal, s);
 		if (out) {
 			out->part[j] = s;
 			out->pvalue[j] = p[j];
@@ -94,8 +126,10 @@ void split_explain(model *m, const double *x, double *err)
 		kitnet_explain(&m->k, x, err);
 		return;
 	}
-	if (!m->xbuf)
+	if (!m->xbuf) {
 		m->xbuf = emalloc(2 * (size_t)m->h.n_features * sizeof *m->xbuf);
+		split_gate_find(&m->h, &m->gate);
+	}
 	e = m->xbuf + m->h.n_features;
 	for (j = 0; j < m->n_parts; j++) {
 		model_part *pt = &m->part[j];

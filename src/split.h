@@ -23,6 +23,26 @@
 #include "vecstream.h"
 
 #define SPLIT_P_MIN 1e-300
+/* A local source (orig_local 1) with fewer records than this (decayed,
+ * in its longest rate window) has no history for its context to be
+ * measured against: every connection of a device's first few goes to a
+ * new peer and a new port, and a device that joins the network (a phone,
+ * an Echo waking up, an IPv6 address renewed) looks like a scanner. For
+ * such a record the context part says nothing (its p-value counts as 1).
+ * A new *outside* source is judged on its context from its first record:
+ * that is how an Internet scanner shows. */
+#define SPLIT_MIN_HISTORY 5
+
+/* Where the gate reads: the feature index of h's source-rate context
+ * column of the longest half-life (log1p of the source's decayed record
+ * count) and of orig_local; -1 where the stream has none. */
+typedef model_gate split_gate;
+
+void split_gate_find(const vec_header *h, split_gate *g);
+/* Whether record x (all of h's features) comes from a local source with
+ * too little history for its context: 0 when the stream lacks either
+ * column. */
+int split_cold(const split_gate *g, const double *x);
 
 /* Which of h's features are its module's context columns (context.h):
  * is_ctx[i] set to 1 or 0; returns how many are. 0 for a schema without
@@ -33,7 +53,8 @@ int split_context_features(const vec_header *h, char *is_ctx);
  * (a NaN, a part without calibration, counts as 1). */
 double split_combine(double p_rec, double p_ctx);
 
-/* What a model says of one record. */
+/* What a model says of one record. pvalue[MODEL_PART_CONTEXT] is 1 for a
+ * record whose source is cold (split_cold). */
 typedef struct {
 	double score;                   /* the model's score */
 	double part[MODEL_MAX_PARTS];   /* each part's RMSE (parts only) */

@@ -45,7 +45,7 @@ static void header(vec_header *h)
 static void record(long i, double *x)
 {
 	x[0] = 1;
-	x[1] = 0.5 + 0.4 * sin(i * 0.37);
+	x[1] = 2.5 + 0.4 * sin(i * 0.37); /* the gate: a source with history */
 	x[2] = 1 + 0.5 * cos(i * 0.11);
 	x[3] = (i % 7) == 0;
 	x[4] = 0.3 + 0.2 * sin(i * 0.05);
@@ -61,12 +61,12 @@ int main(void)
 	model m, r;
 	split_scores a, b;
 	recalibrator rc;
-	double x[NF], s1, s2, err[NF];
+	double x[NF], s1, s2, err[NF], warm;
 	long i;
 	int n, same;
 
 	argv0 = "split_test";
-	printf("1..14\n");
+	printf("1..16\n");
 	header(&h);
 	n = split_context_features(&h, is_ctx);
 	ok(n == 2 && is_ctx[1] && is_ctx[4] && !is_ctx[0] && !is_ctx[2] && !is_ctx[3] && !is_ctx[5],
@@ -113,6 +113,19 @@ int main(void)
 	s1 = split_score(&m, x, &a);
 	ok(a.pvalue[1] < 1e-6 && a.pvalue[0] > 0.01 && s1 == split_combine(a.pvalue[0], a.pvalue[1]),
 	   "context evidence alone gives the score", a.pvalue[1], 0);
+	/* the same record from a local source without history (its rate
+	 * below log1p(SPLIT_MIN_HISTORY)): its context says nothing; from
+	 * an outside source it does */
+	warm = x[1];
+	x[1] = log(1 + SPLIT_MIN_HISTORY) - 0.01;
+	split_score(&m, x, &b);
+	ok(b.pvalue[1] == 1 && b.score == split_combine(b.pvalue[0], 1) && m.gate.rate == 1 &&
+	   m.gate.local == 5, "a cold local source's context evidence counts as p 1", b.pvalue[1], 1);
+	x[5] = 0;
+	split_score(&m, x, &b);
+	ok(b.pvalue[1] < 1e-6, "a cold outside source's context still speaks", b.pvalue[1], 0);
+	x[5] = 1;
+	x[1] = warm;
 	split_explain(&m, x, err);
 	ok(fabs(err[4]) > fabs(err[0]) && fabs(err[4]) > fabs(err[2]),
 	   "explain names the context column", err[4], 0);
