@@ -253,11 +253,20 @@ near() {
 	fi
 	run env AZW_DEMO_OUT="$TMP/demo" sh "$ROOT/examples/demo.sh"
 	[ "$status" -eq 0 ]
-	demo=$(grep -o "$figures" <<< "$output")
+	demo=$(grep -o "$figures" <<< "$output" | head -n 1)
 	echo "eval: $ev"
 	echo "demo: $demo"
 	[ "$demo" = "$ev" ]
 	[[ "$demo" == *"of 3373 Malicious"*"of 1937 Benign"* ]]
+	# then recalibrated on the Benign records of day 010's first 40 %,
+	# scoring the rest: every record of the day, once
+	recal=$(grep -o "$figures" <<< "$output" | sed -n 2p)
+	echo "recalibrated: $recal"
+	[[ "$output" == *"recalibrated (azw-fit --calibrate) on the "*" Benign records of day 010's first 2138, scoring the other 3209:"* ]]
+	m=$(sed 's/.*(\([0-9]*\) of \([0-9]*\) Malicious.*(\([0-9]*\) of \([0-9]*\) Benign.*/\2 \4/' <<< "$recal")
+	[ "$m" = "1836 1362" ]
+	grep -qx 'calibration	[0-9]*	held_out	[0-9]*	every	10	scores_held_out	[0-9]*' "$TMP/demo/conn.recal.model"
+	! cmp -s "$TMP/demo/conn.model" "$TMP/demo/conn.recal.model"
 	# the same model: the same records, options and seed
 	cmp "$TMP/demo/conn.model" "$TMP/eval/work/ctu-008to010.extended.A.model"
 	# the closing hint works as printed (no terminal, no installed azw-score)
