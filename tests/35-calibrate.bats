@@ -198,6 +198,7 @@ fit_benign() {
 			d = $1 - want; if (d < 0) d = -d; if (d > 1e-6 + 1e-5 * want) bad++ }
 			END { exit bad > 0 }'
 	[ "$(jq -s 'map(.explain | length) | unique' "$TMP/s" | tr -d ' \n')" = "[2]" ]
+	azw-score --help | grep -q 'also pvalue_record pvalue_context'
 	# --joint: one KitNET, the score its RMSE, no parts on the line
 	azw-fit --joint --fm-grace 500 -o "$TMP/j" "$TMP/v"
 	! grep -q '^parts' "$TMP/j"
