@@ -206,7 +206,7 @@ void fit_record(fitter *ft, const char *ts, const double *x)
 static void calibrate_parts(fitter *ft, model *m, long nh, long nt, double *s)
 {
 	long i, n = nh + nt, nf = ft->k.n_features;
-	double *raw[MODEL_MAX_PARTS], *sorted;
+	double *raw[MODEL_MAX_PARTS];
 	char *cold = emalloc((size_t)(n ? n : 1));
 	split_gate gate;
 	int j;
@@ -226,15 +226,8 @@ static void calibrate_parts(fitter *ft, model *m, long nh, long nt, double *s)
 			if (j == 0)
 				cold[i] = (char)split_cold(&gate, x);
 		}
-		sorted = emalloc((size_t)(n ? n : 1) * sizeof *sorted);
-		memcpy(sorted, raw[j], (size_t)n * sizeof *sorted);
-		calib_init(&pt->cal, sorted, n);
 	}
-	/* the combined scores as split_score() gives them */
-	for (i = 0; i < n; i++)
-		s[i] = split_combine(calib_pvalue(&m->part[MODEL_PART_RECORD].cal, raw[MODEL_PART_RECORD][i]),
-		                     cold[i] ? 1.0 : calib_pvalue(&m->part[MODEL_PART_CONTEXT].cal,
-		                                                  raw[MODEL_PART_CONTEXT][i]));
+	split_calibrate(m, raw, cold, n, ft->fpr, s);
 	for (j = 0; j < m->n_parts; j++)
 		free(raw[j]);
 	free(cold);
@@ -324,10 +317,7 @@ int fit_finish(fitter *ft, model *m)
 	m->h.names = ecalloc((size_t)m->h.n_features, sizeof *m->h.names);
 	for (i = 0; i < m->h.n_features; i++)
 		m->h.names[i] = estrdup(ft->h->names[i]);
-	if (ft->n_parts) {
-		for (i = 0; i < m->n_parts; i++)
-			m->part[i].threshold = calib_threshold(&m->part[i].cal, ft->fpr);
-	} else {
+	if (!ft->n_parts) {
 		m->k = *k; /* ownership moves to the model */
 		memset(k, 0, sizeof *k);
 	}
@@ -364,8 +354,10 @@ void recal_init(recalibrator *rc, model *m, long warmup)
 	memset(rc, 0, sizeof *rc);
 	rc->m = m;
 	rc->warmup = warmup;
-	for (j = 0; j <= (m->n_parts ? MODEL_MAX_PARTS : 0); j++)
+	for (j = 0; j < (m->n_parts ? m->n_parts : 1); j++)
 		rc->s[j] = emalloc((size_t)CALIB_MAX * sizeof *rc->s[j]);
+	if (m->n_parts)
+		rc->cold = emalloc(CALIB_MAX);
 	kitnet_mt_seed(&rc->rng, (m->n_parts ? m->part[0].k.p.seed : m->k.p.seed) ^ 0x5eedca1bU);
 }
 
@@ -389,8 +381,7 @@ void recal_record(recalibrator *rc, const double *x)
 		split_score(m, x, &sc); /* the parts' RMSEs; their p-values come later */
 		for (j = 0; j < m->n_parts; j++)
 			rc->s[j][slot] = sc.part[j];
-		/* a cold source's context says nothing (split.h): marked */
-		rc->s[MODEL_MAX_PARTS][slot] = split_cold(&m->gate, x);
+		rc->cold[slot] = (char)split_cold(&m->gate, x);
 	}
 	if (rc->n < CALIB_MAX)
 		rc->n++;
@@ -400,18 +391,18 @@ void recal_free(recalibrator *rc)
 {
 	int j;
 
-	for (j = 0; j <= MODEL_MAX_PARTS; j++) {
+	for (j = 0; j < MODEL_MAX_PARTS; j++) {
 		free(rc->s[j]);
 		rc->s[j] = NULL;
 	}
+	free(rc->cold);
+	rc->cold = NULL;
 }
 
 int recal_finish(recalibrator *rc, double fpr)
 {
 	model *m = rc->m;
 	double *comb;
-	long i;
-	int j;
 
 	if (rc->n == 0) {
 		weprintf("only %ld records, none after the warm-up of %ld: nothing to calibrate on "
@@ -426,20 +417,8 @@ int recal_finish(recalibrator *rc, double fpr)
 		calib_init(&m->cal, rc->s[0], rc->n); /* takes the scores */
 		rc->s[0] = NULL;
 	} else {
-		for (j = 0; j < m->n_parts; j++) {
-			double *sorted = emalloc((size_t)rc->n * sizeof *sorted);
-
-			memcpy(sorted, rc->s[j], (size_t)rc->n * sizeof *sorted);
-			calib_free(&m->part[j].cal);
-			calib_init(&m->part[j].cal, sorted, rc->n);
-			m->part[j].threshold = calib_threshold(&m->part[j].cal, fpr);
-		}
 		comb = emalloc((size_t)rc->n * sizeof *comb);
-		for (i = 0; i < rc->n; i++)
-			comb[i] = split_combine(calib_pvalue(&m->part[MODEL_PART_RECORD].cal, rc->s[MODEL_PART_RECORD][i]),
-			                        rc->s[MODEL_MAX_PARTS][i] != 0 ? 1.0
-			                        : calib_pvalue(&m->part[MODEL_PART_CONTEXT].cal,
-			                                       rc->s[MODEL_PART_CONTEXT][i]));
+		split_calibrate(m, rc->s, rc->cold, rc->n, fpr, comb);
 		calib_init(&m->cal, comb, rc->n);
 	}
 	recal_free(rc);

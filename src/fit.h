@@ -75,9 +75,9 @@ typedef struct {
 	long warmup;     /* records skipped at the start */
 	long records;    /* read */
 	long scored;     /* after the warm-up */
-	double *s[MODEL_MAX_PARTS + 1]; /* CALIB_MAX scores (reservoir): the
-	                     model's, or each part's and then 1 where the
-	                     record's source was cold (split_cold), else 0 */
+	double *s[MODEL_MAX_PARTS]; /* CALIB_MAX scores (reservoir): the
+	                     model's, or each part's */
+	char *cold;      /* parts: whether each kept record's source was cold */
 	long n;
 	kitnet_mt rng;
 } recalibrator;

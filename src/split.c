@@ -71,6 +71,26 @@ double split_combine(double p_rec, double p_ctx)
 	return p >= 1 ? 0.0 : -log10(p);
 }
 
+void split_calibrate(model *m, double *const raw[MODEL_MAX_PARTS], const char *cold, long n,
+                     double fpr, double *s)
+{
+	model_part *rec = &m->part[MODEL_PART_RECORD], *ctx = &m->part[MODEL_PART_CONTEXT];
+	double *sorted;
+	long i;
+	int j;
+
+	for (j = 0; j < m->n_parts; j++) {
+		sorted = emalloc((size_t)(n ? n : 1) * sizeof *sorted);
+		memcpy(sorted, raw[j], (size_t)n * sizeof *sorted);
+		calib_free(&m->part[j].cal);
+		calib_init(&m->part[j].cal, sorted, n);
+		m->part[j].threshold = calib_threshold(&m->part[j].cal, fpr);
+	}
+	for (i = 0; i < n; i++)
+		s[i] = split_combine(calib_pvalue(&rec->cal, raw[MODEL_PART_RECORD][i]),
+		                     cold[i] ? 1.0 : calib_pvalue(&ctx->cal, raw[MODEL_PART_CONTEXT][i]));
+}
+
 void split_gather(const model_part *pt, const double *x, double *xp)
 {
 	int i;

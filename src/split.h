@@ -70,6 +70,14 @@ double split_score(model *m, const double *x, split_scores *out);
  * gives it within the KitNET (or part) that holds feature i. */
 void split_explain(model *m, const double *x, double *err);
 
+/* Calibrate m's parts on n records, as azw-fit and azw-fit --calibrate
+ * do: raw[j][i] is part j's RMSE of record i, cold[i] whether its source
+ * was cold (split_cold). Each part's cal and threshold (for fpr) from its
+ * scores, and into s the n records' combined scores as split_score()
+ * gives them. */
+void split_calibrate(model *m, double *const raw[MODEL_MAX_PARTS], const char *cold, long n,
+                     double fpr, double *s);
+
 /* x's values of part pt's features, into xp (pt->n values). */
 void split_gather(const model_part *pt, const double *x, double *xp);
 
