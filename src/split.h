@@ -31,7 +31,7 @@
  * such a record the context part says nothing (its p-value counts as 1).
  * A new *outside* source is judged on its context from its first record:
  * that is how an Internet scanner shows. */
-#define SPLIT_MIN_HISTORY 5
+#define SPLIT_MIN_HISTORY 20
 
 /* Where the gate reads: the feature index of h's source-rate context
  * column of the longest half-life (log1p of the source's decayed record
