@@ -48,7 +48,8 @@ static void usage(FILE *f)
 	    "      --warmup N        with --calibrate: skip the first N records, the cold\n"
 	    "                        start of the context features (the model's fm_records)\n"
 	    "      --report          say what the threshold rests on and how uncertain it\n"
-	    "                        is (also on a terminal, unless -q)\n"
+	    "                        is (also on a terminal, unless -q); after a fit, also\n"
+	    "                        which features share an autoencoder, and their ranges\n"
 	    "  -q, --quiet           no progress on a terminal\n"
 	    "  -h, --help            this help\n"
 	    "Exit status: 0 ok, 1 some records were skipped, 2 usage or system error.\n");
@@ -211,6 +212,8 @@ int main(int argc, char **argv)
 			weprintf("%ld of %ld records skipped", vr.n_bad, vr.n_bad + ft.records);
 		if (report || (!quiet && isatty(2)))
 			fit_report(stderr, &m);
+		if (report)
+			fit_report_map(stderr, &m);
 		if (model_write(&m, out) == 0)
 			rc = vr.n_bad ? 1 : 0;
 		model_free(&m);

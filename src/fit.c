@@ -453,3 +453,40 @@ void fit_report(FILE *f, const model *m)
 		        "fitted to the %ld highest (above %.6g)\n", above, c->tail_gamma, c->tail_k,
 		        c->tail_u);
 }
+
+/* One KitNET's feature map: an autoencoder a line, each input's name and
+ * training range (the LOG normalisation scales it to [0, 1]; see kitnet.h).
+ * feat[i] is the model's index of k's feature i (NULL: the same). */
+static void report_kitnet(FILE *f, const model *m, const char *part, const kitnet *k,
+                          const int *feat)
+{
+	for (int a = 0; a < k->n_ae; a++) {
+		const kitnet_da *da = &k->ae[a];
+
+		fprintf(f, "azw-fit: %s autoencoder %d (%d inputs):", part, a, da->n_visible);
+		for (int j = 0; j < da->n_visible; j++) {
+			int i = k->map[k->ae_off[a] + j];
+
+			fprintf(f, " %s [%.4g, %.4g]", m->h.names[feat ? feat[i] : i],
+			        da->norm_min[j], da->norm_max[j]);
+		}
+		fputc('\n', f);
+	}
+}
+
+void fit_report_map(FILE *f, const model *m)
+{
+	if (m->n_parts == 0) {
+		fprintf(f, "azw-fit: one KitNET: %d features in %d autoencoder%s, mapped on the "
+		        "first %ld records\n", m->k.n_features, m->k.n_ae, m->k.n_ae == 1 ? "" : "s",
+		        m->fm_records);
+		report_kitnet(f, m, "the", &m->k, NULL);
+		return;
+	}
+	for (int j = 0; j < m->n_parts; j++)
+		fprintf(f, "azw-fit: part %s: %d features in %d autoencoder%s, mapped on the "
+		        "first %ld records\n", model_part_names[j], m->part[j].n,
+		        m->part[j].k.n_ae, m->part[j].k.n_ae == 1 ? "" : "s", m->fm_records);
+	for (int j = 0; j < m->n_parts; j++)
+		report_kitnet(f, m, model_part_names[j], &m->part[j].k, m->part[j].feat);
+}

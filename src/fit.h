@@ -92,3 +92,7 @@ int recal_finish(recalibrator *rc, double fpr);
 /* The calibration report: what the threshold rests on and how uncertain
  * it is, one paragraph on f. */
 void fit_report(FILE *f, const model *m);
+/* The feature map: which features share an autoencoder, part by part, and
+ * each one's training range [min, max] (what the normalisation scales to
+ * [0, 1]; a value beyond it stands out), an autoencoder a line. */
+void fit_report_map(FILE *f, const model *m);

@@ -106,12 +106,46 @@ fit_benign() {
 	[[ "$output" == "azw-fit: threshold $(printf '%.6g' "$t") (90% bootstrap interval "* ]]
 	[[ "$output" == *"from 2499 scores of benign records (249 held out of training, 2250 trained on); 2.5 expected above it, so from an exponential tail fitted to the 50 highest"* ]]
 	# the interval holds the threshold
-	lo=$(sed 's/.*interval \([^ ]*\) to \([^)]*\)).*/\1/' <<< "$output")
-	hi=$(sed 's/.*interval \([^ ]*\) to \([^)]*\)).*/\2/' <<< "$output")
+	first=$(head -n 1 <<< "$output")
+	lo=$(sed 's/.*interval \([^ ]*\) to \([^)]*\)).*/\1/' <<< "$first")
+	hi=$(sed 's/.*interval \([^ ]*\) to \([^)]*\)).*/\2/' <<< "$first")
 	awk -v lo="$lo" -v hi="$hi" -v t="$t" 'BEGIN { exit !(lo <= t + 1e-6 && t <= hi + 1e-6 && lo < hi) }'
 	# without --report and not on a terminal: silent
 	run azw-fit --fm-grace 500 -o "$TMP/m" "$TMP/v"
 	[ "$status" -eq 0 ] && [ -z "$output" ]
+}
+
+@test "azw-fit --report shows the feature map: every feature once, its autoencoder and range" {
+	gzip -dc "$DATA/conn/ctu-010.conn.json.gz" | head -n 1500 | azw-extract -m conn > "$TMP/v"
+	run azw-fit --report --fm-grace 300 -o "$TMP/m" "$TMP/v"
+	[ "$status" -eq 0 ]
+	grep -qx 'azw-fit: part record: 86 features in [0-9]* autoencoders*, mapped on the first 301 records' <<< "$output"
+	grep -qx 'azw-fit: part context: 16 features in [0-9]* autoencoders*, mapped on the first 301 records' <<< "$output"
+	# as many autoencoder lines per part as the model holds
+	for part in record context; do
+		n=$(sed -n "s/^azw-fit: part $part: [0-9]* features in \([0-9]*\) .*/\1/p" <<< "$output")
+		[ "$(grep -c "^azw-fit: $part autoencoder [0-9]* (" <<< "$output")" -eq "$n" ]
+		[ "$(awk -F'\t' -v p="$part" '$1 == "part" { q = $2 } $1 == "autoencoders" && q == p { print $2 }' "$TMP/m")" -eq "$n" ]
+	done
+	# every feature of the header named exactly once, never an identity column
+	grep '^azw-fit: [a-z]* autoencoder ' <<< "$output" | sed 's/^[^:]*: [^:]*://' |
+		grep -o '[A-Za-z0-9_.]* \[' | sed 's/ \[$//' | sort > "$TMP/got"
+	grep '^#fields' "$TMP/v" | tr '\t' '\n' | tail -n +9 | sort > "$TMP/want"
+	[ "$(wc -l < "$TMP/want")" -eq 102 ]
+	cmp "$TMP/got" "$TMP/want"
+	# the ranges are the model's: the context part's first input
+	lo=$(awk -F'\t' '$1 == "part" { q = $2 } $1 == "norm_min" && q == "context" { print $2; exit }' "$TMP/m")
+	hi=$(awk -F'\t' '$1 == "part" { q = $2 } $1 == "norm_max" && q == "context" { print $2; exit }' "$TMP/m")
+	line=$(grep '^azw-fit: context autoencoder 0 ' <<< "$output")
+	[[ "$line" == *": "[a-z]*" [$(printf '%.4g' "$lo"), $(printf '%.4g' "$hi")] "* ]]
+	# every range has min <= max
+	grep -o '\[[^]]*\]' <<< "$output" | tr -d '[],' | awk '$1 > $2 { bad++ } END { exit bad > 0 }'
+	# not shown by a recalibration, nor without --report
+	run azw-fit --calibrate "$TMP/m" --report -o "$TMP/m2" "$TMP/v"
+	[ "$status" -eq 0 ]
+	[[ "$output" != *autoencoder* ]]
+	run azw-fit --fm-grace 300 -o "$TMP/m" "$TMP/v"
+	[ -z "$output" ]
 }
 
 @test "the feature-mapping window (the cold start) is not in the calibration" {
