@@ -1109,7 +1109,8 @@ static span *observe(alert_run *a, table *t, int32_t i, const alert_rec *r, int 
 		sp->records++;
 	if (!unusual)
 		return sp && sp->open ? sp : NULL;
-	if (!sp || (!sp->open && (r->ts - sp->last_unusual >= a->o.quiet || u0 <= n0 * a->o.p0))) {
+	if (!sp || (!sp->open && ((r->ts - sp->last_unusual >= a->o.quiet && u0 < ALERT_CARRY) ||
+	                          u0 <= n0 * a->o.p0))) {
 		if (!sp)
 			sp = e->sp = span_new(a, t, i);
 		else

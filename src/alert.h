@@ -19,8 +19,11 @@
  * cut^w, as likely as w unusual records in a row.
  *
  * Incidents. Each entity has a span: it starts at an unusual record when
- * the entity had none for `quiet` seconds or was, before it, no more
- * unusual than chance (u <= p0 n); it holds the counts and the details an
+ * the entity had none for `quiet` seconds (and what it had has decayed
+ * below ALERT_CARRY unusual records: strong evidence, anomalies an hour or
+ * two apart from a slow scanner, carries a span over a quiet gap) or was,
+ * before it, no more unusual than chance (u <= p0 n); it holds the counts
+ * and the details an
  * incident line shows. An incident is raised at the unusual record that
  * brings the tail below alpha with at least min_unusual unusual records in
  * the span; a pair's only while its host has none open. It closes when its
@@ -45,6 +48,7 @@
 #define ALERT_DEFAULT_MAX_SPAN 86400.0
 #define ALERT_DEFAULT_CAP 100000
 #define ALERT_ANOMALY_WMAX 3.0 /* an anomaly:true record counts as at most this many */
+#define ALERT_CARRY 1.0       /* decayed unusual records that carry a span over a quiet gap */
 #define ALERT_MAX_ADDR 46      /* bytes of an id.orig_h / id.resp_h text */
 #define ALERT_MAX_EXPLAIN 16   /* explain entries read per line */
 

@@ -152,6 +152,35 @@ uniform() {
 	[ "${#lines[@]}" -eq 2 ]
 }
 
+@test "a slow source: anomalies an hour and a half apart add up to an incident; plain unusual ones do not" {
+	# 6 records, one every 5400 s (past --quiet 3600), each an anomaly at
+	# pvalue 1e-9 (weight 3): the decayed evidence before each (3 x
+	# 2^-1.5 = 1.06 records) carries the span over the gap, so the third
+	# makes 3 unusual records in the span and an incident (as ctu-010's
+	# slow scanners of the same honeypot, 10-14 records in a day)
+	gen 10.0.0.8 198.51.100.2 6 1 0.000000001 1700000000 5400 true > "$TMP/slow"
+	run azw-alert "$TMP/slow"
+	[ "$status" -eq 0 ]
+	# the host's incident opens at the third record, from the first; it
+	# closes after --quiet, before the fourth, which goes on in another
+	# (jq -e passes on empty input: count the lines first)
+	[ "${#lines[@]}" -ge 4 ]
+	echo "${lines[0]}" | jq -e '.state == "open" and .entity == "host" and .unusual == 3 and
+		.anomalies == 3 and .ts == 1700005400 and .ts_end == 1700016200'
+	echo "$output" | jq -s -e 'map(select(.state == "open")) | length >= 2 and
+		(map(.ts_end) | max) == 1700032400'
+	# 7200 s apart: 3 x 2^-2 = 0.75 record left, less than one: each starts afresh
+	gen 10.0.0.8 198.51.100.2 6 1 0.000000001 1700000000 7200 true > "$TMP/slower"
+	run azw-alert "$TMP/slower"
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	# plain unusual records (weight 1) 5400 s apart never carry a span
+	gen 10.0.0.8 198.51.100.2 12 1 0.000000001 1700000000 5400 false > "$TMP/plain"
+	run azw-alert "$TMP/plain"
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+}
+
 @test "pvalue_context counts when below P/2 (union bound), and not between P/2 and P" {
 	gen 10.0.0.8 198.51.100.2 100 5 0.5 | awk '{ i++; sub(/}$/, i % 5 ? ",\"pvalue_context\":0.6}" : ",\"pvalue_context\":0.001}"); print }' > "$TMP/c1"
 	run azw-alert "$TMP/c1"
