@@ -396,3 +396,45 @@ uniform() {
 		fi
 	done
 }
+
+@test "azw-watch --alert-option passes options to azw-alert, checked before the start" {
+	PATH="$BATS_TEST_DIRNAME/../scripts:$PATH"
+	L="$TMP/logs"
+	mkdir -p "$L/current" "$TMP/models"
+	azw-extract -m conn "$DATA/conn/netflowlabeler.head200.conn.json" |
+		azw-fit -q --fm-grace 50 -o "$TMP/models/conn.model" 2> /dev/null
+	gzip -dc "$DATA/conn/ctu-010.conn.json.gz" | head -n 2000 > "$L/current/conn.log"
+	# the options change what azw-alert finds: --min-unusual=50 --alpha=1e-30
+	# leave fewer incidents than the defaults, and the same as azw-alert's own
+	azw-score "$TMP/models/conn.model" <(azw-extract -m conn "$L/current/conn.log") > "$TMP/s"
+	azw-alert --closed-only < "$TMP/s" > "$TMP/want0"
+	azw-alert --closed-only --min-unusual=50 --alpha=1e-30 < "$TMP/s" > "$TMP/want"
+	[ "$(wc -l < "$TMP/want")" -lt "$(wc -l < "$TMP/want0")" ]
+	n=$(wc -l < "$TMP/want")
+	[ "$n" -ge 1 ]
+	setsid azw-watch --log-dir "$L" --model-dir "$TMP/models" --modules conn --incidents-only \
+		--alert-option --min-unusual=50 --alert-option=--alpha=1e-30 \
+		> "$TMP/inc" 2> "$TMP/err" 3>&- &
+	pid=$!
+	# every incident has opened (its open line is written at once)
+	for i in $(seq 300); do
+		[ "$(grep -c '"state":"open"' "$TMP/inc")" -ge "$n" ] && break
+		sleep 0.1
+	done
+	kill -TERM "$pid"
+	wait "$pid"
+	diff <(jq -c 'select(.state == "closed")' "$TMP/inc") "$TMP/want"
+	# a bad option, an option with a blank, one without --incidents: exit 2 at once
+	run azw-watch --log-dir "$L" --model-dir "$TMP/models" --modules conn --incidents-only \
+		--alert-option --pvalue=2
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"--alert-option"*"pvalue"* ]]
+	run azw-watch --log-dir "$L" --model-dir "$TMP/models" --modules conn --incidents-only \
+		--alert-option "--pvalue 0.1"
+	[ "$status" -eq 2 ]
+	run azw-watch --log-dir "$L" --model-dir "$TMP/models" --modules conn --alert-option --pvalue=0.1
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"needs --incidents"* ]]
+	azw-watch --help | grep -q -- "--alert-option OPT"
+	grep -q -- '\\-\\-alert\\-option' "$BATS_TEST_DIRNAME/../man/azw-watch.1"
+}
