@@ -38,8 +38,8 @@ vectors() {
 		$2 in c && c[$2] ~ want' "$2" "$1" | sort -t "$tab" -k1,1g -s
 }
 
-echo "azw demo: CTU-Normal-40, a host with a public address (147.32.x.x) on the Internet, two days of"
-echo "  its Zeek conn logs, labelled by the Stratosphere Laboratory (Malicious: attacks from the Internet)."
+echo "azw demo: CTU-Normal-40, hosts with public addresses (147.32.x.x) on the Internet, two days of"
+echo "  their Zeek conn logs, labelled by the Stratosphere Laboratory (Malicious: attacks from the Internet)."
 gzip -dc "$data/golden/conn.input.jsonl.gz" | head -n 5663 > "$out/day008.conn.json"
 gzip -dc "$data/conn/ctu-010.conn.json.gz" > "$out/day010.conn.json"
 labels "$out/day008.conn.json" > "$out/day008.labels"
@@ -97,6 +97,17 @@ if command -v azw-alert > /dev/null; then
 else
 	echo "  incidents: skipped (no azw-alert)"
 fi
+
+# Whose benign traffic each day is: the source hosts of the Benign records
+benign_hosts() {
+	awk -F'\t' 'NR == FNR { c[$1] = $2; next } /^#/ { next }
+		c[$2] == "B" { n[$3]++ } END { for (h in n) print n[h] "\t" h }' "$2" "$1" |
+		sort -t "$tab" -k1,1nr -k2,2 | awk -F'\t' '{ printf "%s%s", (NR > 1 ? ", " : ""), $2 } NR == 3 { exit }'
+}
+echo "  why so many false alarms: day 008's Benign records come from $(benign_hosts "$out/day008.vec" "$out/day008.labels"),"
+echo "  day 010's from $(benign_hosts "$out/day010.vec" "$out/day010.labels"): a model of one host judges another"
+echo "  whose context (rates, bytes lately) it has never seen. Train on the hosts you will score,"
+echo "  or recalibrate on a benign stretch of the new day, as here:"
 
 # Monday's model on Tuesday: day 010 is another host's day and drifts
 # from day 008, so calibrate the model anew on day 010's first hours
