@@ -45,7 +45,8 @@ static void header(vec_header *h)
 static void record(long i, double *x)
 {
 	x[0] = 1;
-	x[1] = 2.5 + 0.4 * sin(i * 0.37); /* the gate: a source with history */
+	/* the gate: a source with history (above log1p(SPLIT_MIN_HISTORY)) */
+	x[1] = log1p(2.0 * SPLIT_MIN_HISTORY) + 0.4 * sin(i * 0.37);
 	x[2] = 1 + 0.5 * cos(i * 0.11);
 	x[3] = (i % 7) == 0;
 	x[4] = 0.3 + 0.2 * sin(i * 0.05);
