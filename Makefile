@@ -33,10 +33,10 @@ $(O)/%.o: src/%.c $(HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-# The library is where the programs spend their time, and -O3 (inlining,
-# unrolling, vectorising) takes 7% off azw-extract on conn JSON over -O2
-# (make bench's records, this project's 2-core VM), whatever CFLAGS a
-# packager sets. KitNET's loops are what azw-score and azw-fit spend their
+# The library is where the programs spend their time, so it gets -O3
+# (inlining, unrolling, vectorising) whatever CFLAGS a packager sets; make
+# bench shows what it is worth (the figures are in the commit messages).
+# KitNET's loops are what azw-score and azw-fit spend their
 # time in: -O3 lets GCC vectorise them (SSE2/NEON, what every x86-64/ARM64
 # has; no -march). On x86-64 kitnet.c also carries AVX2 copies of its
 # loops, picked at load time where the CPU has AVX2 (target_clones).
@@ -46,8 +46,8 @@ $(LIBOBJ): override CFLAGS += -O3
 
 # The JSON reader holds jsmn, whose loop switches on every byte of a line: as
 # a jump table, that is an indirect branch per byte, which the CPU predicts
-# worse than a few compares. Most lines now take the reader's own fast path,
-# and it is still 1% faster without jump tables.
+# worse than a few compares; lines that miss the reader's own fast path still
+# go through it.
 $(O)/zeeklog.o: override CFLAGS += -fno-jump-tables
 
 $(O)/libazw.a: $(LIBOBJ)

@@ -7,7 +7,7 @@
  * azw-score scores) over them, in stream order (so the memories of the last
  * inputs see what azw-score sees), each row first copied to one buffer as
  * azw-score's reader leaves it (read in place, the autoencoders' scattered
- * reads of a row that is not in the cache cost 7% more), and prints the
+ * reads of a row that is not in the cache cost more), and prints the
  * median seconds of a pass, the records a pass scores and the sum of the scores (so that the work
  * cannot be left out). What azw-score does besides is reading the vector
  * stream and writing score lines: the difference between the two rows of

@@ -125,8 +125,9 @@ struct zl_rec {
 	struct asked { const char *name; uint32_t len, hash, slot; } asked[128];
 	/* json_flat()'s memory of the keys of the last line it indexed by
 	 * hashing: most lines of a log name the same keys in the same order
-	 * (81% of make bench's conn lines), and the same keys go to the same
-	 * slots of a table of the same size. n == 0: nothing remembered. */
+	 * (Zeek writes a log's fields in one order, leaving out unset ones),
+	 * and the same keys go to the same slots of a table of the same
+	 * size. n == 0: nothing remembered. */
 	struct shape {
 		uint32_t n, tabcap, nkeys;  /* keys in order, table size, distinct */
 		struct { uint16_t off, len; uint32_t slot, hash; } key[SHAPE_KEYS];
