@@ -33,7 +33,7 @@
 # AZW_EVAL_SMALL (neg: where a data set has too few Benign training records,
 # setting A trains on its own non-Malicious training records, Background and
 # Unknown included, if there are enough of them, else on the reference's
-# Benign ones; ref: always on the reference's), AZW_EVAL_SEEDS ("1234 1 2"),
+# Benign ones; ref: always on the reference's), AZW_EVAL_SEEDS ("1234 1 2 3"),
 # AZW_EVAL_SPREAD (A: setting A fitted with every seed and fm-grace, B once;
 # all; A-extended), AZW_EVAL_MIN_HOST (10: hosts counted in host-days),
 # AZW_EVAL_SETS and AZW_EVAL_SCHEMAS (names: run only these), AZW_EVAL_OUT
@@ -59,7 +59,7 @@ MIN_BENIGN=${AZW_EVAL_MIN_BENIGN:-500}
 PLOTS=${AZW_EVAL_PLOTS:-1}
 SMALL=${AZW_EVAL_SMALL:-neg}	# too few Benign records: neg, or ref (see eval/README)
 FIT_OPTS=${AZW_EVAL_FIT_OPTS:-}	# more azw-fit options, for experiments (--lr 0.01)
-SEEDS=${AZW_EVAL_SEEDS:-1234 1 2}	# one model per seed and fm-grace; the table shows their means
+SEEDS=${AZW_EVAL_SEEDS:-1234 1 2 3}	# one model per seed and fm-grace; the table shows their means
 SPREAD=${AZW_EVAL_SPREAD:-A}	# which fits get every seed and fm-grace: A (setting A), all, A-extended
 ONLY_SETS=${AZW_EVAL_SETS:-}	# data set names to run (default: all); a day:X set needs X too
 ONLY_SCHEMAS=${AZW_EVAL_SCHEMAS:-}	# schema names to run (default: all there are)
@@ -273,7 +273,7 @@ fm_graces() {
 results=$out/results.tsv
 fits=$out/fits.tsv
 printf 'dataset\tschema\tsetting\ttrained_on\tinput\tn_train\tn_test\tmal_test\tbenign_test\tfm_grace\troc_auc\tavg_precision\ttpr\tfpr\tfpr_benign\tfpr_model\tthreshold\tleak_check\tfits\ttpr_ideal\ttpr_ratio\ttpr_min\ttpr_max\tfpr_benign_min\tfpr_benign_max\ttpr_ideal_min\ttpr_ideal_max\ttpr_ratio_min\ttpr_ratio_max\tinc_recall\tinc_delay\tfalse_per_host_day\tkind\tsplit\n' > "$results"
-printf 'dataset\tschema\tsetting\ttrained_on\tseed\tfm_grace\tn_train\tn_test\tmal_test\tbenign_test\troc_auc\tavg_precision\ttpr\tfpr\tfpr_benign\ttpr_ideal\tthreshold_ideal\ttpr_ratio\tthreshold\tattackers\tcaught\tinc_recall\tinc_delay\tincidents\tfalse_incidents\thost_days\tfalse_per_host_day\tmissed\tmal_flagged\tbenign_flagged\n' > "$fits"
+printf 'dataset\tschema\tsetting\ttrained_on\tseed\tfm_grace\tn_train\tn_test\tmal_test\tbenign_test\troc_auc\tavg_precision\ttpr\tfpr\tfpr_benign\ttpr_ideal\tthreshold_ideal\ttpr_ratio\tthreshold\tattackers\tcaught\tinc_recall\tinc_delay\tincidents\tfalse_incidents\thost_days\tfalse_per_host_day\tmissed\tmal_flagged\tbenign_flagged\tattacker_rank\n' > "$fits"
 
 run_one() {
 	local name=$1 schema=$2 input=$3 fmt=$4 log=$5 kind=$6 split=$7 settings=$8
@@ -414,6 +414,7 @@ run_one() {
 			# incidents: the test part's score lines, in ts order (the
 			# order of the test part), through azw-alert
 			inc='-	-	-	-	-	-	-	-	-'
+			rank=-
 			if [ -n "$ALERT" ]; then
 				rc=0
 				azw-alert --closed-only < "$s.jsonl" > "$s.incidents.jsonl" 2>> "$log" || rc=$?
@@ -421,6 +422,11 @@ run_one() {
 					inc=$(awk -v min_mal="$MIN_MAL_HOST" -v min_host="$MIN_HOST" \
 						-v hosts="${ATTACKERS[$name]:-}" -f eval/incidents.awk \
 						"$w.test.hosts" "$s.incidents.jsonl")
+					# issue 17: where the attacker is named (rita-beacon's
+					# beacon), its worst daily rank among the incidents
+					[ -z "${ATTACKERS[$name]:-}" ] ||
+						rank=$(awk -v hosts="${ATTACKERS[$name]}" -f eval/rank.awk \
+							"$w.test.hosts" "$s.incidents.jsonl")
 				else
 					echo "eval: $name $schema $setting: azw-alert failed (see $log)"
 				fi
@@ -431,7 +437,7 @@ run_one() {
 			printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$schema" "$setting" "$from" "$seed" "$g" \
 				"$ntrain" "$ntest" \
 				"$(awk -F'\t' -v OFS='\t' '{ print $2, $8, $4, $5, $6, $7, $9, $10, $11, $12 }' <<< "$met")" \
-				"${thr:--}" "$inc" "$flags" >> "$per"
+				"${thr:--}" "$inc" "$flags	$rank" >> "$per"
 			if [ "$first" = 1 ]; then	# the plots show the first fit's model
 				cp "$s.fit.tsv" "$s.tsv"
 				mv "$m.fit" "$m"
@@ -755,6 +761,12 @@ END {
 	if (cross != "") printf "  (information) cross-day:%s\n", cross
 }' "$results" "$fits"
 echo "(a) and (b) count only data sets with at least $MIN_BENIGN_TEST Benign test records (n/a(N): N of them). '!' marks a failure."
+
+# --- acceptance checks of the context (issue 17): every fit of setting A ------------------------------
+echo
+awk -F'\t' -f eval/context-checks.awk "$results" "$fits"
+echo "'~': a reversed split (the test part is the capture's start), printed, not checked. The injected attacks'"
+echo "detection limits are make eval-inject's (eval/INJECT.md)."
 echo
 echo "eval: results in $results (one row per data set, schema, setting), every fit in $fits"
 

@@ -233,6 +233,73 @@ near() {
 	[ "$missed" = "10.0.0.1,10.0.0.2,10.0.0.5" ]
 }
 
+@test "rank.awk by hand: the attacker's worst daily rank among the incidents overlapping each day" {
+	# the attacker 10.0.0.7 has test records on day 0 and day 1 (as
+	# id.resp_h on day 1); 10.0.0.8 on day 2
+	printf 'M\t100\t10.0.0.7\t192.0.2.1\nB\t86500\t192.0.2.9\t10.0.0.7\nB\t90000\t192.0.2.9\t192.0.2.1\nM\t172900\t10.0.0.8\t192.0.2.1\n' > "$TMP/hosts"
+	# day 0: one stronger incident (sig 20) than the attacker's host one
+	# (sig 10): rank 2; day 1: its pair incident as responder (sig 30) is
+	# the strongest; an incident from day 0 running into day 1 (sig 25)
+	# overlaps both days
+	cat > "$TMP/inc" <<-EOF
+	{"ts":50,"ts_end":60,"entity":"host","id.orig_h":"192.0.2.5","significance":20}
+	{"ts":100,"ts_end":200,"entity":"host","id.orig_h":"10.0.0.7","significance":10}
+	{"ts":80000,"ts_end":87000,"entity":"host","id.orig_h":"192.0.2.6","significance":25}
+	{"ts":86500,"ts_end":86600,"entity":"pair","id.orig_h":"192.0.2.9","id.resp_h":"10.0.0.7","significance":30}
+	{"ts":86500,"ts_end":86600,"entity":"host","id.orig_h":"192.0.2.9","id.resp_h":"10.0.0.7","significance":40}
+	EOF
+	# day 0: 192.0.2.5 (20) and 192.0.2.6 (25) above 10: rank 3; day 1: the
+	# host incident of 192.0.2.9 names 10.0.0.7 only as id.resp_h of a host
+	# entity, which does not count: above the pair's 30, 40: rank 2
+	run awk -v hosts=10.0.0.7 -f "$ROOT/eval/rank.awk" "$TMP/hosts" "$TMP/inc"
+	[ "$status" -eq 0 ]
+	[ "$output" = 3 ]
+	# an attacker with a day and no incident naming it
+	run awk -v hosts="10.0.0.7 10.0.0.8" -f "$ROOT/eval/rank.awk" "$TMP/hosts" "$TMP/inc"
+	[ "$output" = 1000000 ]
+	# no test record of the attacker: -
+	run awk -v hosts=10.9.9.9 -f "$ROOT/eval/rank.awk" "$TMP/hosts" "$TMP/inc"
+	[ "$output" = - ]
+}
+
+@test "context-checks.awk by hand: context against none per fit, mean AP, seed spread, the attacker" {
+	# results.tsv: only kind ($33) and split ($34) are read
+	{
+		printf 'dataset'; for i in $(seq 2 34); do printf '\tc%d' $i; done; echo
+		for d in a b r; do
+			printf '%s' $d; for i in $(seq 2 32); do printf '\t-'; done
+			printf '\tdet\t%s\n' "$([ $d = r ] && echo reversed || echo time)"
+		done
+	} > "$TMP/results"
+	# fits.tsv: a: extended beats none everywhere, seeds 1 and 2 at fm 10
+	# spread 0.002 AUC / 0.01 AP; b: extended loses 0.006 AUC in one fit,
+	# spread 0.02 AUC; r (reversed) loses a lot, printed but not checked;
+	# a names an attacker ranked 2nd, and 4th in another fit
+	fit() { # dataset schema seed fm auc ap rank
+		printf '%s\t%s\tA\t-\t%s\t%s' "$1" "$2" "$3" "$4"
+		for i in $(seq 7 10); do printf '\t-'; done
+		printf '\t%s\t%s' "$5" "$6"
+		for i in $(seq 13 30); do printf '\t-'; done
+		printf '\t%s\n' "$7"
+	}
+	{
+		printf 'dataset'; for i in $(seq 2 31); do printf '\tc%d' $i; done; echo
+		fit a extended 1 10 0.990 0.80 2; fit a extended 2 10 0.992 0.81 4
+		fit a extended-none 1 10 0.980 0.70 -; fit a extended-none 2 10 0.981 0.70 -
+		fit b extended 1 10 0.970 0.50 -; fit b extended 2 10 0.990 0.52 -
+		fit b extended-none 1 10 0.976 0.50 -; fit b extended-none 2 10 0.980 0.50 -
+		fit r extended 1 10 0.500 0.10 -; fit r extended-none 1 10 0.900 0.60 -
+	} > "$TMP/fits"
+	run awk -F'\t' -f "$ROOT/eval/context-checks.awk" "$TMP/results" "$TMP/fits"
+	[ "$status" -eq 0 ]
+	echo "$output"
+	[[ "${lines[1]}" == *"[FAIL] extended within 0.005"*" a +0.0100/+0.100 b -0.0060/+0.000! r -0.4000/-0.500~" ]]
+	# mean AP over the 5 fit pairs: (0.80 + 0.81 + 0.50 + 0.52 + 0.10) / 5 = 0.546 against 0.6
+	[[ "${lines[2]}" == *"[FAIL] mean AP"*"extended 0.5460 > extended-none 0.6000" ]]
+	[[ "${lines[3]}" == *"[FAIL] seed spread (2 seeds, per fm value)"*" a 0.0020/0.010 b 0.0200/0.020! r 0.0000/0.000~" ]]
+	[[ "${lines[4]}" == *"[FAIL] a: the attacker ROC-AUC >= 0.95 and AP >= 0.5 in every fit (lowest 0.9900, 0.800); its incident among the 3 strongest of every test day (worst rank 4)" ]]
+}
+
 @test "make demo prints the TPR and FPR that make eval computes for its data set (ctu-008to010, first fit)" {
 	# a shared directory holding only the two days the demo bundles, as the
 	# Zeek JSON conversions eval/run.sh falls back to
