@@ -45,6 +45,8 @@ static void usage(FILE *f)
 	    "                       incidents there were\n"
 	    "  -h, --help           this help\n"
 	    "Output is flushed whenever the input goes idle, so tail -F pipelines are live.\n"
+	    "A write error (a full disk; its reader gone while SIGPIPE is ignored)\n"
+	    "stops it at once, with a message.\n"
 	    "Exit status: 0 ok, 1 some lines were skipped, 2 usage or system error.\n");
 }
 
@@ -70,11 +72,11 @@ static void bad_line(run *r, const char *path, long lineno, const char *why)
 		weprintf("%s:%ld: %s", path, lineno, why);
 }
 
-/* A write error (full disk) stops the run; a closed pipe is SIGPIPE's. */
+/* A write error (full disk, a reader gone with SIGPIPE ignored) stops the
+ * run at once. */
 static void check_stdout(void)
 {
-	if (ferror(stdout))
-		eprintf("write error on standard output:");
+	out_check(stdout);
 }
 
 static void run_file(run *r, const char *arg)

@@ -99,6 +99,8 @@ static void usage(FILE *f)
 	    "number of columns or no header, a line over 1 MiB, a NUL byte, a field a\n"
 	    "module cannot use) is reported on standard error as FILE:LINE: reason,\n"
 	    "and skipped.\n"
+	    "A write error (a full disk; its reader gone while SIGPIPE is ignored)\n"
+	    "stops it at once, with a message.\n"
 	    "Exit status: 0 ok, 1 some records were skipped, 2 usage or system error.\n");
 }
 
@@ -223,6 +225,7 @@ static void write_row(run *r)
 
 	vec_record_ids(r->rec, id, pbuf);
 	vec_write_row(stdout, id, r->x, r->n_x);
+	out_check(stdout);
 }
 
 static void skip(run *r, const char *path, long lineno, const char *why)
@@ -310,9 +313,14 @@ static void on_stop(int sig)
 	stop_follow = 1;
 }
 
+/* While the followed file is idle: write what there is, and end if it
+ * cannot be written or nobody reads it any more. */
 static void flush_output(void *f)
 {
 	fflush(f);
+	out_check(f);
+	if (out_gone(fileno(f)))
+		out_closed();
 }
 
 /* -F: one file followed across rotation (follow.h) until a signal. A

@@ -39,6 +39,8 @@ static void usage(FILE *f)
 	    "                      O_APPEND file without mixing lines)\n"
 	    "  -h, --help          this help\n"
 	    "Output is flushed whenever the input goes idle, so tail -F pipelines are live.\n"
+	    "A write error (a full disk; its reader gone while SIGPIPE is ignored)\n"
+	    "stops it at once, with a message.\n"
 	    "Exit status: 0 ok, 1 some records were skipped, 2 usage or system error;\n"
 	    "with --alerts-only: 0 some alerts, 1 none, 2 error.\n");
 }
@@ -183,6 +185,7 @@ int main(int argc, char **argv)
 			}
 		}
 		score_write(stdout, vr.id, m.h.module, &s);
+		out_check(stdout);
 	}
 	if (vr.n_bad)
 		weprintf("%ld of %ld records skipped", vr.n_bad, vr.n_bad + n);

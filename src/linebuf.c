@@ -41,10 +41,31 @@ static int fill(linebuf *lb)
 		lb->buf = erealloc(lb->buf, lb->cap + 1);
 	}
 	if (lb->idle_flush) {
-		struct pollfd p = { .fd = lb->fd, .events = POLLIN };
+		struct pollfd p[2] = {
+			{ .fd = lb->fd, .events = POLLIN },
+			{ .fd = fileno(lb->idle_flush), .events = 0 },
+		};
 
-		if (poll(&p, 1, 0) == 0)
+		if (poll(p, 1, 0) == 0) {
 			fflush(lb->idle_flush);
+			out_check(lb->idle_flush);
+			/* Wait for input, and meanwhile for the output's reader
+			 * to go (poll's POLLERR on a pipe whose reader closed
+			 * it): a write error with nothing written. */
+			while (p[1].fd >= 0) {
+				if (poll(p, 2, -1) < 0) {
+					if (errno == EINTR)
+						continue;
+					break;
+				}
+				if (p[1].revents & (POLLERR | POLLHUP))
+					out_closed();
+				if (p[1].revents & POLLNVAL)
+					p[1].fd = -1;
+				if (p[0].revents)
+					break;
+			}
+		}
 	}
 	do
 		n = read(lb->fd, lb->buf + lb->end, lb->cap - lb->end);

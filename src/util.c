@@ -3,10 +3,13 @@
 
 #include <errno.h>
 #include <math.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 const char *argv0 = "azw";
 
@@ -500,6 +503,37 @@ int fshut_stdout(void)
 		return -1;
 	}
 	return 0;
+}
+
+static void out_fail(int err) __attribute__((noreturn));
+static void out_fail(int err)
+{
+	fprintf(stderr, "%s: write error on standard output: %s\n", argv0, strerror(err));
+	_exit(2); /* not exit(): stdio would try the buffer again */
+}
+
+void out_check(FILE *f)
+{
+	if (ferror(f))
+		out_fail(errno ? errno : EIO);
+}
+
+int out_gone(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = 0 };
+
+	return poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP));
+}
+
+void out_closed(void)
+{
+	struct sigaction sa;
+
+	if (sigaction(SIGPIPE, NULL, &sa) == 0 && sa.sa_handler != SIG_IGN) {
+		signal(SIGPIPE, SIG_DFL);
+		raise(SIGPIPE);
+	}
+	out_fail(EPIPE);
 }
 
 double round6(double x)

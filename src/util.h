@@ -53,4 +53,18 @@ long earg_long(const char *opt, const char *s, long lo, long hi);
  * SIGPIPE stays at its default). Returns 0 or -1 after a message. */
 int fshut_stdout(void);
 
+/* Streaming output is checked as it goes, not only at exit: after each
+ * record written and each flush, out_check() ends the program at the first
+ * write error (a full disk; a reader gone while SIGPIPE is ignored, as
+ * under systemd) with "write error on standard output: REASON" and exit
+ * status 2, writing nothing more (a later write could glue a cut line to
+ * the next record). */
+void out_check(FILE *f);
+/* Has the reader of fd (a pipe, a socket) gone? Asks without writing
+ * (poll's POLLERR/POLLHUP); a file or terminal never has. */
+int out_gone(int fd);
+/* The reader of standard output has gone: end as a write to it would,
+ * killed by SIGPIPE unless SIGPIPE is ignored, then as out_check(). */
+void out_closed(void) __attribute__((noreturn));
+
 #endif

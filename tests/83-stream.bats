@@ -1,0 +1,127 @@
+#!/usr/bin/env bats
+# Streaming faults (issue 18): write errors while streaming, a model that
+# changes only when every stage succeeded, records after over-long lines,
+# signals during endless lines, limits. Nothing lost, nothing scored twice.
+# No timed assertions: each waits for a condition, with a generous deadline.
+
+load helpers
+
+JSON="$DATA/conn/netflowlabeler.head200.conn.json"
+
+setup() {
+	TMP="$BATS_TEST_TMPDIR"
+	pids=
+}
+
+teardown() {
+	local p
+	for p in $pids; do
+		kill -KILL "$p" 2> /dev/null || true
+	done
+	exec 7>&- 2> /dev/null || true
+}
+
+# Wait (up to 30 s) for process $1, a child, to end; its exit status in
+# $status. Fails, and kills it, if it does not.
+wait_end() {
+	local i
+	for i in $(seq 300); do
+		if ! kill -0 "$1" 2> /dev/null; then
+			status=0
+			wait "$1" || status=$?
+			return 0
+		fi
+		sleep 0.1
+	done
+	kill -KILL "$1"
+	echo "process $1 still running after 30 s" >&2
+	return 1
+}
+
+# Wait (up to 30 s) until FILE has a line matching the regex.
+wait_grep() {
+	local i
+	for i in $(seq 300); do
+		grep -q -- "$2" "$1" 2> /dev/null && return 0
+		sleep 0.1
+	done
+	echo "timed out waiting for '$2' in $1" >&2
+	return 1
+}
+
+conn_model() {
+	azw-extract -m conn "$JSON" > "$TMP/v"
+	azw-fit -q --fm-grace 50 -o "$TMP/m" "$TMP/v"
+}
+
+@test "item 1: azw-extract -F | head -n 1 with SIGPIPE ignored ends, exit 2 and a message" {
+	cp "$JSON" "$TMP/conn.log"
+	mkfifo "$TMP/p"
+	head -n 1 < "$TMP/p" > "$TMP/out" 3>&- &
+	(trap '' PIPE; exec azw-extract -m conn -F "$TMP/conn.log" > "$TMP/p" 2> "$TMP/err") 3>&- &
+	pid=$!
+	pids="$pid"
+	wait_end "$pid"
+	[ "$status" -eq 2 ]
+	[ "$(cat "$TMP/out")" = "#separator \\x09" ]
+	grep -q '^azw-extract: write error on standard output: Broken pipe$' "$TMP/err"
+}
+
+@test "item 1: azw-extract -F to a full disk (/dev/full) ends at its first flush, exit 2" {
+	cp "$JSON" "$TMP/conn.log"
+	azw-extract -m conn -F "$TMP/conn.log" > /dev/full 2> "$TMP/err" 3>&- &
+	pid=$!
+	pids="$pid"
+	wait_end "$pid"
+	[ "$status" -eq 2 ]
+	[ "$(cat "$TMP/err")" = "azw-extract: write error on standard output: No space left on device" ]
+}
+
+@test "item 1: azw-score on an idle stream, its reader gone (SIGPIPE ignored) or a full disk: ends, exit 2" {
+	conn_model
+	mkfifo "$TMP/in" "$TMP/p"
+	# the input stays open, idle, after its records
+	exec 7<> "$TMP/in"
+	head -n 1 < "$TMP/p" > "$TMP/out" 3>&- &
+	(trap '' PIPE; exec azw-score "$TMP/m" < "$TMP/in" > "$TMP/p" 2> "$TMP/err") 3>&- 7>&- &
+	pid=$!
+	pids="$pid"
+	cat "$TMP/v" >&7
+	wait_end "$pid"
+	[ "$status" -eq 2 ]
+	[[ "$(cat "$TMP/out")" == '{"ts":'* ]]
+	grep -q '^azw-score: write error on standard output: Broken pipe$' "$TMP/err"
+	# a full disk: the first idle flush fails
+	exec 7>&-
+	mkfifo "$TMP/in2"
+	exec 7<> "$TMP/in2"
+	azw-score "$TMP/m" < "$TMP/in2" > /dev/full 2> "$TMP/err" 3>&- 7>&- &
+	pid=$!
+	pids="$pid"
+	cat "$TMP/v" >&7 || true # (it may end before it has read all)
+	wait_end "$pid"
+	[ "$status" -eq 2 ]
+	[ "$(cat "$TMP/err")" = "azw-score: write error on standard output: No space left on device" ]
+}
+
+@test "item 1: with SIGPIPE at its default, a closed pipe still ends them quietly" {
+	cp "$JSON" "$TMP/conn.log"
+	mkfifo "$TMP/p"
+	head -n 1 < "$TMP/p" > "$TMP/out" 3>&- &
+	(trap - PIPE; exec azw-extract -m conn -F "$TMP/conn.log" > "$TMP/p" 2> "$TMP/err") 3>&- &
+	pid=$!
+	pids="$pid"
+	wait_end "$pid"
+	[ "$status" -eq 141 ]
+	[ ! -s "$TMP/err" ]
+}
+
+@test "item 1: --help and the man pages say a write error stops them at once" {
+	for p in azw-extract azw-score azw-alert; do
+		run "$p" --help
+		[[ "$output" == *"A write error (a full disk; its reader gone while SIGPIPE is ignored)"* ]]
+	done
+	grep -q 'SIGPIPE is ignored' "$BATS_TEST_DIRNAME/../man/azw-extract.1"
+	grep -q 'SIGPIPE is ignored' "$BATS_TEST_DIRNAME/../man/azw-score.1"
+	grep -q 'SIGPIPE is ignored' "$BATS_TEST_DIRNAME/../man/azw-alert.1"
+}
