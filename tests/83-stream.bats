@@ -125,3 +125,55 @@ conn_model() {
 	grep -q 'SIGPIPE is ignored' "$BATS_TEST_DIRNAME/../man/azw-score.1"
 	grep -q 'SIGPIPE is ignored' "$BATS_TEST_DIRNAME/../man/azw-alert.1"
 }
+
+# A Zeek log folder of 300 conn records in three hourly files.
+train_logs() {
+	L="$TMP/logs"
+	mkdir -p "$L/2024-05-01"
+	gzip -dc "$DATA/conn/ctu-010.conn.json.gz" | head -n 300 > "$TMP/conn.all"
+	sed -n 1,100p "$TMP/conn.all" | gzip > "$L/2024-05-01/conn.00:00:00-01:00:00.log.gz"
+	sed -n 101,200p "$TMP/conn.all" | gzip > "$L/2024-05-01/conn.01:00:00-02:00:00.log.gz"
+	sed -n 201,300p "$TMP/conn.all" | gzip > "$L/2024-05-01/conn.02:00:00-03:00:00.log.gz"
+}
+
+@test "item 2: azw-train with its extractor killed (SIGKILL) keeps the old model, exit 2" {
+	train_logs
+	PATH="$BATS_TEST_DIRNAME/../scripts:$PATH"
+	mkdir "$TMP/models"
+	azw-train --log-dir "$L" --modules conn --model-dir "$TMP/models" --fm-grace 50 2> /dev/null
+	cp "$TMP/models/conn.model" "$TMP/old.model"
+	# An azw-extract that dies of SIGKILL after 150 lines of its input (the
+	# checks azw-train makes first, on /dev/null, go to the real one).
+	mkdir "$TMP/fake"
+	cat > "$TMP/fake/azw-extract" <<EOS
+#!/bin/sh
+if [ -p /dev/stdin ]; then
+	head -n 150 | "$(command -v azw-extract)" "\$@"
+	kill -KILL \$\$
+fi
+exec "$(command -v azw-extract)" "\$@"
+EOS
+	chmod +x "$TMP/fake/azw-extract"
+	run env PATH="$TMP/fake:$PATH" azw-train --log-dir "$L" --modules conn --model-dir "$TMP/models" \
+		--fm-grace 50 --seed 9
+	cmp "$TMP/models/conn.model" "$TMP/old.model"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"azw-train: conn: 3 files read; azw-extract failed (exit status 137); no model written"* ]]
+	[ "$(ls -A "$TMP/models")" = conn.model ]
+}
+
+@test "item 6: azw-train does not glue a truncated .gz's last line to the next file's first" {
+	train_logs
+	PATH="$BATS_TEST_DIRNAME/../scripts:$PATH"
+	# the first file cut in the middle of a record
+	f="$L/2024-05-01/conn.00:00:00-01:00:00.log.gz"
+	gzip -c < <(sed -n 1,100p "$TMP/conn.all") | head -c 3000 > "$TMP/cut.gz"
+	cp "$TMP/cut.gz" "$f"
+	whole=$(gzip -dc "$f" 2> /dev/null | grep -c '}$' || true)
+	run azw-train --log-dir "$L" --modules conn --model-dir "$TMP/models" --fm-grace 50
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"1 unreadable ($f)"* ]]
+	# every record of the two whole files, and the whole ones of the cut
+	# file, were read; only the cut record is skipped
+	[[ "$output" == *"; $((whole + 200)) records, 1 skipped"* ]]
+}
