@@ -51,6 +51,7 @@ static void usage(FILE *f)
 	    "                        is (also on a terminal, unless -q)\n"
 	    "  -q, --quiet           no progress on a terminal\n"
 	    "  -h, --help            this help\n"
+	    "A model that azw-score would refuse is not written (MODEL is left as it was).\n"
 	    "Exit status: 0 ok, 1 some records were skipped, 2 usage or system error.\n");
 }
 

@@ -177,3 +177,17 @@ EOS
 	# file, were read; only the cut record is skipped
 	[[ "$output" == *"; $((whole + 200)) records, 1 skipped"* ]]
 }
+
+@test "item 3: azw-fit does not write a model azw-score would refuse (features of +-1e308); the old model is kept" {
+	conn_model
+	cp "$TMP/m" "$TMP/old"
+	awk -F'\t' 'BEGIN { OFS = "\t" } /^#/ { print; next }
+		{ $8 = NR % 2 ? "1e308" : "-1e308"; print }' "$TMP/v" > "$TMP/huge"
+	run azw-fit -q --fm-grace 50 -o "$TMP/m" "$TMP/huge"
+	cmp "$TMP/m" "$TMP/old"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"azw-fit: $TMP/m: not written: the model learned is not one azw-score could read"* ]]
+	[ "$(ls -A "$TMP" | grep -c '\.tmp\.')" -eq 0 ]
+	run azw-fit --help
+	[[ "$output" == *"A model that azw-score would refuse is not written"* ]]
+}
