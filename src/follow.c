@@ -127,6 +127,8 @@ static int src_line(follow *f, follow_src *s, char **line, size_t *len, double n
 		}
 		if (s->at_eof)
 			return 0; /* read again after the next poll */
+		if (f->stop && *f->stop)
+			return 0; /* an endless line (-F /dev/zero) must not hold off SIGTERM */
 		if ((rc = src_read(s, now)) <= 0)
 			return rc;
 	}

@@ -191,3 +191,68 @@ EOS
 	run azw-fit --help
 	[[ "$output" == *"A model that azw-score would refuse is not written"* ]]
 }
+
+# Rows (not header lines) in FILE.
+rows() {
+	grep -vc '^#' "$1" || true
+}
+
+# Wait (up to 30 s) until FILE has N rows.
+wait_rows() {
+	local i
+	for i in $(seq 300); do
+		[ "$(rows "$1")" -ge "$2" ] && return 0
+		sleep 0.1
+	done
+	echo "timed out: $(rows "$1") rows in $1, waited for $2" >&2
+	return 1
+}
+
+@test "item 5: the record after an over-long line that begins like a record is kept (file, stdin, -F)" {
+	long() { printf '{"uid":"'; head -c "$1" /dev/zero | tr '\0' a; printf '"}\n'; }
+	{
+		for i in $(seq 20); do
+			sed -n "${i}p" "$JSON"
+			long $((1048576 + i * 4099))
+		done
+	} > "$TMP/log"
+	for how in file stdin; do
+		rc=0
+		if [ "$how" = file ]; then
+			azw-extract -m conn "$TMP/log" > "$TMP/v" 2> "$TMP/err" || rc=$?
+		else
+			azw-extract -m conn < "$TMP/log" > "$TMP/v" 2> "$TMP/err" || rc=$?
+		fi
+		[ "$rc" -eq 1 ]
+		[ "$(rows "$TMP/v")" -eq 20 ]
+		[ "$(grep -c 'line longer than 1048576 bytes' "$TMP/err")" -eq 20 ]
+	done
+	# followed, the long line arriving in pieces, its record behind it
+	sed -n 1,5p "$JSON" > "$TMP/f.log"
+	azw-extract -m conn -F "$TMP/f.log" > "$TMP/v" 2> "$TMP/err" 3>&- &
+	pid=$!
+	pids=$pid
+	wait_rows "$TMP/v" 5
+	printf '{"uid":"' >> "$TMP/f.log"
+	head -c 700000 /dev/zero | tr '\0' a >> "$TMP/f.log"
+	head -c 700000 /dev/zero | tr '\0' a >> "$TMP/f.log"
+	printf '"}\n' >> "$TMP/f.log"
+	sed -n 6,20p "$JSON" >> "$TMP/f.log"
+	wait_rows "$TMP/v" 20
+	kill -TERM "$pid"
+	wait "$pid" || true
+	[ "$(rows "$TMP/v")" -eq 20 ]
+	diff <(grep -v '^#' "$TMP/v" | cut -f2) <(sed -n 1,20p "$JSON" | jq -r .uid)
+}
+
+@test "item 7: azw-extract -F ends on SIGTERM while an endless line streams in (/dev/zero)" {
+	azw-extract -m conn -F /dev/zero > "$TMP/v" 2> "$TMP/err" 3>&- &
+	pid=$!
+	pids=$pid
+	wait_grep "$TMP/err" 'line longer than 1048576 bytes'
+	kill -TERM "$pid"
+	wait_end "$pid"
+	[ "$status" -eq 1 ] # the endless line is a skipped record
+	[ "$(rows "$TMP/v")" -eq 0 ]
+	grep -q '1 of 1 records skipped' "$TMP/err"
+}
