@@ -100,7 +100,7 @@ static int src_line(follow *f, follow_src *s, char **line, size_t *len, double n
 			size_t l = (size_t)(nl - p);
 
 			s->start += l + 1;
-			if (s->skipping || l > f->max_line) {
+			if (s->skipping || l - (l > 0 && p[l - 1] == '\r') > f->max_line) {
 				if (!s->skipping)
 					too_long(f, s);
 				s->skipping = 0;
@@ -119,7 +119,7 @@ static int src_line(follow *f, follow_src *s, char **line, size_t *len, double n
 		if (s->skipping) {
 			s->start = s->end; /* the rest of an over-long line */
 			scanned = 0;
-		} else if (n > f->max_line) {
+		} else if (n > f->max_line + 1) { /* (+1: a CR before the newline to come) */
 			too_long(f, s);
 			s->skipping = 1;
 			s->start = s->end;

@@ -78,6 +78,15 @@ static int fill(linebuf *lb)
 	return 1;
 }
 
+/* The length of the line p..nl, without a CR before its newline: a line of
+ * max_line bytes ending in CRLF is as long as one ending in LF. */
+static size_t line_len(const char *p, const char *nl)
+{
+	size_t n = (size_t)(nl - p);
+
+	return n > 0 && p[n - 1] == '\r' ? n - 1 : n;
+}
+
 int lb_getline(linebuf *lb, char **line, size_t *len)
 {
 	size_t scanned = 0;
@@ -97,7 +106,7 @@ again:
 			nl = lb->buf + lb->end; /* last line without newline */
 			break;
 		}
-		if (scanned > lb->max_line) {
+		if (scanned > lb->max_line + 1) { /* (+1: a CR before the newline to come) */
 			/* Drop what we have of an over-long line, then the rest of it. */
 			lb->n_long++;
 			lb->lineno++;
@@ -127,7 +136,7 @@ again:
 		if (rc == 0)
 			lb->eof = 1;
 	}
-	if ((size_t)(nl - (lb->buf + lb->start)) > lb->max_line) {
+	if (line_len(lb->buf + lb->start, nl) > lb->max_line) {
 		/* Complete but too long (it came in with its newline in one
 		 * read): skipped like one that is still arriving. */
 		lb->n_long++;

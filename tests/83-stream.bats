@@ -256,3 +256,36 @@ wait_rows() {
 	[ "$(rows "$TMP/v")" -eq 0 ]
 	grep -q '1 of 1 records skipped' "$TMP/err"
 }
+
+@test "item 8: a line of exactly 1 MiB ending in CRLF is read (file, stdin, -F); one byte more is not" {
+	# a conn record padded to $1 bytes, CRLF-ended
+	padded() {
+		local rec pad
+		rec=$(sed -n 1p "$JSON")
+		pad=$(($1 - ${#rec} - 9))
+		printf '%s,"pad":"%s"}\r\n' "${rec%\}}" "$(head -c "$pad" /dev/zero | tr '\0' x)"
+	}
+	{ padded 1048576; sed -n 2p "$JSON"; padded 1048577; sed -n 3p "$JSON"; } > "$TMP/log"
+	[ "$(sed -n 1p "$TMP/log" | wc -c)" -eq $((1048576 + 2)) ]
+	for how in file stdin; do
+		rc=0
+		if [ "$how" = file ]; then
+			azw-extract -m conn "$TMP/log" > "$TMP/v" 2> "$TMP/err" || rc=$?
+		else
+			azw-extract -m conn < "$TMP/log" > "$TMP/v" 2> "$TMP/err" || rc=$?
+		fi
+		[ "$rc" -eq 1 ]
+		[ "$(rows "$TMP/v")" -eq 3 ]
+		grep -q ':3: line longer than 1048576 bytes' "$TMP/err"
+		grep -q '1 of 4 records skipped' "$TMP/err"
+	done
+	cp "$TMP/log" "$TMP/f.log"
+	azw-extract -m conn -F "$TMP/f.log" > "$TMP/v" 2> "$TMP/err" 3>&- &
+	pid=$!
+	pids=$pid
+	wait_rows "$TMP/v" 3
+	kill -TERM "$pid"
+	wait "$pid" || true
+	[ "$(rows "$TMP/v")" -eq 3 ]
+	grep -q ':3: line longer than 1048576 bytes' "$TMP/err"
+}
