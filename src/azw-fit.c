@@ -60,7 +60,7 @@ static double real_arg(const char *opt, const char *s, double lo, double hi)
 {
 	double v;
 
-	if (parse_double(s, &v) < 0 || !(v > lo && v <= hi))
+	if (parse_decimal(s, &v) < 0 || !(v > lo && v <= hi))
 		eprintf("%s: '%s' is not a number in (%g, %g]", opt, s, lo, hi);
 	return v;
 }

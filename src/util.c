@@ -482,14 +482,55 @@ int parse_double(const char *s, double *out)
 	return 0;
 }
 
+size_t decimal_len(const char *s)
+{
+	const char *p = s;
+
+	if (*p == '-')
+		p++;
+	if (*p == '0')
+		p++;
+	else if (*p >= '1' && *p <= '9')
+		while (is_digit(*p))
+			p++;
+	else
+		return 0;
+	if (*p == '.') {
+		if (!is_digit(p[1]))
+			return (size_t)(p - s);
+		for (p++; is_digit(*p); p++)
+			;
+	}
+	if (*p == 'e' || *p == 'E') {
+		const char *e = p + 1;
+
+		if (*e == '+' || *e == '-')
+			e++;
+		if (!is_digit(*e))
+			return (size_t)(p - s);
+		while (is_digit(*e))
+			e++;
+		p = e;
+	}
+	return (size_t)(p - s);
+}
+
+int parse_decimal(const char *s, double *out)
+{
+	if (decimal_len(s) != strlen(s))
+		return -1;
+	return parse_double(s, out);
+}
+
 long earg_long(const char *opt, const char *s, long lo, long hi)
 {
+	const char *d = s + (*s == '-');
 	char *end;
 	long v;
 
 	errno = 0;
 	v = strtol(s, &end, 10);
-	if (end == s || *end || errno || v < lo || v > hi)
+	if (!is_digit(*d) || end == s || *end || errno || v < lo || v > hi)
 		eprintf("%s: '%s' is not an integer in [%ld, %ld]", opt, s, lo, hi);
 	return v;
 }

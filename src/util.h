@@ -45,8 +45,17 @@ double strtod_fast(const char *s, char **end);
  * a number. Accepts what strtod accepts (nan, inf included). */
 int parse_double(const char *s, double *out);
 
-/* An option's integer argument in [lo, hi], or exit 2 with a message that
- * names the option and the range. */
+/* The length of the plain decimal number at the start of s, as JSON and
+ * the vector stream write them: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?;
+ * 0 if s does not start with one. What strtod also takes (leading blanks,
+ * a +, hexadecimal, leading zeros, nan, inf) is not one. */
+size_t decimal_len(const char *s);
+/* parse_double() of a whole plain decimal (decimal_len) only: for options. */
+int parse_decimal(const char *s, double *out);
+
+/* An option's integer argument in [lo, hi] (digits, a leading - at most:
+ * no blanks, +, or hexadecimal), or exit 2 with a message that names the
+ * option and the range. */
 long earg_long(const char *opt, const char *s, long lo, long hi);
 
 /* Close stdout and report a write error (full disk, closed pipe is not one:

@@ -289,3 +289,35 @@ wait_rows() {
 	[ "$(rows "$TMP/v")" -eq 3 ]
 	grep -q ':3: line longer than 1048576 bytes' "$TMP/err"
 }
+
+@test "item 8: the vector and option readers refuse hexadecimal, padded and +signed numbers" {
+	conn_model
+	# row 3's first feature column, rewritten; the plain decimals stay good
+	for bad in 0x1 ' 1' '+1' 01 0x1p3 '1 '; do
+		awk -F'\t' -v b="$bad" 'BEGIN { OFS = "\t" } /^#/ { print; next } { n++ } n == 3 { $8 = b } { print }' \
+			"$TMP/v" > "$TMP/bad.v"
+		rc=0
+		azw-score "$TMP/m" "$TMP/bad.v" > "$TMP/s" 2> "$TMP/err" || rc=$?
+		[ "$rc" -eq 1 ] || { echo "'$bad': exit $rc"; cat "$TMP/err"; false; }
+		grep -q ':9: a feature is not a' "$TMP/err" || { echo "'$bad'"; cat "$TMP/err"; false; }
+		[ "$(wc -l < "$TMP/s")" -eq 199 ]
+	done
+	for good in 1e0 -0.5 0.25 1E+2 0; do
+		awk -F'\t' -v b="$good" 'BEGIN { OFS = "\t" } /^#/ { print; next } { n++ } n == 3 { $8 = b } { print }' \
+			"$TMP/v" > "$TMP/good.v"
+		azw-score "$TMP/m" "$TMP/good.v" > "$TMP/s"
+		[ "$(wc -l < "$TMP/s")" -eq 200 ]
+	done
+	# options
+	for opt in "--threshold 0x1p3" "--threshold ' 3'" "--fpr +0.01" "--fpr 0x.1" "--explain=' 3'" "--explain=+3"; do
+		run bash -c "azw-score $opt '$TMP/m' < /dev/null"
+		[ "$status" -eq 2 ] || { echo "$opt accepted"; false; }
+		[[ "$output" == *"is not "*"number"* || "$output" == *"is not an integer"* ]]
+	done
+	for opt in "--fm-grace ' 50'" "--fm-grace +50" "--max-ae 0x10" "--lr 0x1p-8" "--fpr ' 0.01'"; do
+		run bash -c "azw-fit $opt -o '$TMP/m2' '$TMP/v'"
+		[ "$status" -eq 2 ] || { echo "$opt accepted"; false; }
+	done
+	[ ! -e "$TMP/m2" ]
+	azw-score --threshold 3 --explain=2 "$TMP/m" < /dev/null
+}
