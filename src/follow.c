@@ -267,8 +267,10 @@ typedef struct {
 } sibling;
 
 /* Files beside the path that may be its rotated or copied self: regular,
- * uncompressed, named as it is up to its first '.' and then '.', '-' or
- * '_', not the path itself, neither open nor read before. At most max. */
+ * uncompressed, named as it is up to and with its first '.' (conn. for
+ * conn.log: Zeek's conn.2024-05-01-10-00-00.log, logrotate's conn.log.1;
+ * not conn-summary.log, rotated at the same time), not the path itself,
+ * neither open nor read before. At most max. */
 static int siblings(const follow *f, sibling *out, int max)
 {
 	char dir[4096], full[4096 + 260];
@@ -284,8 +286,8 @@ static int siblings(const follow *f, sibling *out, int max)
 	while (n < max && (d = readdir(dp)) != NULL) {
 		const char *nm = d->d_name;
 
-		if (strcmp(nm, base) == 0 || strncmp(nm, base, stem) != 0 || !strchr(".-_", nm[stem]) ||
-		    !nm[stem] || compressed(nm))
+		if (strcmp(nm, base) == 0 || strncmp(nm, base, stem) != 0 || nm[stem] != '.' ||
+		    compressed(nm))
 			continue;
 		snprintf(full, sizeof full, "%s/%s", dir, nm);
 		if (strlen(full) >= sizeof out[n].name || stat(full, &out[n].st) != 0 ||
