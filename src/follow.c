@@ -338,7 +338,7 @@ static int add_src(follow *f, int fd, const struct stat *st, double now)
 /* The path names another file: were there files in between, rotated
  * before we looked (two rotations between two looks)? Each renamed since
  * the last look is read too, from its start, oldest first. */
-static void find_rotated(follow *f, double now)
+static int find_rotated(follow *f, double now)
 {
 	sibling c[FOLLOW_MAX_SRC];
 	int n = siblings(f, c, FOLLOW_MAX_SRC), i, j, fd;
@@ -357,6 +357,8 @@ static void find_rotated(follow *f, double now)
 	for (i = 0; i < n; i++) {
 		struct stat st;
 
+		if (free_slot(f) < 0)
+			return n - i; /* deferred: found again at the next look */
 		if ((fd = open(c[i].name, O_RDONLY)) < 0 || fstat(fd, &st) != 0 ||
 		    st.st_ino != c[i].st.st_ino) {
 			if (fd >= 0)
@@ -367,10 +369,9 @@ static void find_rotated(follow *f, double now)
 		}
 		weprintf("%s: rotated twice between two looks; reading %s, rotated in between, too",
 		         f->path, c[i].name);
-		if (add_src(f, fd, &st, now) < 0)
-			weprintf("%s: too many files open to read %s: its %lld bytes are lost", f->path,
-			         c[i].name, (long long)st.st_size);
+		add_src(f, fd, &st, now);
 	}
+	return 0;
 }
 
 /* s, the current file, was truncated (copytruncate): its lines already read
@@ -471,15 +472,18 @@ static int check_path(follow *f, double now, int opening)
 		close(fd); /* renamed back in between: nothing new */
 		return 0;
 	}
-	if (s) {
+	if (s)
 		s->last_data = now; /* rotated: its grace period starts */
-		find_rotated(f, now);
-	}
-	if (free_slot(f) < 0) {
+	if ((s && find_rotated(f, now) > 0) || free_slot(f) < 0) {
 		/* Rotated faster than the grace period: finish the oldest
-		 * rotated file now, then open the new one. */
+		 * rotated file now, then look again (the files in between
+		 * are still found: the last look's time is kept). */
+		int o = oldest_rotated(f);
+
 		close(fd);
-		f->src[oldest_rotated(f)].closing = 1;
+		if (o >= 0)
+			f->src[o].closing = 1;
+		f->deferred = 1;
 		return 1;
 	}
 	if (!s && f->said_missing)
@@ -568,8 +572,12 @@ int follow_getline(follow *f, char **line, size_t *len)
 		if (now >= next_check) {
 			/* Every poll interval, even while lines flow: a new file at
 			 * the path? more in the files already read to their end? */
+			double t0 = wall();
+
+			f->deferred = 0;
 			check_path(f, now, 0);
-			f->last_look = wall();
+			if (!f->deferred)
+				f->last_look = t0;
 			for (i = 0; i < FOLLOW_MAX_SRC; i++)
 				f->src[i].at_eof = 0;
 			next_check = now + f->poll;
@@ -586,6 +594,25 @@ int follow_getline(follow *f, char **line, size_t *len)
 			if (rc < 0) {
 				weprintf("%s: read error:", f->path);
 				return -1;
+			}
+			/* A rotated file made to close (rotations faster than the
+			 * grace period) is closed at its end at once, even while
+			 * the newer files still flow: its slot is needed. */
+			if (order[i] != f->cur && f->src[order[i]].closing) {
+				follow_src *s = &f->src[order[i]];
+
+				if (s->end > s->start && !s->skipping) {
+					p = s->buf + s->start;
+					l = s->end - s->start;
+					s->start = s->end;
+					if (p[l - 1] == '\r')
+						l--;
+					p[l] = '\0';
+					s->lineno++;
+					return give(f, order[i], line, len, p, l);
+				}
+				remember(f, s);
+				src_close(s);
 			}
 		}
 

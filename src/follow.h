@@ -70,6 +70,7 @@ typedef struct {
 	int said_missing;       /* "waiting for PATH" said */
 	int said_open_error;
 	double last_look;       /* wall-clock time of the last look at the path */
+	int deferred;           /* the last look left files to open: keep last_look */
 	struct { dev_t dev; ino_t ino; } known[FOLLOW_KNOWN]; /* files closed */
 	int n_known;
 

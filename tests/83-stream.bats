@@ -321,3 +321,10 @@ wait_rows() {
 	[ ! -e "$TMP/m2" ]
 	azw-score --threshold 3 --explain=2 "$TMP/m" < /dev/null
 }
+
+@test "soak (short): 60,000 records at 30,000 lines/s, rotated and copytruncated every 0.3-1 s: each scored once" {
+	run bash "$BATS_TEST_DIRNAME/soak/run.sh" 60000 30000 0.3 1
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"60000 uids, 0 lost, 0 scored twice, invalid JSON: 0"* ]]
+}
