@@ -328,3 +328,37 @@ wait_rows() {
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"60000 uids, 0 lost, 0 scored twice, invalid JSON: 0"* ]]
 }
+
+@test "item 10: the README's first two pipelines, pasted as written, work on Zeek TSV and JSON logs" {
+	readme="$BATS_TEST_DIRNAME/../README.md"
+	train=$(awk '/^```$/ { n++; next } n == 1' "$readme" | sed -n 1p)
+	live=$(awk '/^```$/ { n++; next } n == 1' "$readme" | sed -n 2p)
+	[[ "$train" == "zcat logs/"* ]] && [[ "$live" == *"logs/current/conn.log"* ]]
+	TSV="$DATA/formats/rita-missing-host.conn.2blocks.log"
+	for fmt in tsv json; do
+		d="$TMP/$fmt"
+		mkdir -p "$d/logs/2024-05-01" "$d/logs/current"
+		if [ "$fmt" = tsv ]; then
+			gzip -c "$TSV" > "$d/logs/2024-05-01/conn.00:00:00-01:00:00.log.gz"
+			cp "$TSV" "$d/logs/current/conn.log"
+			want=$(grep -vc '^#' "$TSV")
+		else
+			gzip -c "$JSON" > "$d/logs/2024-05-01/conn.00:00:00-01:00:00.log.gz"
+			cp "$JSON" "$d/logs/current/conn.log"
+			want=$(wc -l < "$JSON")
+		fi
+		(cd "$d" && bash -c "$train") 2> "$TMP/err" || { cat "$TMP/err"; false; }
+		[ -s "$d/conn.model" ]
+		(cd "$d" && exec setsid bash -c "$live") 2> "$TMP/err" 3>&- &
+		pid=$!
+		pids=$pid
+		for i in $(seq 300); do
+			[ "$(wc -l < "$d/scores.jsonl" 2> /dev/null || echo 0)" -ge "$want" ] && break
+			sleep 0.1
+		done
+		kill -TERM -- "-$pid"
+		wait "$pid" || true
+		[ "$(wc -l < "$d/scores.jsonl")" -eq "$want" ] || { cat "$TMP/err"; false; }
+		[ "$(jq -c 'select(.score | type == "number")' "$d/scores.jsonl" | wc -l)" -eq "$want" ]
+	done
+}
