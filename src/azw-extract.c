@@ -98,13 +98,17 @@ static void usage(FILE *f)
 	    "A line that is not a usable record (broken JSON, a TSV row with the wrong\n"
 	    "number of columns or no header, a line over 1 MiB, a NUL byte, a field a\n"
 	    "module cannot use) is reported on standard error as FILE:LINE: reason,\n"
-	    "and skipped.\n"
+	    "and skipped; of one kind of reason, the first 100 lines, then one line\n"
+	    "\"... and N more like: ...\". Gzip-compressed input is refused in one line:\n"
+	    "decompress it first (zcat).\n"
 	    "A write error (a full disk; its reader gone while SIGPIPE is ignored)\n"
 	    "stops it at once, with a message.\n"
 	    "Exit status: 0 ok, 1 some records were skipped, 2 usage or system error.\n");
 }
 
 #define N_OTHER_NAMES 6
+#define N_KINDS 16      /* kinds of message counted */
+#define MAX_SAME 100    /* messages of one kind shown */
 
 /* The state of one run, across all input files. */
 typedef struct {
@@ -122,6 +126,10 @@ typedef struct {
 	char other_names[N_OTHER_NAMES][24];
 	int n_other_names;
 	int status;                /* 2 after a system error */
+	/* messages of one kind (a reason up to its first ':' or '"'): the
+	 * first MAX_SAME are shown, the rest counted and summed up at the end */
+	struct { char key[64], last[AZW_REASON_MAX]; long n; } kinds[N_KINDS];
+	int n_kinds;
 } run;
 
 static const azw_schema *pick_schema(const azw_module *mod, const char *name)
@@ -228,9 +236,33 @@ static void write_row(run *r)
 	out_check(stdout);
 }
 
+/* Say why a line is skipped; of one kind of reason, only the first
+ * MAX_SAME (binary garbage gives thousands of the same). */
+static void say(run *r, const char *path, long lineno, const char *why)
+{
+	size_t k = strcspn(why, ":\"");
+	int i;
+
+	if (k >= sizeof r->kinds[0].key)
+		k = sizeof r->kinds[0].key - 1;
+	for (i = 0; i < r->n_kinds; i++)
+		if (strlen(r->kinds[i].key) == k && strncmp(r->kinds[i].key, why, k) == 0)
+			break;
+	if (i == r->n_kinds && i < N_KINDS) {
+		snprintf(r->kinds[i].key, sizeof r->kinds[i].key, "%.*s", (int)k, why);
+		r->kinds[i].n = 0;
+		r->n_kinds++;
+	}
+	if (i < N_KINDS && ++r->kinds[i].n > MAX_SAME) {
+		snprintf(r->kinds[i].last, sizeof r->kinds[i].last, "%s:%ld: %s", path, lineno, why);
+		return;
+	}
+	weprintf("%s:%ld: %s", path, lineno, why);
+}
+
 static void skip(run *r, const char *path, long lineno, const char *why)
 {
-	weprintf("%s:%ld: %s", path, lineno, why);
+	say(r, path, lineno, why);
 	r->skipped++;
 }
 
@@ -264,11 +296,12 @@ static void record(run *r, const char *path, long lineno, char *line, size_t len
 /* Lines that linebuf dropped for being too long, since the last look. */
 static void report_long(run *r, const char *path, const linebuf *lb, long *seen, long next)
 {
+	char why[80];
+
 	for (; *seen < lb->n_long; (*seen)++) {
-		weprintf("%s:%ld: line longer than %zu bytes (not a Zeek record)", path,
-		         next - (lb->n_long - *seen), lb->max_line);
+		snprintf(why, sizeof why, "line longer than %zu bytes (not a Zeek record)", lb->max_line);
+		skip(r, path, next - (lb->n_long - *seen), why);
 		r->records++;
-		r->skipped++;
 	}
 }
 
@@ -291,6 +324,14 @@ static void run_file(run *r, const char *arg)
 	lb.max_line = (size_t)ZL_MAX_LINE;
 	zl_rec_new_file(r->rec);
 	while ((rc = lb_getline(&lb, &line, &len)) == 1) {
+		if (lb.lineno == 1 && len >= 2 && (unsigned char)line[0] == 0x1f &&
+		    (unsigned char)line[1] == 0x8b) {
+			/* gzip's magic: not a log, thousands of errors of bytes */
+			weprintf("%s: gzip-compressed: decompress it first (zcat %s | azw-extract ...)",
+			         path, strcmp(path, "stdin") ? path : "FILE");
+			r->status = 2;
+			break;
+		}
 		report_long(r, path, &lb, &n_long, lb.lineno);
 		if (!lb_blank(line, len))
 			record(r, path, lb.lineno, line, len);
@@ -386,6 +427,10 @@ static void summary(const run *r)
 {
 	char names[N_OTHER_NAMES * 26 + 8] = "";
 	int i;
+
+	for (i = 0; i < r->n_kinds; i++)
+		if (r->kinds[i].n > MAX_SAME)
+			weprintf("... and %ld more like: %s", r->kinds[i].n - MAX_SAME, r->kinds[i].last);
 
 	if (r->other > 0) {
 		for (i = 0; i < r->n_other_names; i++)

@@ -362,3 +362,23 @@ wait_rows() {
 		[ "$(jq -c 'select(.score | type == "number")' "$d/scores.jsonl" | wc -l)" -eq "$want" ]
 	done
 }
+
+@test "item 11: gzip input is refused in one line; one kind of error past 100 is counted in one line" {
+	gzip -c "$JSON" > "$TMP/conn.log.gz"
+	run azw-extract -m conn "$TMP/conn.log.gz" "$JSON"
+	[ "$status" -eq 2 ]
+	[ "$(printf '%s\n' "$output" | grep -c "^azw-extract: $TMP/conn.log.gz")" -eq 1 ]
+	[[ "$output" == *"azw-extract: $TMP/conn.log.gz: gzip-compressed: decompress it first (zcat $TMP/conn.log.gz | azw-extract ...)"* ]]
+	[ "$(printf '%s\n' "$output" | grep -vc '^#\|^azw-extract')" -eq 200 ] # the other file still read
+	run bash -c "azw-extract -m conn < '$TMP/conn.log.gz' 2>&1 > /dev/null"
+	[ "$status" -eq 2 ]
+	[ "$output" = "azw-extract: stdin: gzip-compressed: decompress it first (zcat FILE | azw-extract ...)" ]
+	# 350 lines of one kind of garbage
+	for i in $(seq 350); do echo "garbage line $i"; done > "$TMP/junk"
+	rc=0
+	azw-extract -m conn "$TMP/junk" > /dev/null 2> "$TMP/err" || rc=$?
+	[ "$rc" -eq 1 ]
+	[ "$(grep -c 'not a Zeek log line' "$TMP/err")" -eq 101 ]
+	grep -q "^azw-extract: \.\.\. and 250 more like: $TMP/junk:350: not a Zeek log line" "$TMP/err"
+	grep -q '350 of 350 records skipped' "$TMP/err"
+}
