@@ -84,6 +84,14 @@ static int src_read(follow_src *s, double now)
 		s->at_eof = 1;
 		return 0;
 	}
+	if (s->pos == (off_t)s->fp_len && s->fp_len < FOLLOW_FP) {
+		/* the file's first bytes, as read: to know it (or its copy)
+		 * again, even when it is truncated before the next look */
+		size_t k = FOLLOW_FP - s->fp_len < (size_t)n ? FOLLOW_FP - s->fp_len : (size_t)n;
+
+		memcpy(s->fp + s->fp_len, s->buf + s->end, k);
+		s->fp_len += k;
+	}
 	s->end += (size_t)n;
 	s->pos += n;
 	s->last_data = now;

@@ -21,10 +21,14 @@ azw-score --line-buffered "$tmp/m" < "$tmp/vec" > "$tmp/scores" 2> "$tmp/score.e
 azw-extract -m conn -F "$log" > "$tmp/vec" 2> "$tmp/extract.err" &
 xpid=$!
 perl "$here/writer.pl" "$log" "$data" "$n" "$rate" "$rmin" "$rmax" 7 || exit 2
-# wait for every record (at most 120 s after the writer ended)
-for _ in $(seq 1200); do
-	[ "$(wc -l < "$tmp/scores")" -ge "$n" ] && break
-	sleep 0.1
+# wait for every record, or until no more come for 20 s
+last=-1 still=0
+while [ "$still" -lt 20 ]; do
+	got=$(wc -l < "$tmp/scores")
+	[ "$got" -ge "$n" ] && break
+	if [ "$got" = "$last" ]; then still=$((still + 1)); else still=0; fi
+	last=$got
+	sleep 1
 done
 sleep 1 # (anything more, scored twice, would show now)
 kill -TERM "$xpid"

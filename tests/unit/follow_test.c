@@ -115,7 +115,7 @@ int main(void)
 		return 2;
 	}
 	snprintf(path, sizeof path, "%s/conn.log", dir);
-	printf("1..29\n");
+	printf("1..31\n");
 
 	ok(follow_open(&f, path, GRACE, POLL, 16, &stop) == 0, "a missing file is waited for");
 	f.idle = on_idle;
@@ -225,6 +225,23 @@ int main(void)
 	append(path, "z1\n");
 	is(drain(&f), "y1|y2|z1", "two rotations between two looks: the middle file read too");
 	ok(firsts == 2, "each file's first line marked first");
+	/* copytruncate of a file read once, before any look knew its start */
+	{
+		char *line;
+		size_t len;
+
+		rename(path, name(".q1"));
+		append(path, "n1\nn2\n");
+		stop = 0;
+		ok(follow_getline(&f, &line, &len) == 1 && strcmp(line, "n1") == 0,
+		   "a new file, read at once");
+		append(path, "n3\n");
+		snprintf(cmd, sizeof cmd, "cp '%s' '%s'", path, name(".q2c"));
+		if (system(cmd) != 0 || truncate(path, 0) != 0)
+			perror(cmd);
+		append(path, "o1\n");
+		is(drain(&f), "n2|n3|o1", "copytruncate before any look: the copy found by the bytes read");
+	}
 
 	follow_close(&f);
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
