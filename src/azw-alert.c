@@ -14,6 +14,14 @@
 
 #define MAX_MESSAGES 10 /* bad-line messages; the rest are counted */
 
+/* A usage error: getopt (or the caller) has said what is wrong in one
+ * line; one more says where the rest is. */
+static int usage_hint(void)
+{
+	fprintf(stderr, "Try '%s --help' for more information.\n", argv0);
+	return 2;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -161,7 +169,7 @@ int main(int argc, char **argv)
 		case 'c': o.closed_only = 1; break;
 		case 'S': stats = 1; break;
 		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		default: return usage_hint();
 		}
 	}
 	/* 64 KiB writes; liveness is the idle flush's job (linebuf). */

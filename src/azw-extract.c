@@ -45,6 +45,14 @@ static void local_nets(const char *spec)
 		eprintf("--local-nets: %s", why);
 }
 
+/* A usage error: getopt (or the caller) has said what is wrong in one
+ * line; one more says where the rest is. */
+static int usage_hint(void)
+{
+	fprintf(stderr, "Try '%s --help' for more information.\n", argv0);
+	return 2;
+}
+
 static void usage(FILE *f)
 {
 	const azw_module *const *m;
@@ -477,7 +485,7 @@ int main(int argc, char **argv)
 			break;
 		case 'F': follow_path = optarg; break;
 		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		default: return usage_hint();
 		}
 	}
 	/* 64 KiB writes: with stdio's 4 KiB to a pipe, write(2) and the
@@ -487,8 +495,7 @@ int main(int argc, char **argv)
 	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
 	if (follow_path && optind < argc) {
 		weprintf("--follow takes one FILE, and no other");
-		usage(stderr);
-		return 2;
+		return usage_hint();
 	}
 	if (module && !azw_module_find(module))
 		eprintf("unknown module '%s' (see azw-extract --help)", module);

@@ -15,6 +15,14 @@
 
 #define LR_DEFAULT 0.005
 
+/* A usage error: getopt (or the caller) has said what is wrong in one
+ * line; one more says where the rest is. */
+static int usage_hint(void)
+{
+	fprintf(stderr, "Try '%s --help' for more information.\n", argv0);
+	return 2;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -156,7 +164,7 @@ int main(int argc, char **argv)
 		case 'J': joint = 1; break;
 		case 'q': quiet = 1; break;
 		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		default: return usage_hint();
 		}
 	}
 	p.norm = compat ? KITNET_NORM_COMPAT : KITNET_NORM_LOG;
@@ -168,8 +176,7 @@ int main(int argc, char **argv)
 		out = recal_model;
 	if (!out) {
 		weprintf("no model file given: use -o MODEL");
-		fprintf(stderr, "Try 'azw-fit --help' for more information.\n");
-		return 2;
+		return usage_hint();
 	}
 	if (warmup >= 0 && !recal_model)
 		eprintf("--warmup is for --calibrate");

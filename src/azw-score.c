@@ -17,6 +17,14 @@
 
 #define EXPLAIN_DEFAULT 3
 
+/* A usage error: getopt (or the caller) has said what is wrong in one
+ * line; one more says where the rest is. */
+static int usage_hint(void)
+{
+	fprintf(stderr, "Try '%s --help' for more information.\n", argv0);
+	return 2;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -109,7 +117,7 @@ int main(int argc, char **argv)
 		case 'l': line_buffered = 1; break;
 		case 'e': explain = optarg ? (int)earg_long("--explain", optarg, 1, 1000) : EXPLAIN_DEFAULT; break;
 		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		default: return usage_hint();
 		}
 	}
 	/* A score line is built whole and written with one fwrite; line
@@ -119,8 +127,7 @@ int main(int argc, char **argv)
 	setvbuf(stdout, outbuf, line_buffered ? _IOLBF : _IOFBF, sizeof outbuf);
 	if (argc - optind < 1 || argc - optind > 2) {
 		weprintf(argc - optind < 1 ? "no model given" : "too many arguments");
-		usage(stderr);
-		return 2;
+		return usage_hint();
 	}
 	if (!isnan(threshold) && !isnan(fpr))
 		eprintf("--threshold and --fpr both set the threshold: give one");

@@ -382,3 +382,32 @@ wait_rows() {
 	grep -q "^azw-extract: \.\.\. and 250 more like: $TMP/junk:350: not a Zeek log line" "$TMP/err"
 	grep -q '350 of 350 records skipped' "$TMP/err"
 }
+
+@test "item 13: usage errors in one line and a hint; impossible dates refused; -o checked before the work" {
+	PATH="$BATS_TEST_DIRNAME/../scripts:$PATH"
+	for cmd in "azw-extract --bogus" "azw-score --bogus" "azw-fit --bogus -o $TMP/m" "azw-alert --bogus" \
+		"azw-score" "azw-train --bogus" "azw-watch --bogus"; do
+		run bash -c "$cmd < /dev/null"
+		[ "$status" -eq 2 ]
+		[ "${#lines[@]}" -eq 2 ] || { echo "$cmd: ${#lines[@]} lines"; false; }
+		[[ "${lines[1]}" == "Try '"*" --help' for more information." ]]
+	done
+	train_logs
+	for d in 2024-13-01 2024-02-30 2023-02-29 2024-00-10 2024-04-31; do
+		run azw-train --log-dir "$L" --modules conn --start-date "$d" -n
+		[ "$status" -eq 2 ]
+		[[ "${lines[0]}" == "azw-train: --start-date: '$d' is not a date (YYYY-MM-DD)" ]]
+	done
+	run azw-train --log-dir "$L" --modules conn --start-date 2024-02-29 --end-date 2024-12-31 -n
+	[ "$status" -eq 0 ]
+	mkdir -p "$TMP/w/current"
+	conn_model
+	cp "$TMP/m" "$TMP/w/conn.model"
+	cp "$JSON" "$TMP/w/current/conn.log"
+	run azw-watch --log-dir "$TMP/w" --model-dir "$TMP/w" --modules conn -o /nonexistent/x
+	[ "$status" -eq 2 ]
+	[ "$output" = "azw-watch: /nonexistent/x: cannot append to it (does its folder exist, may we write there?)" ]
+	run azw-fit -o /nonexistent/x.model "$TMP/conn.all"
+	[ "$status" -eq 2 ]
+	[ "$output" = "azw-fit: cannot write /nonexistent/x.model: /nonexistent: No such file or directory" ]
+}
