@@ -93,7 +93,9 @@ static void usage(FILE *f)
 	    "key that names another type, as in cat *.log) are skipped and counted,\n"
 	    "not reported one by one. A log type names the module if it equals it or\n"
 	    "has it as a part separated by _ - or . (conn_long, open_conn: conn).\n"
-	    "A record with no log type is read as the module's.\n"
+	    "A record with no log type is read as the module's; but a first record with\n"
+	    "another type's fields and none of the module's is refused, and none of the\n"
+	    "module's fields in the first 100 records gives a warning.\n"
 	    "Modules:\n");
 	for (m = azw_modules(); *m; m++) {
 		int i;
@@ -118,6 +120,22 @@ static void usage(FILE *f)
 #define N_KINDS 16      /* kinds of message counted */
 #define MAX_SAME 100    /* messages of one kind shown */
 
+/* Fields only a module's own log has: when none shows in a stream's first
+ * records, the stream is likely another log type (plain JSON, with no
+ * _path to tell), and when every record has two or more of another
+ * module's, it certainly is. */
+#define SIG_RECORDS 100
+static const struct {
+	const char *module, *fields[4];
+} signature[] = {
+	{ "conn", { "conn_state", "history", "orig_pkts", "resp_pkts" } },
+	{ "dns", { "query", "qtype_name", "rcode_name", "trans_id" } },
+	{ "http", { "method", "uri", "status_code", "request_body_len" } },
+	{ "ssh", { "auth_success", "auth_attempts", "client", "server" } },
+	{ "ssl", { "cipher", "server_name", "established", "resumed" } },
+};
+#define N_SIG (int)(sizeof signature / sizeof *signature)
+
 /* The state of one run, across all input files. */
 typedef struct {
 	const azw_module *mod;     /* NULL until given or detected */
@@ -138,6 +156,10 @@ typedef struct {
 	 * first MAX_SAME are shown, the rest counted and summed up at the end */
 	struct { char key[64], last[AZW_REASON_MAX]; long n; } kinds[N_KINDS];
 	int n_kinds;
+	/* the module's own fields in the first SIG_RECORDS records */
+	long sig_records, sig_own;
+	long sig_other[N_SIG];  /* records with 2 or more of another's */
+	int sig_said;
 } run;
 
 static const azw_schema *pick_schema(const azw_module *mod, const char *name)
@@ -274,6 +296,59 @@ static void skip(run *r, const char *path, long lineno, const char *why)
 	r->skipped++;
 }
 
+static int has_field(zl_rec *rec, const char *name)
+{
+	return zl_get_static(rec, name).type != ZL_ABSENT;
+}
+
+/* Is the stream the module's? Counted over its first SIG_RECORDS records;
+ * said once, at the end of them (or of the input: signature_end). */
+static void signature_verdict(run *r, const char *path)
+{
+	int i, own = -1;
+
+	if (r->sig_said || r->sig_own > 0)
+		return;
+	r->sig_said = 1;
+	for (i = 0; i < N_SIG; i++)
+		if (strcmp(signature[i].module, r->mod->name) == 0)
+			own = i;
+	if (own < 0)
+		return;
+	weprintf("warning: %s: none of the first %ld records has a field of %s's own (%s, %s, "
+	         "%s, %s): is this a %s log? (-m names the log type)", path, r->sig_records,
+	         r->mod->name, signature[own].fields[0], signature[own].fields[1],
+	         signature[own].fields[2], signature[own].fields[3], r->mod->name);
+}
+
+static void signature_check(run *r, const char *path, long lineno)
+{
+	int i, j;
+
+	r->sig_records++;
+	for (i = 0; i < N_SIG; i++) {
+		int n = 0;
+
+		for (j = 0; j < 4; j++)
+			n += has_field(r->rec, signature[i].fields[j]);
+		if (strcmp(signature[i].module, r->mod->name) == 0)
+			r->sig_own += n > 0;
+		else
+			r->sig_other[i] += n >= 2;
+	}
+	/* certain: the first record has none of ours and two or more of
+	 * another module's fields: refused before any vector is written */
+	if (r->sig_records == 1 && r->sig_own == 0)
+		for (i = 0; i < N_SIG; i++)
+			if (r->sig_other[i] == 1)
+				eprintf("%s:%ld: a %s record, not %s (fields %s, %s...; none of %s's own): "
+				        "use -m %s", path, lineno, signature[i].module, r->mod->name,
+				        signature[i].fields[0], signature[i].fields[1], r->mod->name,
+				        signature[i].module);
+	if (r->sig_records == SIG_RECORDS)
+		signature_verdict(r, path);
+}
+
 /* One non-blank line: a header, a record, or a reason to skip it. */
 static void record(run *r, const char *path, long lineno, char *line, size_t len)
 {
@@ -290,6 +365,8 @@ static void record(run *r, const char *path, long lineno, char *line, size_t len
 		return;
 	}
 	r->records++;
+	if (k == ZL_RECORD && r->sig_records < SIG_RECORDS)
+		signature_check(r, path, lineno);
 	if (k == ZL_BROKEN)
 		skip(r, path, lineno, zl_rec_error(r->rec));
 	else if (r->schema->extract(r->rec, r->x, why) < 0)
@@ -513,6 +590,8 @@ int main(int argc, char **argv)
 	for (i = optind; i < argc; i++)
 		run_file(&r, argv[i]);
 
+	if (r.mod && r.sig_records > 0 && r.sig_records < SIG_RECORDS)
+		signature_verdict(&r, follow_path ? follow_path : optind < argc ? argv[argc - 1] : "stdin");
 	summary(&r);
 	zl_rec_free(r.rec);
 	free(r.x);

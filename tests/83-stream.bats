@@ -411,3 +411,18 @@ wait_rows() {
 	[ "$status" -eq 2 ]
 	[ "$output" = "azw-fit: cannot write /nonexistent/x.model: /nonexistent: No such file or directory" ]
 }
+
+@test "item 12: -m dns on plain conn JSON is refused before any vector; no own field in 100 records warns" {
+	run bash -c "azw-extract -m dns '$JSON' 2> '$TMP/err' | grep -vc '^#'"
+	[ "$output" = 0 ]
+	grep -q "$JSON:1: a conn record, not dns (fields conn_state, history...; none of dns's own): use -m conn" "$TMP/err"
+	run azw-extract -m dns "$JSON"
+	[ "$status" -eq 2 ]
+	# records without conn's fields either: a warning, the vectors written
+	sed 's/"conn_state":"[^"]*",//; s/"history":"[^"]*",//; s/"orig_pkts":[0-9]*,//' "$JSON" > "$TMP/bare"
+	run bash -c "azw-extract -m dns '$TMP/bare' 2>&1 > /dev/null"
+	[[ "$output" == *"warning: $TMP/bare: none of the first 100 records has a field of dns's own (query, qtype_name, rcode_name, trans_id): is this a dns log?"* ]]
+	# the right module: no warning
+	run bash -c "azw-extract -m conn '$JSON' 2>&1 > /dev/null"
+	[ -z "$output" ]
+}
