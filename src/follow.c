@@ -439,12 +439,37 @@ static void truncated(follow *f, follow_src *s)
 /* Look at the path: a new file there, or the current one truncated?
  * 1 something changed (read again at once), 0 nothing, -1 (only when
  * opening is 1) it cannot be read. */
+/* Every open file, the current one and the rotated ones: truncated since
+ * the last look (copytruncate, perhaps just before a rename)? */
+static int check_truncated(follow *f, double now)
+{
+	int i, any = 0;
+
+	for (i = 0; i < FOLLOW_MAX_SRC; i++) {
+		follow_src *s = &f->src[i];
+		struct stat fs;
+
+		if (s->fd < 0 || s->trunc_pending || fstat(s->fd, &fs) != 0 || !S_ISREG(fs.st_mode))
+			continue;
+		if (fs.st_size < s->pos || fp_changed(s)) {
+			truncated(f, s);
+			s->last_data = now;
+			any = 1;
+		} else {
+			s->seen_size = fs.st_size;
+		}
+	}
+	return any;
+}
+
 static int check_path(follow *f, double now, int opening)
 {
 	struct stat st;
 	follow_src *s = f->cur >= 0 ? &f->src[f->cur] : NULL;
 	int fd, slot;
 
+	if (!opening && check_truncated(f, now))
+		return 1;
 	if (stat(f->path, &st) < 0) {
 		if (errno != ENOENT && errno != ENOTDIR && opening)
 			return -1;
@@ -454,19 +479,8 @@ static int check_path(follow *f, double now, int opening)
 		}
 		return 0;
 	}
-	if (s && st.st_dev == s->dev && st.st_ino == s->ino) {
-		struct stat fs;
-
-		if (!s->trunc_pending && fstat(s->fd, &fs) == 0 && S_ISREG(fs.st_mode)) {
-			if (fs.st_size < s->pos || fp_changed(s)) {
-				truncated(f, s);
-				s->last_data = now;
-				return 1;
-			}
-			s->seen_size = fs.st_size;
-		}
+	if (s && st.st_dev == s->dev && st.st_ino == s->ino)
 		return 0;
-	}
 	if (S_ISDIR(st.st_mode)) {
 		errno = EISDIR;
 		goto cannot;

@@ -115,7 +115,7 @@ int main(void)
 		return 2;
 	}
 	snprintf(path, sizeof path, "%s/conn.log", dir);
-	printf("1..31\n");
+	printf("1..33\n");
 
 	ok(follow_open(&f, path, GRACE, POLL, 16, &stop) == 0, "a missing file is waited for");
 	f.idle = on_idle;
@@ -242,6 +242,18 @@ int main(void)
 		append(path, "o1\n");
 		is(drain(&f), "n2|n3|o1", "copytruncate before any look: the copy found by the bytes read");
 	}
+	/* copytruncate, then a rename, between two looks: the rotated file
+	 * is known to be truncated too */
+	append(path, "p1\n");
+	is(drain(&f), "p1", "a line");
+	append(path, "p2\n");
+	snprintf(cmd, sizeof cmd, "cp '%s' '%s'", path, name(".p2c"));
+	if (system(cmd) != 0 || truncate(path, 0) != 0)
+		perror(cmd);
+	append(path, "p3\n");
+	rename(path, name(".p4"));
+	append(path, "q1\n");
+	is(drain(&f), "p2|p3|q1", "copytruncate and a rename between two looks: nothing lost");
 
 	follow_close(&f);
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
