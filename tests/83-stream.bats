@@ -426,3 +426,24 @@ wait_rows() {
 	run bash -c "azw-extract -m conn '$JSON' 2>&1 > /dev/null"
 	[ -z "$output" ]
 }
+
+@test "item 14: azw-watch takes --context none from a model trained without context, or refuses before starting" {
+	PATH="$BATS_TEST_DIRNAME/../scripts:$PATH"
+	mkdir -p "$TMP/w/current"
+	cp "$JSON" "$TMP/w/current/conn.log"
+	azw-extract -m conn --context none "$JSON" | azw-fit -q --fm-grace 50 -o "$TMP/w/conn.model"
+	azw-watch --log-dir "$TMP/w" --model-dir "$TMP/w" --modules conn -o "$TMP/out" 2> "$TMP/err" 3>&- &
+	pid=$!
+	pids=$pid
+	for i in $(seq 300); do
+		[ "$(wc -l < "$TMP/out" 2> /dev/null || echo 0)" -ge 200 ] && break
+		sleep 0.1
+	done
+	kill -TERM "$pid"
+	wait "$pid" || true
+	[ "$(wc -l < "$TMP/out")" -eq 200 ]
+	grep -q "trained without context features: watching with --context none" "$TMP/err"
+	run azw-watch --log-dir "$TMP/w" --model-dir "$TMP/w" --modules conn --context default
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"$TMP/w/conn.model: its 86 features are not what azw-extract -m conn --schema extended --context 'default' writes"* ]]
+}

@@ -11,7 +11,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 data=$here/../data/conn/netflowlabeler.head200.conn.json
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/azw-soak.XXXXXX") || exit 2
 xpid=
-trap '[ -z "$xpid" ] || kill "$xpid" 2> /dev/null; rm -rf "$tmp"' EXIT
+trap '[ -z "$xpid" ] || kill "$xpid" 2> /dev/null; [ -n "${AZW_SOAK_KEEP:-}" ] || rm -rf "$tmp"' EXIT
 azw-extract -m conn "$data" 2> /dev/null | azw-fit -q --fm-grace 50 -o "$tmp/m" || exit 2
 mkdir "$tmp/logs"
 log=$tmp/logs/conn.log
