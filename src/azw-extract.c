@@ -78,8 +78,8 @@ static void usage(FILE *f)
 	    "                       127.0.0.0/8, 169.254.0.0/16, ::1/128, fe80::/10,\n"
 	    "                       fc00::/7)\n"
 	    "      --context WHICH  default: a schema's context features (what each\n"
-	    "                       source, pair and destination has been doing\n"
-	    "                       lately) follow its per-record ones; none: leave\n"
+	    "                       source, its pairs and its services have been\n"
+	    "                       doing lately) follow its per-record ones; none: leave\n"
 	    "                       them out (only the extended schemas have them)\n"
 	    "  -F, --follow FILE    follow FILE as tail -F does, across rotation and\n"
 	    "                       truncation, from its start, losing no line; never\n"
@@ -439,14 +439,21 @@ static void on_stop(int sig)
 	stop_follow = 1;
 }
 
+static long watch_pid; /* AZW_WATCH_PID: the azw-watch we belong to, or 0 */
+
 /* While the followed file is idle: write what there is, and end if it
- * cannot be written or nobody reads it any more. */
+ * cannot be written or nobody reads it any more; under azw-watch, end
+ * when it is gone (kill -9 of it outside systemd left us running). */
 static void flush_output(void *f)
 {
 	fflush(f);
 	out_check(f);
 	if (out_gone(fileno(f)))
 		out_closed();
+	if (watch_pid > 0 && getppid() != (pid_t)watch_pid) {
+		weprintf("azw-watch (PID %ld) is gone: stopping", watch_pid);
+		stop_follow = 1;
+	}
 }
 
 /* -F: one file followed across rotation (follow.h) until a signal. A
@@ -468,6 +475,9 @@ static void run_follow(run *r, const char *path, zl_format format)
 	for (i = 0; i < 3; i++) /* sh starts background jobs with SIGINT ignored: keep it so */
 		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
 			sigaction(sigs[i], &sa, NULL);
+	if (getenv("AZW_WATCH_PID") && (watch_pid = atol(getenv("AZW_WATCH_PID"))) > 0 &&
+	    getppid() != (pid_t)watch_pid)
+		watch_pid = 0; /* not started by it: not ours to watch */
 	if (follow_open(&f, path, 0, 0, (size_t)ZL_MAX_LINE, &stop_follow) < 0) {
 		weprintf("%s:", path);
 		r->status = 2;

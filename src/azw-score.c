@@ -154,6 +154,20 @@ int main(int argc, char **argv)
 	if (explain) {
 		if (explain > m.h.n_features)
 			explain = m.h.n_features;
+		if (line_buffered) {
+			/* a line longer than PIPE_BUF is not written whole to a
+			 * pipe: another writer's line may come in between */
+			size_t longest = 0, est;
+
+			for (i = 0; i < m.h.n_features; i++)
+				if (strlen(m.h.names[i]) > longest)
+					longest = strlen(m.h.names[i]);
+			est = 400 + (size_t)explain * (longest + 80);
+			if (est > 4096)
+				weprintf("warning: with --explain=%d a score line may be longer than 4096 "
+				         "bytes (PIPE_BUF): on a pipe shared with other writers, lines may "
+				         "mix; use fewer features or one writer", explain);
+		}
 		err = emalloc((size_t)m.h.n_features * sizeof *err);
 		top = emalloc((size_t)explain * sizeof *top);
 		ex_name = emalloc((size_t)explain * sizeof *ex_name);

@@ -447,3 +447,41 @@ wait_rows() {
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"$TMP/w/conn.model: its 86 features are not what azw-extract -m conn --schema extended --context 'default' writes"* ]]
 }
+
+@test "item 15: kill -9 of azw-watch (outside systemd): its pipelines end by themselves" {
+	PATH="$BATS_TEST_DIRNAME/../scripts:$PATH"
+	mkdir -p "$TMP/w/current"
+	cp "$JSON" "$TMP/w/current/conn.log"
+	conn_model
+	cp "$TMP/m" "$TMP/w/conn.model"
+	azw-watch --log-dir "$TMP/w" --model-dir "$TMP/w" --modules conn -o "$TMP/out" 2> "$TMP/err" 3>&- &
+	pid=$!
+	pids=$pid
+	for i in $(seq 300); do
+		[ "$(wc -l < "$TMP/out" 2> /dev/null || echo 0)" -ge 200 ] && break
+		sleep 0.1
+	done
+	kids=$(pgrep -P "$pid" | tr '\n' ' ')
+	[ -n "$kids" ]
+	pids="$pid $kids"
+	kill -KILL "$pid"
+	wait "$pid" || true
+	for k in $kids; do
+		for i in $(seq 300); do
+			kill -0 "$k" 2> /dev/null || break
+			sleep 0.1
+		done
+		! kill -0 "$k" 2> /dev/null || { echo "process $k ($(ps -o comm= -p "$k")) still running"; false; }
+	done
+	grep -q "azw-watch (PID $pid) is gone: stopping" "$TMP/err"
+}
+
+@test "item 15: --help of azw-extract no longer speaks of destination context; a long --explain line is warned of" {
+	run azw-extract --help
+	[[ "$output" != *"pair and destination"* ]]
+	conn_model
+	run bash -c "azw-score --line-buffered --explain=60 '$TMP/m' < /dev/null"
+	[[ "$output" == *"warning: with --explain=60 a score line may be longer than 4096 bytes"* ]]
+	run bash -c "azw-score --line-buffered --explain=3 '$TMP/m' < /dev/null"
+	[ -z "$output" ]
+}
