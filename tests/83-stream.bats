@@ -158,7 +158,7 @@ EOS
 		--fm-grace 50 --seed 9
 	cmp "$TMP/models/conn.model" "$TMP/old.model"
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"azw-train: conn: 3 files read; azw-extract failed (exit status 137); no model written"* ]]
+	[[ "$output" == *"azw-train: conn: "*"files read"*"; azw-extract failed (exit status 137); no model written"* ]] || { echo "$output"; false; }
 	[ "$(ls -A "$TMP/models")" = conn.model ]
 }
 
