@@ -218,17 +218,19 @@ static int is_known(const follow *f, dev_t dev, ino_t ino)
 }
 
 /* Has the start of s changed (truncated, then written again past where it
- * was read, within one look)? Keeps up to FOLLOW_FP bytes of it. */
-static int fp_changed(follow_src *s)
+ * was read, within one look)? Keeps up to FOLLOW_FP bytes of it, read or
+ * not yet (a file opened behind others may be truncated before it is
+ * read: its copy is then known by them). size: the file's now. */
+static int fp_changed(follow_src *s, off_t size)
 {
 	unsigned char b[FOLLOW_FP];
-	size_t want = s->pos < FOLLOW_FP ? (size_t)s->pos : FOLLOW_FP;
+	size_t want = size < FOLLOW_FP ? (size_t)size : FOLLOW_FP;
 	ssize_t n;
 
-	if (want <= s->fp_len && s->fp_len == 0)
+	if (want == 0 && s->fp_len == 0)
 		return 0;
 	if (want < s->fp_len)
-		want = s->fp_len;
+		return 1; /* shorter than its start was */
 	n = pread(s->fd, b, want, 0);
 	if (n < 0)
 		return 0; /* cannot tell: the size check still holds */
@@ -340,6 +342,10 @@ static int add_src(follow *f, int fd, const struct stat *st, double now)
 	src_reset(s);
 	s->seq = f->seq++;
 	s->last_data = now;
+	if (S_ISREG(st->st_mode)) { /* its start and size now: truncated before read? */
+		fp_changed(s, st->st_size);
+		s->seen_size = st->st_size;
+	}
 	return slot;
 }
 
@@ -451,7 +457,7 @@ static int check_truncated(follow *f, double now)
 
 		if (s->fd < 0 || s->trunc_pending || fstat(s->fd, &fs) != 0 || !S_ISREG(fs.st_mode))
 			continue;
-		if (fs.st_size < s->pos || fp_changed(s)) {
+		if (fs.st_size < s->pos || fs.st_size < s->seen_size || fp_changed(s, fs.st_size)) {
 			truncated(f, s);
 			s->last_data = now;
 			any = 1;

@@ -115,7 +115,7 @@ int main(void)
 		return 2;
 	}
 	snprintf(path, sizeof path, "%s/conn.log", dir);
-	printf("1..33\n");
+	printf("1..35\n");
 
 	ok(follow_open(&f, path, GRACE, POLL, 16, &stop) == 0, "a missing file is waited for");
 	f.idle = on_idle;
@@ -254,6 +254,23 @@ int main(void)
 	rename(path, name(".p4"));
 	append(path, "q1\n");
 	is(drain(&f), "p2|p3|q1", "copytruncate and a rename between two looks: nothing lost");
+	/* a new file opened behind an older one, copytruncated before read */
+	{
+		char *line;
+		size_t len;
+
+		append(path, "h2\nh3\n");
+		rename(path, name(".h"));
+		append(path, "i1\ni2\n");
+		stop = 0;
+		ok(follow_getline(&f, &line, &len) == 1 && strcmp(line, "h2") == 0,
+		   "the older file first; the new one open, not read");
+		snprintf(cmd, sizeof cmd, "cp '%s' '%s'", path, name(".ic"));
+		if (system(cmd) != 0 || truncate(path, 0) != 0)
+			perror(cmd);
+		append(path, "j1\n");
+		is(drain(&f), "h3|i1|i2|j1", "copytruncated before it was read: its copy read");
+	}
 
 	follow_close(&f);
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
