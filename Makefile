@@ -79,6 +79,13 @@ asan:
 check-fast: deps all units
 	@sh tests/run bin
 
+# The follow soak test, long: 2,000,000 conn records at 40,000 lines/s into
+# a log rotated every 0.3-3 s (renames and copytruncates), followed by
+# azw-extract -F | azw-score; every uid scored once (tests/soak/run.sh).
+# make check runs a short one (tests/83-stream.bats).
+soak: all
+	@bash tests/soak/run.sh 2000000 40000 0.3 3
+
 demo: deps all
 	@sh examples/demo.sh
 
@@ -136,5 +143,5 @@ uninstall:
 clean:
 	rm -rf bin build src/*.o src/modules/*.o src/libazw.a tests/tmp
 
-.PHONY: all units asan deps check check-fast demo bench eval fuzz fuzz-build install uninstall clean
+.PHONY: all units asan deps check check-fast soak demo bench eval fuzz fuzz-build install uninstall clean
 .PRECIOUS: $(O)/%.o

@@ -14,6 +14,14 @@
 
 #define MAX_MESSAGES 10 /* bad-line messages; the rest are counted */
 
+/* A usage error: getopt (or the caller) has said what is wrong in one
+ * line; one more says where the rest is. */
+static int usage_hint(void)
+{
+	fprintf(stderr, "Try '%s --help' for more information.\n", argv0);
+	return 2;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -45,6 +53,8 @@ static void usage(FILE *f)
 	    "                       incidents there were\n"
 	    "  -h, --help           this help\n"
 	    "Output is flushed whenever the input goes idle, so tail -F pipelines are live.\n"
+	    "A write error (a full disk; its reader gone while SIGPIPE is ignored)\n"
+	    "stops it at once, with a message.\n"
 	    "Exit status: 0 ok, 1 some lines were skipped, 2 usage or system error.\n");
 }
 
@@ -52,7 +62,7 @@ static double real_arg(const char *opt, const char *s, double lo, double hi)
 {
 	double v;
 
-	if (parse_double(s, &v) < 0 || !(v >= lo && v <= hi))
+	if (parse_decimal(s, &v) < 0 || !(v >= lo && v <= hi))
 		eprintf("%s: '%s' is not a number in [%g, %g]", opt, s, lo, hi);
 	return v;
 }
@@ -70,11 +80,11 @@ static void bad_line(run *r, const char *path, long lineno, const char *why)
 		weprintf("%s:%ld: %s", path, lineno, why);
 }
 
-/* A write error (full disk) stops the run; a closed pipe is SIGPIPE's. */
+/* A write error (full disk, a reader gone with SIGPIPE ignored) stops the
+ * run at once. */
 static void check_stdout(void)
 {
-	if (ferror(stdout))
-		eprintf("write error on standard output:");
+	out_check(stdout);
 }
 
 static void run_file(run *r, const char *arg)
@@ -159,7 +169,7 @@ int main(int argc, char **argv)
 		case 'c': o.closed_only = 1; break;
 		case 'S': stats = 1; break;
 		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		default: return usage_hint();
 		}
 	}
 	/* 64 KiB writes; liveness is the idle flush's job (linebuf). */

@@ -45,6 +45,14 @@ static void local_nets(const char *spec)
 		eprintf("--local-nets: %s", why);
 }
 
+/* A usage error: getopt (or the caller) has said what is wrong in one
+ * line; one more says where the rest is. */
+static int usage_hint(void)
+{
+	fprintf(stderr, "Try '%s --help' for more information.\n", argv0);
+	return 2;
+}
+
 static void usage(FILE *f)
 {
 	const azw_module *const *m;
@@ -70,8 +78,8 @@ static void usage(FILE *f)
 	    "                       127.0.0.0/8, 169.254.0.0/16, ::1/128, fe80::/10,\n"
 	    "                       fc00::/7)\n"
 	    "      --context WHICH  default: a schema's context features (what each\n"
-	    "                       source, pair and destination has been doing\n"
-	    "                       lately) follow its per-record ones; none: leave\n"
+	    "                       source, its pairs and its services have been\n"
+	    "                       doing lately) follow its per-record ones; none: leave\n"
 	    "                       them out (only the extended schemas have them)\n"
 	    "  -F, --follow FILE    follow FILE as tail -F does, across rotation and\n"
 	    "                       truncation, from its start, losing no line; never\n"
@@ -85,7 +93,9 @@ static void usage(FILE *f)
 	    "key that names another type, as in cat *.log) are skipped and counted,\n"
 	    "not reported one by one. A log type names the module if it equals it or\n"
 	    "has it as a part separated by _ - or . (conn_long, open_conn: conn).\n"
-	    "A record with no log type is read as the module's.\n"
+	    "A record with no log type is read as the module's; but a first record with\n"
+	    "another type's fields and none of the module's is refused, and none of the\n"
+	    "module's fields in the first 100 records gives a warning.\n"
 	    "Modules:\n");
 	for (m = azw_modules(); *m; m++) {
 		int i;
@@ -98,11 +108,33 @@ static void usage(FILE *f)
 	    "A line that is not a usable record (broken JSON, a TSV row with the wrong\n"
 	    "number of columns or no header, a line over 1 MiB, a NUL byte, a field a\n"
 	    "module cannot use) is reported on standard error as FILE:LINE: reason,\n"
-	    "and skipped.\n"
+	    "and skipped; of one kind of reason, the first 100 lines, then one line\n"
+	    "\"... and N more like: ...\". Gzip-compressed input is refused in one line:\n"
+	    "decompress it first (zcat).\n"
+	    "A write error (a full disk; its reader gone while SIGPIPE is ignored)\n"
+	    "stops it at once, with a message.\n"
 	    "Exit status: 0 ok, 1 some records were skipped, 2 usage or system error.\n");
 }
 
 #define N_OTHER_NAMES 6
+#define N_KINDS 16      /* kinds of message counted */
+#define MAX_SAME 100    /* messages of one kind shown */
+
+/* Fields only a module's own log has: when none shows in a stream's first
+ * records, the stream is likely another log type (plain JSON, with no
+ * _path to tell), and when every record has two or more of another
+ * module's, it certainly is. */
+#define SIG_RECORDS 100
+static const struct {
+	const char *module, *fields[4];
+} signature[] = {
+	{ "conn", { "conn_state", "history", "orig_pkts", "resp_pkts" } },
+	{ "dns", { "query", "qtype_name", "rcode_name", "trans_id" } },
+	{ "http", { "method", "uri", "status_code", "request_body_len" } },
+	{ "ssh", { "auth_success", "auth_attempts", "client", "server" } },
+	{ "ssl", { "cipher", "server_name", "established", "resumed" } },
+};
+#define N_SIG (int)(sizeof signature / sizeof *signature)
 
 /* The state of one run, across all input files. */
 typedef struct {
@@ -120,6 +152,14 @@ typedef struct {
 	char other_names[N_OTHER_NAMES][24];
 	int n_other_names;
 	int status;                /* 2 after a system error */
+	/* messages of one kind (a reason up to its first ':' or '"'): the
+	 * first MAX_SAME are shown, the rest counted and summed up at the end */
+	struct { char key[64], last[AZW_REASON_MAX]; long n; } kinds[N_KINDS];
+	int n_kinds;
+	/* the module's own fields in the first SIG_RECORDS records */
+	long sig_records, sig_own;
+	long sig_other[N_SIG];  /* records with 2 or more of another's */
+	int sig_said;
 } run;
 
 static const azw_schema *pick_schema(const azw_module *mod, const char *name)
@@ -223,12 +263,90 @@ static void write_row(run *r)
 
 	vec_record_ids(r->rec, id, pbuf);
 	vec_write_row(stdout, id, r->x, r->n_x);
+	out_check(stdout);
+}
+
+/* Say why a line is skipped; of one kind of reason, only the first
+ * MAX_SAME (binary garbage gives thousands of the same). */
+static void say(run *r, const char *path, long lineno, const char *why)
+{
+	size_t k = strcspn(why, ":\"");
+	int i;
+
+	if (k >= sizeof r->kinds[0].key)
+		k = sizeof r->kinds[0].key - 1;
+	for (i = 0; i < r->n_kinds; i++)
+		if (strlen(r->kinds[i].key) == k && strncmp(r->kinds[i].key, why, k) == 0)
+			break;
+	if (i == r->n_kinds && i < N_KINDS) {
+		snprintf(r->kinds[i].key, sizeof r->kinds[i].key, "%.*s", (int)k, why);
+		r->kinds[i].n = 0;
+		r->n_kinds++;
+	}
+	if (i < N_KINDS && ++r->kinds[i].n > MAX_SAME) {
+		snprintf(r->kinds[i].last, sizeof r->kinds[i].last, "%s:%ld: %s", path, lineno, why);
+		return;
+	}
+	weprintf("%s:%ld: %s", path, lineno, why);
 }
 
 static void skip(run *r, const char *path, long lineno, const char *why)
 {
-	weprintf("%s:%ld: %s", path, lineno, why);
+	say(r, path, lineno, why);
 	r->skipped++;
+}
+
+static int has_field(zl_rec *rec, const char *name)
+{
+	return zl_get_static(rec, name).type != ZL_ABSENT;
+}
+
+/* Is the stream the module's? Counted over its first SIG_RECORDS records;
+ * said once, at the end of them (or of the input: signature_end). */
+static void signature_verdict(run *r, const char *path)
+{
+	int i, own = -1;
+
+	if (r->sig_said || r->sig_own > 0)
+		return;
+	r->sig_said = 1;
+	for (i = 0; i < N_SIG; i++)
+		if (strcmp(signature[i].module, r->mod->name) == 0)
+			own = i;
+	if (own < 0)
+		return;
+	weprintf("warning: %s: none of the first %ld records has a field of %s's own (%s, %s, "
+	         "%s, %s): is this a %s log? (-m names the log type)", path, r->sig_records,
+	         r->mod->name, signature[own].fields[0], signature[own].fields[1],
+	         signature[own].fields[2], signature[own].fields[3], r->mod->name);
+}
+
+static void signature_check(run *r, const char *path, long lineno)
+{
+	int i, j;
+
+	r->sig_records++;
+	for (i = 0; i < N_SIG; i++) {
+		int n = 0;
+
+		for (j = 0; j < 4; j++)
+			n += has_field(r->rec, signature[i].fields[j]);
+		if (strcmp(signature[i].module, r->mod->name) == 0)
+			r->sig_own += n > 0;
+		else
+			r->sig_other[i] += n >= 2;
+	}
+	/* certain: the first record has none of ours and two or more of
+	 * another module's fields: refused before any vector is written */
+	if (r->sig_records == 1 && r->sig_own == 0)
+		for (i = 0; i < N_SIG; i++)
+			if (r->sig_other[i] == 1)
+				eprintf("%s:%ld: a %s record, not %s (fields %s, %s...; none of %s's own): "
+				        "use -m %s", path, lineno, signature[i].module, r->mod->name,
+				        signature[i].fields[0], signature[i].fields[1], r->mod->name,
+				        signature[i].module);
+	if (r->sig_records == SIG_RECORDS)
+		signature_verdict(r, path);
 }
 
 /* One non-blank line: a header, a record, or a reason to skip it. */
@@ -247,6 +365,8 @@ static void record(run *r, const char *path, long lineno, char *line, size_t len
 		return;
 	}
 	r->records++;
+	if (k == ZL_RECORD && r->sig_records < SIG_RECORDS)
+		signature_check(r, path, lineno);
 	if (k == ZL_BROKEN)
 		skip(r, path, lineno, zl_rec_error(r->rec));
 	else if (r->schema->extract(r->rec, r->x, why) < 0)
@@ -261,11 +381,12 @@ static void record(run *r, const char *path, long lineno, char *line, size_t len
 /* Lines that linebuf dropped for being too long, since the last look. */
 static void report_long(run *r, const char *path, const linebuf *lb, long *seen, long next)
 {
+	char why[80];
+
 	for (; *seen < lb->n_long; (*seen)++) {
-		weprintf("%s:%ld: line longer than %zu bytes (not a Zeek record)", path,
-		         next - (lb->n_long - *seen), lb->max_line);
+		snprintf(why, sizeof why, "line longer than %zu bytes (not a Zeek record)", lb->max_line);
+		skip(r, path, next - (lb->n_long - *seen), why);
 		r->records++;
-		r->skipped++;
 	}
 }
 
@@ -288,6 +409,14 @@ static void run_file(run *r, const char *arg)
 	lb.max_line = (size_t)ZL_MAX_LINE;
 	zl_rec_new_file(r->rec);
 	while ((rc = lb_getline(&lb, &line, &len)) == 1) {
+		if (lb.lineno == 1 && len >= 2 && (unsigned char)line[0] == 0x1f &&
+		    (unsigned char)line[1] == 0x8b) {
+			/* gzip's magic: not a log, thousands of errors of bytes */
+			weprintf("%s: gzip-compressed: decompress it first (zcat %s | azw-extract ...)",
+			         path, strcmp(path, "stdin") ? path : "FILE");
+			r->status = 2;
+			break;
+		}
 		report_long(r, path, &lb, &n_long, lb.lineno);
 		if (!lb_blank(line, len))
 			record(r, path, lb.lineno, line, len);
@@ -310,9 +439,21 @@ static void on_stop(int sig)
 	stop_follow = 1;
 }
 
+static long watch_pid; /* AZW_WATCH_PID: the azw-watch we belong to, or 0 */
+
+/* While the followed file is idle: write what there is, and end if it
+ * cannot be written or nobody reads it any more; under azw-watch, end
+ * when it is gone (kill -9 of it outside systemd left us running). */
 static void flush_output(void *f)
 {
 	fflush(f);
+	out_check(f);
+	if (out_gone(fileno(f)))
+		out_closed();
+	if (watch_pid > 0 && getppid() != (pid_t)watch_pid) {
+		weprintf("azw-watch (PID %ld) is gone: stopping", watch_pid);
+		stop_follow = 1;
+	}
 }
 
 /* -F: one file followed across rotation (follow.h) until a signal. A
@@ -334,6 +475,9 @@ static void run_follow(run *r, const char *path, zl_format format)
 	for (i = 0; i < 3; i++) /* sh starts background jobs with SIGINT ignored: keep it so */
 		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
 			sigaction(sigs[i], &sa, NULL);
+	if (getenv("AZW_WATCH_PID") && (watch_pid = atol(getenv("AZW_WATCH_PID"))) > 0 &&
+	    getppid() != (pid_t)watch_pid)
+		watch_pid = 0; /* not started by it: not ours to watch */
 	if (follow_open(&f, path, 0, 0, (size_t)ZL_MAX_LINE, &stop_follow) < 0) {
 		weprintf("%s:", path);
 		r->status = 2;
@@ -378,6 +522,10 @@ static void summary(const run *r)
 {
 	char names[N_OTHER_NAMES * 26 + 8] = "";
 	int i;
+
+	for (i = 0; i < r->n_kinds; i++)
+		if (r->kinds[i].n > MAX_SAME)
+			weprintf("... and %ld more like: %s", r->kinds[i].n - MAX_SAME, r->kinds[i].last);
 
 	if (r->other > 0) {
 		for (i = 0; i < r->n_other_names; i++)
@@ -424,7 +572,7 @@ int main(int argc, char **argv)
 			break;
 		case 'F': follow_path = optarg; break;
 		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		default: return usage_hint();
 		}
 	}
 	/* 64 KiB writes: with stdio's 4 KiB to a pipe, write(2) and the
@@ -434,8 +582,7 @@ int main(int argc, char **argv)
 	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
 	if (follow_path && optind < argc) {
 		weprintf("--follow takes one FILE, and no other");
-		usage(stderr);
-		return 2;
+		return usage_hint();
 	}
 	if (module && !azw_module_find(module))
 		eprintf("unknown module '%s' (see azw-extract --help)", module);
@@ -453,6 +600,8 @@ int main(int argc, char **argv)
 	for (i = optind; i < argc; i++)
 		run_file(&r, argv[i]);
 
+	if (r.mod && r.sig_records > 0 && r.sig_records < SIG_RECORDS)
+		signature_verdict(&r, follow_path ? follow_path : optind < argc ? argv[argc - 1] : "stdin");
 	summary(&r);
 	zl_rec_free(r.rec);
 	free(r.x);

@@ -15,6 +15,14 @@
 
 #define LR_DEFAULT 0.005
 
+/* A usage error: getopt (or the caller) has said what is wrong in one
+ * line; one more says where the rest is. */
+static int usage_hint(void)
+{
+	fprintf(stderr, "Try '%s --help' for more information.\n", argv0);
+	return 2;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -28,7 +36,8 @@ static void usage(FILE *f)
 	    "  -o, --output MODEL    model file to write (required)\n"
 	    "      --max-ae N        largest autoencoder, in features (30)\n"
 	    "      --fm-grace N      feature-mapping grace: the first N+1 records build\n"
-	    "                        the feature map (5000)\n"
+	    "                        the feature map (5000); kept in memory up to\n"
+	    "                        256 MiB, for a stream that ends inside it\n"
 	    "      --ad-grace N      records to train the autoencoders on after the\n"
 	    "                        feature map (default: all of them)\n"
 	    "      --lr X            learning rate (0.005; 0.001 with --compat)\n"
@@ -52,6 +61,7 @@ static void usage(FILE *f)
 	    "                        which features share an autoencoder, and their ranges\n"
 	    "  -q, --quiet           no progress on a terminal\n"
 	    "  -h, --help            this help\n"
+	    "A model that azw-score would refuse is not written (MODEL is left as it was).\n"
 	    "Exit status: 0 ok, 1 some records were skipped, 2 usage or system error.\n");
 }
 
@@ -59,7 +69,7 @@ static double real_arg(const char *opt, const char *s, double lo, double hi)
 {
 	double v;
 
-	if (parse_double(s, &v) < 0 || !(v > lo && v <= hi))
+	if (parse_decimal(s, &v) < 0 || !(v > lo && v <= hi))
 		eprintf("%s: '%s' is not a number in (%g, %g]", opt, s, lo, hi);
 	return v;
 }
@@ -155,7 +165,7 @@ int main(int argc, char **argv)
 		case 'J': joint = 1; break;
 		case 'q': quiet = 1; break;
 		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		default: return usage_hint();
 		}
 	}
 	p.norm = compat ? KITNET_NORM_COMPAT : KITNET_NORM_LOG;
@@ -167,8 +177,7 @@ int main(int argc, char **argv)
 		out = recal_model;
 	if (!out) {
 		weprintf("no model file given: use -o MODEL");
-		fprintf(stderr, "Try 'azw-fit --help' for more information.\n");
-		return 2;
+		return usage_hint();
 	}
 	if (warmup >= 0 && !recal_model)
 		eprintf("--warmup is for --calibrate");

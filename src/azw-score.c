@@ -17,6 +17,14 @@
 
 #define EXPLAIN_DEFAULT 3
 
+/* A usage error: getopt (or the caller) has said what is wrong in one
+ * line; one more says where the rest is. */
+static int usage_hint(void)
+{
+	fprintf(stderr, "Try '%s --help' for more information.\n", argv0);
+	return 2;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -39,6 +47,8 @@ static void usage(FILE *f)
 	    "                      O_APPEND file without mixing lines)\n"
 	    "  -h, --help          this help\n"
 	    "Output is flushed whenever the input goes idle, so tail -F pipelines are live.\n"
+	    "A write error (a full disk; its reader gone while SIGPIPE is ignored)\n"
+	    "stops it at once, with a message.\n"
 	    "Exit status: 0 ok, 1 some records were skipped, 2 usage or system error;\n"
 	    "with --alerts-only: 0 some alerts, 1 none, 2 error.\n");
 }
@@ -47,7 +57,7 @@ static double real_arg(const char *opt, const char *s, double lo, double hi)
 {
 	double v;
 
-	if (parse_double(s, &v) < 0 || !(v >= lo && v <= hi))
+	if (parse_decimal(s, &v) < 0 || !(v >= lo && v <= hi))
 		eprintf("%s: '%s' is not a number in [%g, %g]", opt, s, lo, hi);
 	return v;
 }
@@ -107,7 +117,7 @@ int main(int argc, char **argv)
 		case 'l': line_buffered = 1; break;
 		case 'e': explain = optarg ? (int)earg_long("--explain", optarg, 1, 1000) : EXPLAIN_DEFAULT; break;
 		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		default: return usage_hint();
 		}
 	}
 	/* A score line is built whole and written with one fwrite; line
@@ -117,8 +127,7 @@ int main(int argc, char **argv)
 	setvbuf(stdout, outbuf, line_buffered ? _IOLBF : _IOFBF, sizeof outbuf);
 	if (argc - optind < 1 || argc - optind > 2) {
 		weprintf(argc - optind < 1 ? "no model given" : "too many arguments");
-		usage(stderr);
-		return 2;
+		return usage_hint();
 	}
 	if (!isnan(threshold) && !isnan(fpr))
 		eprintf("--threshold and --fpr both set the threshold: give one");
@@ -145,6 +154,20 @@ int main(int argc, char **argv)
 	if (explain) {
 		if (explain > m.h.n_features)
 			explain = m.h.n_features;
+		if (line_buffered) {
+			/* a line longer than PIPE_BUF is not written whole to a
+			 * pipe: another writer's line may come in between */
+			size_t longest = 0, est;
+
+			for (i = 0; i < m.h.n_features; i++)
+				if (strlen(m.h.names[i]) > longest)
+					longest = strlen(m.h.names[i]);
+			est = 400 + (size_t)explain * (longest + 80);
+			if (est > 4096)
+				weprintf("warning: with --explain=%d a score line may be longer than 4096 "
+				         "bytes (PIPE_BUF): on a pipe shared with other writers, lines may "
+				         "mix; use fewer features or one writer", explain);
+		}
 		err = emalloc((size_t)m.h.n_features * sizeof *err);
 		top = emalloc((size_t)explain * sizeof *top);
 		ex_name = emalloc((size_t)explain * sizeof *ex_name);
@@ -183,6 +206,7 @@ int main(int argc, char **argv)
 			}
 		}
 		score_write(stdout, vr.id, m.h.module, &s);
+		out_check(stdout);
 	}
 	if (vr.n_bad)
 		weprintf("%ld of %ld records skipped", vr.n_bad, vr.n_bad + n);

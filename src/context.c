@@ -286,6 +286,8 @@ ctx_entry *ctx_update(ctx_table *t, const void *key, double ts, int has_ts,
 	double f[CTX_MAX_WIN], *s, dt;
 	int a;
 
+	if (has_ts && t->have_now && ts > t->now + CTX_MAX_AHEAD)
+		ts = t->now + CTX_MAX_AHEAD;
 	if (has_ts && (!t->have_now || ts > t->now)) {
 		t->now = ts;
 		t->have_now = 1;

@@ -58,6 +58,12 @@
 
 #define CTX_DEFAULT_CAP 100000 /* keys per table; hard cap */
 #define CTX_GONE 1e-3          /* weight below which a key is dropped */
+/* How far ahead of a table's clock (the latest ts it has seen) one record
+ * may move it, and its key's latest ts: a record with a far-future ts (a
+ * bad clock, an edited log) would otherwise stop its keys' decay, and make
+ * every other key look gone, for the rest of the run. A real gap longer
+ * than this is caught up with over a few records. */
+#define CTX_MAX_AHEAD 86400.0  /* s */
 #define CTX_MAX_Q 16           /* a module's own quantities */
 #define CTX_MAX_WIN 8          /* distinct half-lives per key type */
 #define CTX_MAX_ACC 32         /* sums per key type */

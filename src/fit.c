@@ -52,6 +52,7 @@ int fit_init(fitter *ft, const vec_header *h, const kitnet_params *p, int calibr
 	ft->ts_max = -INFINITY;
 	ft->progress = progress;
 	ft->t_start = ft->t_last = now();
+	ft->fm_keep_max = FIT_FM_KEEP_BYTES / ((long)h->n_features * (long)sizeof(double));
 	return 0;
 }
 
@@ -174,14 +175,26 @@ void fit_record(fitter *ft, const char *ts, const double *x)
 
 	ft->records++;
 	if (lead(ft)->n_ae == 0) {
-		/* Keep the window in case the stream ends before the map exists. */
-		if (ft->fm_n == ft->fm_cap) {
+		/* Keep the window in case the stream ends before the map
+		 * exists, in bounded memory: past fm_keep_max rows it is let
+		 * go (such a stream must then go on past the window). */
+		if (!ft->fm_dropped && ft->fm_n == ft->fm_keep_max) {
+			free(ft->fm_buf);
+			ft->fm_buf = NULL;
+			ft->fm_cap = 0;
+			ft->fm_dropped = 1;
+		}
+		if (!ft->fm_dropped && ft->fm_n == ft->fm_cap) {
 			ft->fm_cap = ft->fm_cap ? 2 * ft->fm_cap : 64;
 			if (ft->fm_cap > k->p.fm_grace + 1)
 				ft->fm_cap = k->p.fm_grace + 1;
+			if (ft->fm_cap > ft->fm_keep_max)
+				ft->fm_cap = ft->fm_keep_max;
 			ft->fm_buf = erealloc(ft->fm_buf, (size_t)ft->fm_cap * n * sizeof *ft->fm_buf);
 		}
-		memcpy(ft->fm_buf + (size_t)ft->fm_n++ * n, x, n * sizeof *x);
+		if (!ft->fm_dropped)
+			memcpy(ft->fm_buf + (size_t)ft->fm_n * n, x, n * sizeof *x);
+		ft->fm_n++;
 		note_ts(ft, ts);
 		train(ft, x);
 		/* The window is not held out for calibration: it is the start
@@ -242,6 +255,13 @@ int fit_finish(fitter *ft, model *m)
 		show_progress(ft, 1);
 	if (ft->records < FIT_MIN_RECORDS) {
 		weprintf("only %ld records: a model needs at least %d", ft->records, FIT_MIN_RECORDS);
+		return -1;
+	}
+	if (ft->ad_records == 0 && ft->fm_dropped) {
+		weprintf("only %ld records, all inside the feature-mapping window (--fm-grace %ld), "
+		         "which is kept in memory only up to %ld records of this stream (%ld MiB): "
+		         "give an --fm-grace below the number of records",
+		         ft->records, k->p.fm_grace, ft->fm_keep_max, FIT_FM_KEEP_BYTES >> 20);
 		return -1;
 	}
 	if (ft->ad_records == 0) {

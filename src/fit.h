@@ -13,6 +13,10 @@
 
 /* Fewer records than this make no model: error. */
 #define FIT_MIN_RECORDS 10
+/* The feature-mapping window is kept for a stream that ends inside it, in
+ * at most this much memory: a larger window (--fm-grace up to 1e8) is not
+ * kept, and a stream that ends inside it is refused (fit_finish). */
+#define FIT_FM_KEEP_BYTES (256L << 20)
 
 /* A uniform sample of at most CALIB_MAX records (reservoir sampling). */
 typedef struct {
@@ -31,6 +35,8 @@ typedef struct {
 	const vec_header *h;
 	double *fm_buf;      /* fm window, fm_n x n_features, row-major */
 	long fm_n, fm_cap;
+	long fm_keep_max;    /* rows of the window kept at most (FIT_FM_KEEP_BYTES) */
+	int fm_dropped;      /* the window outgrew fm_keep_max: no replay */
 	long records;        /* read */
 	long ad_records;     /* trained into the autoencoders */
 	/* calibration: every CALIB_EVERY-th record after the feature-mapping

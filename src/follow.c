@@ -2,8 +2,10 @@
 #include "follow.h"
 #include "util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -18,6 +20,14 @@ static double mono(void)
 	struct timespec t;
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+static double wall(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_REALTIME, &t);
 	return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
 }
 
@@ -39,6 +49,9 @@ static void src_reset(follow_src *s)
 	s->fresh = 1;
 	s->at_eof = 0;
 	s->closing = 0;
+	s->fp_len = 0;
+	s->seen_size = 0;
+	s->trunc_pending = 0;
 }
 
 static void src_close(follow_src *s)
@@ -71,6 +84,14 @@ static int src_read(follow_src *s, double now)
 		s->at_eof = 1;
 		return 0;
 	}
+	if (s->pos == (off_t)s->fp_len && s->fp_len < FOLLOW_FP) {
+		/* the file's first bytes, as read: to know it (or its copy)
+		 * again, even when it is truncated before the next look */
+		size_t k = FOLLOW_FP - s->fp_len < (size_t)n ? FOLLOW_FP - s->fp_len : (size_t)n;
+
+		memcpy(s->fp + s->fp_len, s->buf + s->end, k);
+		s->fp_len += k;
+	}
 	s->end += (size_t)n;
 	s->pos += n;
 	s->last_data = now;
@@ -100,7 +121,7 @@ static int src_line(follow *f, follow_src *s, char **line, size_t *len, double n
 			size_t l = (size_t)(nl - p);
 
 			s->start += l + 1;
-			if (s->skipping || l > f->max_line) {
+			if (s->skipping || l - (l > 0 && p[l - 1] == '\r') > f->max_line) {
 				if (!s->skipping)
 					too_long(f, s);
 				s->skipping = 0;
@@ -115,11 +136,30 @@ static int src_line(follow *f, follow_src *s, char **line, size_t *len, double n
 			*len = l;
 			return 1;
 		}
+		if (s->trunc_pending) {
+			/* Truncated: the lines read before it are given, an
+			 * unfinished last one too; then the file from its start. */
+			if (n > 0 && !s->skipping) {
+				s->start = s->end;
+				if (p[n - 1] == '\r')
+					n--;
+				p[n] = '\0';
+				s->lineno++;
+				*line = p;
+				*len = n;
+				return 1;
+			}
+			lseek(s->fd, 0, SEEK_SET);
+			src_reset(s);
+			s->last_data = now;
+			scanned = 0;
+			continue;
+		}
 		scanned = n;
 		if (s->skipping) {
 			s->start = s->end; /* the rest of an over-long line */
 			scanned = 0;
-		} else if (n > f->max_line) {
+		} else if (n > f->max_line + 1) { /* (+1: a CR before the newline to come) */
 			too_long(f, s);
 			s->skipping = 1;
 			s->start = s->end;
@@ -127,6 +167,8 @@ static int src_line(follow *f, follow_src *s, char **line, size_t *len, double n
 		}
 		if (s->at_eof)
 			return 0; /* read again after the next poll */
+		if (f->stop && *f->stop)
+			return 0; /* an endless line (-F /dev/zero) must not hold off SIGTERM */
 		if ((rc = src_read(s, now)) <= 0)
 			return rc;
 	}
@@ -153,15 +195,287 @@ static int oldest_rotated(const follow *f)
 	return best;
 }
 
+static void remember(follow *f, const follow_src *s)
+{
+	int i = f->n_known++ % FOLLOW_KNOWN;
+
+	f->known[i].dev = s->dev;
+	f->known[i].ino = s->ino;
+}
+
+/* Is this file open, or read and closed already? */
+static int is_known(const follow *f, dev_t dev, ino_t ino)
+{
+	int i, n = f->n_known < FOLLOW_KNOWN ? f->n_known : FOLLOW_KNOWN;
+
+	for (i = 0; i < FOLLOW_MAX_SRC; i++)
+		if (f->src[i].fd >= 0 && f->src[i].dev == dev && f->src[i].ino == ino)
+			return 1;
+	for (i = 0; i < n; i++)
+		if (f->known[i].dev == dev && f->known[i].ino == ino)
+			return 1;
+	return 0;
+}
+
+/* Has the start of s changed (truncated, then written again past where it
+ * was read, within one look)? Keeps up to FOLLOW_FP bytes of it, read or
+ * not yet (a file opened behind others may be truncated before it is
+ * read: its copy is then known by them). size: the file's now. */
+static int fp_changed(follow_src *s, off_t size)
+{
+	unsigned char b[FOLLOW_FP];
+	size_t want = size < FOLLOW_FP ? (size_t)size : FOLLOW_FP;
+	ssize_t n;
+
+	if (want == 0 && s->fp_len == 0)
+		return 0;
+	if (want < s->fp_len)
+		return 1; /* shorter than its start was */
+	n = pread(s->fd, b, want, 0);
+	if (n < 0)
+		return 0; /* cannot tell: the size check still holds */
+	if ((size_t)n < s->fp_len || memcmp(b, s->fp, s->fp_len) != 0)
+		return 1;
+	memcpy(s->fp, b, (size_t)n);
+	s->fp_len = (size_t)n;
+	return 0;
+}
+
+/* The folder and the name of the path; the name's stem is what precedes
+ * its first '.' (conn of conn.log). */
+static void split_path(const char *path, char *dir, size_t n, const char **base, size_t *stem)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		snprintf(dir, n, ".");
+	else if (slash == path)
+		snprintf(dir, n, "/");
+	else
+		snprintf(dir, n, "%.*s", (int)(slash - path), path);
+	*base = slash ? slash + 1 : path;
+	*stem = strcspn(*base, ".");
+}
+
+static int compressed(const char *name)
+{
+	static const char *const ext[] = { ".gz", ".bz2", ".xz", ".zst", ".lz4", ".zip", ".Z" };
+	size_t n = strlen(name), i;
+
+	for (i = 0; i < sizeof ext / sizeof *ext; i++) {
+		size_t k = strlen(ext[i]);
+
+		if (n > k && strcmp(name + n - k, ext[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+typedef struct {
+	char name[1024];
+	struct stat st;
+} sibling;
+
+/* Files beside the path that may be its rotated or copied self: regular,
+ * uncompressed, named as it is up to and with its first '.' (conn. for
+ * conn.log: Zeek's conn.2024-05-01-10-00-00.log, logrotate's conn.log.1;
+ * not conn-summary.log, rotated at the same time), not the path itself,
+ * neither open nor read before. At most max. */
+static int siblings(const follow *f, sibling *out, int max)
+{
+	char dir[4096], full[4096 + 260];
+	const char *base;
+	size_t stem;
+	struct dirent *d;
+	DIR *dp;
+	int n = 0;
+
+	split_path(f->path, dir, sizeof dir, &base, &stem);
+	if (!(dp = opendir(dir)))
+		return 0;
+	while (n < max && (d = readdir(dp)) != NULL) {
+		const char *nm = d->d_name;
+
+		if (strcmp(nm, base) == 0 || strncmp(nm, base, stem) != 0 || nm[stem] != '.' ||
+		    compressed(nm))
+			continue;
+		snprintf(full, sizeof full, "%s/%s", dir, nm);
+		if (strlen(full) >= sizeof out[n].name || stat(full, &out[n].st) != 0 ||
+		    !S_ISREG(out[n].st.st_mode) || is_known(f, out[n].st.st_dev, out[n].st.st_ino))
+			continue;
+		memcpy(out[n].name, full, strlen(full) + 1);
+		n++;
+	}
+	closedir(dp);
+	return n;
+}
+
+static double ctime_of(const struct stat *st)
+{
+	return (double)st->st_ctim.tv_sec + (double)st->st_ctim.tv_nsec * 1e-9;
+}
+
+static double mtime_of(const struct stat *st)
+{
+	return (double)st->st_mtim.tv_sec + (double)st->st_mtim.tv_nsec * 1e-9;
+}
+
+static int free_slot(follow *f);
+
+/* A file into a free slot, read from its start: the slot, or -1 (then fd
+ * is closed). */
+static int add_src(follow *f, int fd, const struct stat *st, double now)
+{
+	int slot = free_slot(f);
+	follow_src *s;
+
+	if (slot < 0) {
+		close(fd);
+		return -1;
+	}
+	s = &f->src[slot];
+	s->fd = fd;
+	s->dev = st->st_dev;
+	s->ino = st->st_ino;
+	s->cap = CHUNK;
+	s->buf = emalloc(s->cap + 1);
+	src_reset(s);
+	s->seq = f->seq++;
+	s->last_data = now;
+	if (S_ISREG(st->st_mode)) { /* its start and size now: truncated before read? */
+		fp_changed(s, st->st_size);
+		s->seen_size = st->st_size;
+	}
+	return slot;
+}
+
+/* The path names another file: were there files in between, rotated
+ * before we looked (two rotations between two looks)? Each renamed since
+ * the last look is read too, from its start, oldest first. */
+static int find_rotated(follow *f, double now)
+{
+	sibling c[FOLLOW_MAX_SRC];
+	int n = siblings(f, c, FOLLOW_MAX_SRC), i, j, fd;
+
+	/* only those renamed since the last look (1 s of slack) */
+	for (i = j = 0; i < n; i++)
+		if (ctime_of(&c[i].st) >= f->last_look - 1.0)
+			c[j++] = c[i];
+	n = j;
+	for (i = 1; i < n; i++) /* oldest first */
+		for (j = i; j > 0 && mtime_of(&c[j].st) < mtime_of(&c[j - 1].st); j--) {
+			sibling t = c[j];
+			c[j] = c[j - 1];
+			c[j - 1] = t;
+		}
+	for (i = 0; i < n; i++) {
+		struct stat st;
+
+		if (free_slot(f) < 0)
+			return n - i; /* deferred: found again at the next look */
+		if ((fd = open(c[i].name, O_RDONLY)) < 0 || fstat(fd, &st) != 0 ||
+		    st.st_ino != c[i].st.st_ino) {
+			if (fd >= 0)
+				close(fd);
+			weprintf("%s: rotated twice between two looks; %s, rotated in between, is gone: "
+			         "its lines are lost", f->path, c[i].name);
+			continue;
+		}
+		weprintf("%s: rotated twice between two looks; reading %s, rotated in between, too",
+		         f->path, c[i].name);
+		add_src(f, fd, &st, now);
+	}
+	return 0;
+}
+
+/* s, the current file, was truncated (copytruncate): its lines already read
+ * are given first (trunc_pending), then it is read from its start. The end
+ * written before the truncation and not read yet is in logrotate's copy
+ * beside it, the file that starts as s did: read from there. */
+static void truncated(follow *f, follow_src *s)
+{
+	sibling c[FOLLOW_MAX_SRC];
+	unsigned char b[FOLLOW_FP];
+	int n = s->fp_len ? siblings(f, c, FOLLOW_MAX_SRC) : 0, i, fd;
+
+	weprintf("%s: file truncated, reading it from its start", f->path);
+	s->trunc_pending = 1;
+	for (i = 0; i < n; i++) {
+		off_t off = s->pos;
+		ssize_t k;
+
+		if ((fd = open(c[i].name, O_RDONLY)) < 0)
+			continue;
+		if (pread(fd, b, s->fp_len, 0) != (ssize_t)s->fp_len || memcmp(b, s->fp, s->fp_len) != 0) {
+			close(fd);
+			continue;
+		}
+		f->known[f->n_known++ % FOLLOW_KNOWN].dev = c[i].st.st_dev; /* never read again */
+		f->known[(f->n_known - 1) % FOLLOW_KNOWN].ino = c[i].st.st_ino;
+		/* its end, after what was read, into s's buffer: the lines
+		 * there continue those buffered (and their TSV header) */
+		for (;;) {
+			if (s->start > 0) {
+				memmove(s->buf, s->buf + s->start, s->end - s->start);
+				s->end -= s->start;
+				s->start = 0;
+			}
+			if (s->cap - s->end < CHUNK / 4) {
+				s->cap *= 2;
+				s->buf = erealloc(s->buf, s->cap + 1);
+			}
+			k = pread(fd, s->buf + s->end, s->cap - s->end, off);
+			if (k <= 0)
+				break;
+			s->end += (size_t)k;
+			off += k;
+		}
+		close(fd);
+		if (off > s->pos)
+			weprintf("%s: its %lld bytes not read before the truncation read from its copy %s",
+			         f->path, (long long)(off - s->pos), c[i].name);
+		return;
+	}
+	if (s->seen_size > s->pos)
+		weprintf("%s: %lld bytes written before the truncation were not read, and no copy "
+		         "of the file was found beside it: lost", f->path,
+		         (long long)(s->seen_size - s->pos));
+}
+
 /* Look at the path: a new file there, or the current one truncated?
  * 1 something changed (read again at once), 0 nothing, -1 (only when
  * opening is 1) it cannot be read. */
+/* Every open file, the current one and the rotated ones: truncated since
+ * the last look (copytruncate, perhaps just before a rename)? */
+static int check_truncated(follow *f, double now)
+{
+	int i, any = 0;
+
+	for (i = 0; i < FOLLOW_MAX_SRC; i++) {
+		follow_src *s = &f->src[i];
+		struct stat fs;
+
+		if (s->fd < 0 || s->trunc_pending || fstat(s->fd, &fs) != 0 || !S_ISREG(fs.st_mode))
+			continue;
+		if (fs.st_size < s->pos || fs.st_size < s->seen_size || fp_changed(s, fs.st_size)) {
+			truncated(f, s);
+			s->last_data = now;
+			any = 1;
+		} else {
+			s->seen_size = fs.st_size;
+		}
+	}
+	return any;
+}
+
 static int check_path(follow *f, double now, int opening)
 {
 	struct stat st;
 	follow_src *s = f->cur >= 0 ? &f->src[f->cur] : NULL;
 	int fd, slot;
 
+	if (!opening && check_truncated(f, now))
+		return 1;
 	if (stat(f->path, &st) < 0) {
 		if (errno != ENOENT && errno != ENOTDIR && opening)
 			return -1;
@@ -171,18 +485,8 @@ static int check_path(follow *f, double now, int opening)
 		}
 		return 0;
 	}
-	if (s && st.st_dev == s->dev && st.st_ino == s->ino) {
-		struct stat fs;
-
-		if (fstat(s->fd, &fs) == 0 && S_ISREG(fs.st_mode) && fs.st_size < s->pos) {
-			weprintf("%s: file truncated, reading it from its start", f->path);
-			lseek(s->fd, 0, SEEK_SET);
-			src_reset(s);
-			s->last_data = now;
-			return 1;
-		}
+	if (s && st.st_dev == s->dev && st.st_ino == s->ino)
 		return 0;
-	}
 	if (S_ISDIR(st.st_mode)) {
 		errno = EISDIR;
 		goto cannot;
@@ -196,26 +500,23 @@ static int check_path(follow *f, double now, int opening)
 		close(fd); /* renamed back in between: nothing new */
 		return 0;
 	}
-	if ((slot = free_slot(f)) < 0) {
-		/* Rotated faster than the grace period: finish the oldest
-		 * rotated file now, then open the new one. */
-		close(fd);
-		f->src[oldest_rotated(f)].closing = 1;
-		return 1;
-	}
 	if (s)
 		s->last_data = now; /* rotated: its grace period starts */
-	else if (f->said_missing)
+	if ((s && find_rotated(f, now) > 0) || free_slot(f) < 0) {
+		/* Rotated faster than the grace period: finish the oldest
+		 * rotated file now, then look again (the files in between
+		 * are still found: the last look's time is kept). */
+		int o = oldest_rotated(f);
+
+		close(fd);
+		if (o >= 0)
+			f->src[o].closing = 1;
+		f->deferred = 1;
+		return 1;
+	}
+	if (!s && f->said_missing)
 		weprintf("%s: appeared, following it", f->path);
-	s = &f->src[slot];
-	s->fd = fd;
-	s->dev = st.st_dev;
-	s->ino = st.st_ino;
-	s->cap = CHUNK;
-	s->buf = emalloc(s->cap + 1);
-	src_reset(s);
-	s->seq = f->seq++;
-	s->last_data = now;
+	slot = add_src(f, fd, &st, now);
 	f->cur = slot;
 	f->said_missing = f->said_open_error = 0;
 	return 1;
@@ -243,6 +544,7 @@ int follow_open(follow *f, const char *path, double grace, double poll,
 	f->cur = -1;
 	for (i = 0; i < FOLLOW_MAX_SRC; i++)
 		f->src[i].fd = -1;
+	f->last_look = wall();
 	return check_path(f, mono(), 1) < 0 ? -1 : 0;
 }
 
@@ -298,7 +600,12 @@ int follow_getline(follow *f, char **line, size_t *len)
 		if (now >= next_check) {
 			/* Every poll interval, even while lines flow: a new file at
 			 * the path? more in the files already read to their end? */
+			double t0 = wall();
+
+			f->deferred = 0;
 			check_path(f, now, 0);
+			if (!f->deferred)
+				f->last_look = t0;
 			for (i = 0; i < FOLLOW_MAX_SRC; i++)
 				f->src[i].at_eof = 0;
 			next_check = now + f->poll;
@@ -315,6 +622,25 @@ int follow_getline(follow *f, char **line, size_t *len)
 			if (rc < 0) {
 				weprintf("%s: read error:", f->path);
 				return -1;
+			}
+			/* A rotated file made to close (rotations faster than the
+			 * grace period) is closed at its end at once, even while
+			 * the newer files still flow: its slot is needed. */
+			if (order[i] != f->cur && f->src[order[i]].closing) {
+				follow_src *s = &f->src[order[i]];
+
+				if (s->end > s->start && !s->skipping) {
+					p = s->buf + s->start;
+					l = s->end - s->start;
+					s->start = s->end;
+					if (p[l - 1] == '\r')
+						l--;
+					p[l] = '\0';
+					s->lineno++;
+					return give(f, order[i], line, len, p, l);
+				}
+				remember(f, s);
+				src_close(s);
 			}
 		}
 
@@ -342,6 +668,7 @@ int follow_getline(follow *f, char **line, size_t *len)
 				s->lineno++;
 				return give(f, order[i], line, len, p, l);
 			}
+			remember(f, s);
 			src_close(s);
 		}
 

@@ -11,7 +11,15 @@
  *     period, while the new one is read from its start; each file has its
  *     own buffer, so lines never mix, and the caller is told which file a
  *     line came from (a TSV header belongs to its file);
- *   - a file that shrinks (copytruncate) is read again from its start;
+ *   - a file that shrinks, or whose first bytes change (copytruncate, even
+ *     when it grew back past where it was read within one look), is read
+ *     again from its start, after the lines already read from it; the end
+ *     written before the truncation and not read yet is read from the copy
+ *     beside it (the file of the same start), or its loss is said;
+ *   - when the path names another file, the folder is searched for files
+ *     rotated in between (two rotations between two looks): a regular,
+ *     uncompressed file whose name starts as the path's (conn.), not read
+ *     before and renamed since the last look is read too, oldest first;
  *   - a missing path is waited for.
  * Memory is bounded: lines longer than max_line are reported and skipped.
  */
@@ -22,7 +30,9 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#define FOLLOW_MAX_SRC 8        /* files open at once: the current one + rotated ones */
+#define FOLLOW_MAX_SRC 16       /* files open at once: the current one + rotated ones */
+#define FOLLOW_FP 1024          /* bytes of a file's start kept to know it again */
+#define FOLLOW_KNOWN 64         /* files already read, not to be read again */
 #define FOLLOW_GRACE 10.0       /* s a rotated file is read after its last byte */
 #define FOLLOW_POLL 0.2         /* s between looks at an idle file */
 
@@ -40,6 +50,10 @@ typedef struct {
 	int at_eof;             /* the last read() returned 0 */
 	double last_data;       /* monotonic time of the last byte read */
 	int closing;            /* rotated: close at its end, grace or not */
+	unsigned char fp[FOLLOW_FP]; /* its first fp_len bytes (truncation, copies) */
+	size_t fp_len;
+	off_t seen_size;        /* its size at the last look */
+	int trunc_pending;      /* truncated: give the lines buffered, then reread */
 } follow_src;
 
 typedef struct {
@@ -55,6 +69,10 @@ typedef struct {
 	long seq;
 	int said_missing;       /* "waiting for PATH" said */
 	int said_open_error;
+	double last_look;       /* wall-clock time of the last look at the path */
+	int deferred;           /* the last look left files to open: keep last_look */
+	struct { dev_t dev; ino_t ino; } known[FOLLOW_KNOWN]; /* files closed */
+	int n_known;
 
 	/* After follow_getline() returned 1: where the line came from. */
 	int slot;               /* 0..FOLLOW_MAX_SRC-1 */

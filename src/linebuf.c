@@ -41,10 +41,31 @@ static int fill(linebuf *lb)
 		lb->buf = erealloc(lb->buf, lb->cap + 1);
 	}
 	if (lb->idle_flush) {
-		struct pollfd p = { .fd = lb->fd, .events = POLLIN };
+		struct pollfd p[2] = {
+			{ .fd = lb->fd, .events = POLLIN },
+			{ .fd = fileno(lb->idle_flush), .events = 0 },
+		};
 
-		if (poll(&p, 1, 0) == 0)
+		if (poll(p, 1, 0) == 0) {
 			fflush(lb->idle_flush);
+			out_check(lb->idle_flush);
+			/* Wait for input, and meanwhile for the output's reader
+			 * to go (poll's POLLERR on a pipe whose reader closed
+			 * it): a write error with nothing written. */
+			while (p[1].fd >= 0) {
+				if (poll(p, 2, -1) < 0) {
+					if (errno == EINTR)
+						continue;
+					break;
+				}
+				if (p[1].revents & (POLLERR | POLLHUP))
+					out_closed();
+				if (p[1].revents & POLLNVAL)
+					p[1].fd = -1;
+				if (p[0].revents)
+					break;
+			}
+		}
 	}
 	do
 		n = read(lb->fd, lb->buf + lb->end, lb->cap - lb->end);
@@ -55,6 +76,15 @@ static int fill(linebuf *lb)
 		return 0;
 	lb->end += (size_t)n;
 	return 1;
+}
+
+/* The length of the line p..nl, without a CR before its newline: a line of
+ * max_line bytes ending in CRLF is as long as one ending in LF. */
+static size_t line_len(const char *p, const char *nl)
+{
+	size_t n = (size_t)(nl - p);
+
+	return n > 0 && p[n - 1] == '\r' ? n - 1 : n;
 }
 
 int lb_getline(linebuf *lb, char **line, size_t *len)
@@ -76,7 +106,7 @@ again:
 			nl = lb->buf + lb->end; /* last line without newline */
 			break;
 		}
-		if (scanned > lb->max_line) {
+		if (scanned > lb->max_line + 1) { /* (+1: a CR before the newline to come) */
 			/* Drop what we have of an over-long line, then the rest of it. */
 			lb->n_long++;
 			lb->lineno++;
@@ -106,7 +136,7 @@ again:
 		if (rc == 0)
 			lb->eof = 1;
 	}
-	if ((size_t)(nl - (lb->buf + lb->start)) > lb->max_line) {
+	if (line_len(lb->buf + lb->start, nl) > lb->max_line) {
 		/* Complete but too long (it came in with its newline in one
 		 * read): skipped like one that is still arriving. */
 		lb->n_long++;

@@ -176,6 +176,30 @@ static void on_signal(int sig)
 	raise(sig);
 }
 
+static int model_parse(model *m, const char *path, char *text, size_t len);
+
+/* What is about to be written must pass model_read()'s own checks: a model
+ * azw-score would refuse (a threshold of NaN from vectors of +-1e308) must
+ * not replace one it reads. */
+static int check_written(const char *path, const char *text, size_t len)
+{
+	char *copy = emalloc(len + 1);
+	model back;
+	int rc;
+
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	rc = model_parse(&back, path, copy, len);
+	if (rc == 0)
+		model_free(&back);
+	else
+		weprintf("%s: not written: the model learned is not one azw-score could read "
+		         "(features too large or not finite in the input?); "
+		         "the file there is left as it was", path);
+	free(copy);
+	return rc;
+}
+
 int model_write(const model *m, const char *path)
 {
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
@@ -201,6 +225,10 @@ int model_write(const model *m, const char *path)
 	}
 	fprintf(mem, "checksum\tcrc32\t%08lx\n", model_crc32(0, text, len));
 	fclose(mem);
+	if (check_written(path, text, len) < 0) {
+		free(text);
+		return -1;
+	}
 
 	/* Temporary file in the same folder, so rename() is atomic. */
 	/* Never rename over a device or a directory (azw-fit -o /dev/null as root). */
@@ -739,14 +767,15 @@ out:
 }
 
 
+static int model_parse(model *m, const char *path, char *text, size_t len);
+
 int model_read(model *m, const char *path)
 {
 	struct stat st;
-	mreader r;
-	char *text = NULL, *last, want[32];
+	char *text = NULL;
 	size_t len;
 	ssize_t n;
-	int fd, rc = -1;
+	int fd, rc;
 
 	memset(m, 0, sizeof *m);
 	fd = open(path, O_RDONLY);
@@ -777,7 +806,20 @@ int model_read(model *m, const char *path)
 	}
 	close(fd);
 	text[len] = '\0';
+	rc = model_parse(m, path, text, len);
+	free(text);
+	return rc;
+}
 
+/* The checks of model_read() on a model's text (NUL-terminated, len bytes;
+ * parsed in place). */
+static int model_parse(model *m, const char *path, char *text, size_t len)
+{
+	mreader r;
+	char *last, want[32];
+	int rc = -1;
+
+	memset(m, 0, sizeof *m);
 	/* Say "wrong version" before "damaged": a newer azw's model is not damaged. */
 	if (strncmp(text, "azw-model\t", 10) != 0) {
 		weprintf("%s: not an azw model file", path);
@@ -816,7 +858,6 @@ int model_read(model *m, const char *path)
 	}
 	rc = 0;
 done:
-	free(text);
 	return rc;
 }
 

@@ -3,10 +3,13 @@
 
 #include <errno.h>
 #include <math.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 const char *argv0 = "azw";
 
@@ -479,14 +482,55 @@ int parse_double(const char *s, double *out)
 	return 0;
 }
 
+size_t decimal_len(const char *s)
+{
+	const char *p = s;
+
+	if (*p == '-')
+		p++;
+	if (*p == '0')
+		p++;
+	else if (*p >= '1' && *p <= '9')
+		while (is_digit(*p))
+			p++;
+	else
+		return 0;
+	if (*p == '.') {
+		if (!is_digit(p[1]))
+			return (size_t)(p - s);
+		for (p++; is_digit(*p); p++)
+			;
+	}
+	if (*p == 'e' || *p == 'E') {
+		const char *e = p + 1;
+
+		if (*e == '+' || *e == '-')
+			e++;
+		if (!is_digit(*e))
+			return (size_t)(p - s);
+		while (is_digit(*e))
+			e++;
+		p = e;
+	}
+	return (size_t)(p - s);
+}
+
+int parse_decimal(const char *s, double *out)
+{
+	if (decimal_len(s) != strlen(s))
+		return -1;
+	return parse_double(s, out);
+}
+
 long earg_long(const char *opt, const char *s, long lo, long hi)
 {
+	const char *d = s + (*s == '-');
 	char *end;
 	long v;
 
 	errno = 0;
 	v = strtol(s, &end, 10);
-	if (end == s || *end || errno || v < lo || v > hi)
+	if (!is_digit(*d) || end == s || *end || errno || v < lo || v > hi)
 		eprintf("%s: '%s' is not an integer in [%ld, %ld]", opt, s, lo, hi);
 	return v;
 }
@@ -500,6 +544,37 @@ int fshut_stdout(void)
 		return -1;
 	}
 	return 0;
+}
+
+static void out_fail(int err) __attribute__((noreturn));
+static void out_fail(int err)
+{
+	fprintf(stderr, "%s: write error on standard output: %s\n", argv0, strerror(err));
+	_exit(2); /* not exit(): stdio would try the buffer again */
+}
+
+void out_check(FILE *f)
+{
+	if (ferror(f))
+		out_fail(errno ? errno : EIO);
+}
+
+int out_gone(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = 0 };
+
+	return poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP));
+}
+
+void out_closed(void)
+{
+	struct sigaction sa;
+
+	if (sigaction(SIGPIPE, NULL, &sa) == 0 && sa.sa_handler != SIG_IGN) {
+		signal(SIGPIPE, SIG_DFL);
+		raise(SIGPIPE);
+	}
+	out_fail(EPIPE);
 }
 
 double round6(double x)

@@ -45,12 +45,35 @@ double strtod_fast(const char *s, char **end);
  * a number. Accepts what strtod accepts (nan, inf included). */
 int parse_double(const char *s, double *out);
 
-/* An option's integer argument in [lo, hi], or exit 2 with a message that
- * names the option and the range. */
+/* The length of the plain decimal number at the start of s, as JSON and
+ * the vector stream write them: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?;
+ * 0 if s does not start with one. What strtod also takes (leading blanks,
+ * a +, hexadecimal, leading zeros, nan, inf) is not one. */
+size_t decimal_len(const char *s);
+/* parse_double() of a whole plain decimal (decimal_len) only: for options. */
+int parse_decimal(const char *s, double *out);
+
+/* An option's integer argument in [lo, hi] (digits, a leading - at most:
+ * no blanks, +, or hexadecimal), or exit 2 with a message that names the
+ * option and the range. */
 long earg_long(const char *opt, const char *s, long lo, long hi);
 
 /* Close stdout and report a write error (full disk, closed pipe is not one:
  * SIGPIPE stays at its default). Returns 0 or -1 after a message. */
 int fshut_stdout(void);
+
+/* Streaming output is checked as it goes, not only at exit: after each
+ * record written and each flush, out_check() ends the program at the first
+ * write error (a full disk; a reader gone while SIGPIPE is ignored, as
+ * under systemd) with "write error on standard output: REASON" and exit
+ * status 2, writing nothing more (a later write could glue a cut line to
+ * the next record). */
+void out_check(FILE *f);
+/* Has the reader of fd (a pipe, a socket) gone? Asks without writing
+ * (poll's POLLERR/POLLHUP); a file or terminal never has. */
+int out_gone(int fd);
+/* The reader of standard output has gone: end as a write to it would,
+ * killed by SIGPIPE unless SIGPIPE is ignored, then as out_check(). */
+void out_closed(void) __attribute__((noreturn));
 
 #endif

@@ -350,6 +350,10 @@ static int parse_row(vec_reader *r, const char **why)
 			*why = "a feature is NaN or infinite";
 			return -1;
 		}
+		if (decimal_len(p) != (size_t)(end - p)) {
+			*why = "a feature is not a plain decimal number (hexadecimal, padded, or with a +)";
+			return -1;
+		}
 		p = end;
 		if (i + 1 < r->h.n_features) {
 			if (*p != '\t') {

@@ -1996,7 +1996,8 @@ static zl_kind tsv_row(zl_rec *r, char *line, size_t len)
 
 	r->fmt = ZL_FMT_TSV;
 	if (!b->active)
-		return fail(r, "a TSV row with no #fields header before it"), ZL_BROKEN;
+		return fail(r, "a TSV row with no #fields header before it (a live log through tail -F? "
+		            "read it with azw-extract -F FILE, or tail -n +1 -F)"), ZL_BROKEN;
 	r->path = b->path;
 	if (b->dirty)
 		blk_prepare(b);
@@ -2048,7 +2049,8 @@ static zl_kind stray(zl_rec *r, char *line, size_t len)
 	if (r->fmt == ZL_FMT_JSON || r->force == ZL_FMT_JSON)
 		return json_parse(r, line, len) < 0 ? ZL_BROKEN : ZL_RECORD;
 	if (memchr(line, r->blk.sep, len))
-		return fail(r, "a TSV row with no #fields header before it"), ZL_BROKEN;
+		return fail(r, "a TSV row with no #fields header before it (a live log through tail -F? "
+		            "read it with azw-extract -F FILE, or tail -n +1 -F)"), ZL_BROKEN;
 	show(txt, sizeof txt, line, len);
 	return fail(r, "not a Zeek log line (no JSON object, no TSV header): \"%s\"", txt), ZL_BROKEN;
 }

@@ -210,7 +210,7 @@ rows() {
 	run bash -c "azw-extract -m conn --schema original '$e/truncated_conn_top_noheader.log' 2> '$TMP/err' > '$TMP/out'"
 	[ "$status" -eq 1 ]
 	[ "$(rows "$TMP/out")" -eq 0 ]
-	[ "$(grep -c ': a TSV row with no #fields header before it$' "$TMP/err")" -eq 12 ]
+	[ "$(grep -c ': a TSV row with no #fields header before it (a live log through tail -F? read it with azw-extract -F FILE, or tail -n +1 -F)$' "$TMP/err")" -eq 12 ]
 	run bash -c "azw-extract --schema original '$e/truncated_conn.log' 2> '$TMP/err' > '$TMP/out'"
 	[ "$status" -eq 1 ]
 	[ "$(rows "$TMP/out")" -eq 58 ]

@@ -271,7 +271,7 @@ uniform() {
 	[ "$status" -eq 2 ]
 	run azw-alert --no-such-option
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"usage: azw-alert"* ]]
+	[[ "$output" == *"Try 'azw-alert --help' for more information."* ]]
 	run azw-alert "$TMP/none"
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"$TMP/none: No such file or directory"* ]]

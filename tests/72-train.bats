@@ -103,7 +103,7 @@ setup() {
 	[[ "$output" == *"unknown module 'smtp'"* ]]
 	run azw-train --log-dir "$L" --modules conn --end-date 05/02/2024
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"--end-date: '05/02/2024' is not YYYY-MM-DD"* ]]
+	[[ "$output" == *"--end-date: '05/02/2024' is not a date (YYYY-MM-DD)"* ]]
 	run azw-train --log-dir "$L" --modules conn --start-date 2024-05-03 --end-date 2024-05-01
 	[ "$status" -eq 2 ]
 	run azw-train --log-dir "$L" --modules ssh --model-dir "$TMP/m"

@@ -76,6 +76,9 @@ while IFS= read -r f; do
 	skipped=${skipped:-0}
 	other=${other:-0}
 	reported=$(grep -c "^azw-extract: $tmp/in:[0-9]*: " "$tmp/err")
+	# past 100 of a kind, the rest are counted in one "... and N more like:" line
+	more=$(sed -n 's/^azw-extract: \.\.\. and \([0-9]*\) more like: .*/\1/p' "$tmp/err" | awk '{ s += $1 } END { print s + 0 }')
+	reported=$((reported + more))
 	check=ok
 	if [ $((out + skipped + other)) -ne "$in" ]; then
 		check="LOST $((in - out - skipped - other))"

@@ -325,8 +325,42 @@ static void periodic(void)
 	ctx_run_free(r);
 }
 
+/* One record with a far-future ts (issue 18, item 8) moves a table's clock
+ * and its key's latest ts by at most CTX_MAX_AHEAD: the key's later records
+ * still decay, and other keys are not made to look gone. */
+static void far_future(void)
+{
+	double h = 10000, v[1] = { 0 }, gap, w, want;
+	ctx_acc acc[1] = { { 0, 0, 1, 0 } };
+	ctx_table *t = ctx_table_new(16, 1, &h, 1, acc, -1, 100);
+	unsigned char a[16], b[16];
+	ctx_entry *e = NULL;
+	int i, is_new;
+
+	key16(a, 1);
+	key16(b, 2);
+	ctx_update(t, b, 1000.0, 1, v, NULL, &is_new, &gap);
+	ctx_update(t, a, 1000.0, 1, v, NULL, &is_new, &gap);
+	e = ctx_update(t, a, 4e9, 1, v, NULL, &is_new, &gap); /* year 2096 */
+	ok(gap == CTX_MAX_AHEAD, "a far-future record: its gap is at most CTX_MAX_AHEAD");
+	/* b, 8.6 half-lives behind the clock as bounded: still there */
+	e = ctx_update(t, b, 1000.0 + 500, 1, v, NULL, &is_new, &gap);
+	ok(!is_new, "another key is not made to look gone by a far-future record");
+	/* a's records an hour apart after the bound: each decays the last */
+	for (i = 1; i <= 50; i++)
+		e = ctx_update(t, a, 1000.0 + CTX_MAX_AHEAD + 3600.0 * i, 1, v, NULL, &is_new, &gap);
+	w = ctx_weight(t, e, 0);
+	want = 1 / (1 - exp2(-0.36)); /* the steady state of one record an hour */
+	printf("# records an hour apart after a far-future one, half-life 10000 s: weight %.9f, "
+	       "want %.9f\n", w, want);
+	ok(near(w, want, 1e-3) && gap == 3600.0,
+	   "after a far-future record, the key's records an hour apart still decay");
+	ctx_table_free(t);
+}
+
 int main(void)
 {
+	far_future();
 	decayed_counts();
 	means();
 	gone_and_evicted();

@@ -115,7 +115,7 @@ int main(void)
 		return 2;
 	}
 	snprintf(path, sizeof path, "%s/conn.log", dir);
-	printf("1..23\n");
+	printf("1..35\n");
 
 	ok(follow_open(&f, path, GRACE, POLL, 16, &stop) == 0, "a missing file is waited for");
 	f.idle = on_idle;
@@ -184,6 +184,93 @@ int main(void)
 		ok(follow_getline(&f, &line, &len) == 0, "stop set: returns 0");
 	}
 	is(drain(&f), "s1", "the line is still there afterwards");
+
+	/* Issue 18, item 4: nothing lost to truncation or fast rotation. */
+	/* Truncated while lines read are still buffered: those come first. */
+	{
+		char *line;
+		size_t len;
+
+		append(path, "k1\nk2\nk3\n");
+		stop = 0;
+		ok(follow_getline(&f, &line, &len) == 1 && strcmp(line, "k1") == 0,
+		   "one line given, two more buffered");
+		if (truncate(path, 0) != 0)
+			perror("truncate");
+		append(path, "u1\n");
+		wait_s(POLL * 3);
+		is(drain(&f), "k2|k3|u1", "truncated: the lines already read first, then the file anew");
+	}
+	/* copytruncate, the file written past where it was read within one look */
+	if (truncate(path, 0) != 0)
+		perror("truncate");
+	append(path, "v1 first\n");
+	drain(&f);
+	if (truncate(path, 0) != 0)
+		perror("truncate");
+	append(path, "w1 other st\nw2\n");
+	is(drain(&f), "w1 other st|w2",
+	   "truncated and grown back past where it was read: read from its start");
+	/* copytruncate: the end written before it, not read yet, is in the copy */
+	append(path, "w3\n");
+	snprintf(cmd, sizeof cmd, "cp '%s' '%s'", path, name(".1c"));
+	if (system(cmd) != 0 || truncate(path, 0) != 0)
+		perror(cmd);
+	append(path, "x1\n");
+	is(drain(&f), "w3|x1", "copytruncate: the lines not read yet come from the copy");
+	/* two rotations between two looks: the file in between is found */
+	rename(path, name(".r1"));
+	append(path, "y1\ny2\n");
+	rename(path, name(".r2"));
+	append(path, "z1\n");
+	is(drain(&f), "y1|y2|z1", "two rotations between two looks: the middle file read too");
+	ok(firsts == 2, "each file's first line marked first");
+	/* copytruncate of a file read once, before any look knew its start */
+	{
+		char *line;
+		size_t len;
+
+		rename(path, name(".q1"));
+		append(path, "n1\nn2\n");
+		stop = 0;
+		ok(follow_getline(&f, &line, &len) == 1 && strcmp(line, "n1") == 0,
+		   "a new file, read at once");
+		append(path, "n3\n");
+		snprintf(cmd, sizeof cmd, "cp '%s' '%s'", path, name(".q2c"));
+		if (system(cmd) != 0 || truncate(path, 0) != 0)
+			perror(cmd);
+		append(path, "o1\n");
+		is(drain(&f), "n2|n3|o1", "copytruncate before any look: the copy found by the bytes read");
+	}
+	/* copytruncate, then a rename, between two looks: the rotated file
+	 * is known to be truncated too */
+	append(path, "p1\n");
+	is(drain(&f), "p1", "a line");
+	append(path, "p2\n");
+	snprintf(cmd, sizeof cmd, "cp '%s' '%s'", path, name(".p2c"));
+	if (system(cmd) != 0 || truncate(path, 0) != 0)
+		perror(cmd);
+	append(path, "p3\n");
+	rename(path, name(".p4"));
+	append(path, "q1\n");
+	is(drain(&f), "p2|p3|q1", "copytruncate and a rename between two looks: nothing lost");
+	/* a new file opened behind an older one, copytruncated before read */
+	{
+		char *line;
+		size_t len;
+
+		append(path, "h2\nh3\n");
+		rename(path, name(".h"));
+		append(path, "i1\ni2\n");
+		stop = 0;
+		ok(follow_getline(&f, &line, &len) == 1 && strcmp(line, "h2") == 0,
+		   "the older file first; the new one open, not read");
+		snprintf(cmd, sizeof cmd, "cp '%s' '%s'", path, name(".ic"));
+		if (system(cmd) != 0 || truncate(path, 0) != 0)
+			perror(cmd);
+		append(path, "j1\n");
+		is(drain(&f), "h3|i1|i2|j1", "copytruncated before it was read: its copy read");
+	}
 
 	follow_close(&f);
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
