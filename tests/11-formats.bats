@@ -108,8 +108,19 @@ rows() {
 	azw-extract --schema original "$TMP/unset.log" > "$TMP/a"
 	azw-extract -m conn --schema original "$TMP/unset.json" > "$TMP/b"
 	cmp "$TMP/a" "$TMP/b"
-	# "(empty)" tunnel_parents and service: no error.
-	grep -q '(empty)' "$CONN_TSV"
+	# "(empty)" (an empty set or string) in tunnel_parents and service: read
+	# without an error, as JSON's empty string
+	[ "$(grep -v '^#' "$CONN_TSV" | cut -f21 | sort -u)" = "(empty)" ]
+	awk -F'\t' 'BEGIN { OFS = "\t" } /^#/ { print; next } { $8 = "(empty)"; print }' "$CONN_TSV" > "$TMP/empty.log"
+	jq -c '.service = ""' "$CONN_JSON" > "$TMP/empty.json"
+	for schema in original extended; do
+		azw-extract --schema "$schema" "$TMP/empty.log" > "$TMP/a" 2> "$TMP/err"
+		[ ! -s "$TMP/err" ]
+		[ "$(rows "$TMP/a")" -eq 200 ]
+		azw-extract -m conn --schema "$schema" "$TMP/empty.json" | cmp - "$TMP/a"
+		# and not as the services the records had
+		azw-extract --schema "$schema" "$CONN_TSV" | differ - "$TMP/a"
+	done
 }
 
 @test "formats: \\xNN escapes are decoded before the modules see a value" {
@@ -249,8 +260,10 @@ rows() {
 	grep -q "^azw-extract: 2 of 10 records skipped$" "$TMP/err"
 	[ "$(rows "$TMP/out")" -eq 8 ]
 	# a long line that is still arriving when the limit passes: the same
+	rc=0
 	{ head -n 9 "$CONN_TSV"; head -c 3000000 /dev/zero | tr '\0' 'x'; echo; grep -v '^#' "$CONN_TSV" | sed -n 2p; } |
-		azw-extract --schema original 2> "$TMP/err" > "$TMP/out" || true
+		azw-extract --schema original 2> "$TMP/err" > "$TMP/out" || rc=$?
+	[ "$rc" -eq 1 ]
 	grep -q "stdin:10: line longer than 1048576 bytes" "$TMP/err"
 	[ "$(rows "$TMP/out")" -eq 2 ]
 }

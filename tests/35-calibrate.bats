@@ -17,16 +17,18 @@ fit_benign() {
 	fit_benign
 	azw-score "$TMP/m" "$TMP/benign" > "$TMP/s"
 	t=$(awk -F'\t' '$1 == "threshold" { print $2; exit }' "$TMP/m")
-	jq -e --argjson t "$t" '.threshold == $t and (.anomaly | type) == "boolean"
+	# (-s, all: jq -e over several lines says only what the last one gave)
+	jq -s -e --argjson t "$t" 'length == 5663 and all(.threshold == $t and (.anomaly | type) == "boolean"
 		and (.anomaly == (.score > .threshold)) and .pctl >= 0 and .pctl <= 1
-		and .pvalue >= 0 and .pvalue <= 1' "$TMP/s" > /dev/null
+		and .pvalue >= 0 and .pvalue <= 1)' "$TMP/s" > /dev/null
 	[ "$(jq -s 'map(select(.pctl > 1 or .pctl < 0)) | length' "$TMP/s")" -eq 0 ]
 }
 
 @test "on benign training data few records are flagged; most of a port scan is" {
 	fit_benign
 	benign=$(azw-score "$TMP/m" "$TMP/benign" | jq -s 'map(select(.anomaly)) | length')
-	[ "$benign" -le 57 ] # 1 % of 5663: the threshold is set for 0.1 %
+	# the threshold is set for 0.1 %: 5.7 of 5663 expected; at most 3 times that
+	[ "$benign" -le 17 ]
 	azw-score "$TMP/m" "$TMP/scan" | jq -s 'map(select(.anomaly)) | length / 4504' > "$TMP/r"
 	awk '{ exit !($1 > 0.9) }' "$TMP/r"
 }
@@ -46,7 +48,7 @@ fit_benign() {
 	# the median of the stored held-out scores, computed here independently
 	want=$(awk -F'\t' '$1 == "cal" { for (i = 2; i <= NF; i++) s[n++] = $i }
 		END { p = 0.5 * (n - 1); i = int(p); printf "%.17g", s[i] + (p - i) * (s[i + 1] - s[i]) }' "$TMP/m")
-	head -n 20 "$TMP/benign" | azw-score --fpr 0.5 "$TMP/m" | jq -e --argjson w "$want" '.threshold == $w' > /dev/null
+	head -n 20 "$TMP/benign" | azw-score --fpr 0.5 "$TMP/m" | jq -s -e --argjson w "$want" 'length == 15 and all(.threshold == $w)' > /dev/null
 	run azw-score --fpr 0 "$TMP/m" < "$TMP/benign"
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"--fpr: '0' is not a number"* ]]
@@ -55,7 +57,7 @@ fit_benign() {
 @test "--threshold sets the cut-off; with --fpr it is a usage error" {
 	fit_benign
 	azw-score --threshold 0.25 "$TMP/m" "$TMP/benign" |
-		jq -e '.threshold == 0.25 and .anomaly == (.score > 0.25)' > /dev/null
+		jq -s -e 'length == 5663 and all(.threshold == 0.25 and .anomaly == (.score > 0.25))' > /dev/null
 	run azw-score --threshold 1 --fpr 0.01 "$TMP/m" < "$TMP/benign"
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"give one"* ]]
@@ -76,14 +78,14 @@ fit_benign() {
 	fit_benign --compat
 	grep -qx 'normalisation	compat' "$TMP/m"
 	grep -qx 'calibration	0	held_out	0	every	10	scores_held_out	0' "$TMP/m"
-	head -n 10 "$TMP/benign" | azw-score "$TMP/m" | jq -e 'has("threshold") or has("pctl") | not' > /dev/null
+	head -n 10 "$TMP/benign" | azw-score "$TMP/m" | jq -s -e 'length == 5 and all(has("threshold") or has("pctl") or has("anomaly") | not)' > /dev/null
 	run azw-score --alerts-only "$TMP/m" < "$TMP/benign"
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"no threshold (fitted with --compat, or too few records?)"* ]]
 	run azw-score --fpr 0.01 "$TMP/m" < "$TMP/benign"
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"no held-out scores"* ]]
-	head -n 10 "$TMP/benign" | azw-score --threshold 1 "$TMP/m" | jq -e 'has("anomaly")' > /dev/null
+	head -n 10 "$TMP/benign" | azw-score --threshold 1 "$TMP/m" | jq -s -e 'length == 5 and all(has("anomaly"))' > /dev/null
 }
 
 @test "--explain names the feature that was perturbed, with its value and error" {
@@ -148,7 +150,7 @@ fit_benign() {
 	# without -o the model itself is rewritten; --fpr sets the new threshold
 	azw-fit --calibrate "$TMP/m" --fpr 0.01 "$TMP/day2"
 	grep -qx 'fpr	0.01' "$TMP/m"
-	! cmp -s "$TMP/m" "$TMP/m.orig"
+	differ "$TMP/m" "$TMP/m.orig"
 	azw-score "$TMP/m" "$TMP/day2" > /dev/null
 }
 
@@ -201,14 +203,15 @@ fit_benign() {
 	azw-score --help | grep -q 'also pvalue_record pvalue_context'
 	# --joint: one KitNET, the score its RMSE, no parts on the line
 	azw-fit --joint --fm-grace 500 -o "$TMP/j" "$TMP/v"
-	! grep -q '^parts' "$TMP/j"
+	[ "$(grep -c '^parts' "$TMP/j")" -eq 0 ]
 	grep -qx 'autoencoders	[0-9]*' "$TMP/j"
-	head -n 20 "$TMP/v" | azw-score "$TMP/j" | jq -e 'select(has("pvalue_record"))' > "$TMP/bad" || true
-	[ ! -s "$TMP/bad" ]
+	head -n 20 "$TMP/v" | azw-score "$TMP/j" > "$TMP/js"
+	[ "$(jq -c . "$TMP/js" | wc -l)" -eq "$(head -n 20 "$TMP/v" | grep -vc '^#')" ]
+	[ "$(jq -c 'select(has("pvalue_record") or has("pvalue_context"))' "$TMP/js" | wc -l)" -eq 0 ]
 	# schemas without context: one KitNET, whatever the options
 	gzip -dc "$DATA/conn/ctu-010.conn.json.gz" | head -n 1000 | azw-extract -m conn --context none > "$TMP/n"
 	azw-fit --fm-grace 200 -o "$TMP/mn" "$TMP/n"
-	! grep -q '^parts' "$TMP/mn"
+	[ "$(grep -c '^parts' "$TMP/mn")" -eq 0 ]
 }
 
 @test "a context-only anomaly shows in pvalue_context, not pvalue_record" {

@@ -86,12 +86,13 @@ watch() { # azw-watch in its own process group (setsid), pid in $pid
 @test "azw-watch: to standard output; SIGTERM leaves no process of its group behind" {
 	cp "$JSON" "$L/current/conn.log"
 	sed -n 1,14p "$DNS" > "$L/current/dns.log"
+	# --threshold 1e-9: every record an anomaly, so that there are lines
 	setsid azw-watch --log-dir "$L" --model-dir "$TMP/models" --modules conn dns --alerts-only --explain=2 \
-		> "$TMP/out" 2> "$TMP/err" 3>&- &
+		--threshold 1e-9 > "$TMP/out" 2> "$TMP/err" 3>&- &
 	pid=$!
-	sleep 2
-	# azw-watch, and for each module azw-extract, azw-score (and awk).
-	[ "$(pgrep -g "$pid" -c)" -ge 5 ]
+	# azw-watch, and for each module azw-extract, azw-score (and awk); and
+	# every record scored (200 conn, 6 dns): waited for, up to 60 s
+	wait_for 60 '[ "$(pgrep -g "$pid" -c)" -ge 5 ] && [ "$(wc -l < "$TMP/out")" -ge 206 ]'
 	pgrep -g "$pid" -f 'azw-extract -m conn --schema [a-z]* --follow' > /dev/null
 	kill -TERM "$pid"
 	wait "$pid"
@@ -99,9 +100,8 @@ watch() { # azw-watch in its own process group (setsid), pid in $pid
 	pid=
 	[ -z "$(pgrep -g "$pid_was")" ]
 	# --alerts-only --explain=2 were passed on: only anomalies, each explained.
-	if [ -s "$TMP/out" ]; then
-		[ "$(jq -c 'select(.anomaly != true or (.explain | length) != 2)' "$TMP/out" | wc -l)" -eq 0 ]
-	fi
+	[ "$(wc -l < "$TMP/out")" -eq 206 ]
+	[ "$(jq -c 'select(.anomaly != true or (.explain | length) != 2)' "$TMP/out" | wc -l)" -eq 0 ]
 }
 
 @test "azw-watch refuses a missing model, log or folder by name, and starts nothing" {
