@@ -319,12 +319,12 @@ base_line() {
 	pid=$!
 	exec 7> "$TMP/fifo"
 	base_line >&7
-	for i in 1 2 3 4 5 6 7 8 9 10; do
-		[ "$(grep -vc '^#' "$TMP/out")" -eq 1 ] && break
-		sleep 0.2
-	done
+	# (up to 60 s, however loaded the machine: a record held back until
+	# the input ends never comes while the pipe is open)
+	rc=0
+	wait_for 60 '[ "$(grep -vc "^#" "$TMP/out")" -ge 1 ]' || rc=1
 	n=$(grep -vc '^#' "$TMP/out")
 	exec 7>&-
 	wait "$pid"
-	[ "$n" -eq 1 ]
+	[ "$rc" -eq 0 ] && [ "$n" -eq 1 ]
 }
