@@ -277,6 +277,22 @@ base_line() {
 	[ "$(grep -vc '^#' "$TMP/out")" -eq 200 ]
 }
 
+@test "azw-extract: exit status 2 (an unreadable file) wins over 1 (skipped records), in either order" {
+	f="$CONN/ctu-008-mixed.head200.conn.json"
+	{ head -n 3 "$f"; echo '{"a":tru}'; sed -n 4,5p "$f"; } > "$TMP/some-bad.json"
+	# alone: 1, one record skipped
+	run bash -c "azw-extract -m conn '$TMP/some-bad.json' 2>'$TMP/err' > '$TMP/out'"
+	[ "$status" -eq 1 ]
+	grep -q "^azw-extract: 1 of 6 records skipped$" "$TMP/err"
+	for files in "'$TMP/nonexistent' '$TMP/some-bad.json'" "'$TMP/some-bad.json' '$TMP/nonexistent'"; do
+		run bash -c "azw-extract -m conn $files 2>'$TMP/err' > '$TMP/out'"
+		[ "$status" -eq 2 ]
+		grep -q "^azw-extract: $TMP/nonexistent: No such file or directory$" "$TMP/err"
+		grep -q "^azw-extract: 1 of 6 records skipped$" "$TMP/err"
+		[ "$(grep -vc '^#' "$TMP/out")" -eq 5 ]
+	done
+}
+
 @test "azw-extract survives hostile lines: huge, deep, NUL bytes, escapes" {
 	good=$(base_line)
 	{

@@ -43,6 +43,51 @@ fit_benign() {
 	awk '{ exit !($1 > 1e15) }' "$TMP/min"
 }
 
+# by_hand MODEL [FPR]: the threshold for FPR (default: the model's fpr
+# line) from the model's calibration lines alone. P(score > threshold) =
+# fpr: where fewer than 10 held-out scores lie above it, the generalised
+# Pareto tail's quantile (tail K U SIGMA GAMMA: the K highest of the N
+# scores exceed U), else the empirical quantile of the scores (azw-fit(1)).
+by_hand() {
+	awk -F'\t' -v f="${2:-}" '$1 == "fpr" { fpr = $2 } $1 == "tail" { k = $2; u = $3; sigma = $4; gamma = $5 }
+		$1 == "cal" { for (i = 2; i <= NF; i++) s[n++] = $i }
+		END {
+			if (f != "") fpr = f
+			q = fpr * n / k
+			if (k > 0 && n * fpr < 10 && q < 1) {
+				if (!(sigma > 0)) z = u
+				else if (gamma == 0) z = u - sigma * log(q)
+				else z = u + sigma / gamma * (exp(-gamma * log(q)) - 1)
+				if (n * fpr < 1 && z < s[n - 1]) z = s[n - 1]
+			} else {
+				p = (1 - fpr) * (n - 1); i = int(p)
+				z = s[i] + (p - i) * (s[i + 1] - s[i])
+			}
+			printf "%.17g", z
+		}' "$1"
+}
+
+# close A B: equal to 1e-12
+close() {
+	awk -v a="$1" -v b="$2" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(a > 0 && d <= 1e-12 * a) }' ||
+		{ echo "$1 is not $2"; return 1; }
+}
+
+@test "the default threshold is the model's calibration, computed here independently" {
+	fit_benign
+	grep -qx 'fpr	0.001' "$TMP/m"
+	have=$(awk -F'\t' '$1 == "threshold" { print $2 }' "$TMP/m")
+	close "$have" "$(by_hand "$TMP/m")"
+	# and azw-score's lines carry that threshold
+	head -n 20 "$TMP/benign" | azw-score "$TMP/m" | jq -s -e --argjson t "$have" 'length == 15 and all(.threshold == $t)' > /dev/null
+	# --fpr: from the tail (0.0015: 7.7 of 5162 held-out scores above) and
+	# from the ranks (0.05: 258 above)
+	for f in 0.0015 0.05; do
+		t=$(head -n 6 "$TMP/benign" | azw-score --fpr "$f" "$TMP/m" | jq .threshold)
+		close "$t" "$(by_hand "$TMP/m" "$f")"
+	done
+}
+
 @test "--fpr recomputes the threshold from the model's held-out scores" {
 	fit_benign
 	# the median of the stored held-out scores, computed here independently
@@ -98,6 +143,20 @@ fit_benign() {
 	jq -e '.explain | (.[0].error | fabs) >= (.[1].error | fabs) and (.[1].error | fabs) >= (.[2].error | fabs)' "$TMP/e"
 	azw-score --explain=5 "$TMP/m" "$TMP/x" | jq -e '.explain | length == 5'
 	azw-score "$TMP/m" "$TMP/x" | jq -e 'has("explain") | not'
+}
+
+@test "--explain names a feature far below its usual value: ranked by the size of its error" {
+	fit_benign
+	# traffic_direction_external (column 31) is 1 in every benign record:
+	# one with it 0 is an anomaly, and that feature, reconstructed far
+	# above its value (a negative error), is what made the score
+	[ "$(grep -v '^#' "$TMP/benign" | cut -f31 | sort -u)" = 1 ]
+	sed -n '1,5p;6p' "$TMP/benign" | awk -F'\t' 'BEGIN { OFS = "\t" } /^#/ { print; next } { $31 = 0; print }' > "$TMP/x"
+	azw-score --explain "$TMP/m" "$TMP/x" > "$TMP/e"
+	cat "$TMP/e"
+	jq -e '.anomaly and .explain[0].feature == "traffic_direction_external" and .explain[0].value == 0
+		and .explain[0].error < -0.5' "$TMP/e"
+	jq -e '.explain | (.[0].error | fabs) >= (.[1].error | fabs) and (.[1].error | fabs) >= (.[2].error | fabs)' "$TMP/e"
 }
 
 @test "azw-fit --report says what the threshold rests on: scores, tail, interval" {
