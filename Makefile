@@ -99,6 +99,13 @@ eval-inject: all
 	@bash eval/inject.sh
 .PHONY: eval-inject
 
+# The mutation score: plants each small bug of tests/mutations.txt in a
+# scratch copy (never here), builds it and runs the fast tests until one
+# fails; prints the survivors and the share killed (tests/mutate.sh). Slow
+# (minutes): not part of check. make mutate MUTANTS="ID ..." runs some.
+mutate: all
+	@bash tests/mutate.sh $(MUTANTS)
+
 # libFuzzer harnesses (fuzz/*.c, fuzz/README): make fuzz FUZZ_SECONDS=N
 # builds them with clang -fsanitize=fuzzer,address,undefined and runs each
 # for N seconds on its seed corpus (fuzz/seeds/NAME) plus a working corpus
@@ -136,5 +143,5 @@ uninstall:
 clean:
 	rm -rf bin build src/*.o src/modules/*.o src/libazw.a tests/tmp
 
-.PHONY: all units asan deps check check-fast demo bench eval fuzz fuzz-build install uninstall clean
+.PHONY: all units asan deps check check-fast demo bench eval fuzz fuzz-build mutate install uninstall clean
 .PRECIOUS: $(O)/%.o

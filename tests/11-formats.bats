@@ -268,6 +268,26 @@ rows() {
 	[ "$(rows "$TMP/out")" -eq 2 ]
 }
 
+@test "formats: a record line of exactly 1 MiB is read; one byte longer is reported and skipped" {
+	# JSON conn records padded (a field no module reads) to 1048576 and
+	# 1048577 bytes, newline not counted; twice, so each comes both
+	# as the first thing read and after another long line
+	awk 'BEGIN {
+		r = "{\"ts\":1600000000,\"uid\":\"C1\",\"id.orig_h\":\"10.0.0.1\",\"id.orig_p\":1,\"id.resp_h\":\"10.0.0.2\",\"id.resp_p\":80,\"proto\":\"tcp\",\"pad\":\""
+		t = "\"}"; s = "x"; while (length(s) < 1100000) s = s s
+		for (i = 0; i < 4; i++) { n = 1048576 + i % 2; printf "%s%s%s\n", r, substr(s, 1, n - length(r) - length(t)), t }
+	}' > "$TMP/big.json"
+	[ "$(awk '{ printf "%d ", length }' "$TMP/big.json")" = "1048576 1048577 1048576 1048577 " ]
+	run sh -c "azw-extract -m conn '$TMP/big.json' > '$TMP/out' 2> '$TMP/err'"
+	cat "$TMP/err"
+	[ "$status" -eq 1 ]
+	[ "$(grep -c 'line longer than 1048576 bytes' "$TMP/err")" -eq 2 ]
+	grep -q "big.json:2: line longer than 1048576 bytes" "$TMP/err"
+	grep -q "big.json:4: line longer than 1048576 bytes" "$TMP/err"
+	grep -q "2 of 4 records skipped" "$TMP/err"
+	[ "$(rows "$TMP/out")" -eq 2 ]
+}
+
 @test "formats: every Zeek btest baseline is read without a reader error" {
 	for f in "$FMT"/zeek-btest/*.log; do
 		b=${f##*/}

@@ -211,6 +211,9 @@ fit_small() {
 	[ "$status" -eq 1 ]
 	# no address has a control byte: those 32 are refused, by line
 	[ "$(grep -c ': id.orig_h: not an IPv4 or IPv6 address' "$TMP/err")" -eq 32 ]
+	# (the message shows each control byte as ?; the NUL one ends the text)
+	[ "$(grep -c ': id.orig_h: not an IPv4 or IPv6 address: "10\.0\.0\.?1"$' "$TMP/err")" -eq 31 ]
+	[ "$(tr -d '\n\t' < "$TMP/err" | tr -d '\040-\176' | wc -c)" -eq 0 ]
 	azw-score "$TMP/m" "$TMP/x" > "$TMP/s"
 	n=$(wc -l < "$TMP/s")
 	[ "$n" -ge 62 ]

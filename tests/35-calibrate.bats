@@ -78,6 +78,13 @@ close() {
 	grep -qx 'fpr	0.001' "$TMP/m"
 	have=$(awk -F'\t' '$1 == "threshold" { print $2 }' "$TMP/m")
 	close "$have" "$(by_hand "$TMP/m")"
+	# the lognormal line: the mean and sample standard deviation of the
+	# logs of the (positive) held-out scores
+	awk -F'\t' '$1 == "lognormal" { mu = $2; sd = $3 }
+		$1 == "cal" { for (i = 2; i <= NF; i++) if ($i > 0) { l[n++] = log($i); s += log($i) } }
+		END { m = s / n; for (i = 0; i < n; i++) q += (l[i] - m) ^ 2; q = sqrt(q / (n - 1))
+			print "lognormal " mu " " sd ", by hand " m " " q
+			exit !(n > 100 && (mu - m) ^ 2 <= 1e-18 * m * m && (sd - q) ^ 2 <= 1e-18 * q * q) }' "$TMP/m"
 	# and azw-score's lines carry that threshold
 	head -n 20 "$TMP/benign" | azw-score "$TMP/m" | jq -s -e --argjson t "$have" 'length == 15 and all(.threshold == $t)' > /dev/null
 	# --fpr: from the tail (0.0015: 7.7 of 5162 held-out scores above) and
@@ -117,6 +124,15 @@ close() {
 	run azw-score --alerts-only --threshold 1e300 "$TMP/m" "$TMP/scan"
 	[ "$status" -eq 1 ]
 	[ -z "$output" ]
+	# the cut-off itself: a score equal to the threshold is not above it
+	head -n 6 "$TMP/scan" > "$TMP/one"
+	s=$(azw-score "$TMP/m" "$TMP/one" | jq .score)
+	azw-score --threshold "$s" "$TMP/m" "$TMP/one" | jq -e --argjson s "$s" '.score == $s and .anomaly == false'
+	run azw-score --alerts-only --threshold "$s" "$TMP/m" "$TMP/one"
+	[ "$status" -eq 1 ]
+	[ -z "$output" ]
+	below=$(awk -v s="$s" 'BEGIN { printf "%.17g", s * (1 - 1e-12) }')
+	[ "$(azw-score --alerts-only --threshold "$below" "$TMP/m" "$TMP/one" | wc -l)" -eq 1 ]
 }
 
 @test "a --compat model has no threshold: no anomaly field, and --fpr/--alerts-only say why" {

@@ -137,7 +137,7 @@ int main(void)
 		return 2;
 	}
 	snprintf(path, sizeof path, "%s/conn.log", dir);
-	printf("1..26\n");
+	printf("1..27\n");
 
 	ok(follow_open(&f, path, GRACE, POLL, 16, &stop) == 0, "a missing file is waited for");
 	f.idle = on_idle;
@@ -190,6 +190,11 @@ int main(void)
 	append(path, "t1\n");
 	is(drain(&f), "t1", "truncated: read again from its start");
 	ok(firsts == 1, "the first line after truncation is marked first");
+	/* truncated again and rewritten shorter by one byte than was read */
+	if (truncate(path, 0) != 0)
+		perror("truncate");
+	append(path, "u\n");
+	is(drain(&f), "u", "truncated to one byte less than was read: read again too");
 
 	/* Over-long lines (max 16 bytes here), CRLF, empty lines. */
 	append(path, "0123456789abcdefXYZ\nok\r\n\nend\n");
