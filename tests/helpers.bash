@@ -24,6 +24,11 @@ wait_for() {
 	done
 }
 
+# sanitizer_build: the programs on PATH are AddressSanitizer's build.
+sanitizer_build() {
+	grep -q __asan_init "$(command -v azw-extract)"
+}
+
 setup() {
 	TMP="$BATS_TEST_TMPDIR"
 }
