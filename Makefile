@@ -70,14 +70,21 @@ deps:
 
 # The whole suite twice: as built, and built with AddressSanitizer and
 # UndefinedBehaviorSanitizer (any report fails the test that caused it).
+# CHECK_JOBS: bats tests run that many at a time (GNU parallel). The
+# sanitizer pass leaves out the bats files that do not run the programs on
+# PATH: the runner's own test, make install and the man pages, make eval
+# and make demo (their scripts run bin/'s), valgrind (the plain build's).
+CHECK_JOBS ?= 2
 check: deps all units asan
-	@sh tests/run bin build/asan/bin
+	@AZW_BATS_JOBS=$(CHECK_JOBS) \
+	AZW_BATS_EXCLUDE_2="01-runner.bats 50-install.bats 60-eval.bats 82-valgrind.bats" \
+	sh tests/run bin build/asan/bin
 
 asan:
 	@$(MAKE) -s B=build/asan/bin O=build/asan/obj CFLAGS="$(ASAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" all units
 
 check-fast: deps all units
-	@sh tests/run bin
+	@AZW_BATS_JOBS=$(CHECK_JOBS) sh tests/run bin
 
 # The follow soak test, long: 2,000,000 conn records at 40,000 lines/s into
 # a log rotated every 0.3-3 s (renames and copytruncates), followed by
@@ -105,6 +112,13 @@ eval: all
 eval-inject: all
 	@bash eval/inject.sh
 .PHONY: eval-inject
+
+# The mutation score: plants each small bug of tests/mutations.txt in a
+# scratch copy (never here), builds it and runs the fast tests until one
+# fails; prints the survivors and the share killed (tests/mutate.sh). Slow
+# (minutes): not part of check. make mutate MUTANTS="ID ..." runs some.
+mutate: all
+	@bash tests/mutate.sh $(MUTANTS)
 
 # libFuzzer harnesses (fuzz/*.c, fuzz/README): make fuzz FUZZ_SECONDS=N
 # builds them with clang -fsanitize=fuzzer,address,undefined and runs each
@@ -143,5 +157,5 @@ uninstall:
 clean:
 	rm -rf bin build src/*.o src/modules/*.o src/libazw.a tests/tmp
 
-.PHONY: all units asan deps check check-fast soak demo bench eval fuzz fuzz-build install uninstall clean
+.PHONY: all units asan deps check check-fast soak demo bench eval fuzz fuzz-build mutate install uninstall clean
 .PRECIOUS: $(O)/%.o

@@ -39,7 +39,8 @@ golden_parity() {
 	[ ! -s "$TMP/err" ] || { cat "$TMP/err"; return 1; }
 	gzip -dc "$GOLDEN/$2.gz" > "$TMP/golden"
 	[ "$(grep '^#fields' "$TMP/out" | cut -f9-)" = "$(head -n 1 "$TMP/golden")" ] || { echo "names differ"; return 1; }
-	[ "$(grep '^#module' "$TMP/out" | cut -f2)" = "$1" ]
+	# (called by run, where set -e is off: each check returns by itself)
+	[ "$(grep '^#module' "$TMP/out" | cut -f2)" = "$1" ] || { echo "#module is not $1"; return 1; }
 	# The only NaN the real data has is ssh's auth_success (column 1),
 	# which azw makes 0; no other golden file has any.
 	tail -n +2 "$TMP/golden" | awk -F'\t' -v OFS='\t' '{ if ($1 == "nan") $1 = 0; print }' > "$TMP/want"

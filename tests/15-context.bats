@@ -75,10 +75,10 @@ col() {
 	{ rec 1000 10.0.0.9 192.0.2.1 REJ 22; rec 1001 10.0.0.9 192.0.2.2 REJ 23
 	  rec 1002 10.0.0.9 192.0.2.3 S0 24; rec 1003 10.0.0.9 192.0.2.3 SF 24; } > "$TMP/in"
 	azw-extract -m conn "$TMP/in" > "$TMP/v"
-	col src_fail_100s < "$TMP/v" | head -n 3 | uniq | grep -qx 1
+	[ "$(col src_fail_100s < "$TMP/v" | head -n 3 | paste -sd ' ')" = "1 1 1" ]
 	col src_fail_100s < "$TMP/v" | tail -n 1 | awk '{ exit !($1 > 0.74 && $1 < 0.76) }'
 	# the first three went to new responders on new ports; the fourth did not
-	col src_new_pair_1000s < "$TMP/v" | head -n 3 | uniq | grep -qx 1
+	[ "$(col src_new_pair_1000s < "$TMP/v" | head -n 3 | paste -sd ' ')" = "1 1 1" ]
 	col src_new_port_100s < "$TMP/v" | tail -n 1 | awk '{ exit !($1 > 0.74 && $1 < 0.76) }'
 	# the OK pair columns count only the SF record
 	col pair_ok_rate_10000s < "$TMP/v" | paste -sd ' ' | grep -qx '0 0 0 0.693147'
@@ -95,7 +95,9 @@ col() {
 	grep -v '^#' "$TMP/none" | cmp - "$TMP/a.rec"
 	# context depends on the records before: reversed input differs
 	tac "$f" | azw-extract -m conn | grep -v '^#' | tac > "$TMP/rev"
-	! grep -v '^#' "$TMP/a" | cmp -s - "$TMP/rev"
+	# (run: a "! cmd" cannot fail a bats test; cmp says 1 when they differ)
+	run cmp -s <(grep -v '^#' "$TMP/a") "$TMP/rev"
+	[ "$status" -eq 1 ]
 	# a longer real file: byte for byte the same again
 	gzip -dc "$CONN/ctu-010.conn.json.gz" | head -n 300 > "$TMP/j"
 	azw-extract -m conn "$TMP/j" > "$TMP/j1"
@@ -133,4 +135,52 @@ col() {
 	/usr/bin/time -f %M -o "$TMP/rss" azw-extract -m conn "$TMP/big.log" > /dev/null
 	echo "RSS $(cat "$TMP/rss") KB"
 	[ "$(cat "$TMP/rss")" -lt 65536 ]
+}
+
+@test "context: each source column against a hand computation over three records" {
+	# one source; at 1000 s and 1300 s an OK connection to 192.0.2.1:80, at
+	# 1100 s a refused one to 192.0.2.2:443; bytes and durations differ
+	{ rec 1000 10.0.0.5 192.0.2.1 SF 80 | jq -c '.orig_bytes = 100 | .resp_bytes = 2000 | .duration = 0.5'
+	  rec 1100 10.0.0.5 192.0.2.2 REJ 443 | jq -c '.orig_bytes = 0 | .resp_bytes = 0 | .duration = 0'
+	  rec 1300 10.0.0.5 192.0.2.1 SF 80 | jq -c '.orig_bytes = 5000 | .resp_bytes = 300 | .duration = 12'; } > "$TMP/in"
+	azw-extract -m conn "$TMP/in" > "$TMP/v"
+	# by hand: weight 2^(-age / half-life) for each record so far (this
+	# one included); RATE log(1 + sum of weights), MEAN the weighted mean
+	# of the quantity: failed (REJ), a new responder, a new port,
+	# log1p(orig_bytes), log1p(resp_bytes), log1p(duration)
+	awk 'function rate(k, h,   i, w) { for (i = 1; i <= k; i++) w += 2 ^ (-(t[k] - t[i]) / h); return log(1 + w) }
+	function mean(k, h, q,   i, w, s) { for (i = 1; i <= k; i++) { w += 2 ^ (-(t[k] - t[i]) / h); s += 2 ^ (-(t[k] - t[i]) / h) * q[i] }; return s / w }
+	BEGIN {
+		t[1] = 1000; t[2] = 1100; t[3] = 1300
+		split("0 1 0", fail, " "); split("1 1 0", newpair, " "); split("1 1 0", newport, " ")
+		ob[1] = log(1 + 100); ob[2] = 0; ob[3] = log(1 + 5000)
+		rb[1] = log(1 + 2000); rb[2] = 0; rb[3] = log(1 + 300)
+		du[1] = log(1 + 0.5); du[2] = 0; du[3] = log(1 + 12)
+		for (k = 1; k <= 3; k++) {
+			printf "src_rate_10s %.9g\n", rate(k, 10)
+			printf "src_rate_100s %.9g\n", rate(k, 100)
+			printf "src_rate_1000s %.9g\n", rate(k, 1000)
+			printf "src_rate_10000s %.9g\n", rate(k, 10000)
+			printf "src_fail_100s %.9g\n", mean(k, 100, fail)
+			printf "src_fail_1000s %.9g\n", mean(k, 1000, fail)
+			printf "src_new_pair_1000s %.9g\n", mean(k, 1000, newpair)
+			printf "src_new_port_100s %.9g\n", mean(k, 100, newport)
+			printf "src_new_port_1000s %.9g\n", mean(k, 1000, newport)
+			printf "src_orig_bytes_1000s %.9g\n", mean(k, 1000, ob)
+			printf "src_resp_bytes_1000s %.9g\n", mean(k, 1000, rb)
+			printf "src_duration_1000s %.9g\n", mean(k, 1000, du)
+		}
+		# the OK pair: only the two SF records count, the REJ one is 0
+		printf "pair_ok_rate_10000s %.9g\n", log(2)
+		printf "pair_ok_rate_10000s 0\n"
+		printf "pair_ok_rate_10000s %.9g\n", log(2 + 2 ^ (-300 / 10000))
+	}' > "$TMP/want"
+	n=0
+	while read -r c w; do
+		have=$(col "$c" < "$TMP/v" | sed -n "$(( $(grep -c "^$c " <(head -n $((n + 1)) "$TMP/want")) ))p")
+		awk -v c="$c" -v h="$have" -v w="$w" 'BEGIN { d = h - w; if (d < 0) d = -d
+			if (!(h != "" && d <= 1e-6 * (1 + (w < 0 ? -w : w)))) { print c ": " h ", by hand " w; exit 1 } }'
+		n=$((n + 1))
+	done < "$TMP/want"
+	[ "$n" -eq 39 ]
 }

@@ -66,7 +66,7 @@ load helpers
 	azw-fit --fm-grace 500 -o "$TMP/m2" < "$TMP/v"
 	cmp "$TMP/m1" "$TMP/m2"
 	azw-fit --fm-grace 500 --seed 7 -o "$TMP/m3" "$TMP/v"
-	! cmp -s "$TMP/m1" "$TMP/m3"
+	differ "$TMP/m1" "$TMP/m3"
 }
 
 @test "--ad-grace caps training like the original's 50000; the default learns from all" {
@@ -101,7 +101,7 @@ load helpers
 	# every 10th held out (20); the 180 trained on join them in the calibration
 	grep -qx 'calibration	200	held_out	20	every	10	scores_held_out	20' "$TMP/m"
 	[[ "$output" != *"records to calibrate on"* ]]
-	golden_head 20 | azw-score "$TMP/m" | jq -e '.score | numbers' > /dev/null
+	golden_head 20 | azw-score "$TMP/m" | jq -s -e 'length == 20 and all(.score | type == "number")' > /dev/null
 }
 
 @test "fewer records than the minimum is an error and writes nothing" {
@@ -222,5 +222,5 @@ load helpers
 	script -qec "azw-fit --fm-grace 500 -o '$TMP/m' '$TMP/v'" /dev/null > "$TMP/tty"
 	grep -q 'azw-fit: training autoencoders: 3000 records, [0-9]* records/s' "$TMP/tty"
 	script -qec "azw-fit -q --fm-grace 500 -o '$TMP/m' '$TMP/v'" /dev/null > "$TMP/tty"
-	! grep -q 'records/s' "$TMP/tty"
+	[ "$(grep -c 'records/s' "$TMP/tty")" -eq 0 ]
 }

@@ -76,6 +76,17 @@ fit_small() {
 	run azw-score "$TMP/m" "$TMP/x"
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"33 features, expected 34"* ]]
+	# one name differing, a later one or only the last: refused as well
+	sed '/^#fields/s/\tresp_pkts\t/\tresp_pktz\t/' "$TMP/v" > "$TMP/x"
+	run azw-score "$TMP/m" "$TMP/x"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"column 40 is resp_pktz, expected resp_pkts"* ]]
+	sed '/^#fields/s/\tresp_ip_bytes$/\tresp_ip_bytez/' "$TMP/v" > "$TMP/x"
+	differ "$TMP/v" "$TMP/x"
+	run azw-score "$TMP/m" "$TMP/x"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"column 41 is resp_ip_bytez, expected resp_ip_bytes"* ]]
+	[ "$(printf '%s\n' "$output" | grep -c '^{')" -eq 0 ]
 }
 
 @test "bad rows are reported, skipped and counted; the others are scored (exit 1)" {
@@ -161,20 +172,18 @@ fit_small() {
 	pid=$!
 	exec 7> "$TMP/in"
 	head -n 8 "$TMP/v" >&7
-	# the writer keeps the pipe open (tail -F); scores must not wait for more
-	for i in $(seq 50); do
-		[ "$(wc -l < "$TMP/out")" -eq 3 ] && break
-		sleep 0.02
-	done
-	[ "$(wc -l < "$TMP/out")" -eq 3 ]
+	# the writer keeps the pipe open (tail -F); scores must not wait for
+	# more (waited for up to 60 s, however loaded the machine: a score held
+	# back until the input ends never comes while the pipe is open)
+	rc=0
+	wait_for 60 '[ "$(wc -l < "$TMP/out")" -ge 3 ]' || rc=1
+	n1=$(wc -l < "$TMP/out")
 	sed -n 9p "$TMP/v" >&7
-	for i in $(seq 50); do
-		[ "$(wc -l < "$TMP/out")" -eq 4 ] && break
-		sleep 0.02
-	done
-	[ "$(wc -l < "$TMP/out")" -eq 4 ]
+	[ "$rc" -eq 1 ] || wait_for 60 '[ "$(wc -l < "$TMP/out")" -ge 4 ]' || rc=1
+	n2=$(wc -l < "$TMP/out")
 	exec 7>&-
 	wait "$pid"
+	[ "$rc" -eq 0 ] && [ "$n1" -eq 3 ] && [ "$n2" -eq 4 ]
 }
 
 @test "--line-buffered writes each score line with one write(2)" {
@@ -187,4 +196,37 @@ fit_small() {
 	[ "$(wc -l < "$TMP/out")" -eq 100 ]
 	ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0" strace -f -e trace=write -o "$TMP/st" azw-score "$TMP/m" "$TMP/x" > "$TMP/out"
 	[ "$(grep -c 'write(1,' "$TMP/st")" -lt 10 ]
+}
+
+@test "every control byte 0x00-0x1f in uid, proto and addresses: extract | score | jq gives valid JSON" {
+	fit_small
+	# for each byte B: a uid C<B>x, a proto t<B>cp, an address 10.0.0.<B>1
+	for i in $(seq 0 31); do
+		h=$(printf '%02x' "$i")
+		printf '{"ts":1600000000.%d,"uid":"C\\u00%sx","id.orig_h":"10.0.0.1","id.orig_p":5,"id.resp_h":"192.0.2.1","id.resp_p":80,"proto":"tcp","conn_state":"SF"}\n' "$i" "$h"
+		printf '{"ts":1600000001.%d,"uid":"P%s","id.orig_h":"10.0.0.1","id.orig_p":5,"id.resp_h":"192.0.2.1","id.resp_p":80,"proto":"t\\u00%scp","conn_state":"SF"}\n' "$i" "$h" "$h"
+		printf '{"ts":1600000002.%d,"uid":"A%s","id.orig_h":"10.0.0.\\u00%s1","id.orig_p":5,"id.resp_h":"192.0.2.1","id.resp_p":80,"proto":"tcp","conn_state":"SF"}\n' "$i" "$h" "$h"
+	done > "$TMP/in"
+	run sh -c "azw-extract -m conn --schema original '$TMP/in' > '$TMP/x' 2> '$TMP/err'"
+	[ "$status" -eq 1 ]
+	# no address has a control byte: those 32 are refused, by line
+	[ "$(grep -c ': id.orig_h: not an IPv4 or IPv6 address' "$TMP/err")" -eq 32 ]
+	# (the message shows each control byte as ?; the NUL one ends the text)
+	[ "$(grep -c ': id.orig_h: not an IPv4 or IPv6 address: "10\.0\.0\.?1"$' "$TMP/err")" -eq 31 ]
+	[ "$(tr -d '\n\t' < "$TMP/err" | tr -d '\040-\176' | wc -c)" -eq 0 ]
+	azw-score "$TMP/m" "$TMP/x" > "$TMP/s"
+	n=$(wc -l < "$TMP/s")
+	[ "$n" -ge 62 ]
+	# every line one valid JSON object
+	[ "$(jq -c . "$TMP/s" | wc -l)" -eq "$n" ]
+	# bytes 1-31 come back: as themselves, or (tab, newline, CR, which a
+	# vector stream cannot hold) as Zeek's \xNN
+	for i in $(seq 1 31); do
+		h=$(printf '%02x' "$i")
+		case $i in 9 | 10 | 13) u="\"C\\\\x${h}x\"" p="\"t\\\\x${h}cp\"" ;; *) u="[67,$i,120] | implode" p="[116,$i,99,112] | implode" ;; esac
+		jq -s -e --arg id "P$h" "map(select(.uid == ($u))) | length == 1" "$TMP/s" > /dev/null ||
+			{ echo "uid with byte $i"; false; }
+		jq -s -e --arg id "P$h" "map(select(.uid == \$id)) | length == 1 and .[0].proto == ($p)" "$TMP/s" > /dev/null ||
+			{ echo "proto with byte $i"; false; }
+	done
 }

@@ -293,12 +293,6 @@ uniform() {
 	[[ "$output" == *"hosts 1000 (evicted 49000), pairs 1000 (evicted 49000), cap 1000;"* ]]
 	run azw-alert --stats "$TMP/hosts"
 	[[ "$output" == *"hosts 50000 (evicted 0), pairs 50000 (evicted 0), cap 100000;"* ]]
-	if [ -x /usr/bin/time ]; then
-		/usr/bin/time -f %M -o "$TMP/rss1" azw-alert --max-keys 1000 "$TMP/hosts"
-		head -n 5000 "$TMP/hosts" | /usr/bin/time -f %M -o "$TMP/rss2" azw-alert --max-keys 1000
-		echo "peak RSS: 50000 hosts $(cat "$TMP/rss1") KB, 5000 hosts $(cat "$TMP/rss2") KB"
-		[ "$(cat "$TMP/rss1")" -lt $(( $(cat "$TMP/rss2") + 1024 )) ]
-	fi
 	# an open incident whose host is evicted is closed then, with its counts
 	gen 10.0.0.66 198.51.100.7 50 5 0.005 > "$TMP/ev"
 	echo '{"ts":1700000600,"id.orig_h":"10.0.0.1","id.resp_h":"10.0.0.2","pvalue":0.5}' >> "$TMP/ev"
@@ -306,6 +300,12 @@ uniform() {
 	run azw-alert --max-keys 1 "$TMP/ev"
 	[ "$status" -eq 0 ]
 	[ "$(echo "$output" | jq -r '.state + " " + (.unusual | tostring)' | tr '\n' ,)" = "open 6,closed 10,open 6,closed 10," ]
+	# peak memory flat in the number of hosts (last: a skip says why)
+	[ -x /usr/bin/time ] || skip "no /usr/bin/time: memory not measured"
+	/usr/bin/time -f %M -o "$TMP/rss1" azw-alert --max-keys 1000 "$TMP/hosts"
+	head -n 5000 "$TMP/hosts" | /usr/bin/time -f %M -o "$TMP/rss2" azw-alert --max-keys 1000
+	echo "peak RSS: 50000 hosts $(cat "$TMP/rss1") KB, 5000 hosts $(cat "$TMP/rss2") KB"
+	[ "$(cat "$TMP/rss1")" -lt $(( $(cat "$TMP/rss2") + 1024 )) ]
 }
 
 @test "out-of-order ts (a mixed stream) never decays negatively" {

@@ -335,7 +335,7 @@ near() {
 	m=$(sed 's/.*(\([0-9]*\) of \([0-9]*\) Malicious.*(\([0-9]*\) of \([0-9]*\) Benign.*/\2 \4/' <<< "$recal")
 	[ "$m" = "1836 1362" ]
 	grep -qx 'calibration	[0-9]*	held_out	[0-9]*	every	10	scores_held_out	[0-9]*' "$TMP/demo/conn.recal.model"
-	! cmp -s "$TMP/demo/conn.model" "$TMP/demo/conn.recal.model"
+	differ "$TMP/demo/conn.model" "$TMP/demo/conn.recal.model"
 	# the same model: the same records, options and seed
 	cmp "$TMP/demo/conn.model" "$TMP/eval/work/ctu-008to010.extended.A.model"
 	# the closing hint works as printed (no terminal, no installed azw-score)

@@ -37,7 +37,7 @@ col() {
 		for f in "$TMP/a.$k"/*; do
 			cmp "$f" "$TMP/b.$k/${f##*/}"
 		done
-		! cmp -s "$TMP/a.$k/conn.log" "$TMP/c.$k/conn.log"
+		differ "$TMP/a.$k/conn.log" "$TMP/c.$k/conn.log"
 	done
 	# the files each kind writes
 	[ "$(cd "$TMP/a.beacon" && echo *)" = "conn.log http.log inject.info labels.tsv" ]

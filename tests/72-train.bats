@@ -62,6 +62,14 @@ setup() {
 	sed -n 101,400p "$TMP/conn.all" | azw-extract -m conn | azw-fit -q --fm-grace 50 --seed 7 -o "$TMP/hand.model"
 	cmp "$TMP/hand.model" "$TMP/models/conn.model"
 	grep -q '^module	dns$' "$TMP/models/dns.model"
+	# the azw-extract options are passed on: the same as by hand again
+	run azw-train --log-dir "$L" --modules conn --start-date 2024-05-01 --end-date 2024-05-02 \
+		--model-dir "$TMP/m2" --fm-grace 50 --seed 7 --context none --local-nets 10.0.0.0/8
+	[ "$status" -eq 0 ]
+	sed -n 101,400p "$TMP/conn.all" | azw-extract -m conn --context none --local-nets 10.0.0.0/8 |
+		azw-fit -q --fm-grace 50 --seed 7 -o "$TMP/hand2.model"
+	cmp "$TMP/hand2.model" "$TMP/m2/conn.model"
+	differ "$TMP/hand2.model" "$TMP/hand.model"
 }
 
 @test "azw-train: without dates every dated folder; train.py's option names; models in ." {

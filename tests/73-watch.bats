@@ -86,12 +86,13 @@ watch() { # azw-watch in its own process group (setsid), pid in $pid
 @test "azw-watch: to standard output; SIGTERM leaves no process of its group behind" {
 	cp "$JSON" "$L/current/conn.log"
 	sed -n 1,14p "$DNS" > "$L/current/dns.log"
+	# --threshold 1e-9: every record an anomaly, so that there are lines
 	setsid azw-watch --log-dir "$L" --model-dir "$TMP/models" --modules conn dns --alerts-only --explain=2 \
-		> "$TMP/out" 2> "$TMP/err" 3>&- &
+		--threshold 1e-9 > "$TMP/out" 2> "$TMP/err" 3>&- &
 	pid=$!
-	sleep 2
-	# azw-watch, and for each module azw-extract, azw-score (and awk).
-	[ "$(pgrep -g "$pid" -c)" -ge 5 ]
+	# azw-watch, and for each module azw-extract, azw-score (and awk); and
+	# every record scored (200 conn, 6 dns): waited for, up to 60 s
+	wait_for 60 '[ "$(pgrep -g "$pid" -c)" -ge 5 ] && [ "$(wc -l < "$TMP/out")" -ge 206 ]'
 	pgrep -g "$pid" -f 'azw-extract -m conn --schema [a-z]* --follow' > /dev/null
 	kill -TERM "$pid"
 	wait "$pid"
@@ -99,9 +100,8 @@ watch() { # azw-watch in its own process group (setsid), pid in $pid
 	pid=
 	[ -z "$(pgrep -g "$pid_was")" ]
 	# --alerts-only --explain=2 were passed on: only anomalies, each explained.
-	if [ -s "$TMP/out" ]; then
-		[ "$(jq -c 'select(.anomaly != true or (.explain | length) != 2)' "$TMP/out" | wc -l)" -eq 0 ]
-	fi
+	[ "$(wc -l < "$TMP/out")" -eq 206 ]
+	[ "$(jq -c 'select(.anomaly != true or (.explain | length) != 2)' "$TMP/out" | wc -l)" -eq 0 ]
 }
 
 @test "azw-watch refuses a missing model, log or folder by name, and starts nothing" {
@@ -132,4 +132,38 @@ watch() { # azw-watch in its own process group (setsid), pid in $pid
 	run azw-watch --log-dir "$L" --modules conn --bogus
 	[ "$status" -eq 2 ]
 	[ -z "$(pgrep -f "azw-extract -m conn --schema [a-z]* --follow $L/current")" ]
+}
+
+@test "azw-watch passes every azw-score and azw-extract option on, in each of its spellings" {
+	sed -n 1,5p "$JSON" > "$L/current/conn.log"
+	# azw-score and azw-extract, first on PATH, write their arguments down
+	mkdir "$TMP/wrap"
+	for p in azw-score azw-extract; do
+		printf '#!/bin/sh\nprintf "%%s\\n" "$*" >> "%s"\nexec "%s" "$@"\n' "$TMP/$p.args" "$(command -v "$p")" > "$TMP/wrap/$p"
+		chmod +x "$TMP/wrap/$p"
+	done
+	PATH="$TMP/wrap:$PATH"
+	m="$TMP/models/conn.model"
+	schema=$(sed -n 's/^schema\t//p' "$m")
+	# OPTIONS | what the scorer gets | what the extractor gets (before --follow)
+	while IFS='|' read -r opts score extract; do
+		rm -f "$TMP"/*.args
+		# shellcheck disable=SC2086
+		setsid azw-watch --log-dir "$L" --model-dir "$TMP/models" --modules conn $opts > /dev/null 2> "$TMP/err" 3>&- &
+		pid=$!
+		wait_for 60 '! kill -0 "$pid" 2> /dev/null || { grep -q -- "--line-buffered" "$TMP/azw-score.args" && grep -q -- "--follow" "$TMP/azw-extract.args"; } 2> /dev/null'
+		kill -TERM "$pid"
+		wait "$pid" || true
+		pid=
+		echo "$opts: $(grep -- --line-buffered "$TMP/azw-score.args")"
+		[ "$(grep -- --line-buffered "$TMP/azw-score.args")" = "$score --line-buffered $m" ]
+		[ "$(grep -- --follow "$TMP/azw-extract.args")" = "-m conn --schema $schema$extract --follow $L/current/conn.log" ]
+	done <<-EOT
+	-t 0.5 -a -e|--threshold 0.5 --alerts-only --explain|
+	--threshold 0.25 --explain=2 --local-nets 10.0.0.0/8|--threshold 0.25 --explain=2| --local-nets 10.0.0.0/8
+	--threshold=0.125 -e4 --context default|--threshold 0.125 --explain=4| --context default
+	--fpr 0.01 --alerts-only --explain --local-nets=192.168.0.0/16 --context=default|--fpr 0.01 --alerts-only --explain| --local-nets 192.168.0.0/16 --context default
+	-f 0.02 --explain|--fpr 0.02 --explain|
+	--fpr=0.03|--fpr 0.03|
+	EOT
 }

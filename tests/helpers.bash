@@ -2,6 +2,33 @@
 DATA="$BATS_TEST_DIRNAME/data"
 GOLDEN="$DATA/golden"
 
+# differ A B: the two files differ (a "! cmp" in the middle of a test cannot
+# fail it: bash's set -e ignores a negated command).
+differ() {
+	local rc=0
+	cmp -s "$1" "$2" || rc=$?
+	[ "$rc" -eq 1 ] || { echo "differ $1 $2: cmp says $rc (1: they differ)"; return 1; }
+}
+
+# wait_for SECONDS 'CONDITION': until the shell condition holds (tried every
+# 0.1 s), for at most SECONDS; fails, saying so, if it never does. For what
+# takes a moment on a loaded machine: a generous deadline, never a fixed sleep.
+wait_for() {
+	local deadline=$((SECONDS + $1))
+	until eval "$2"; do
+		if [ "$SECONDS" -ge "$deadline" ]; then
+			echo "wait_for: not true after $1 s: $2"
+			return 1
+		fi
+		sleep 0.1
+	done
+}
+
+# sanitizer_build: the programs on PATH are AddressSanitizer's build.
+sanitizer_build() {
+	grep -q __asan_init "$(command -v azw-extract)"
+}
+
 setup() {
 	TMP="$BATS_TEST_TMPDIR"
 }

@@ -67,7 +67,7 @@ int main(void)
 	int n, same;
 
 	argv0 = "split_test";
-	printf("1..16\n");
+	printf("1..17\n");
 	header(&h);
 	n = split_context_features(&h, is_ctx);
 	ok(n == 2 && is_ctx[1] && is_ctx[4] && !is_ctx[0] && !is_ctx[2] && !is_ctx[3] && !is_ctx[5],
@@ -125,6 +125,12 @@ int main(void)
 	x[5] = 0;
 	split_score(&m, x, &b);
 	ok(b.pvalue[1] < 1e-6, "a cold outside source's context still speaks", b.pvalue[1], 0);
+	/* exactly SPLIT_MIN_HISTORY records: no longer cold */
+	x[5] = 1;
+	x[1] = log1p((double)SPLIT_MIN_HISTORY);
+	split_score(&m, x, &b);
+	ok(b.pvalue[1] < 1e-6, "a local source with exactly SPLIT_MIN_HISTORY records is not cold",
+	   b.pvalue[1], 0);
 	x[5] = 1;
 	x[1] = warm;
 	split_explain(&m, x, err);
