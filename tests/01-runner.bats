@@ -149,3 +149,17 @@ int main(int argc, char **argv)
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"not ok - bats (b): exit status 1 after 1 results, none of them a failure"* ]]
 }
+
+@test "helpers: jq -e fails on no output (jq 1.6 passes an empty input), and keeps its other answers" {
+	run bash -c 'source "$0"; echo "" | jq -e ".a == 1"' "$BATS_TEST_DIRNAME/helpers.bash"
+	[ "$status" -eq 4 ]
+	run bash -c 'source "$0"; echo "{\"a\":1}" | jq -e ".a == 1"' "$BATS_TEST_DIRNAME/helpers.bash"
+	[ "$status" -eq 0 ] && [ "$output" = true ]
+	run bash -c 'source "$0"; echo "{\"a\":2}" | jq -e ".a == 1"' "$BATS_TEST_DIRNAME/helpers.bash"
+	[ "$status" -eq 1 ]
+	# -s on nothing is [] (an answer), and without -e nothing changes
+	run bash -c 'source "$0"; printf "" | jq -s -e "length == 0"' "$BATS_TEST_DIRNAME/helpers.bash"
+	[ "$status" -eq 0 ]
+	run bash -c 'source "$0"; printf "" | jq ".a"' "$BATS_TEST_DIRNAME/helpers.bash"
+	[ "$status" -eq 0 ] && [ -z "$output" ]
+}

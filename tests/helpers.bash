@@ -54,3 +54,22 @@ golden_vectors() {
 golden_head() {
 	golden_vectors | head -n $((5 + $1))
 }
+
+# jq -e passes on empty input (jq 1.6: `echo "" | jq -e false` exits 0), so
+# an assertion on a line that was never written would pass. With -e, no
+# output at all is a failure here (status 4, as jq's own "no result").
+jq() {
+	local a e=0 out rc
+	for a in "$@"; do
+		case $a in
+		--*) ;;
+		-*e*) e=1 ;;
+		esac
+	done
+	[ "$e" = 1 ] || { command jq "$@"; return; }
+	out=$(command jq "$@")
+	rc=$?
+	[ -z "$out" ] || printf '%s\n' "$out"
+	[ "$rc" -eq 0 ] || return "$rc"
+	[ -n "$out" ] || { echo "jq -e: no output (empty input?)" >&2; return 4; }
+}
