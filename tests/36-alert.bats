@@ -412,15 +412,13 @@ uniform() {
 	[ "$(wc -l < "$TMP/want")" -lt "$(wc -l < "$TMP/want0")" ]
 	n=$(wc -l < "$TMP/want")
 	[ "$n" -ge 1 ]
-	setsid azw-watch --log-dir "$L" --model-dir "$TMP/models" --modules conn --incidents-only \
-		--alert-option --min-unusual=50 --alert-option=--alpha=1e-30 \
-		> "$TMP/inc" 2> "$TMP/err" 3>&- &
+	setsid azw-watch --log-dir "$L" --model-dir "$TMP/models" --modules conn \
+		-o "$TMP/scores" --incidents "$TMP/inc" \
+		--alert-option --min-unusual=50 --alert-option=--alpha=1e-30 2> "$TMP/err" 3>&- &
 	pid=$!
-	# every incident has opened (its open line is written at once)
-	for i in $(seq 300); do
-		[ "$(grep -c '"state":"open"' "$TMP/inc")" -ge "$n" ] && break
-		sleep 0.1
-	done
+	# every record scored (and so on its way to azw-alert, which reads to
+	# the end of its input when azw-watch stops)
+	wait_for 120 '[ "$(wc -l < "$TMP/scores" 2> /dev/null)" = 2000 ]'
 	kill -TERM "$pid"
 	wait "$pid"
 	diff <(jq -c 'select(.state == "closed")' "$TMP/inc") "$TMP/want"
