@@ -1,6 +1,6 @@
 # incidents.awk - what azw-alert's incidents catch, for eval/run.sh.
 #
-# awk -v min_mal=10 -v min_host=10 [-v hosts="A B"] -f eval/incidents.awk TEST INCIDENTS
+# awk -v min_mal=10 -v min_host=10 [-v hosts="A B"] -f eval/jval.awk -f eval/incidents.awk TEST INCIDENTS
 #
 # TEST: the scored test records, one a line, tab-separated:
 #   class ts id.orig_h id.resp_h
@@ -29,14 +29,6 @@
 BEGIN { FS = "\t"; if (min_mal == "") min_mal = 10; if (min_host == "") min_host = 10 }
 
 # the value of "key" in a JSON line: a string or a number
-function jval(line, key,   re, v) {
-	re = "\"" key "\":(\"[^\"]*\"|[^,}]*)"
-	if (!match(line, re)) return ""
-	v = substr(line, RSTART + length(key) + 3, RLENGTH - length(key) - 3)
-	gsub(/"/, "", v)
-	return v
-}
-
 FNR == NR {
 	if (NF < 4) next
 	n++

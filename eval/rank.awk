@@ -1,7 +1,7 @@
 # rank.awk - issue 17's incident check: how high the attacker's incident
 # ranks among each day's incidents.
 #
-#   awk -v hosts="A [B ...]" -f eval/rank.awk TEST.HOSTS INCIDENTS.JSONL
+#   awk -v hosts="A [B ...]" -f eval/jval.awk -f eval/rank.awk TEST.HOSTS INCIDENTS.JSONL
 #
 # TEST.HOSTS: "class<TAB>ts<TAB>id.orig_h<TAB>id.resp_h" per test record (as
 # eval/run.sh writes it); INCIDENTS.JSONL: azw-alert's (closed) incident
@@ -14,14 +14,6 @@
 # incident naming the attacker, "-" where the attackers have no test record.
 
 BEGIN { FS = "\t"; na = split(hosts, A, " "); for (i = 1; i <= na; i++) isatt[A[i]] = 1 }
-
-function jval(line, key,   re, v) {
-	re = "\"" key "\":(\"[^\"]*\"|[^,}]*)"
-	if (!match(line, re)) return ""
-	v = substr(line, RSTART + length(key) + 3, RLENGTH - length(key) - 3)
-	gsub(/"/, "", v)
-	return v
-}
 
 FNR == NR {
 	if (NF < 4) next

@@ -420,12 +420,12 @@ run_one() {
 				azw-alert --closed-only < "$s.jsonl" > "$s.incidents.jsonl" 2>> "$log" || rc=$?
 				if [ "$rc" -le 1 ]; then
 					inc=$(awk -v min_mal="$MIN_MAL_HOST" -v min_host="$MIN_HOST" \
-						-v hosts="${ATTACKERS[$name]:-}" -f eval/incidents.awk \
+						-v hosts="${ATTACKERS[$name]:-}" -f eval/jval.awk -f eval/incidents.awk \
 						"$w.test.hosts" "$s.incidents.jsonl")
 					# issue 17: where the attacker is named (rita-beacon's
 					# beacon), its worst daily rank among the incidents
 					[ -z "${ATTACKERS[$name]:-}" ] ||
-						rank=$(awk -v hosts="${ATTACKERS[$name]}" -f eval/rank.awk \
+						rank=$(awk -v hosts="${ATTACKERS[$name]}" -f eval/jval.awk -f eval/rank.awk \
 							"$w.test.hosts" "$s.incidents.jsonl")
 				else
 					echo "eval: $name $schema $setting: azw-alert failed (see $log)"

@@ -88,7 +88,7 @@ if command -v azw-alert > /dev/null; then
 			match($0, /"id.resp_h":"[^"]*"/); r = substr($0, RSTART + 13, RLENGTH - 14)
 			print k, ts, o, r
 		}' "$out/day010.labels" "$out/scores.jsonl" > "$out/test.hosts"
-	awk -v min_mal=10 -v min_host=10 -f eval/incidents.awk "$out/test.hosts" "$out/incidents.jsonl" |
+	awk -v min_mal=10 -v min_host=10 -f eval/jval.awk -f eval/incidents.awk "$out/test.hosts" "$out/incidents.jsonl" |
 	awk -F'\t' '{
 		printf "  incidents (azw-alert --closed-only): %d; they name %d of the %d hosts that sent >= 10 Malicious records", $5, $2, $1
 		if ($4 != "-") printf " (median delay %.0f s)", $4

@@ -106,6 +106,27 @@ static void too_long(follow *f, follow_src *s)
 	         f->path, s->lineno, f->max_line);
 }
 
+/* What is left of s after its last newline, if anything and not the
+ * rest of an over-long line, as its last line (a CR before the end
+ * dropped): 1, or 0 when there is none. For a file that will grow no
+ * more (truncated, or rotated and done). */
+static int rest_line(follow_src *s, char **line, size_t *len)
+{
+	char *p = s->buf + s->start;
+	size_t l = s->end - s->start;
+
+	if (l == 0 || s->skipping)
+		return 0;
+	s->start = s->end;
+	if (p[l - 1] == '\r')
+		l--;
+	p[l] = '\0';
+	s->lineno++;
+	*line = p;
+	*len = l;
+	return 1;
+}
+
 /* The next whole line of s, reading as needed: 1, 0 none for now, -1 error. */
 static int src_line(follow *f, follow_src *s, char **line, size_t *len, double now)
 {
@@ -139,16 +160,8 @@ static int src_line(follow *f, follow_src *s, char **line, size_t *len, double n
 		if (s->trunc_pending) {
 			/* Truncated: the lines read before it are given, an
 			 * unfinished last one too; then the file from its start. */
-			if (n > 0 && !s->skipping) {
-				s->start = s->end;
-				if (p[n - 1] == '\r')
-					n--;
-				p[n] = '\0';
-				s->lineno++;
-				*line = p;
-				*len = n;
+			if (rest_line(s, line, len))
 				return 1;
-			}
 			lseek(s->fd, 0, SEEK_SET);
 			src_reset(s);
 			s->last_data = now;
@@ -195,12 +208,13 @@ static int oldest_rotated(const follow *f)
 	return best;
 }
 
-static void remember(follow *f, const follow_src *s)
+/* A file read, never to be read again (is_known). */
+static void remember(follow *f, dev_t dev, ino_t ino)
 {
 	int i = f->n_known++ % FOLLOW_KNOWN;
 
-	f->known[i].dev = s->dev;
-	f->known[i].ino = s->ino;
+	f->known[i].dev = dev;
+	f->known[i].ino = ino;
 }
 
 /* Is this file open, or read and closed already? */
@@ -410,8 +424,7 @@ static void truncated(follow *f, follow_src *s)
 			close(fd);
 			continue;
 		}
-		f->known[f->n_known++ % FOLLOW_KNOWN].dev = c[i].st.st_dev; /* never read again */
-		f->known[(f->n_known - 1) % FOLLOW_KNOWN].ino = c[i].st.st_ino;
+		remember(f, c[i].st.st_dev, c[i].st.st_ino);
 		/* its end, after what was read, into s's buffer: the lines
 		 * there continue those buffered (and their TSV header) */
 		for (;;) {
@@ -442,9 +455,6 @@ static void truncated(follow *f, follow_src *s)
 		         (long long)(s->seen_size - s->pos));
 }
 
-/* Look at the path: a new file there, or the current one truncated?
- * 1 something changed (read again at once), 0 nothing, -1 (only when
- * opening is 1) it cannot be read. */
 /* Every open file, the current one and the rotated ones: truncated since
  * the last look (copytruncate, perhaps just before a rename)? */
 static int check_truncated(follow *f, double now)
@@ -468,6 +478,9 @@ static int check_truncated(follow *f, double now)
 	return any;
 }
 
+/* Look at the path: a new file there, or a file truncated? 1 something
+ * changed (read again at once), 0 nothing, -1 (only when opening is 1) it
+ * cannot be read. */
 static int check_path(follow *f, double now, int opening)
 {
 	struct stat st;
@@ -629,17 +642,9 @@ int follow_getline(follow *f, char **line, size_t *len)
 			if (order[i] != f->cur && f->src[order[i]].closing) {
 				follow_src *s = &f->src[order[i]];
 
-				if (s->end > s->start && !s->skipping) {
-					p = s->buf + s->start;
-					l = s->end - s->start;
-					s->start = s->end;
-					if (p[l - 1] == '\r')
-						l--;
-					p[l] = '\0';
-					s->lineno++;
+				if (rest_line(s, &p, &l))
 					return give(f, order[i], line, len, p, l);
-				}
-				remember(f, s);
+				remember(f, s->dev, s->ino);
 				src_close(s);
 			}
 		}
@@ -658,17 +663,9 @@ int follow_getline(follow *f, char **line, size_t *len)
 			rc = src_line(f, s, &p, &l, now);
 			if (rc > 0)
 				return give(f, order[i], line, len, p, l);
-			if (rc == 0 && s->end > s->start && !s->skipping) {
-				p = s->buf + s->start;
-				l = s->end - s->start;
-				s->start = s->end;
-				if (p[l - 1] == '\r')
-					l--;
-				p[l] = '\0';
-				s->lineno++;
+			if (rc == 0 && rest_line(s, &p, &l))
 				return give(f, order[i], line, len, p, l);
-			}
-			remember(f, s);
+			remember(f, s->dev, s->ino);
 			src_close(s);
 		}
 

@@ -99,6 +99,15 @@ void split_gather(const model_part *pt, const double *x, double *xp)
 		xp[i] = x[pt->feat[i]];
 }
 
+/* m's scratch and gate (model.h), made at its first record. */
+static void scratch(model *m)
+{
+	if (!m->xbuf) {
+		m->xbuf = emalloc(2 * (size_t)m->h.n_features * sizeof *m->xbuf);
+		split_gate_find(&m->h, &m->gate);
+	}
+}
+
 double split_score(model *m, const double *x, split_scores *out)
 {
 	double p[MODEL_MAX_PARTS], s;
@@ -110,10 +119,7 @@ double split_score(model *m, const double *x, split_scores *out)
 			out->score = s;
 		return s;
 	}
-	if (!m->xbuf) {
-		m->xbuf = emalloc(2 * (size_t)m->h.n_features * sizeof *m->xbuf);
-		split_gate_find(&m->h, &m->gate);
-	}
+	scratch(m);
 	for (j = 0; j < m->n_parts; j++) {
 		model_part *pt = &m->part[j];
 		const double *xp = x + pt->feat[0];
@@ -146,10 +152,7 @@ void split_explain(model *m, const double *x, double *err)
 		kitnet_explain(&m->k, x, err);
 		return;
 	}
-	if (!m->xbuf) {
-		m->xbuf = emalloc(2 * (size_t)m->h.n_features * sizeof *m->xbuf);
-		split_gate_find(&m->h, &m->gate);
-	}
+	scratch(m);
 	e = m->xbuf + m->h.n_features;
 	for (j = 0; j < m->n_parts; j++) {
 		model_part *pt = &m->part[j];

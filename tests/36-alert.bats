@@ -355,13 +355,19 @@ uniform() {
 	[ "$(jq -r --arg h "$h" 'select(."id.orig_h" == $h) | .pvalue < 0.01' "$TMP/s" | grep -c true)" -ge 10 ]
 }
 
-@test "azw-watch --incidents appends incidents to FILE, score lines go on; --incidents-only" {
+# watch_setup: azw-watch on PATH, a conn model in $TMP/models and a live
+# log of 2000 CTU records in $L/current
+watch_setup() {
 	PATH="$BATS_TEST_DIRNAME/../scripts:$PATH"
 	L="$TMP/logs"
 	mkdir -p "$L/current" "$TMP/models"
 	azw-extract -m conn "$DATA/conn/netflowlabeler.head200.conn.json" |
 		azw-fit -q --fm-grace 50 -o "$TMP/models/conn.model" 2> /dev/null
 	gzip -dc "$DATA/conn/ctu-010.conn.json.gz" | head -n 2000 > "$L/current/conn.log"
+}
+
+@test "azw-watch --incidents appends incidents to FILE, score lines go on; --incidents-only" {
+	watch_setup
 	azw-score "$TMP/models/conn.model" <(azw-extract -m conn "$L/current/conn.log") |
 		azw-alert --closed-only > "$TMP/want"
 	[ -s "$TMP/want" ]
@@ -398,12 +404,7 @@ uniform() {
 }
 
 @test "azw-watch --alert-option passes options to azw-alert, checked before the start" {
-	PATH="$BATS_TEST_DIRNAME/../scripts:$PATH"
-	L="$TMP/logs"
-	mkdir -p "$L/current" "$TMP/models"
-	azw-extract -m conn "$DATA/conn/netflowlabeler.head200.conn.json" |
-		azw-fit -q --fm-grace 50 -o "$TMP/models/conn.model" 2> /dev/null
-	gzip -dc "$DATA/conn/ctu-010.conn.json.gz" | head -n 2000 > "$L/current/conn.log"
+	watch_setup
 	# the options change what azw-alert finds: --min-unusual=50 --alpha=1e-30
 	# leave fewer incidents than the defaults, and the same as azw-alert's own
 	azw-score "$TMP/models/conn.model" <(azw-extract -m conn "$L/current/conn.log") > "$TMP/s"

@@ -207,7 +207,7 @@ near() {
 	{"id":4,"state":"closed","entity":"host","id.orig_h":"10.0.0.3","ts":400,"ts_end":410}
 	{"id":5,"state":"closed","entity":"host","id.orig_h":"10.0.0.1","ts":90,"ts_end":95}
 	EOF
-	run awk -v min_mal=10 -v min_host=10 -f "$ROOT/eval/incidents.awk" "$TMP/test.tsv" "$TMP/inc.jsonl"
+	run awk -v min_mal=10 -v min_host=10 -f "$ROOT/eval/jval.awk" -f "$ROOT/eval/incidents.awk" "$TMP/test.tsv" "$TMP/inc.jsonl"
 	[ "$status" -eq 0 ]
 	IFS=$'\t' read -r att caught recall delay ninc false hd fph missed <<< "$output"
 	[ "$att" = 3 ]
@@ -220,13 +220,13 @@ near() {
 	near "$fph" 1
 	[ "$missed" = 10.0.0.5 ]
 	# hosts= names the attackers instead (rita-beacon): 10.0.0.5 only
-	run awk -v hosts=10.0.0.5 -f "$ROOT/eval/incidents.awk" "$TMP/test.tsv" "$TMP/inc.jsonl"
+	run awk -v hosts=10.0.0.5 -f "$ROOT/eval/jval.awk" -f "$ROOT/eval/incidents.awk" "$TMP/test.tsv" "$TMP/inc.jsonl"
 	IFS=$'\t' read -r att caught recall delay ninc false hd fph missed <<< "$output"
 	[ "$att" = 1 ]
 	[ "$caught" = 0 ]
 	[ "$delay" = - ]
 	# no incidents at all: recall 0, nothing false
-	run awk -f "$ROOT/eval/incidents.awk" "$TMP/test.tsv" /dev/null
+	run awk -f "$ROOT/eval/jval.awk" -f "$ROOT/eval/incidents.awk" "$TMP/test.tsv" /dev/null
 	IFS=$'\t' read -r att caught recall delay ninc false hd fph missed <<< "$output"
 	[ "$caught" = 0 ]
 	[ "$ninc" = 0 ]
@@ -251,14 +251,14 @@ near() {
 	# day 0: 192.0.2.5 (20) and 192.0.2.6 (25) above 10: rank 3; day 1: the
 	# host incident of 192.0.2.9 names 10.0.0.7 only as id.resp_h of a host
 	# entity, which does not count: above the pair's 30, 40: rank 2
-	run awk -v hosts=10.0.0.7 -f "$ROOT/eval/rank.awk" "$TMP/hosts" "$TMP/inc"
+	run awk -v hosts=10.0.0.7 -f "$ROOT/eval/jval.awk" -f "$ROOT/eval/rank.awk" "$TMP/hosts" "$TMP/inc"
 	[ "$status" -eq 0 ]
 	[ "$output" = 3 ]
 	# an attacker with a day and no incident naming it
-	run awk -v hosts="10.0.0.7 10.0.0.8" -f "$ROOT/eval/rank.awk" "$TMP/hosts" "$TMP/inc"
+	run awk -v hosts="10.0.0.7 10.0.0.8" -f "$ROOT/eval/jval.awk" -f "$ROOT/eval/rank.awk" "$TMP/hosts" "$TMP/inc"
 	[ "$output" = 1000000 ]
 	# no test record of the attacker: -
-	run awk -v hosts=10.9.9.9 -f "$ROOT/eval/rank.awk" "$TMP/hosts" "$TMP/inc"
+	run awk -v hosts=10.9.9.9 -f "$ROOT/eval/jval.awk" -f "$ROOT/eval/rank.awk" "$TMP/hosts" "$TMP/inc"
 	[ "$output" = - ]
 }
 
