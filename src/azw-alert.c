@@ -14,14 +14,6 @@
 
 #define MAX_MESSAGES 10 /* bad-line messages; the rest are counted */
 
-/* A usage error: getopt (or the caller) has said what is wrong in one
- * line; one more says where the rest is. */
-static int usage_hint(void)
-{
-	fprintf(stderr, "Try '%s --help' for more information.\n", argv0);
-	return 2;
-}
-
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -56,15 +48,6 @@ static void usage(FILE *f)
 	    "A write error (a full disk; its reader gone while SIGPIPE is ignored)\n"
 	    "stops it at once, with a message.\n"
 	    "Exit status: 0 ok, 1 some lines were skipped, 2 usage or system error.\n");
-}
-
-static double real_arg(const char *opt, const char *s, double lo, double hi)
-{
-	double v;
-
-	if (parse_decimal(s, &v) < 0 || !(v >= lo && v <= hi))
-		eprintf("%s: '%s' is not a number in [%g, %g]", opt, s, lo, hi);
-	return v;
 }
 
 typedef struct {
@@ -159,12 +142,12 @@ int main(int argc, char **argv)
 	alert_opts_default(&o);
 	while ((c = getopt_long(argc, argv, "p:a:m:H:q:s:k:ch", opts, NULL)) != -1) {
 		switch (c) {
-		case 'p': o.p0 = real_arg("--pvalue", optarg, 1e-12, 0.5); break;
-		case 'a': o.alpha = real_arg("--alpha", optarg, 1e-300, 0.5); break;
+		case 'p': o.p0 = earg_double("--pvalue", optarg, 1e-12, 0.5, 0); break;
+		case 'a': o.alpha = earg_double("--alpha", optarg, 1e-300, 0.5, 0); break;
 		case 'm': o.min_unusual = (double)earg_long("--min-unusual", optarg, 1, 1000000); break;
-		case 'H': o.half_life = real_arg("--half-life", optarg, 1e-3, 1e9); break;
-		case 'q': o.quiet = real_arg("--quiet", optarg, 0, 1e9); break;
-		case 's': o.max_span = real_arg("--max-span", optarg, 0, 1e9); break;
+		case 'H': o.half_life = earg_double("--half-life", optarg, 1e-3, 1e9, 0); break;
+		case 'q': o.quiet = earg_double("--quiet", optarg, 0, 1e9, 0); break;
+		case 's': o.max_span = earg_double("--max-span", optarg, 0, 1e9, 0); break;
 		case 'k': o.cap = (size_t)earg_long("--max-keys", optarg, 1, 100000000); break;
 		case 'c': o.closed_only = 1; break;
 		case 'S': stats = 1; break;

@@ -45,14 +45,6 @@ static void local_nets(const char *spec)
 		eprintf("--local-nets: %s", why);
 }
 
-/* A usage error: getopt (or the caller) has said what is wrong in one
- * line; one more says where the rest is. */
-static int usage_hint(void)
-{
-	fprintf(stderr, "Try '%s --help' for more information.\n", argv0);
-	return 2;
-}
-
 static void usage(FILE *f)
 {
 	const azw_module *const *m;

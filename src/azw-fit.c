@@ -15,14 +15,6 @@
 
 #define LR_DEFAULT 0.005
 
-/* A usage error: getopt (or the caller) has said what is wrong in one
- * line; one more says where the rest is. */
-static int usage_hint(void)
-{
-	fprintf(stderr, "Try '%s --help' for more information.\n", argv0);
-	return 2;
-}
-
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -63,15 +55,6 @@ static void usage(FILE *f)
 	    "  -h, --help            this help\n"
 	    "A model that azw-score would refuse is not written (MODEL is left as it was).\n"
 	    "Exit status: 0 ok, 1 some records were skipped, 2 usage or system error.\n");
-}
-
-static double real_arg(const char *opt, const char *s, double lo, double hi)
-{
-	double v;
-
-	if (parse_decimal(s, &v) < 0 || !(v > lo && v <= hi))
-		eprintf("%s: '%s' is not a number in (%g, %g]", opt, s, lo, hi);
-	return v;
 }
 
 /* Fail before the work: the folder of the model to write must exist and
@@ -154,10 +137,10 @@ int main(int argc, char **argv)
 		case 'm': p.max_ae = (int)earg_long("--max-ae", optarg, 1, 4096); break;
 		case 'f': p.fm_grace = earg_long("--fm-grace", optarg, 0, 100000000); break;
 		case 'a': p.ad_grace = earg_long("--ad-grace", optarg, 1, LONG_MAX); break;
-		case 'l': lr = real_arg("--lr", optarg, 0, 1e6); break;
-		case 'r': p.hidden_ratio = real_arg("--hidden-ratio", optarg, 0, 1); break;
+		case 'l': lr = earg_double("--lr", optarg, 0, 1e6, 1); break;
+		case 'r': p.hidden_ratio = earg_double("--hidden-ratio", optarg, 0, 1, 1); break;
 		case 's': p.seed = (uint32_t)earg_long("--seed", optarg, 0, 0xffffffffL); break;
-		case 'F': fpr = real_arg("--fpr", optarg, 0, 0.5); break;
+		case 'F': fpr = earg_double("--fpr", optarg, 0, 0.5, 1); break;
 		case 'C': compat = 1; break;
 		case 'K': recal_model = optarg; break;
 		case 'w': warmup = earg_long("--warmup", optarg, 0, LONG_MAX); break;

@@ -17,14 +17,6 @@
 
 #define EXPLAIN_DEFAULT 3
 
-/* A usage error: getopt (or the caller) has said what is wrong in one
- * line; one more says where the rest is. */
-static int usage_hint(void)
-{
-	fprintf(stderr, "Try '%s --help' for more information.\n", argv0);
-	return 2;
-}
-
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -51,15 +43,6 @@ static void usage(FILE *f)
 	    "stops it at once, with a message.\n"
 	    "Exit status: 0 ok, 1 some records were skipped, 2 usage or system error;\n"
 	    "with --alerts-only: 0 some alerts, 1 none, 2 error.\n");
-}
-
-static double real_arg(const char *opt, const char *s, double lo, double hi)
-{
-	double v;
-
-	if (parse_decimal(s, &v) < 0 || !(v >= lo && v <= hi))
-		eprintf("%s: '%s' is not a number in [%g, %g]", opt, s, lo, hi);
-	return v;
 }
 
 /* The k entries of err with the largest |error|, most first, into idx. */
@@ -111,8 +94,8 @@ int main(int argc, char **argv)
 	argv0 = argv[0] = "azw-score"; /* getopt names us in its messages too */
 	while ((c = getopt_long(argc, argv, "t:f:ae::lh", opts, NULL)) != -1) {
 		switch (c) {
-		case 't': threshold = real_arg("--threshold", optarg, -DBL_MAX, DBL_MAX); break;
-		case 'f': fpr = real_arg("--fpr", optarg, 1e-12, 0.5); break;
+		case 't': threshold = earg_double("--threshold", optarg, -DBL_MAX, DBL_MAX, 0); break;
+		case 'f': fpr = earg_double("--fpr", optarg, 1e-12, 0.5, 0); break;
 		case 'a': alerts_only = 1; break;
 		case 'l': line_buffered = 1; break;
 		case 'e': explain = optarg ? (int)earg_long("--explain", optarg, 1, 1000) : EXPLAIN_DEFAULT; break;

@@ -535,6 +535,21 @@ long earg_long(const char *opt, const char *s, long lo, long hi)
 	return v;
 }
 
+double earg_double(const char *opt, const char *s, double lo, double hi, int lo_open)
+{
+	double v;
+
+	if (parse_decimal(s, &v) < 0 || !(lo_open ? v > lo : v >= lo) || !(v <= hi))
+		eprintf("%s: '%s' is not a number in %c%g, %g]", opt, s, lo_open ? '(' : '[', lo, hi);
+	return v;
+}
+
+int usage_hint(void)
+{
+	fprintf(stderr, "Try '%s --help' for more information.\n", argv0);
+	return 2;
+}
+
 int fshut_stdout(void)
 {
 	int bad = ferror(stdout);

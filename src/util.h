@@ -57,6 +57,13 @@ int parse_decimal(const char *s, double *out);
  * no blanks, +, or hexadecimal), or exit 2 with a message that names the
  * option and the range. */
 long earg_long(const char *opt, const char *s, long lo, long hi);
+/* An option's number in [lo, hi] ((lo, hi] with lo_open), a plain decimal
+ * (parse_decimal), or exit 2 with a message that names the option and the
+ * range. */
+double earg_double(const char *opt, const char *s, double lo, double hi, int lo_open);
+/* After a usage error said in one line: a second line, where the rest is
+ * (--help). Returns 2, the exit status. */
+int usage_hint(void);
 
 /* Close stdout and report a write error (full disk, closed pipe is not one:
  * SIGPIPE stays at its default). Returns 0 or -1 after a message. */
