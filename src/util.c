@@ -104,17 +104,19 @@ static int is_digit(char c)
  * correctly rounded, which is what strtod returns. Anything else (more
  * digits, large exponents, hex, nan, inf, blanks, a lone '.') goes to
  * strtod itself. */
-double strtod_fast(const char *s, char **end)
+static inline double strtod_core(const char *s, char **end, int *plain)
 {
 	const char *p = s;
 	uint64_t m = 0;
 	int q = 0, neg = 0;
 	double d;
+	char *e_slow;
 
 	/* most features are a lone 0 or 1 */
 	if (is_digit(p[0]) && (p[1] == '\t' || p[1] == '\0')) {
 		if (end)
 			*end = (char *)p + 1;
+		*plain = 1;
 		return (double)(p[0] - '0');
 	}
 	if (*p == '-') {
@@ -123,6 +125,7 @@ double strtod_fast(const char *s, char **end)
 	}
 	if (!is_digit(*p))
 		goto slow;
+	*plain = !(p[0] == '0' && is_digit(p[1])); /* no leading zeros */
 	for (; is_digit(*p); p++) {
 		if (m > (UINT64_MAX - 9) / 10)
 			goto slow;
@@ -161,7 +164,23 @@ double strtod_fast(const char *s, char **end)
 		*end = (char *)p;
 	return neg ? -d : d;
 slow:
-	return strtod(s, end);
+	d = strtod(s, &e_slow);
+	if (end)
+		*end = e_slow;
+	*plain = decimal_len(s) == (size_t)(e_slow - s);
+	return d;
+}
+
+double strtod_fast(const char *s, char **end)
+{
+	int plain;
+
+	return strtod_core(s, end, &plain);
+}
+
+double strtod_decimal(const char *s, char **end, int *plain)
+{
+	return strtod_core(s, end, plain);
 }
 
 /* Integers below 1e15 as digits (the integer features). */

@@ -40,6 +40,9 @@ double log1p_count(double x);
 /* strtod(s, end), exactly (same value, same end), faster for the plain
  * decimals the vector stream is made of. */
 double strtod_fast(const char *s, char **end);
+/* strtod_fast(), and *plain = 1 when what it took, s up to *end, is a
+ * plain decimal (decimal_len() below), without scanning it twice. */
+double strtod_decimal(const char *s, char **end, int *plain);
 
 /* Parse a whole string as a double: 0 on success, -1 if s is not entirely
  * a number. Accepts what strtod accepts (nan, inf included). */

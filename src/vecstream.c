@@ -319,7 +319,7 @@ int vec_open(vec_reader *r, int fd, const char *path, FILE *idle_flush)
 static int parse_row(vec_reader *r, const char **why)
 {
 	char *p = r->line, *end;
-	int i;
+	int i, plain;
 
 	for (i = 0; i < VEC_N_ID; i++) {
 		r->id[i] = p;
@@ -341,7 +341,7 @@ static int parse_row(vec_reader *r, const char **why)
 			*why = "too few columns";
 			return -1;
 		}
-		r->x[i] = strtod_fast(p, &end);
+		r->x[i] = strtod_decimal(p, &end, &plain);
 		if (end == p || (*end != '\t' && *end != '\0')) {
 			*why = "a feature is not a number";
 			return -1;
@@ -350,7 +350,7 @@ static int parse_row(vec_reader *r, const char **why)
 			*why = "a feature is NaN or infinite";
 			return -1;
 		}
-		if (decimal_len(p) != (size_t)(end - p)) {
+		if (!plain) {
 			*why = "a feature is not a plain decimal number (hexadecimal, padded, or with a +)";
 			return -1;
 		}

@@ -35,15 +35,22 @@ static void note(const char *what, const char *text)
 		snprintf(first_bad, sizeof first_bad, "%s: '%s'", what, text);
 }
 
-/* one text: strtod_fast agrees with strtod */
+/* one text: strtod_fast and strtod_decimal agree with strtod, and
+ * strtod_decimal's plain flag with decimal_len over what strtod took */
 static void check_parse(const char *s)
 {
-	char *e1, *e2;
-	double a = strtod(s, &e1), b = strtod_fast(s, &e2);
+	char *e1, *e2, *e3;
+	int plain = -1;
+	double a = strtod(s, &e1), b = strtod_fast(s, &e2), c = strtod_decimal(s, &e3, &plain);
 
 	if (e1 != e2 || !(same_bits(a, b) || (isnan(a) && isnan(b)))) {
 		bad_parse++;
 		note("parse", s);
+	}
+	if (e1 != e3 || !(same_bits(a, c) || (isnan(a) && isnan(c))) ||
+	    plain != (decimal_len(s) == (size_t)(e1 - s))) {
+		bad_parse++;
+		note("strtod_decimal", s);
 	}
 }
 
@@ -83,6 +90,7 @@ int main(void)
 		"inf", "-inf", "infinity", "1.5e-400", "2.2250738585072014e-308",
 		"4.9406564584124654e-324", "1.7976931348623157e308", "00012", "1.0e0000000001",
 		"12abc", "-", "", "0.1\t2", "3.14159265358979323846", "1e-7", "7e22", "8e22",
+		"01", "-01", "00", "-00.5", "0.0", "1.5e05", "0\t1", "7\t", "-0.0e-0", "010e2",
 	};
 	kitnet_mt r;
 	long i;
