@@ -29,6 +29,34 @@ sanitizer_build() {
 	grep -q __asan_init "$(command -v azw-extract)"
 }
 
+# shared_text FILE...: the logs' text (gzip or plain), whole in the plain
+# pass; in the sanitizer pass their header lines and first
+# $AZW_SANITIZER_RECORDS (5000) records: every file's kinds of records go
+# through the sanitizers, the plain pass reads every record (and
+# AddressSanitizer's build is ten times slower on the whole files).
+shared_text() {
+	if sanitizer_build; then
+		gzip -dcf "$@" | awk -v n="${AZW_SANITIZER_RECORDS:-5000}" '/^#/ || ++k <= n'
+	else
+		gzip -dcf "$@"
+	fi
+}
+
+# sanitizer_sample < FILES > FILES: a sorted list of shared log files, all
+# of them in the plain pass; in the sanitizer pass the first of each log
+# type in each folder (the folders hold a sensor's hours of one kind of
+# log, and an AddressSanitizer program's start and exit cost more than
+# what it reads from a small file).
+sanitizer_sample() {
+	if sanitizer_build; then
+		awk '{ d = $0; sub(/\/[^\/]*$/, "", d); t = $0; sub(/.*\//, "", t)
+			sub(/^brim_/, "", t); sub(/[^a-z].*/, "", t)
+			if (!((d, t) in seen)) { seen[d, t] = 1; print } }'
+	else
+		cat
+	fi
+}
+
 setup() {
 	TMP="$BATS_TEST_TMPDIR"
 }
