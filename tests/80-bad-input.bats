@@ -23,6 +23,19 @@ run_cases() {
 	[ "$(echo "$output" | grep -c '^ok ')" -eq ${#cases[@]} ]
 }
 
+@test "bad inputs: LeakSanitizer stays on for these runs, off for the plain files' (helpers.bash)" {
+	# tests/run turns it on for every sanitizer run; the last setting wins
+	[[ "$ASAN_OPTIONS" == *detect_leaks=* ]]
+	last=${ASAN_OPTIONS##*detect_leaks=}
+	[ "${last:0:1}" = 1 ]
+	for f in 81-faults 83-stream; do
+		out=$(BATS_TEST_FILENAME=/x/$f.bats ASAN_OPTIONS=detect_leaks=1 bash -c '. "$1"; echo "$ASAN_OPTIONS"' _ "$BATS_TEST_DIRNAME/helpers.bash")
+		[ "$out" = detect_leaks=1 ]
+	done
+	out=$(BATS_TEST_FILENAME=/x/10-extract.bats ASAN_OPTIONS=detect_leaks=1 bash -c '. "$1"; echo "$ASAN_OPTIONS"' _ "$BATS_TEST_DIRNAME/helpers.bash")
+	[ "$out" = detect_leaks=1:detect_leaks=0 ]
+}
+
 @test "bad inputs: the corpus has at least 50 complete cases" {
 	local n=0 f c
 	for f in "$BAD"/*.args; do

@@ -29,6 +29,17 @@ sanitizer_build() {
 	grep -q __asan_init "$(command -v azw-extract)"
 }
 
+# LeakSanitizer looks for leaks at every exit of an AddressSanitizer
+# program, which doubles what a short run costs. The error paths, where
+# leaks hide, are what the bad-input, fault and stream tests run: leaks are
+# looked for there (and in the C unit tests, and in valgrind's runs of
+# 82-valgrind.bats), not in the other files' thousands of runs of the same
+# code.
+case ${BATS_TEST_FILENAME##*/} in
+80-bad-input.bats | 81-faults.bats | 83-stream.bats) ;;
+*) [ -z "${ASAN_OPTIONS:-}" ] || export ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0" ;;
+esac
+
 # shared_text FILE...: the logs' text (gzip or plain), whole in the plain
 # pass; in the sanitizer pass their header lines and first
 # $AZW_SANITIZER_RECORDS (5000) records: every file's kinds of records go
