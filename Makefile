@@ -70,12 +70,14 @@ deps:
 
 # The whole suite twice: as built, and built with AddressSanitizer and
 # UndefinedBehaviorSanitizer (any report fails the test that caused it).
-# CHECK_JOBS: bats tests run that many at a time (GNU parallel). The
+# CHECK_JOBS: the two builds compile, and bats tests run, that many at a
+# time (GNU parallel). The
 # sanitizer pass leaves out the bats files that do not run the programs on
 # PATH: the runner's own test, make install and the man pages, make eval
 # and make demo (their scripts run bin/'s), valgrind (the plain build's).
 CHECK_JOBS ?= 2
-check: deps all units asan
+check: deps
+	@$(MAKE) -j$(CHECK_JOBS) all units asan
 	@AZW_BATS_JOBS=$(CHECK_JOBS) \
 	AZW_BATS_EXCLUDE_2="01-runner.bats 50-install.bats 60-eval.bats 82-valgrind.bats" \
 	sh tests/run bin build/asan/bin
@@ -83,7 +85,8 @@ check: deps all units asan
 asan:
 	@$(MAKE) -s B=build/asan/bin O=build/asan/obj CFLAGS="$(ASAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" all units
 
-check-fast: deps all units
+check-fast: deps
+	@$(MAKE) -j$(CHECK_JOBS) all units
 	@AZW_BATS_JOBS=$(CHECK_JOBS) sh tests/run bin
 
 # The follow soak test, long: 2,000,000 conn records at 40,000 lines/s into
