@@ -47,8 +47,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* What a record yields before it becomes columns: categories (a string, or
- * NULL for none) and numbers. */
+/* What a record yields before it becomes columns. */
 enum source {
 	S_DIRECTION,
 	S_CONN_STATE,
@@ -64,24 +63,18 @@ enum source {
 	N_SOURCE
 };
 
-enum kind { CATEGORY, DIRECTION, FLAG, COUNT };
-
-static const struct {
-	const char *field;  /* the Zeek field */
-	enum kind kind;
-	const char *dflt;   /* CATEGORY: value when missing or null */
-} sources[N_SOURCE] = {
-	[S_DIRECTION]     = { "id.orig_h id.resp_h", DIRECTION, NULL },
-	[S_CONN_STATE]    = { "conn_state",    CATEGORY, NULL },
-	[S_PROTO]         = { "proto",         CATEGORY, NULL },
-	[S_SERVICE]       = { "service",       CATEGORY, "other" },
-	[S_LOCAL_ORIG]    = { "local_orig",    FLAG,     NULL },
-	[S_LOCAL_RESP]    = { "local_resp",    FLAG,     NULL },
-	[S_MISSED_BYTES]  = { "missed_bytes",  COUNT,    NULL },
-	[S_ORIG_PKTS]     = { "orig_pkts",     COUNT,    NULL },
-	[S_ORIG_IP_BYTES] = { "orig_ip_bytes", COUNT,    NULL },
-	[S_RESP_PKTS]     = { "resp_pkts",     COUNT,    NULL },
-	[S_RESP_IP_BYTES] = { "resp_ip_bytes", COUNT,    NULL },
+static const fld_source sources[N_SOURCE] = {
+	[S_DIRECTION]     = { "id.orig_h id.resp_h", FLD_DIRECTION },
+	[S_CONN_STATE]    = { "conn_state",    FLD_STRING },
+	[S_PROTO]         = { "proto",         FLD_STRING },
+	[S_SERVICE]       = { "service",       FLD_STRING, "other" },
+	[S_LOCAL_ORIG]    = { "local_orig",    FLD_FLAG },
+	[S_LOCAL_RESP]    = { "local_resp",    FLD_FLAG },
+	[S_MISSED_BYTES]  = { "missed_bytes",  FLD_COUNT32 },
+	[S_ORIG_PKTS]     = { "orig_pkts",     FLD_COUNT32 },
+	[S_ORIG_IP_BYTES] = { "orig_ip_bytes", FLD_COUNT32 },
+	[S_RESP_PKTS]     = { "resp_pkts",     FLD_COUNT32 },
+	[S_RESP_IP_BYTES] = { "resp_ip_bytes", FLD_COUNT32 },
 };
 
 /* The "original" feature table: column name, source, and for a one-hot
@@ -122,73 +115,15 @@ static const struct {
 	F("resp_pkts",                  S_RESP_PKTS,    NULL) \
 	F("resp_ip_bytes",              S_RESP_IP_BYTES, NULL)
 
-struct column {
-	enum source src;
-	const char *value;
-};
-
 #define NAME(name, src, value) name,
 #define COLUMN(name, src, value) { src, value },
 static const char *const original_names[] = { ORIGINAL(NAME) };
-static const struct column original_columns[] = { ORIGINAL(COLUMN) };
+static const fld_column original_columns[] = { ORIGINAL(COLUMN) };
 #define N_ORIGINAL ((int)(sizeof original_columns / sizeof original_columns[0]))
-
-struct values {
-	const char *cat[N_SOURCE];
-	double num[N_SOURCE];
-};
-
-/* ---- the record ---- */
-
-static int read_values(zl_rec *rec, struct values *v, char *why)
-{
-	int i;
-
-	for (i = 0; i < N_SOURCE; i++) {
-		int r = 0;
-
-		switch (sources[i].kind) {
-		case DIRECTION:
-			r = fld_direction_original(rec, &v->cat[i], why);
-			break;
-		case CATEGORY:
-			r = fld_category(rec, sources[i].field, sources[i].dflt, &v->cat[i], why);
-			break;
-		case FLAG:
-			r = fld_flag(rec, sources[i].field, &v->num[i], why);
-			break;
-		case COUNT:
-			r = fld_count32(rec, sources[i].field, &v->num[i], why);
-			break;
-		}
-		if (r < 0)
-			return -1;
-	}
-	return 0;
-}
-
-static int columns(const struct column *col, int n, const struct values *v, double *x)
-{
-	int i;
-
-	for (i = 0; i < n; i++) {
-		const char *c = v->cat[col[i].src];
-
-		if (col[i].value)
-			x[i] = c && strcmp(c, col[i].value) == 0;
-		else
-			x[i] = v->num[col[i].src];
-	}
-	return 0;
-}
 
 static int extract_original(zl_rec *rec, double *x, char *why)
 {
-	struct values v = { { NULL }, { 0 } };
-
-	if (read_values(rec, &v, why) < 0)
-		return -1;
-	return columns(original_columns, N_ORIGINAL, &v, x);
+	return fld_extract(rec, sources, N_SOURCE, original_columns, N_ORIGINAL, x, why);
 }
 
 /* ---- schema "extended" ----
@@ -362,7 +297,7 @@ static const char *icmp_class(int type, int v6)
 }
 
 /* The side's local flag: Zeek's field when logged, else the networks. */
-static int is_local(int zeek, const ext_addr *a)
+static int is_local(int zeek, const fld_addr *a)
 {
 	return zeek >= 0 ? zeek : ext_is_local(a);
 }
@@ -370,26 +305,26 @@ static int is_local(int zeek, const ext_addr *a)
 static int extract_extended(zl_rec *rec, double *x, char *why)
 {
 	double num[N_XSOURCE] = { 0 };
-	ext_addr orig, resp;
+	fld_addr orig, resp;
 	const char *s;
 	size_t len;
 	int lo, lr, po, pr, i, proto, v6;
 
 	if (!xindex.ready)
 		extended_init();
-	if (ext_address(rec, "id.orig_h", &orig, why) < 0 ||
-	    ext_address(rec, "id.resp_h", &resp, why) < 0 ||
-	    ext_bool(rec, "local_orig", &lo, why) < 0 ||
-	    ext_bool(rec, "local_resp", &lr, why) < 0 ||
-	    ext_port(rec, "id.orig_p", &po, why) < 0 ||
-	    ext_port(rec, "id.resp_p", &pr, why) < 0)
+	if (fld_address(rec, "id.orig_h", &orig, why) < 0 ||
+	    fld_address(rec, "id.resp_h", &resp, why) < 0 ||
+	    fld_bool(rec, "local_orig", 0, &lo, why) < 0 ||
+	    fld_bool(rec, "local_resp", 0, &lr, why) < 0 ||
+	    fld_port(rec, "id.orig_p", &po, why) < 0 ||
+	    fld_port(rec, "id.resp_p", &pr, why) < 0)
 		return -1;
 	for (i = 0; i < N_XSOURCE; i++)
-		if (count_field[i] && ext_nonneg(rec, count_field[i], &num[i], why) < 0)
+		if (count_field[i] && fld_number(rec, count_field[i], 0, &num[i], why) < 0)
 			return -1;
 	memset(x, 0, (size_t)N_EXTENDED * sizeof *x);
 
-	if (ext_string(rec, "proto", &s, &len, why) < 0)
+	if (fld_string(rec, "proto", &s, &len, why) < 0)
 		return -1;
 	proto = ext_lookup(&xindex, X_PROTO, s ? s : "", len);
 	if (proto >= 0)
@@ -416,16 +351,16 @@ static int extract_extended(zl_rec *rec, double *x, char *why)
 		ext_set(&xindex, x, X_ICMP, s, strlen(s));
 	}
 
-	if (ext_string(rec, "conn_state", &s, &len, why) < 0)
+	if (fld_string(rec, "conn_state", &s, &len, why) < 0)
 		return -1;
 	ext_set(&xindex, x, X_STATE, s ? s : "", len);
 
-	if (ext_string(rec, "service", &s, &len, why) < 0)
+	if (fld_string(rec, "service", &s, &len, why) < 0)
 		return -1;
 	if (!s || ext_set_multi(&xindex, x, X_SERVICE, s, len) == 0)
 		ext_set(&xindex, x, X_SERVICE, "-", 1);
 
-	if (ext_string(rec, "history", &s, &len, why) < 0)
+	if (fld_string(rec, "history", &s, &len, why) < 0)
 		return -1;
 	if (s)
 		ext_count_letters(&xindex, x, X_HISTORY, s, len);
@@ -535,7 +470,7 @@ static int observe_conn(zl_rec *rec, const double *x, ctx_obs *o, char *why)
 	if (!n_col_fail)
 		context_init();
 	if (ext_obs_ends(rec, o, why) < 0 ||
-	    ext_port(rec, "id.resp_p", &pr, why) < 0)
+	    fld_port(rec, "id.resp_p", &pr, why) < 0)
 		return -1;
 	/* the service key: proto (1 tcp, 2 udp, 3 icmp, 0 other) and the port
 	 * (for ICMP Zeek's resp_p is the code); a missing port is 0x1ffff */

@@ -277,7 +277,7 @@ static int ends_with(const char *s, size_t len, const char *suffix)
 static int extract_extended(zl_rec *rec, double *x, char *why)
 {
 	double num[N_XSOURCE] = { 0 };
-	ext_addr orig, resp;
+	fld_addr orig, resp;
 	ext_list answers;
 	const char *s;
 	size_t len;
@@ -285,11 +285,11 @@ static int extract_extended(zl_rec *rec, double *x, char *why)
 
 	if (!xindex.ready)
 		extended_init();
-	if (ext_address(rec, "id.orig_h", &orig, why) < 0 ||
-	    ext_address(rec, "id.resp_h", &resp, why) < 0 ||
-	    ext_port(rec, "id.resp_p", &port, why) < 0 ||
-	    ext_code(rec, "Z", &z, why) < 0 ||
-	    ext_interval6(rec, "rtt", &num[X_RTT], &has, why) < 0 ||
+	if (fld_address(rec, "id.orig_h", &orig, why) < 0 ||
+	    fld_address(rec, "id.resp_h", &resp, why) < 0 ||
+	    fld_port(rec, "id.resp_p", &port, why) < 0 ||
+	    fld_code(rec, "Z", &z, why) < 0 ||
+	    fld_interval6(rec, "rtt", &num[X_RTT], &has, why) < 0 ||
 	    ext_list_get(rec, "answers", &answers, why) < 0 ||
 	    ext_list_minmax6(rec, "TTLs", &num[X_TTL_MIN], &num[X_TTL_MAX], why) < 0)
 		return -1;
@@ -300,7 +300,7 @@ static int extract_extended(zl_rec *rec, double *x, char *why)
 		if (flag_field[i]) {
 			int b;
 
-			if (ext_bool(rec, flag_field[i], &b, why) < 0)
+			if (fld_bool(rec, flag_field[i], 0, &b, why) < 0)
 				return -1;
 			num[i] = b > 0;
 		}

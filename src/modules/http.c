@@ -319,7 +319,7 @@ static int text(zl_rec *rec, const char *field, const char **s, size_t *len, int
 static int extract_extended(zl_rec *rec, double *x, char *why)
 {
 	double num[N_XSOURCE] = { 0 };
-	ext_addr orig, resp;
+	fld_addr orig, resp;
 	ext_list proxied, orig_files, resp_files, mime;
 	const char *s, *e;
 	size_t len, elen;
@@ -327,10 +327,10 @@ static int extract_extended(zl_rec *rec, double *x, char *why)
 
 	if (!xindex.ready)
 		extended_init();
-	if (ext_address(rec, "id.orig_h", &orig, why) < 0 ||
-	    ext_address(rec, "id.resp_h", &resp, why) < 0 ||
-	    ext_port(rec, "id.resp_p", &port, why) < 0 ||
-	    ext_code(rec, "status_code", &status, why) < 0 ||
+	if (fld_address(rec, "id.orig_h", &orig, why) < 0 ||
+	    fld_address(rec, "id.resp_h", &resp, why) < 0 ||
+	    fld_port(rec, "id.resp_p", &port, why) < 0 ||
+	    fld_code(rec, "status_code", &status, why) < 0 ||
 	    ext_list_get(rec, "proxied", &proxied, why) < 0 ||
 	    ext_list_get(rec, "orig_fuids", &orig_files, why) < 0 ||
 	    ext_list_get(rec, "resp_fuids", &resp_files, why) < 0 ||

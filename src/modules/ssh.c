@@ -267,7 +267,7 @@ static int software(zl_rec *rec, const char *field, int src, double *x, char *wh
 static int extract_extended(zl_rec *rec, double *x, char *why)
 {
 	double num[N_XSOURCE] = { 0 };
-	ext_addr orig, resp;
+	fld_addr orig, resp;
 	const char *s;
 	size_t len;
 	int port, auth, i;
@@ -278,10 +278,10 @@ static int extract_extended(zl_rec *rec, double *x, char *why)
 
 	if (!xindex.ready)
 		extended_init();
-	if (ext_address(rec, "id.orig_h", &orig, why) < 0 ||
-	    ext_address(rec, "id.resp_h", &resp, why) < 0 ||
-	    ext_port(rec, "id.resp_p", &port, why) < 0 ||
-	    ext_bool(rec, "auth_success", &auth, why) < 0 ||
+	if (fld_address(rec, "id.orig_h", &orig, why) < 0 ||
+	    fld_address(rec, "id.resp_h", &resp, why) < 0 ||
+	    fld_port(rec, "id.resp_p", &port, why) < 0 ||
+	    fld_bool(rec, "auth_success", 0, &auth, why) < 0 ||
 	    ext_log1p(rec, "auth_attempts", &num[X_ATTEMPTS], why) < 0)
 		return -1;
 	memset(x, 0, (size_t)N_EXTENDED * sizeof *x);

@@ -385,19 +385,19 @@ static int chain(zl_rec *rec, const char *f1, const char *f2, int *n, char *why)
 static int extract_extended(zl_rec *rec, double *x, char *why)
 {
 	double num[N_XSOURCE] = { 0 };
-	ext_addr orig, resp;
+	fld_addr orig, resp;
 	const char *s;
 	size_t len;
 	int port, est, res, match, n, i;
 
 	if (!xindex.ready)
 		extended_init();
-	if (ext_address(rec, "id.orig_h", &orig, why) < 0 ||
-	    ext_address(rec, "id.resp_h", &resp, why) < 0 ||
-	    ext_port(rec, "id.resp_p", &port, why) < 0 ||
-	    ext_bool(rec, "established", &est, why) < 0 ||
-	    ext_bool(rec, "resumed", &res, why) < 0 ||
-	    ext_bool(rec, "sni_matches_cert", &match, why) < 0)
+	if (fld_address(rec, "id.orig_h", &orig, why) < 0 ||
+	    fld_address(rec, "id.resp_h", &resp, why) < 0 ||
+	    fld_port(rec, "id.resp_p", &port, why) < 0 ||
+	    fld_bool(rec, "established", 0, &est, why) < 0 ||
+	    fld_bool(rec, "resumed", 0, &res, why) < 0 ||
+	    fld_bool(rec, "sni_matches_cert", 0, &match, why) < 0)
 		return -1;
 	memset(x, 0, (size_t)N_EXTENDED * sizeof *x);
 
