@@ -48,7 +48,7 @@ $(LIBOBJ): override CFLAGS += -O3
 # a jump table, that is an indirect branch per byte, which the CPU predicts
 # worse than a few compares; lines that miss the reader's own fast path still
 # go through it.
-$(O)/zeeklog.o: override CFLAGS += -fno-jump-tables
+$(O)/zeeklog.o $(O)/zl_json.o $(O)/zl_tsv.o $(O)/zl_time.o: override CFLAGS += -fno-jump-tables
 
 $(O)/libazw.a: $(LIBOBJ)
 	rm -f $@
