@@ -38,7 +38,7 @@ $(O)/%.o: src/%.c $(HDRS)
 # bench shows what it is worth (the figures are in the commit messages).
 # KitNET's loops are what azw-score and azw-fit spend their
 # time in: -O3 lets GCC vectorise them (SSE2/NEON, what every x86-64/ARM64
-# has; no -march). On x86-64 kitnet.c also carries AVX2 copies of its
+# has; no -march). On x86-64 kitnet_ref.c and kitnet_fast.c also carry AVX2 copies of their
 # loops, picked at load time where the CPU has AVX2 (target_clones).
 # Vectorising never reorders a sum and there is no FMA, so every copy gives
 # the same bits.

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "kitnet.h"
+#include "kitnet_private.h" /* the fast path's caches, white-box */
 
 #define NTESTS 39
 
@@ -639,7 +640,7 @@ test_short_stream(void)
 		kitnet_train(&b, X + r * X_cols);
 	}
 	int rc = kitnet_build_map(&a);
-	ok(rc == 0 && a.cc_c == NULL && b.cc_c == NULL && is_permutation(&a) &&
+	ok(rc == 0 && a.cc == NULL && b.cc == NULL && is_permutation(&a) &&
 	   a.n_ae == b.n_ae && !memcmp(a.map, b.map, X_cols * sizeof(int)) &&
 	   !memcmp(a.ae_off, b.ae_off, (a.n_ae + 1) * sizeof(int)),
 	   "build_map on 50 of fm_grace 1000 records == fm_grace 49 map (%d AEs)", a.n_ae);
@@ -665,7 +666,7 @@ test_fm_grace_zero(void)
 		return;
 	}
 	double s0 = kitnet_train(&k, X);
-	int built = k.n_ae > 0 && k.cc_N == 1 && is_permutation(&k);
+	int built = k.n_ae > 0 && k.cc == NULL && k.n_trained == 1 && is_permutation(&k);
 	double s1 = kitnet_train(&k, X + X_cols);
 	double s2 = kitnet_process(&k, X + 2 * X_cols);
 	ok(s0 == 0.0 && built && s1 > 0 && isfinite(s1) && s2 == 0 && k.n_trained == 3 &&
@@ -770,7 +771,7 @@ test_set_map(void)
 	ok(bad == -1 && bad_errno == EINVAL && rc == 0 && k.n_ae == 2 &&
 	   k.ae[0].n_visible == 2 && k.ae[1].n_visible == 3 && k.ae[1].n_hidden == 2 &&
 	   k.out.n_visible == 2 && k.out.n_hidden == 1 && k.ae[0].n == 1 && s >= 0 &&
-	   k.cc_c == NULL,
+	   k.cc == NULL,
 	   "set_map: validates, allocates the autoencoders, trains at once");
 	kitnet_free(&k);
 }
@@ -842,7 +843,7 @@ test_lanes(double ratio)
 		sb = kitnet_da_train(&b.out, S, p.lr, tmp);
 		same = memcmp(&sa, &sb, sizeof sa) == 0 && same_weights(&a, &b);
 	}
-	ok(same && a.n_lane_grp == 5 && a.ae[10].n_hidden == (ratio == 1 ? 7 : 4),
+	ok(same && a.cache->n_lane_grp == 5 && a.ae[10].n_hidden == (ratio == 1 ? 7 : 4),
 	   "LOG mode, hidden ratio %g: small autoencoders trained four of a shape at a time give "
 	   "kitnet_da_train()'s bits", ratio);
 	kitnet_free(&a);
@@ -912,7 +913,7 @@ test_execute_memory(int norm)
 		same &= memcmp(&s, &want, sizeof s) == 0;
 		n++;
 	}
-	ok(same && n == 1000 && k.n_pre == 10,
+	ok(same && n == 1000 && k.cache->n_pre == 10,
 	   "%s mode: kitnet_execute() from its memories gives kitnet_da_execute()'s bits",
 	   norm == KITNET_NORM_LOG ? "LOG" : "compat");
 
