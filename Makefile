@@ -58,7 +58,7 @@ $(B)/azw-%: $(O)/azw-%.o $(O)/libazw.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(O)/libazw.a $(LDLIBS)
 
-$(B)/test/%: tests/unit/%.c $(O)/libazw.a $(HDRS)
+$(B)/test/%: tests/unit/%.c tests/unit/tap.h $(O)/libazw.a $(HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(O)/libazw.a $(LDLIBS)
 
