@@ -327,39 +327,16 @@ uf_find(int *parent, int x)
 	return x;
 }
 
-/* Cluster the features as scipy.cluster.hierarchy.linkage(method='single')
- * + to_tree + KitNET-py's __breakClust__, and store the resulting map. */
-int
-kn_cc_cluster(kitnet *k, int *map, int *ae_off, int *n_ae)
+/* Prim's minimum spanning tree over the distance graph, as scipy's
+ * single linkage builds it: row r of Z joins zl[r] and zr[r] at distance
+ * zd[r] (nz = n - 1 rows, unsorted). dmin and merged: n of scratch. */
+static void
+cc_mst(const kitnet *k, const double *sroot, int *zl, int *zr, double *zd, double *dmin,
+       int *merged)
 {
 	int n = k->n_features;
-	int m = k->p.max_ae < 1 ? 1 : k->p.max_ae > n ? n : k->p.max_ae;
-
-	if (n == 1) {
-		map[0] = 0;
-		ae_off[0] = 0;
-		ae_off[1] = 1;
-		*n_ae = 1;
-		return 0;
-	}
-
-	/* Z rows: left, right (node ids), distance; node n + r is row r */
 	size_t nz = (size_t)n - 1;
-	double *dbuf = malloc((2 * (size_t)n + nz) * sizeof *dbuf);
-	int *ibuf = malloc((2 * nz + 5 * (size_t)n) * sizeof *ibuf);
-	if (!dbuf || !ibuf) {
-		free(dbuf);
-		free(ibuf);
-		return -1;
-	}
-	double *sroot = dbuf, *dmin = sroot + n, *zd = dmin + n;
-	int *zl = ibuf, *zr = zl + nz, *merged = zr + nz, *parent = merged + n;
-	int *size = parent + 2 * n; /* leaf and cluster sizes, 2n - 1 nodes */
 
-	for (int i = 0; i < n; i++)
-		sroot[i] = sqrt(k->cc->c_rs[i]);
-
-	/* Prim's minimum spanning tree over the distance graph */
 	for (int i = 0; i < n; i++) {
 		dmin[i] = INFINITY;
 		merged[i] = 0;
@@ -391,8 +368,12 @@ kn_cc_cluster(kitnet *k, int *map, int *ae_off, int *n_ae)
 		zd[r] = cur;
 		x = y;
 	}
+}
 
-	/* stable insertion sort of the rows by distance (numpy mergesort) */
+/* Stable insertion sort of the nz rows by distance (numpy mergesort). */
+static void
+cc_sort_rows(int *zl, int *zr, double *zd, size_t nz)
+{
 	for (size_t r = 1; r < nz; r++) {
 		int l = zl[r], rr = zr[r];
 		double d = zd[r];
@@ -407,13 +388,19 @@ kn_cc_cluster(kitnet *k, int *map, int *ae_off, int *n_ae)
 		zr[q] = rr;
 		zd[q] = d;
 	}
+}
 
-	/* relabel with cluster ids: row r makes node n + r */
+/* Relabel the rows with cluster ids, as scipy's linkage does: row r makes
+ * node n + r, joining the two clusters (lower id left) its features were
+ * in; size[] the leaf count of every node (2n - 1), parent[] scratch. */
+static void
+cc_relabel(int n, int *zl, int *zr, int *parent, int *size)
+{
 	for (int i = 0; i < 2 * n - 1; i++) {
 		parent[i] = i;
 		size[i] = 1;
 	}
-	for (size_t r = 0; r < nz; r++) {
+	for (size_t r = 0; r < (size_t)n - 1; r++) {
 		int a = uf_find(parent, zl[r]), b = uf_find(parent, zr[r]);
 		int id = n + (int)r;
 		zl[r] = a < b ? a : b;
@@ -421,12 +408,18 @@ kn_cc_cluster(kitnet *k, int *map, int *ae_off, int *n_ae)
 		parent[a] = parent[b] = id;
 		size[id] = size[a] + size[b];
 	}
+}
 
-	/* __breakClust__: depth first, left first; a subtree of at most m
-	 * leaves becomes one autoencoder, its leaves in pre-order */
-	int *stack = merged; /* n entries suffice: stacked subtrees are disjoint */
-	int *leaves = parent; /* reused: the union-find is done */
+/* KitNET-py's __breakClust__ over the tree: depth first, left first; a
+ * subtree of at most m leaves becomes one autoencoder, its leaves in
+ * pre-order, into map and ae_off; *n_ae of them. stack and leaves: n and
+ * 2n of scratch (stacked subtrees are disjoint). */
+static void
+cc_break(int n, int m, const int *zl, const int *zr, const int *size, int *stack, int *leaves,
+         int *map, int *ae_off, int *n_ae)
+{
 	int sp = 0, nm = 0, na = 0;
+
 	stack[sp++] = 2 * n - 2;
 	while (sp > 0) {
 		int node = stack[--sp];
@@ -450,6 +443,44 @@ kn_cc_cluster(kitnet *k, int *map, int *ae_off, int *n_ae)
 	}
 	ae_off[na] = nm;
 	*n_ae = na;
+}
+
+/* Cluster the features as scipy.cluster.hierarchy.linkage(method='single')
+ * + to_tree + KitNET-py's __breakClust__, and store the resulting map. */
+int
+kn_cc_cluster(kitnet *k, int *map, int *ae_off, int *n_ae)
+{
+	int n = k->n_features;
+	int m = k->p.max_ae < 1 ? 1 : k->p.max_ae > n ? n : k->p.max_ae;
+
+	if (n == 1) {
+		map[0] = 0;
+		ae_off[0] = 0;
+		ae_off[1] = 1;
+		*n_ae = 1;
+		return 0;
+	}
+
+	/* Z rows: left, right (node ids), distance; node n + r is row r */
+	size_t nz = (size_t)n - 1;
+	double *dbuf = malloc((2 * (size_t)n + nz) * sizeof *dbuf);
+	int *ibuf = malloc((2 * nz + 5 * (size_t)n) * sizeof *ibuf);
+	if (!dbuf || !ibuf) {
+		free(dbuf);
+		free(ibuf);
+		return -1;
+	}
+	double *sroot = dbuf, *dmin = sroot + n, *zd = dmin + n;
+	int *zl = ibuf, *zr = zl + nz, *merged = zr + nz, *parent = merged + n;
+	int *size = parent + 2 * n; /* leaf and cluster sizes, 2n - 1 nodes */
+
+	for (int i = 0; i < n; i++)
+		sroot[i] = sqrt(k->cc->c_rs[i]);
+	cc_mst(k, sroot, zl, zr, zd, dmin, merged);
+	cc_sort_rows(zl, zr, zd, nz);
+	cc_relabel(n, zl, zr, parent, size);
+	/* the MST's and the union-find's scratch, reused */
+	cc_break(n, m, zl, zr, size, merged, parent, map, ae_off, n_ae);
 	free(dbuf);
 	free(ibuf);
 	return 0;

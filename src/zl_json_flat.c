@@ -128,13 +128,51 @@ static int shape_index(zl_rec *j)
 	return 0;
 }
 
+/* The keys of the line json_flat() has just made tokens of, indexed as
+ * the walk would (keys and values alternate at the top level, arrays'
+ * elements between: the walk's order); and their sequence remembered for
+ * shape_index() if it fits. */
+static void flat_index(zl_rec *j)
+{
+	jsmntok_t *tok = j->tok;
+	unsigned nt = j->ntok, k;
+	struct shape *sh = &j->shape;
+	uint32_t cap0 = j->tabcap, at = 0, m = 0;
+	int fits = 1;
+
+	sh->n = 0;
+	for (k = 1; k < nt; k++)
+		if (tok[k].parent == 0) {
+			struct ent *e = index_key(j, (int)k, (int)k + 1);
+
+			if (e && fits && m < SHAPE_KEYS && at + e->klen <= SHAPE_TEXT) {
+				memcpy(sh->text + at, e->k, e->klen);
+				sh->key[m].off = (uint16_t)at;
+				sh->key[m].len = (uint16_t)e->klen;
+				sh->key[m].slot = (uint32_t)(e - j->tab);
+				sh->key[m].hash = e->hash;
+				at += (uint32_t)e->klen;
+			} else {
+				fits = 0;
+			}
+			m++;
+			k++;
+		}
+	/* remembered if every key fits and the table did not grow meanwhile */
+	if (fits && j->tabcap == cap0) {
+		sh->n = m;
+		sh->tabcap = j->tabcap;
+		sh->nkeys = j->nkeys;
+	}
+}
+
 /* The tokens of a line in Zeek's form, and its keys indexed: 0, or -1 (the
  * line untouched, nothing indexed) for anything else. */
 int zl_json_flat(zl_rec *j, char *line, size_t len)
 {
 	jsmntok_t *tok = j->tok;
 	const unsigned cap = j->cap;
-	unsigned nt = 1, k;
+	unsigned nt = 1;
 	size_t i = 1;
 	long e;
 
@@ -215,38 +253,8 @@ int zl_json_flat(zl_rec *j, char *line, size_t len)
 		return -1;
 	tok[0].end = (int)len;
 	j->ntok = nt;
-	if (shape_index(j) == 0)
-		return 0;
-	/* keys and values alternate at the top level, arrays' elements
-	 * between: the walk's order */
-	struct shape *sh = &j->shape;
-	uint32_t cap0 = j->tabcap, at = 0, m = 0;
-	int fits = 1;
-
-	sh->n = 0;
-	for (k = 1; k < nt; k++)
-		if (tok[k].parent == 0) {
-			struct ent *e = index_key(j, (int)k, (int)k + 1);
-
-			if (e && fits && m < SHAPE_KEYS && at + e->klen <= SHAPE_TEXT) {
-				memcpy(sh->text + at, e->k, e->klen);
-				sh->key[m].off = (uint16_t)at;
-				sh->key[m].len = (uint16_t)e->klen;
-				sh->key[m].slot = (uint32_t)(e - j->tab);
-				sh->key[m].hash = e->hash;
-				at += (uint32_t)e->klen;
-			} else {
-				fits = 0;
-			}
-			m++;
-			k++;
-		}
-	/* remembered if every key fits and the table did not grow meanwhile */
-	if (fits && j->tabcap == cap0) {
-		sh->n = m;
-		sh->tabcap = j->tabcap;
-		sh->nkeys = j->nkeys;
-	}
+	if (shape_index(j) < 0)
+		flat_index(j);
 	return 0;
 }
 
