@@ -3,6 +3,7 @@
  * field view over all of them (zeeklog.h). This file is the record and the
  * dispatch; each format's reader is a file of its own (zl_private.h). */
 #include "zl_private.h"
+#include "zl_view.h"
 #include "util.h"
 
 #include <stdarg.h>
@@ -165,12 +166,12 @@ zl_value zl_get(zl_rec *r, const char *name)
 {
 	if (name[0] == 't' && name[1] == 's' && name[2] == '\0')
 		return r->ts;
-	return r->row ? zl_tsv_get(r, name) : zl_json_get(r, name);
+	return r->row ? tsv_get(r, name) : json_get(r, name);
 }
 
 zl_value zl_get_static(zl_rec *r, const char *name)
 {
 	if (name[0] == 't' && name[1] == 's' && name[2] == '\0')
 		return r->ts;
-	return r->row ? zl_tsv_get_static(r, name) : zl_json_get_static(r, name);
+	return r->row ? tsv_get_static(r, name) : json_get_static(r, name);
 }

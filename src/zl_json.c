@@ -8,6 +8,7 @@
 #include <jsmn.h>
 
 #include "zl_private.h"
+#include "zl_view.h"
 #include "util.h"
 
 #include <stdint.h>
@@ -313,8 +314,6 @@ static int json_tokens(zl_rec *j, char *line, size_t len)
 	return 0;
 }
 
-static zl_value json_value(zl_rec *j, const char *name, size_t n, uint32_t h, uint32_t *slot);
-
 int zl_json_parse_line(zl_rec *j, char *line, size_t len)
 {
 	zl_value v;
@@ -408,133 +407,3 @@ int zl_json_check_fast(const char *line, size_t len)
 	return rc;
 }
 
-/* A JSON string that is an ISO 8601 time (JSON::TS_ISO8601 writes every
- * time so) becomes its epoch text, in place: it is never longer. */
-static void json_iso_time(struct ent *e, char *s)
-{
-	char buf[32];
-	size_t k;
-
-	if (e->slen < 19 || !digit(s[0]) || s[4] != '-')
-		return;
-	k = zl_iso8601_epoch(s, e->slen, buf);
-	if (k == 0 || k > e->slen)
-		return;
-	memcpy(s, buf, k + 1);
-	e->slen = k;
-	e->isnum = 1;
-}
-
-/* A string value's text, unescaped (and an ISO 8601 time made epoch
- * text) the first time it is asked for. */
-static __attribute__((noinline)) void json_string(struct ent *e, char *s, size_t len, int plain)
-{
-	if (plain) { /* zl_json_flat() has seen that it holds no escape */
-		s[len] = '\0';
-		e->slen = len;
-	} else {
-		e->slen = zl_unescape(s, len);
-	}
-	e->bad = e->slen == SIZE_MAX;
-	if (!e->bad)
-		json_iso_time(e, s);
-}
-
-/* The entry of name[0..n) (hash h) when it is not at *slot: found by
- * probing, and *slot set to it. Out of line, like json_string(): what the
- * common answer needs then fits in registers the call need not save. */
-static __attribute__((noinline)) struct ent *
-find_ent(zl_rec *j, const char *name, size_t n, uint32_t h, uint32_t *slot)
-{
-	struct ent *e = lookup(j, name, n, h);
-
-	*slot = (uint32_t)(e - j->tab);
-	return e;
-}
-
-/* The value of name[0..n), whose hash is h, which was found at *slot
- * last time. Inlined into zl_get() and zl_get_static(): modules ask ~30
- * times a record, and a call here cost a fifth of an answer. */
-static inline __attribute__((always_inline)) zl_value
-json_value(zl_rec *j, const char *name, size_t n, uint32_t h, uint32_t *slot)
-{
-	zl_value v = absent;
-	struct ent *e;
-	jsmntok_t *t;
-	char *s;
-
-	if (j->ntok == 0)
-		return v;
-	e = &j->tab[*slot];
-	if (e->gen != j->gen || e->hash != h || e->klen != n || !same_bytes(e->k, name, n)) {
-		e = find_ent(j, name, n, h, slot);
-		if (e->gen != j->gen)
-			return v;
-	}
-	t = &j->tok[e->val];
-	s = j->line + t->start;
-	v.len = (size_t)(t->end - t->start);
-	v.s = s;
-	switch (t->type) {
-	case JSMN_STRING:
-		v.type = ZL_STRING;
-		if (e->slen == SIZE_MAX && !e->bad)
-			json_string(e, s, v.len, j->plain);
-		if (e->bad) {
-			v.s = NULL;
-			v.len = 0;
-		} else {
-			v.len = e->slen;
-			if (e->isnum)
-				v.type = ZL_NUMBER;
-		}
-		return v;
-	case JSMN_PRIMITIVE:
-		if (*s == 't' || *s == 'f') {
-			v.type = ZL_BOOL;
-			v.b = *s == 't';
-		} else if (*s == 'n') {
-			v.type = ZL_NULL;
-		} else {
-			v.type = ZL_NUMBER;
-		}
-		break;
-	case JSMN_ARRAY:
-		v.type = ZL_ARRAY;
-		v.n = t->size;
-		break;
-	default:
-		v.type = ZL_OBJECT;
-		v.n = t->size;
-		break;
-	}
-	/* The character after a primitive or container is a separator, a
-	 * blank or the end: the walk is done with it. */
-	s[v.len] = '\0';
-	return v;
-}
-
-zl_value zl_json_get(zl_rec *j, const char *name)
-{
-	size_t n = strlen(name);
-	uint32_t slot = 0; /* no memory of where it was: probe */
-	int bs;
-
-	return json_value(j, name, n, hash_scan(name, n, &bs), &slot);
-}
-
-
-/* zl_json_get() of a name known by its address (zl_get_static()). */
-zl_value zl_json_get_static(zl_rec *j, const char *name)
-{
-	struct asked *q = &j->asked[static_slot(name)];
-	int bs;
-
-	if (q->name != name) {
-		q->name = name;
-		q->len = (uint32_t)strlen(name);
-		q->hash = hash_scan(name, q->len, &bs);
-		q->slot = 0;
-	}
-	return json_value(j, name, q->len, q->hash, &q->slot);
-}

@@ -9,7 +9,9 @@
  *   zl_json_flat.c  the one-pass reader of a line in Zeek's own form,
  *              which leaves any other to zl_json.c
  *   zl_tsv.c   Zeek TSV: the # header blocks, their index, rows split into
- *              cells converted when asked for
+ *              cells
+ *   zl_view.h  a field of the record, found in JSON's key table or
+ *              converted from its TSV cell when asked for: zl_get()
  *
  * The record (struct zl_rec) is one struct for every format: a stream may
  * switch format from line to line. The small helpers below are static
@@ -159,11 +161,8 @@ void zl_next_line(zl_rec *r);
 /* zl_time.c: the record's ts from its raw value (zeeklog.h's "ts"). */
 void zl_ts_set(zl_rec *r, zl_value v);
 
-/* zl_json.c: a line as JSON (0, or -1 with the reason in r), and the
- * value of a field of the record it holds (zl_get(), zl_get_static()). */
+/* zl_json.c: a line as JSON (0, or -1 with the reason in r). */
 int zl_json_parse_line(zl_rec *r, char *line, size_t len);
-zl_value zl_json_get(zl_rec *r, const char *name);
-zl_value zl_json_get_static(zl_rec *r, const char *name);
 
 /* zl_json.c: the key table's growth, a JSON string unescaped in place
  * (its new length, SIZE_MAX if it holds \u0000); zl_json_flat.c: the
@@ -173,12 +172,14 @@ void zl_tab_grow(zl_rec *j);
 size_t zl_unescape(char *s, size_t n);
 int zl_json_flat(zl_rec *j, char *line, size_t len);
 
-/* zl_tsv.c: a '#' line, a row under the current header block; a field of
- * the row; a block's header forgotten (blk_reset) or freed. */
+/* zl_tsv.c: a '#' line, a row under the current header block; a block's
+ * header forgotten (blk_reset) or freed. */
 zl_kind zl_tsv_header(zl_rec *r, char *line, size_t len);
 zl_kind zl_tsv_row(zl_rec *r, char *line, size_t len);
-zl_value zl_tsv_get(zl_rec *r, const char *name);
-zl_value zl_tsv_get_static(zl_rec *r, const char *name);
+/* zl_view.h's helpers: a TSV value's escapes decoded in place (*nul set
+ * if it holds \x00), the column of a #fields name (-1 if none). */
+size_t zl_tsv_unescape(char *s, size_t n, int *nul);
+int zl_blk_find(const struct block *b, const char *name, size_t n);
 void zl_blk_reset(struct block *b);
 void zl_blk_free(struct block *b);
 

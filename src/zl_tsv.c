@@ -3,6 +3,7 @@
  * split in one pass and its columns are converted lazily, when a module
  * asks for them, into what the JSON reader would give for the field. */
 #include "zl_private.h"
+#include "zl_view.h"
 #include "util.h"
 
 #include <stdint.h>
@@ -52,7 +53,7 @@ void zl_blk_reset(struct block *b)
 /* Zeek TSV escapes, in place: \xNN is that byte, \\ a backslash; anything
  * else stays as it is. Returns the new length; *nul set if a NUL byte came
  * out. */
-static size_t tsv_unescape(char *s, size_t n, int *nul)
+size_t zl_tsv_unescape(char *s, size_t n, int *nul)
 {
 	char *r = memchr(s, '\\', n), *w, *end = s + n;
 
@@ -88,7 +89,7 @@ static char *header_value(const char *s, size_t n, size_t *outlen)
 	char *d = dupn(s, n);
 	int nul;
 
-	*outlen = tsv_unescape(d, n, &nul);
+	*outlen = zl_tsv_unescape(d, n, &nul);
 	return d;
 }
 
@@ -230,7 +231,7 @@ static void blk_grow(struct block *b, int n)
 	b->nsub = erealloc(b->nsub, b->cap * sizeof *b->nsub);
 }
 
-static int blk_find(const struct block *b, const char *name, size_t n)
+int zl_blk_find(const struct block *b, const char *name, size_t n)
 {
 	uint32_t h = hash(name, n), k;
 
@@ -263,7 +264,7 @@ static void blk_index(struct block *b)
 		b->idx[k].hash = h;
 		b->idx[k].col = i + 1; /* a repeated name: the last one wins */
 	}
-	b->ts_col = blk_find(b, "ts", 2);
+	b->ts_col = zl_blk_find(b, "ts", 2);
 }
 
 /* The block's index, built at its first row: names, types, positions. */
@@ -307,127 +308,6 @@ static void blk_prepare(struct block *b)
 	blk_index(b);
 }
 
-/* s[0..n) is the marker t ("-", "(empty)"): asked of every cell read, and
- * most differ in their first byte. */
-static int same(const char *s, size_t n, const char *t)
-{
-	if (n == 0)
-		return t[0] == '\0';
-	return s[0] == t[0] && strlen(t) == n && memcmp(s, t, n) == 0;
-}
-
-static zl_value string_value(char *s, size_t n)
-{
-	zl_value v = { ZL_STRING, s, 0, 0, 0 };
-	int nul;
-
-	v.len = tsv_unescape(s, n, &nul);
-	if (nul) {
-		v.s = NULL;
-		v.len = 0;
-	}
-	return v;
-}
-
-/* One column's text as the JSON reader would give the same field. */
-static zl_value tsv_convert(const struct block *b, enum col_type t, char *s, size_t n)
-{
-	zl_value v = absent;
-	size_t i;
-
-	if (same(s, n, b->unset))
-		return v; /* JSON leaves unset fields out */
-	v.s = s;
-	v.len = n;
-	switch (t) {
-	case T_NUMBER:
-		if (valid_number(s, n)) {
-			v.type = ZL_NUMBER;
-			return v;
-		}
-		return string_value(s, n);
-	case T_BOOL:
-		if (n == 1 && (*s == 'T' || *s == 'F')) {
-			v.type = ZL_BOOL;
-			v.b = *s == 'T';
-			return v;
-		}
-		return string_value(s, n);
-	case T_SET:
-		v.type = ZL_ARRAY;
-		if (same(s, n, b->empty)) {
-			v.s = "";
-			v.len = 0;
-			return v;
-		}
-		/* Zeek escapes a separator inside an element: each one splits. */
-		for (v.n = 1, i = 0; i < n; i++)
-			v.n += s[i] == b->setsep;
-		return v;
-	case T_STRING:
-		if (same(s, n, b->empty))
-			return string_value(s, 0);
-		return string_value(s, n);
-	default:
-		if (valid_number(s, n)) {
-			v.type = ZL_NUMBER;
-			return v;
-		}
-		if (n == 1 && (*s == 'T' || *s == 'F')) {
-			v.type = ZL_BOOL;
-			v.b = *s == 'T';
-			return v;
-		}
-		if (same(s, n, b->empty))
-			return string_value(s, 0);
-		return string_value(s, n);
-	}
-}
-
-static zl_value cell_value(zl_rec *r, int c)
-{
-	struct cell *cl = &r->cells[c];
-
-	if (cl->gen != r->gen) {
-		cl->v = tsv_convert(&r->blk, (enum col_type)r->blk.ctype[c], cl->s, cl->len);
-		cl->gen = r->gen;
-	}
-	return cl->v;
-}
-
-zl_value zl_tsv_get(zl_rec *r, const char *name)
-{
-	struct block *b = &r->blk;
-	uintptr_t a = (uintptr_t)name;
-	size_t k = (a >> 3 ^ a >> 9) % (sizeof b->seen / sizeof b->seen[0]);
-	int c;
-
-	if (!r->row)
-		return absent;
-	if (b->seen[k].name == name && b->seen[k].col < b->nf &&
-	    strcmp(b->names[b->seen[k].col], name) == 0)
-		return cell_value(r, b->seen[k].col);
-	if ((c = blk_find(b, name, strlen(name))) < 0)
-		return absent;
-	b->seen[k].name = name;
-	b->seen[k].col = c;
-	return cell_value(r, c);
-}
-
-/* zl_tsv_get() of a name whose text never changes (zl_get_static()). */
-zl_value zl_tsv_get_static(zl_rec *r, const char *name)
-{
-	struct block *b = &r->blk;
-	size_t k = static_slot(name);
-
-	if (!r->row)
-		return absent;
-	if (b->seen_static[k].name != name) {
-		b->seen_static[k].name = name;
-		b->seen_static[k].col = blk_find(b, name, strlen(name));
-	}
-	return b->seen_static[k].col < 0 ? absent : cell_value(r, b->seen_static[k].col);
-}
 
 static size_t count_char(const char *s, size_t n, char c)
 {
