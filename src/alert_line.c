@@ -54,6 +54,8 @@ static void put_long(alert_run *a, size_t *at, long v)
 	put(a, at, b, (size_t)n);
 }
 
+/* One piece: the incident line's fields in azw-alert(1)'s order, each a
+ * few puts; split, the pieces would only pass the buffer and its end. */
 void alert_write_line(alert_run *a, span *sp, const char *state)
 {
 	table *t = sp->t;

@@ -285,6 +285,9 @@ static int number_or_null(scan *s, double *v, const char *why)
 	return num(s, v);
 }
 
+/* One piece: one pass over the object's members, each key handled where
+ * it is met, with the scanner's position and what has been seen (ts,
+ * pvalue) shared by all of them; pieces would pass all of that along. */
 int alert_parse(const char *line, size_t len, alert_rec *r, const char **why)
 {
 	scan s = { line, line + len, NULL };

@@ -152,6 +152,9 @@ static void explain_free(explainer *ex)
 	free(ex->error);
 }
 
+/* main reads as azw-score's pipeline: options, the model, the stream, one
+ * score line per record, the exit status; most of its length is the
+ * options and the loop, which a reader wants to see together. */
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {

@@ -256,6 +256,11 @@ bias_step4(v4d *b, const v4d *g, int n, double lr)
 		b[i] += t;
 }
 
+/* One piece on purpose: kitnet_da_train()'s steps in its order, on
+ * vectors kept in registers and on the stack from the gather to the
+ * store; split into functions, they would pass (and spill) a dozen arrays
+ * of vectors, which target_clones' ABI rules out anyway (kitnet_private.h:
+ * no function takes or returns a vector). */
 /* kitnet_da_train() of the m <= 4 autoencoders ae[grp[0 .. m)], all of
  * one shape, on their inputs from the record x; their RMSEs into S. */
 VEC_CLONES void

@@ -166,6 +166,9 @@ static void flat_index(zl_rec *j)
 	}
 }
 
+/* One piece on purpose: one loop over the line's bytes, each read once,
+ * with the token count and the position in registers (the reader's hot
+ * loop); its cases are a key, a string, an array, a primitive. */
 /* The tokens of a line in Zeek's form, and its keys indexed: 0, or -1 (the
  * line untouched, nothing indexed) for anything else. */
 int zl_json_flat(zl_rec *j, char *line, size_t len)
