@@ -38,7 +38,7 @@ $(O)/%.o: src/%.c $(HDRS)
 # bench shows what it is worth (the figures are in the commit messages).
 # KitNET's loops are what azw-score and azw-fit spend their
 # time in: -O3 lets GCC vectorise them (SSE2/NEON, what every x86-64/ARM64
-# has; no -march). On x86-64 kitnet.c also carries AVX2 copies of its
+# has; no -march). On x86-64 kitnet_ref.c and kitnet_fast.c also carry AVX2 copies of their
 # loops, picked at load time where the CPU has AVX2 (target_clones).
 # Vectorising never reorders a sum and there is no FMA, so every copy gives
 # the same bits.
@@ -48,7 +48,7 @@ $(LIBOBJ): override CFLAGS += -O3
 # a jump table, that is an indirect branch per byte, which the CPU predicts
 # worse than a few compares; lines that miss the reader's own fast path still
 # go through it.
-$(O)/zeeklog.o: override CFLAGS += -fno-jump-tables
+$(O)/zeeklog.o $(O)/zl_json.o $(O)/zl_tsv.o $(O)/zl_time.o: override CFLAGS += -fno-jump-tables
 
 $(O)/libazw.a: $(LIBOBJ)
 	rm -f $@
@@ -58,7 +58,7 @@ $(B)/azw-%: $(O)/azw-%.o $(O)/libazw.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(O)/libazw.a $(LDLIBS)
 
-$(B)/test/%: tests/unit/%.c $(O)/libazw.a $(HDRS)
+$(B)/test/%: tests/unit/%.c tests/unit/tap.h $(O)/libazw.a $(HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(O)/libazw.a $(LDLIBS)
 
@@ -156,6 +156,22 @@ man: $(B)/azw-extract
 	rm -f $(FEATURES_PAGE).tsv
 	mv $(FEATURES_PAGE).tmp $(FEATURES_PAGE)
 
+# clang-format (Debian's clang-format, .clang-format) over FORMAT_FILES:
+# make format rewrites them in place, make format-check only lists what it
+# would change (and fails if anything). Neither is part of check; the tree
+# is not all formatted yet, so give the files you touched:
+#   make format FORMAT_FILES="src/calib.c src/calib.h"
+FORMAT_FILES ?= $(wildcard src/*.c src/*.h src/modules/*.c src/modules/*.h tests/unit/*.c \
+	tests/unit/*.h bench/*.c fuzz/*.c fuzz/*.h)
+format:
+	@command -v clang-format > /dev/null || { echo "make format: clang-format is needed (apt-get install clang-format)" >&2; exit 2; }
+	clang-format -i $(FORMAT_FILES)
+
+format-check:
+	@command -v clang-format > /dev/null || { echo "make format-check: clang-format is needed (apt-get install clang-format)" >&2; exit 2; }
+	@clang-format --dry-run -Werror $(FORMAT_FILES) 2>&1 | sed -n 's/^\([^:]*\):[0-9]*:[0-9]*: error: code should be clang-formatted.*/\1/p' | sort -u | \
+		awk '{ print "make format-check: would reformat " $$0; n++ } END { exit n > 0 }'
+
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7
 	install -m 755 $(PROGS) $(SCRIPTS) $(DESTDIR)$(BINDIR)/
@@ -172,5 +188,5 @@ uninstall:
 clean:
 	rm -rf bin build src/*.o src/modules/*.o src/libazw.a tests/tmp
 
-.PHONY: all units asan deps check check-fast soak demo bench eval fuzz fuzz-build mutate man install uninstall clean
+.PHONY: all units asan deps check check-fast soak demo bench eval fuzz fuzz-build mutate man format format-check install uninstall clean
 .PRECIOUS: $(O)/%.o

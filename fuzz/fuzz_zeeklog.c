@@ -17,7 +17,7 @@
 #include "context.h"
 #include "linebuf.h"
 #include "modules/modules.h"
-#include "vecstream.h"
+#include "vecrecord.h"
 #include "zeeklog.h"
 
 static FILE *devnull;

@@ -26,7 +26,7 @@
 #include "modules/extended.h"
 #include "modules/modules.h"
 #include "util.h"
-#include "vecstream.h"
+#include "vecrecord.h"
 #include "zeeklog.h"
 
 #include <errno.h>

@@ -100,6 +100,9 @@ static int recalibrate(model *m, vec_reader *vr, long warmup, double fpr, const 
 	return status;
 }
 
+/* main reads as azw-fit's pipeline: options, the stream, then a fit or a
+ * recalibration, the model written; most of its length is the option
+ * switch, one case a line. */
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {

@@ -69,6 +69,92 @@ static char outbuf[1 << 16]; /* stdout's */
 /* The score line's key of each part's p-value, in model_part_names' order. */
 static const char *const part_keys[MODEL_MAX_PARTS] = { "pvalue_record", "pvalue_context" };
 
+/* The threshold of the score lines: --threshold's, else --fpr's on the
+ * model's held-out scores, else the model's own; exits if what was asked
+ * for cannot be had (mpath names the model in the message). */
+static double choose_threshold(const model *m, const char *mpath, double threshold, double fpr,
+                               int alerts_only)
+{
+	if (!isnan(fpr)) {
+		if (m->cal.n == 0)
+			eprintf("%s: no held-out scores to set --fpr from (fitted with --compat, or too "
+			        "few records?): "
+			        "use --threshold", mpath);
+		threshold = calib_threshold(&m->cal, fpr);
+	} else if (isnan(threshold)) {
+		threshold = m->threshold;
+	}
+	if (alerts_only && isnan(threshold))
+		eprintf("%s: the model has no threshold (fitted with --compat, or too few records?): "
+		        "--alerts-only needs --threshold", mpath);
+	return threshold;
+}
+
+/* --explain's working space: each feature's error, the k largest, and
+ * what the score line shows of them (s's ex_* point here). */
+typedef struct {
+	int k;
+	double *err, *value, *error;
+	int *top;
+	const char **name;
+} explainer;
+
+static void explain_init(explainer *ex, const model *m, int k, int line_buffered, score_line *s)
+{
+	memset(ex, 0, sizeof *ex);
+	if (!k)
+		return;
+	if (k > m->h.n_features)
+		k = m->h.n_features;
+	if (line_buffered) {
+		/* a line longer than PIPE_BUF is not written whole to a
+		 * pipe: another writer's line may come in between */
+		size_t longest = 0, est;
+
+		for (int i = 0; i < m->h.n_features; i++)
+			if (strlen(m->h.names[i]) > longest)
+				longest = strlen(m->h.names[i]);
+		est = 400 + (size_t)k * (longest + 80);
+		if (est > 4096)
+			weprintf("warning: with --explain=%d a score line may be longer than 4096 "
+			         "bytes (PIPE_BUF): on a pipe shared with other writers, lines may "
+			         "mix; use fewer features or one writer", k);
+	}
+	ex->k = k;
+	ex->err = emalloc((size_t)m->h.n_features * sizeof *ex->err);
+	ex->top = emalloc((size_t)k * sizeof *ex->top);
+	ex->name = emalloc((size_t)k * sizeof *ex->name);
+	ex->value = emalloc((size_t)k * sizeof *ex->value);
+	ex->error = emalloc((size_t)k * sizeof *ex->error);
+	s->ex_name = ex->name;
+	s->ex_value = ex->value;
+	s->ex_error = ex->error;
+}
+
+/* The k features of x with the largest reconstruction errors, into s. */
+static void explain_record(explainer *ex, model *m, const double *x, score_line *s)
+{
+	split_explain(m, x, ex->err);
+	s->n_explain = top_errors(ex->err, m->h.n_features, ex->k, ex->top);
+	for (int i = 0; i < s->n_explain; i++) {
+		ex->name[i] = m->h.names[ex->top[i]];
+		ex->value[i] = x[ex->top[i]];
+		ex->error[i] = ex->err[ex->top[i]];
+	}
+}
+
+static void explain_free(explainer *ex)
+{
+	free(ex->err);
+	free(ex->top);
+	free(ex->name);
+	free(ex->value);
+	free(ex->error);
+}
+
+/* main reads as azw-score's pipeline: options, the model, the stream, one
+ * score line per record, the exit status; most of its length is the
+ * options and the loop, which a reader wants to see together. */
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -81,11 +167,10 @@ int main(int argc, char **argv)
 		{ 0, 0, 0, 0 },
 	};
 	const char *path = "stdin", *diff;
-	double threshold = NAN, fpr = NAN, *err = NULL, *ex_value = NULL, *ex_error = NULL;
-	const char **ex_name = NULL;
-	int *top = NULL;
+	double threshold = NAN, fpr = NAN;
 	long n = 0, alerts = 0;
-	int c, fd = 0, rc, alerts_only = 0, explain = 0, line_buffered = 0, i;
+	int c, fd = 0, rc, alerts_only = 0, explain = 0, line_buffered = 0;
+	explainer ex;
 	score_line s;
 	split_scores sc;
 	vec_reader vr;
@@ -116,47 +201,15 @@ int main(int argc, char **argv)
 		eprintf("--threshold and --fpr both set the threshold: give one");
 	if (model_read(&m, argv[optind]) < 0)
 		return 2;
-	if (!isnan(fpr)) {
-		if (m.cal.n == 0)
-			eprintf("%s: no held-out scores to set --fpr from (fitted with --compat, or too "
-			        "few records?): "
-			        "use --threshold", argv[optind]);
-		threshold = calib_threshold(&m.cal, fpr);
-	} else if (isnan(threshold)) {
-		threshold = m.threshold;
-	}
-	if (alerts_only && isnan(threshold))
-		eprintf("%s: the model has no threshold (fitted with --compat, or too few records?): "
-		        "--alerts-only needs --threshold", argv[optind]);
+	threshold = choose_threshold(&m, argv[optind], threshold, fpr, alerts_only);
 	if (argc - optind == 2 && strcmp(argv[optind + 1], "-") != 0) {
 		path = argv[optind + 1];
 		fd = open(path, O_RDONLY);
 		if (fd < 0)
 			eprintf("%s:", path);
 	}
-	if (explain) {
-		if (explain > m.h.n_features)
-			explain = m.h.n_features;
-		if (line_buffered) {
-			/* a line longer than PIPE_BUF is not written whole to a
-			 * pipe: another writer's line may come in between */
-			size_t longest = 0, est;
-
-			for (i = 0; i < m.h.n_features; i++)
-				if (strlen(m.h.names[i]) > longest)
-					longest = strlen(m.h.names[i]);
-			est = 400 + (size_t)explain * (longest + 80);
-			if (est > 4096)
-				weprintf("warning: with --explain=%d a score line may be longer than 4096 "
-				         "bytes (PIPE_BUF): on a pipe shared with other writers, lines may "
-				         "mix; use fewer features or one writer", explain);
-		}
-		err = emalloc((size_t)m.h.n_features * sizeof *err);
-		top = emalloc((size_t)explain * sizeof *top);
-		ex_name = emalloc((size_t)explain * sizeof *ex_name);
-		ex_value = emalloc((size_t)explain * sizeof *ex_value);
-		ex_error = emalloc((size_t)explain * sizeof *ex_error);
-	}
+	memset(&s, 0, sizeof s);
+	explain_init(&ex, &m, explain, line_buffered, &s);
 
 	rc = vec_open(&vr, fd, path, stdout);
 	if (rc == 0 && (diff = vec_header_diff(&m.h, &vr.h))) {
@@ -164,11 +217,7 @@ int main(int argc, char **argv)
 		         path, argv[optind], diff);
 		rc = -1;
 	}
-	memset(&s, 0, sizeof s);
 	s.threshold = threshold;
-	s.ex_name = ex_name;
-	s.ex_value = ex_value;
-	s.ex_error = ex_error;
 	s.n_parts = m.n_parts;
 	s.part_name = part_keys;
 	s.part_pvalue = sc.pvalue;
@@ -179,15 +228,8 @@ int main(int argc, char **argv)
 			continue;
 		alerts += s.score > threshold;
 		s.pvalue = calib_rank(&m.cal, s.score, &s.pctl);
-		if (explain) {
-			split_explain(&m, vr.x, err);
-			s.n_explain = top_errors(err, m.h.n_features, explain, top);
-			for (i = 0; i < s.n_explain; i++) {
-				ex_name[i] = m.h.names[top[i]];
-				ex_value[i] = vr.x[top[i]];
-				ex_error[i] = err[top[i]];
-			}
-		}
+		if (ex.k)
+			explain_record(&ex, &m, vr.x, &s);
 		score_write(stdout, vr.id, m.h.module, &s);
 		out_check(stdout);
 	}
@@ -201,11 +243,7 @@ int main(int argc, char **argv)
 		rc = vr.read_error ? 2 : vr.n_bad ? 1 : 0;
 	vec_close(&vr);
 	model_free(&m);
-	free(err);
-	free(top);
-	free(ex_name);
-	free(ex_value);
-	free(ex_error);
+	explain_free(&ex);
 	if (fshut_stdout() < 0)
 		return 2;
 	return rc;

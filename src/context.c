@@ -276,6 +276,10 @@ static int32_t take_entry(ctx_table *t)
 	return i;
 }
 
+/* One piece: the table's clock, the find (or a new entry, the oldest
+ * evicted), the decay to ts and the update of the key's sums share the
+ * entry and its times, once per record and table (the context features'
+ * hot loop). */
 ctx_entry *ctx_update(ctx_table *t, const void *key, double ts, int has_ts,
                       const double *v, const int *present, int *is_new, double *gap)
 {
@@ -549,6 +553,10 @@ void ctx_run_free(ctx_run *r)
 	free(r);
 }
 
+/* One piece, in three steps that share the record's keys, its values and
+ * the entries they found: the keys built, every table updated (the pair
+ * and service tables first, whose newness the others count), then every
+ * context column read from its entry as the plan says. */
 void ctx_run_obs(ctx_run *r, const ctx_obs *o, double *out)
 {
 	static const int order[CTX_N_KEYS] = {

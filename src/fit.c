@@ -246,6 +246,67 @@ static void calibrate_parts(fitter *ft, model *m, long nh, long nt, double *s)
 	free(cold);
 }
 
+/* The stream ended inside the feature-mapping window (nothing after it
+ * was trained on): build the map now, and train on the window after all,
+ * holding out every 10th record instead. 0, or -1 after a message. */
+static int train_on_window(fitter *ft)
+{
+	kitnet *k = &ft->k;
+	long i;
+
+	weprintf("warning: only %ld records, none after the feature-mapping window "
+	         "(--fm-grace %ld: %ld records): the autoencoders learn from the same "
+	         "records as the feature map%s", ft->records, k->p.fm_grace,
+	         k->p.fm_grace + 1, ft->calibrate ? " (less every 10th, held out)" : "");
+	if (build_map(ft) < 0) {
+		weprintf("cannot build the feature map:");
+		return -1;
+	}
+	ft->held.n = ft->held.seen = ft->trained.n = ft->trained.seen = 0;
+	kitnet_mt_seed(&ft->rng, k->p.seed ^ 0x5eedca1bU);
+	for (i = 0; i < ft->fm_n; i++)
+		after_map(ft, NULL, ft->fm_buf + (size_t)i * k->n_features);
+	free(ft->fm_buf);
+	ft->fm_buf = NULL;
+	return 0;
+}
+
+/* m's calibration: the scores of the held-out records first; where there
+ * are fewer than CALIB_MAX, trained ones make up the rest. A model trained
+ * in one pass of SGD scores the records it trained on as it scores unseen
+ * ones (make eval, rita-beacon: 99th percentile 0.1381 over 57,202 trained
+ * and 0.1382 over 5,720 held out, 99.9th 0.1773 and 0.1767), and a few
+ * hundred held-out scores cannot place a 1-in-1000 threshold. */
+static void calibrate(fitter *ft, model *m)
+{
+	kitnet *k = &ft->k;
+	long nh = ft->held.n, nt = ft->trained.n, nf = k->n_features, i;
+	double *s;
+
+	if (nt > CALIB_MAX - nh)
+		nt = CALIB_MAX - nh;
+	s = emalloc((size_t)(nh + nt ? nh + nt : 1) * sizeof *s);
+	if (ft->n_parts)
+		calibrate_parts(ft, m, nh, nt, s);
+	else {
+		for (i = 0; i < nh; i++)
+			s[i] = kitnet_execute(k, ft->held.buf + (size_t)i * nf, NULL);
+		for (i = 0; i < nt; i++)
+			s[nh + i] = kitnet_execute(k, ft->trained.buf + (size_t)i * nf, NULL);
+	}
+	calib_init(&m->cal, s, nh + nt);
+	m->cal_held = nh;
+	free(ft->held.buf);
+	free(ft->trained.buf);
+	ft->held.buf = ft->trained.buf = NULL;
+	if (nh + nt == 0)
+		weprintf("warning: no records held out for calibration: the model has "
+		         "no threshold (give azw-score --threshold)");
+	else if (nh + nt < 100)
+		weprintf("warning: only %ld records to calibrate on: "
+		         "the threshold is rough", nh + nt);
+}
+
 int fit_finish(fitter *ft, model *m)
 {
 	kitnet *k = &ft->k;
@@ -264,24 +325,8 @@ int fit_finish(fitter *ft, model *m)
 		         ft->records, k->p.fm_grace, ft->fm_keep_max, FIT_FM_KEEP_BYTES >> 20);
 		return -1;
 	}
-	if (ft->ad_records == 0) {
-		/* The stream ended inside the feature-mapping window. */
-		weprintf("warning: only %ld records, none after the feature-mapping window "
-		         "(--fm-grace %ld: %ld records): the autoencoders learn from the same "
-		         "records as the feature map%s", ft->records, k->p.fm_grace,
-		         k->p.fm_grace + 1, ft->calibrate ? " (less every 10th, held out)" : "");
-		if (build_map(ft) < 0) {
-			weprintf("cannot build the feature map:");
-			return -1;
-		}
-		/* the window is trained on after all: hold out every 10th instead */
-		ft->held.n = ft->held.seen = ft->trained.n = ft->trained.seen = 0;
-		kitnet_mt_seed(&ft->rng, k->p.seed ^ 0x5eedca1bU);
-		for (i = 0; i < ft->fm_n; i++)
-			after_map(ft, NULL, ft->fm_buf + (size_t)i * k->n_features);
-		free(ft->fm_buf);
-		ft->fm_buf = NULL;
-	}
+	if (ft->ad_records == 0 && train_on_window(ft) < 0)
+		return -1;
 	memset(m, 0, sizeof *m);
 	if (ft->n_parts) {
 		/* ownership of the parts moves to the model */
@@ -294,40 +339,8 @@ int fit_finish(fitter *ft, model *m)
 			memset(&ft->kp[i], 0, sizeof ft->kp[i]);
 		}
 	}
-	if (ft->calibrate) {
-		/* The held-out records first; where there are fewer than
-		 * CALIB_MAX, trained ones make up the rest. A model trained in
-		 * one pass of SGD scores the records it trained on as it scores
-		 * unseen ones (make eval, rita-beacon: 99th percentile 0.1381
-		 * over 57,202 trained and 0.1382 over 5,720 held out, 99.9th
-		 * 0.1773 and 0.1767), and a few hundred held-out scores cannot
-		 * place a 1-in-1000 threshold. */
-		long nh = ft->held.n, nt = ft->trained.n, nf = k->n_features;
-		double *s;
-
-		if (nt > CALIB_MAX - nh)
-			nt = CALIB_MAX - nh;
-		s = emalloc((size_t)(nh + nt ? nh + nt : 1) * sizeof *s);
-		if (ft->n_parts)
-			calibrate_parts(ft, m, nh, nt, s);
-		else {
-			for (i = 0; i < nh; i++)
-				s[i] = kitnet_execute(k, ft->held.buf + (size_t)i * nf, NULL);
-			for (i = 0; i < nt; i++)
-				s[nh + i] = kitnet_execute(k, ft->trained.buf + (size_t)i * nf, NULL);
-		}
-		calib_init(&m->cal, s, nh + nt);
-		m->cal_held = nh;
-		free(ft->held.buf);
-		free(ft->trained.buf);
-		ft->held.buf = ft->trained.buf = NULL;
-		if (nh + nt == 0)
-			weprintf("warning: no records held out for calibration: the model has "
-			         "no threshold (give azw-score --threshold)");
-		else if (nh + nt < 100)
-			weprintf("warning: only %ld records to calibrate on: "
-			         "the threshold is rough", nh + nt);
-	}
+	if (ft->calibrate)
+		calibrate(ft, m);
 	m->fpr = ft->fpr;
 	m->threshold = calib_threshold(&m->cal, ft->fpr);
 	m->cal_seen = ft->held.seen;

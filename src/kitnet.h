@@ -6,10 +6,18 @@
  * (the version AutoZeekWatch used): with libm exp() and the same inputs,
  * every feature map, weight and score is bit for bit the reference's.
  * No I/O here: model.c reads and writes the public fields below.
+ *
+ * kitnet_ref.c is that reference: MT19937, numpy's summation order, the
+ * autoencoder, the clustering; it is also the specification and the test
+ * oracle of kitnet_fast.c, which gives the same bits faster (four
+ * autoencoders at a time, a fast exp for the LOG mode, memory of recent
+ * inputs). kitnet.c is the object: the map, the parameters, train and
+ * execute. kitnet_private.h is what those three share.
  */
 #ifndef AZW_KITNET_H
 #define AZW_KITNET_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* One denoising-free autoencoder with tied weights (W' = W^T). */
@@ -48,15 +56,15 @@ typedef struct {
 /* KitNET-py's defaults as AutoZeekWatch used them (ad_grace 50000). */
 #define KITNET_PARAMS_DEFAULT { 30, 5000, 50000, 0.001, 0.5, 1234, KITNET_NORM_COMPAT }
 
+/* The clustering that builds the feature map, and the fast path's memory
+ * (kitnet_private.h): neither is part of a model. */
+typedef struct kitnet_cc kitnet_cc;
+typedef struct kitnet_cache kitnet_cache;
+
 typedef struct {
 	kitnet_params p;
 	int n_features;
 	long n_trained;   /* records passed to kitnet_train() */
-
-	/* incremental correlation clustering; freed once the map exists */
-	long cc_N;
-	double *cc_c, *cc_c_r, *cc_c_rs; /* n_features */
-	double *cc_C;                    /* n_features x n_features, row-major */
 
 	/* the feature map: n_ae == 0 until it exists */
 	int n_ae;
@@ -65,61 +73,33 @@ typedef struct {
 	kitnet_da *ae; /* n_ae ensemble autoencoders */
 	kitnet_da out; /* output autoencoder, n_visible = n_ae */
 
-	double *scratch; /* working space for train/execute, never saved */
-	int scratch_len;
+	/* Every parameter of ae[] and out, in one allocation of n_params
+	 * doubles into which their pointers point (kitnet_set_map()); freed
+	 * with the map, never an autoencoder at a time. In order:
+	 *
+	 *   single[n_single][5][4]  the one-feature autoencoders (nv = nh = 1)
+	 *       that are trained four at a time (the LOG mode's lanes), four
+	 *       to a block: W, hbias, vbias, norm_min, norm_max, each a
+	 *       vector of four lanes, lane l the group's l-th autoencoder
+	 *       (unused lanes 0)
+	 *   then each other ensemble autoencoder a, in order, with
+	 *       nv = ae[a].n_visible, nh = ae[a].n_hidden:
+	 *       W[nv][nh] (row-major), hbias[nh], vbias[nv],
+	 *       norm_min[nv], norm_max[nv]
+	 *   then the output autoencoder, the same with nv = n_ae
+	 *
+	 * The n_single groups and their order are the fast path's
+	 * (kitnet_fast.c); the model file does not depend on them. */
+	double *params;
+	size_t n_params;
 
-	/* kitnet_execute()'s memory of the last inputs of each small ensemble
-	 * autoencoder and their RMSEs (n_ae entries, never saved): most
-	 * features are 0/1 flags that KitNET puts in autoencoders of their
-	 * own, so the same sub-vector comes back again and again. A hit gives
-	 * the very bits a computation would (same weights, same input bits).
-	 * kitnet_train() and kitnet_set_map() empty it; so must anyone who
-	 * changes the weights by hand (kitnet_forget()). */
-	struct kitnet_memo *memo;
-
-	/* kitnet_execute()'s memory of the output autoencoder's first n_pre
-	 * inputs: the RMSEs of the leading one-feature autoencoders, which
-	 * come from their memos and seldom change. Each of KITNET_PRE_WAYS
-	 * entries holds those inputs, their normalised values and the
-	 * encoder's sums over them; a hit goes on from there, with the same
-	 * additions in the same order, so the same bits. n_pre 0: not used.
-	 * Emptied with the memo; never saved. */
-	int n_pre, pre_valid, pre_next, pre_last;
-	double *pre; /* KITNET_PRE_WAYS x (n_pre S, n_pre xn, out.n_hidden sums) */
-
-	/* the LOG mode's small autoencoders, which kitnet_train() trains four
-	 * of a shape at a time: group g is ae[lane[lane_off[g] ..
-	 * lane_off[g + 1])] (one allocation: lane_off follows lane) */
-	int *lane, *lane_off;
-	int n_lane_grp;
-	/* ... and where the groups of one-feature autoencoders keep their
-	 * parameters: one block of KITNET_SINGLE_BLOCK doubles a group, a
-	 * vector of four lanes for each of W, hbias, vbias, norm_min and
-	 * norm_max, into which those autoencoders' pointers point */
-	double *single;
-	int n_single;    /* blocks */
+	kitnet_cc *cc;       /* the clustering; NULL once the map exists */
+	kitnet_cache *cache; /* kitnet_execute()'s and kitnet_train()'s */
 } kitnet;
 
-#define KITNET_SINGLE_BLOCK 20
-
-/* Autoencoders of at most this many features are remembered. */
-#define KITNET_MEMO_NV 4
-#define KITNET_MEMO_WAYS 2
-/* The output encoder's memory is kept for at least this many leading
- * one-feature autoencoders, in this many entries. */
-#define KITNET_PRE_MIN 8
-#define KITNET_PRE_WAYS 4
-struct kitnet_memo {
-	double in[KITNET_MEMO_WAYS][KITNET_MEMO_NV];
-	double rmse[KITNET_MEMO_WAYS];
-	int n_valid, next;
-	/* the feature of a one-feature autoencoder (map[ae_off[a]]), else
-	 * -1: set with the map, read per record by kitnet_execute() and
-	 * da_train_single4() instead of two dependent loads */
-	int feat;
-};
-
-/* Forget what kitnet_execute() remembers (after changing weights). */
+/* Forget what kitnet_execute() remembers of recent inputs (it gives the
+ * very bits a computation would, for the weights it was made with): after
+ * changing weights by hand. kitnet_train() and kitnet_set_map() do. */
 void kitnet_forget(kitnet *k);
 
 /* 0 on success, -1 on bad parameters or out of memory (errno set). */
@@ -168,7 +148,10 @@ void kitnet_mt_seed(kitnet_mt *r, uint32_t seed);
 uint32_t kitnet_mt_next(kitnet_mt *r);
 double kitnet_mt_double(kitnet_mt *r);
 
-/* The single autoencoder, exposed for tests (gradient checks). */
+/* The single autoencoder, exposed for tests (gradient checks) and the
+ * model reader: kitnet_da_init() allocates its parameters in one block,
+ * which kitnet_da_free() frees. (A kitnet's autoencoders live in its
+ * params: never kitnet_da_free() one of those.) */
 int kitnet_da_init(kitnet_da *da, int n_visible, int n_hidden, uint32_t seed);
 void kitnet_da_free(kitnet_da *da);
 /* One SGD step on x (n_visible values); returns the RMSE before the update.

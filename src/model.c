@@ -146,36 +146,6 @@ static void put_model(FILE *f, const model *m)
 	}
 }
 
-/* Make the rename itself durable (power loss right after azw-fit). Best
- * effort: some file systems refuse fsync on a folder. */
-static void sync_dir(const char *path)
-{
-	char dir[PATH_MAX];
-	const char *slash = strrchr(path, '/');
-	int fd;
-
-	if (!slash)
-		snprintf(dir, sizeof dir, ".");
-	else
-		snprintf(dir, sizeof dir, "%.*s", slash == path ? 1 : (int)(slash - path), path);
-	fd = open(dir, O_RDONLY | O_DIRECTORY);
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
-	}
-}
-
-/* The temporary file being written, removed if a signal ends us. */
-static char tmp_path[PATH_MAX];
-
-static void on_signal(int sig)
-{
-	if (tmp_path[0])
-		unlink(tmp_path);
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
 static int model_parse(model *m, const char *path, char *text, size_t len);
 
 /* What is about to be written must pass model_read()'s own checks: a model
@@ -202,14 +172,10 @@ static int check_written(const char *path, const char *text, size_t len)
 
 int model_write(const model *m, const char *path)
 {
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
-	struct sigaction sa, old[4], ign, old_xfsz;
-	struct stat st;
-	char *text = NULL, *slash;
-	size_t len = 0, off;
+	char *text = NULL;
+	size_t len = 0;
 	FILE *mem;
-	ssize_t n;
-	int fd, i, rc = -1;
+	int rc;
 
 	mem = open_memstream(&text, &len);
 	if (!mem) {
@@ -230,79 +196,7 @@ int model_write(const model *m, const char *path)
 		return -1;
 	}
 
-	/* Temporary file in the same folder, so rename() is atomic. */
-	/* Never rename over a device or a directory (azw-fit -o /dev/null as root). */
-	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) {
-		weprintf("%s: exists and is not a regular file", path);
-		free(text);
-		return -1;
-	}
-	slash = strrchr(path, '/');
-	if (strlen(path) + 16 > sizeof tmp_path) {
-		weprintf("%s: path too long", path);
-		free(text);
-		return -1;
-	}
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	for (i = 0; i < 4; i++)
-		sigaddset(&sa.sa_mask, sigs[i]);
-	for (i = 0; i < 4; i++)
-		sigaction(sigs[i], &sa, &old[i]);
-	/* Over a file size limit (ulimit -f), write() fails with EFBIG rather
-	 * than SIGXFSZ killing us with the temporary file left behind. */
-	memset(&ign, 0, sizeof ign);
-	ign.sa_handler = SIG_IGN;
-	sigemptyset(&ign.sa_mask);
-	sigaction(SIGXFSZ, &ign, &old_xfsz);
-	snprintf(tmp_path, sizeof tmp_path, "%.*s%s.tmp.XXXXXX",
-	         slash ? (int)(slash - path + 1) : 0, path, slash ? slash + 1 : path);
-	fd = mkstemp(tmp_path);
-	if (fd < 0) {
-		weprintf("%s: cannot create temporary file:", tmp_path);
-		tmp_path[0] = '\0';
-		goto out;
-	}
-	fchmod(fd, 0644);
-	for (off = 0; off < len; off += (size_t)n) {
-		n = write(fd, text + off, len - off);
-		if (n < 0 && errno == EINTR) {
-			n = 0;
-			continue;
-		}
-		if (n <= 0) {
-			weprintf("%s: cannot write model:", path);
-			goto fail;
-		}
-	}
-	if (fsync(fd) != 0 && errno != EINVAL && errno != EROFS) {
-		weprintf("%s: cannot write model:", path);
-		goto fail;
-	}
-	if (close(fd) != 0) {
-		fd = -1;
-		weprintf("%s: cannot write model:", path);
-		goto fail;
-	}
-	fd = -1;
-	if (rename(tmp_path, path) != 0) {
-		weprintf("%s: cannot write model:", path);
-		goto fail;
-	}
-	tmp_path[0] = '\0';
-	sync_dir(path);
-	rc = 0;
-	goto out;
-fail:
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp_path);
-	tmp_path[0] = '\0';
-out:
-	for (i = 0; i < 4; i++)
-		sigaction(sigs[i], &old[i], NULL);
-	sigaction(SIGXFSZ, &old_xfsz, NULL);
+	rc = write_file_atomic(path, text, len, "model");
 	free(text);
 	return rc;
 }
@@ -660,12 +554,12 @@ static int end_of_model(mreader *r)
 	return 0;
 }
 
-static int parse_model(mreader *r, model *m)
+/* The model's first lines: version, module, schema, features and their
+ * names (into m->h); *nf the number of features. */
+static int get_header(mreader *r, model *m, long *nf)
 {
-	kitnet_params p;
-	long v, nf;
-	char *seen = NULL;
-	int a, i, rc = -1;
+	long v;
+	int i;
 
 	if (next_line(r) < 0 || strcmp(r->f[0], "azw-model") != 0 || r->nf != 2)
 		return bad(r, "not an azw model file");
@@ -678,36 +572,51 @@ static int parse_model(mreader *r, model *m)
 	if (expect(r, "schema", 1) < 0)
 		return -1;
 	m->h.schema = estrdup(r->f[1]);
-	if (key_long(r, "features", 1, VEC_MAX_FEATURES, &nf) < 0)
+	if (key_long(r, "features", 1, VEC_MAX_FEATURES, nf) < 0)
 		return -1;
-	m->h.names = ecalloc((size_t)nf, sizeof *m->h.names);
-	for (i = 0; i < nf; i++) {
+	m->h.names = ecalloc((size_t)*nf, sizeof *m->h.names);
+	for (i = 0; i < *nf; i++) {
 		if (expect(r, "feature", 2) < 0 || get_long(r, r->f[1], i, i, &v) < 0)
 			return -1;
 		m->h.names[i] = estrdup(r->f[2]);
 		m->h.n_features = i + 1;
 	}
+	return 0;
+}
+
+/* KitNET's parameters, max_ae to normalisation, into *p. */
+static int get_params(mreader *r, kitnet_params *p)
+{
+	long v;
+
 	if (key_long(r, "max_ae", 1, INT_MAX, &v) < 0)
 		return -1;
-	p.max_ae = (int)v;
-	if (key_long(r, "fm_grace", 0, LONG_MAX, &p.fm_grace) < 0 ||
-	    key_long(r, "ad_grace", -1, LONG_MAX, &p.ad_grace) < 0)
+	p->max_ae = (int)v;
+	if (key_long(r, "fm_grace", 0, LONG_MAX, &p->fm_grace) < 0 ||
+	    key_long(r, "ad_grace", -1, LONG_MAX, &p->ad_grace) < 0)
 		return -1;
-	if (expect(r, "lr", 1) < 0 || get_double(r, r->f[1], &p.lr) < 0)
+	if (expect(r, "lr", 1) < 0 || get_double(r, r->f[1], &p->lr) < 0)
 		return -1;
-	if (expect(r, "hidden_ratio", 1) < 0 || get_double(r, r->f[1], &p.hidden_ratio) < 0)
+	if (expect(r, "hidden_ratio", 1) < 0 || get_double(r, r->f[1], &p->hidden_ratio) < 0)
 		return -1;
 	if (key_long(r, "seed", 0, 0xffffffffL, &v) < 0)
 		return -1;
-	p.seed = (uint32_t)v;
+	p->seed = (uint32_t)v;
 	if (expect(r, "normalisation", 1) < 0)
 		return -1;
 	if (strcmp(r->f[1], "log") == 0)
-		p.norm = KITNET_NORM_LOG;
+		p->norm = KITNET_NORM_LOG;
 	else if (strcmp(r->f[1], "compat") == 0)
-		p.norm = KITNET_NORM_COMPAT;
+		p->norm = KITNET_NORM_COMPAT;
 	else
 		return bad(r, "normalisation is neither log nor compat");
+	return 0;
+}
+
+/* What the model was trained on: records, fm_records, ad_records,
+ * ts_first, ts_last. */
+static int get_history(mreader *r, model *m)
+{
 	if (key_long(r, "records", 0, LONG_MAX, &m->records) < 0 ||
 	    key_long(r, "fm_records", 0, LONG_MAX, &m->fm_records) < 0 ||
 	    key_long(r, "ad_records", 0, LONG_MAX, &m->ad_records) < 0)
@@ -718,10 +627,17 @@ static int parse_model(mreader *r, model *m)
 	if (expect(r, "ts_last", 1) < 0)
 		return -1;
 	snprintf(m->ts_last, sizeof m->ts_last, "%s", r->f[1]);
-	if (get_calib(r, m, &m->cal, &m->threshold) < 0)
-		return -1;
-	if (!peek(r, "parts"))
-		return get_kitnet(r, &m->k, nf, &p) < 0 ? -1 : end_of_model(r);
+	return 0;
+}
+
+/* A model of parts (version 2): the parts line, then each part's
+ * features, calibration and KitNET; every feature in exactly one part. */
+static int get_parts(mreader *r, model *m, long nf, const kitnet_params *p)
+{
+	char *seen;
+	long v;
+	int a, i, rc = -1;
+
 	if (r->version < 2 || key_long(r, "parts", MODEL_MAX_PARTS, MODEL_MAX_PARTS, &v) < 0)
 		return bad(r, "malformed parts line");
 	m->n_parts = (int)v;
@@ -752,7 +668,7 @@ static int parse_model(mreader *r, model *m)
 		if (get_calib(r, m, &pt->cal, &thr) < 0)
 			goto out;
 		pt->threshold = thr;
-		if (get_kitnet(r, &pt->k, n, &p) < 0)
+		if (get_kitnet(r, &pt->k, n, p) < 0)
 			goto out;
 	}
 	for (i = 0; i < nf; i++)
@@ -760,12 +676,26 @@ static int parse_model(mreader *r, model *m)
 			bad(r, "a feature is in no part");
 			goto out;
 		}
-	rc = end_of_model(r);
+	rc = 0;
 out:
 	free(seen);
 	return rc;
 }
 
+/* The model, in azw-model(5)'s order: header, parameters, history,
+ * calibration, then one KitNET or the parts, then the checksum line. */
+static int parse_model(mreader *r, model *m)
+{
+	kitnet_params p;
+	long nf;
+
+	if (get_header(r, m, &nf) < 0 || get_params(r, &p) < 0 || get_history(r, m) < 0 ||
+	    get_calib(r, m, &m->cal, &m->threshold) < 0)
+		return -1;
+	if (!peek(r, "parts"))
+		return get_kitnet(r, &m->k, nf, &p) < 0 ? -1 : end_of_model(r);
+	return get_parts(r, m, nf, &p) < 0 ? -1 : end_of_model(r);
+}
 
 static int model_parse(model *m, const char *path, char *text, size_t len);
 

@@ -2,6 +2,8 @@
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <math.h>
 #include <poll.h>
 #include <signal.h>
@@ -9,6 +11,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 const char *argv0 = "azw";
@@ -641,4 +644,143 @@ double log1p_count(double x)
 		return tab[(int)x];
 	}
 	return x == 0 ? x : log1p(x); /* log1p(+-0) is +-0 */
+}
+
+/* ---- files ---- */
+
+/* Make the rename itself durable (power loss right after azw-fit). Best
+ * effort: some file systems refuse fsync on a folder. */
+static void sync_dir(const char *path)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	int fd;
+
+	if (!slash)
+		snprintf(dir, sizeof dir, ".");
+	else
+		snprintf(dir, sizeof dir, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+	fd = open(dir, O_RDONLY | O_DIRECTORY);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+}
+
+/* The temporary file being written (write_file_atomic), removed if a
+ * signal ends us. */
+static char tmp_path[PATH_MAX];
+
+static void on_signal(int sig)
+{
+	if (tmp_path[0])
+		unlink(tmp_path);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* While the temporary file exists: the signals that end a program remove
+ * it first (on_signal); over a file size limit (ulimit -f), write() fails
+ * with EFBIG rather than SIGXFSZ killing us with the file left behind.
+ * The old actions into old[5], for unguard(). */
+static const int guarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+
+static void guard(struct sigaction old[5])
+{
+	struct sigaction sa, ign;
+	int i;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < 4; i++)
+		sigaddset(&sa.sa_mask, guarded[i]);
+	for (i = 0; i < 4; i++)
+		sigaction(guarded[i], &sa, &old[i]);
+	memset(&ign, 0, sizeof ign);
+	ign.sa_handler = SIG_IGN;
+	sigemptyset(&ign.sa_mask);
+	sigaction(SIGXFSZ, &ign, &old[4]);
+}
+
+static void unguard(const struct sigaction old[5])
+{
+	int i;
+
+	for (i = 0; i < 4; i++)
+		sigaction(guarded[i], &old[i], NULL);
+	sigaction(SIGXFSZ, &old[4], NULL);
+}
+
+/* text[0..len) into fd, fsync()ed and closed: 0, or -1 (fd closed too)
+ * after a message. */
+static int write_all(int fd, const char *path, const char *text, size_t len, const char *what)
+{
+	size_t off;
+	ssize_t n;
+
+	for (off = 0; off < len; off += (size_t)n) {
+		n = write(fd, text + off, len - off);
+		if (n < 0 && errno == EINTR) {
+			n = 0;
+			continue;
+		}
+		if (n <= 0)
+			goto fail;
+	}
+	if (fsync(fd) != 0 && errno != EINVAL && errno != EROFS)
+		goto fail;
+	if (close(fd) != 0) {
+		weprintf("%s: cannot write %s:", path, what);
+		return -1;
+	}
+	return 0;
+fail:
+	weprintf("%s: cannot write %s:", path, what);
+	close(fd);
+	return -1;
+}
+
+int write_file_atomic(const char *path, const char *text, size_t len, const char *what)
+{
+	struct sigaction old[5];
+	struct stat st;
+	const char *slash;
+	int fd, rc = -1;
+
+	/* Never rename over a device or a directory (azw-fit -o /dev/null as root). */
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) {
+		weprintf("%s: exists and is not a regular file", path);
+		return -1;
+	}
+	slash = strrchr(path, '/');
+	if (strlen(path) + 16 > sizeof tmp_path) {
+		weprintf("%s: path too long", path);
+		return -1;
+	}
+	guard(old);
+	/* Temporary file in the same folder, so rename() is atomic. */
+	snprintf(tmp_path, sizeof tmp_path, "%.*s%s.tmp.XXXXXX",
+	         slash ? (int)(slash - path + 1) : 0, path, slash ? slash + 1 : path);
+	fd = mkstemp(tmp_path);
+	if (fd < 0) {
+		weprintf("%s: cannot create temporary file:", tmp_path);
+		tmp_path[0] = '\0';
+		unguard(old);
+		return -1;
+	}
+	fchmod(fd, 0644);
+	if (write_all(fd, path, text, len, what) < 0) {
+		unlink(tmp_path);
+	} else if (rename(tmp_path, path) != 0) {
+		weprintf("%s: cannot write %s:", path, what);
+		unlink(tmp_path);
+	} else {
+		tmp_path[0] = '\0';
+		sync_dir(path);
+		rc = 0;
+	}
+	tmp_path[0] = '\0';
+	unguard(old);
+	return rc;
 }

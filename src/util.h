@@ -86,4 +86,12 @@ int out_gone(int fd);
  * killed by SIGPIPE unless SIGPIPE is ignored, then as out_check(). */
 void out_closed(void) __attribute__((noreturn));
 
+/* Replace the file at path with text[0..len) atomically: written to a
+ * temporary file in the same folder (removed if a signal ends us
+ * meanwhile), fsync()ed, renamed over path, the folder synced. Refuses a
+ * path that exists and is not a regular file (or a link to one). 0, or -1
+ * after a message ("PATH: cannot write WHAT: REASON"); path is as it was
+ * then. */
+int write_file_atomic(const char *path, const char *text, size_t len, const char *what);
+
 #endif

@@ -13,6 +13,10 @@
  * Zeek had no value), then one number per feature, printed so that strtod
  * reads back the same double. A repeated identical header is allowed (cat of
  * several streams); a different one is an error.
+ *
+ * Nothing here knows of Zeek's logs: the model side (azw-fit, azw-score)
+ * reads the stream without linking the log reader; the identity columns of
+ * a Zeek record are vecrecord.h's, on azw-extract's side.
  */
 #ifndef AZW_VECSTREAM_H
 #define AZW_VECSTREAM_H
@@ -20,7 +24,6 @@
 #include <stdio.h>
 
 #include "linebuf.h"
-#include "zeeklog.h"
 
 #define VEC_VERSION 1
 #define VEC_N_ID 7 /* ts uid id.orig_h id.orig_p id.resp_h id.resp_p proto */
@@ -47,11 +50,6 @@ void vec_write_header(FILE *f, const char *module, const char *schema,
 /* id[i] NULL or "" prints "-"; tabs and newlines inside are escaped \x09 \x0a
  * as Zeek does. */
 void vec_write_row(FILE *f, const char *const id[VEC_N_ID], const double *x, int n);
-/* A Zeek record's identity columns, as vec_write_row() takes them: strings
- * as they are, numbers as written (ports as integers), NULL where the
- * record has none. buf holds the ports' texts when they are rewritten
- * ("80.0" -> "80"); id[] points into rec and buf until the next line. */
-void vec_record_ids(zl_rec *rec, const char *id[VEC_N_ID], char buf[2][32]);
 
 /* Reader. */
 typedef struct {

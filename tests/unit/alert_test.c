@@ -7,16 +7,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-
-static int n_test, n_fail;
-
-static void ok(int cond, const char *what)
-{
-	n_test++;
-	if (!cond)
-		n_fail++;
-	printf("%sok %d - %s\n", cond ? "" : "not ", n_test, what);
-}
+#include "tap.h"
 
 /* log10 of the tail, next to the exact value, to a relative 1e-9 */
 static void tail_is(double n, double u, double p, double want_log10, const char *what)
@@ -126,6 +117,6 @@ int main(void)
 	tails();
 	decay();
 	parse();
-	printf("1..%d\n", n_test);
-	return n_fail != 0;
+	tap_plan(tap_run);
+	return tap_status();
 }

@@ -7,16 +7,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-
-static int n_test, n_fail;
-
-static void ok(int cond, const char *what, double got, double want)
-{
-	n_test++;
-	if (!cond)
-		n_fail++;
-	printf("%sok %d - %s (got %.10g, want %.10g)\n", cond ? "" : "not ", n_test, what, got, want);
-}
+#include "tap.h"
 
 int main(void)
 {
@@ -25,7 +16,7 @@ int main(void)
 	long i, n;
 	kitnet_mt rng;
 
-	printf("1..25\n");
+	tap_plan(25);
 
 	/* 1..10000 in scrambled order: quantiles by linear interpolation */
 	n = 10000;
@@ -33,14 +24,14 @@ int main(void)
 	for (i = 0; i < n; i++)
 		s[i] = (double)((i * 7919) % n + 1);
 	calib_init(&c, s, n);
-	ok(c.scores[0] == 1 && c.scores[n - 1] == 10000, "scores are sorted", c.scores[n - 1], 10000);
+	ok_num(c.scores[0] == 1 && c.scores[n - 1] == 10000, "scores are sorted", c.scores[n - 1], 10000);
 	t = calib_threshold(&c, 0.001);
-	ok(fabs(t - 9990.001) < 1e-9, "threshold at fpr 0.001 is the 0.999 quantile", t, 9990.001);
+	ok_num(fabs(t - 9990.001) < 1e-9, "threshold at fpr 0.001 is the 0.999 quantile", t, 9990.001);
 	t = calib_threshold(&c, 0.5);
-	ok(fabs(t - 5000.5) < 1e-9, "threshold at fpr 0.5 is the median", t, 5000.5);
-	ok(calib_pctl(&c, 5000.5) == 0.5, "pctl: half the scores are below the median",
+	ok_num(fabs(t - 5000.5) < 1e-9, "threshold at fpr 0.5 is the median", t, 5000.5);
+	ok_num(calib_pctl(&c, 5000.5) == 0.5, "pctl: half the scores are below the median",
 	   calib_pctl(&c, 5000.5), 0.5);
-	ok(calib_pctl(&c, 0) == 0 && calib_pctl(&c, 1e9) == 1, "pctl is 0 below all, 1 above all",
+	ok_num(calib_pctl(&c, 0) == 0 && calib_pctl(&c, 1e9) == 1, "pctl is 0 below all, 1 above all",
 	   calib_pctl(&c, 1e9), 1);
 	calib_free(&c);
 
@@ -51,7 +42,7 @@ int main(void)
 	for (i = 0; i < n; i++)
 		s[i] = i < 10 ? 1 : i < 13 ? 2 : 3;
 	calib_init(&c, s, n);
-	ok(calib_pctl(&c, 1) == 5.0 / 20 && calib_pctl(&c, 2) == 11.5 / 20 &&
+	ok_num(calib_pctl(&c, 1) == 5.0 / 20 && calib_pctl(&c, 2) == 11.5 / 20 &&
 	   calib_pctl(&c, 3) == 16.5 / 20 && calib_pctl(&c, 2.5) == 13.0 / 20,
 	   "pctl counts ties half (runs of 10, 3 and 7)", calib_pctl(&c, 2), 11.5 / 20);
 	calib_free(&c);
@@ -66,12 +57,12 @@ int main(void)
 		s[i] = exp(0.5 + 2 * z);
 	}
 	calib_init(&c, s, n);
-	ok(fabs(c.ln_mu - 0.5) < 0.02, "log-normal mu", c.ln_mu, 0.5);
-	ok(fabs(c.ln_sigma - 2) < 0.02, "log-normal sigma", c.ln_sigma, 2);
+	ok_num(fabs(c.ln_mu - 0.5) < 0.02, "log-normal mu", c.ln_mu, 0.5);
+	ok_num(fabs(c.ln_sigma - 2) < 0.02, "log-normal sigma", c.ln_sigma, 2);
 	t = calib_pvalue(&c, exp(0.5 + 2 * 1.6448536269514722));
-	ok(fabs(t - 0.05) < 0.002, "p-value at mu + 1.645 sigma is 0.05", t, 0.05);
+	ok_num(fabs(t - 0.05) < 0.002, "p-value at mu + 1.645 sigma is 0.05", t, 0.05);
 	t = calib_threshold(&c, 0.01);
-	ok(fabs(log(t) - (0.5 + 2 * 2.3263478740408408)) < 0.05,
+	ok_num(fabs(log(t) - (0.5 + 2 * 2.3263478740408408)) < 0.05,
 	   "empirical 0.99 quantile matches the distribution's", log(t), 0.5 + 2 * 2.3263478740408408);
 	calib_free(&c);
 
@@ -86,11 +77,11 @@ int main(void)
 			s[i] = -log(1 - kitnet_mt_double(&rng));
 		calib_init(&c, s, nn);
 		t = calib_threshold(&c, 0.001);
-		ok(fabs(t - want) < 0.25 * want, nn == 300 ? "exponential scores, n 300: tail quantile near ln 1000"
+		ok_num(fabs(t - want) < 0.25 * want, nn == 300 ? "exponential scores, n 300: tail quantile near ln 1000"
 		                                   : "exponential scores, n 3000: tail quantile near ln 1000", t, want);
-		ok(t >= c.scores[nn - 1] || nn * 0.001 >= 1, "not below the largest score when n < 1/fpr", t, c.scores[nn - 1]);
+		ok_num(t >= c.scores[nn - 1] || nn * 0.001 >= 1, "not below the largest score when n < 1/fpr", t, c.scores[nn - 1]);
 		calib_interval(&c, 0.001, 100, &lo, &hi);
-		ok(lo <= t && t <= hi && hi - lo < want, "the bootstrap interval holds the threshold", hi - lo, want);
+		ok_num(lo <= t && t <= hi && hi - lo < want, "the bootstrap interval holds the threshold", hi - lo, want);
 		calib_free(&c);
 	}
 
@@ -102,13 +93,13 @@ int main(void)
 	for (i = 0; i < n; i++)
 		s[i] = (pow(1 - kitnet_mt_double(&rng), -0.3) - 1) / 0.3;
 	calib_init(&c, s, n);
-	ok(c.tail_k == 2000, "the tail is the top 2 %", (double)c.tail_k, 2000);
-	ok(fabs(c.tail_gamma - 0.3) < 0.08, "GPD shape 0.3 recovered", c.tail_gamma, 0.3);
+	ok_num(c.tail_k == 2000, "the tail is the top 2 %", (double)c.tail_k, 2000);
+	ok_num(fabs(c.tail_gamma - 0.3) < 0.08, "GPD shape 0.3 recovered", c.tail_gamma, 0.3);
 	z = (pow(1e-5, -0.3) - 1) / 0.3; /* P(X > z) = 1e-5 */
 	t = calib_pvalue(&c, z);
-	ok(t > 0.5e-5 && t < 2e-5, "p-value of the 1e-5 quantile, beyond every score", t, 1e-5);
+	ok_num(t > 0.5e-5 && t < 2e-5, "p-value of the 1e-5 quantile, beyond every score", t, 1e-5);
 	t = calib_threshold(&c, 1e-5);
-	ok(fabs(t - z) < 0.3 * z, "threshold at fpr 1e-5 from the tail", t, z);
+	ok_num(fabs(t - z) < 0.3 * z, "threshold at fpr 1e-5 from the tail", t, z);
 	calib_free(&c);
 
 	/* Uniform scores have a bounded tail (shape -1; 10000 of them give
@@ -119,11 +110,11 @@ int main(void)
 	for (i = 0; i < n; i++)
 		s[i] = (double)((i * 7919) % n) / n;
 	calib_init(&c, s, n);
-	ok(c.tail_gamma == CALIB_GAMMA_MIN || fabs(c.tail_gamma - CALIB_GAMMA_MIN) < 1e-6,
+	ok_num(c.tail_gamma == CALIB_GAMMA_MIN || fabs(c.tail_gamma - CALIB_GAMMA_MIN) < 1e-6,
 	   "a bounded tail's shape is clipped", c.tail_gamma, CALIB_GAMMA_MIN);
-	ok(calib_pvalue(&c, 0.995) > calib_pvalue(&c, 1.0) && calib_pvalue(&c, 1.0) >= calib_pvalue(&c, 2.0) &&
+	ok_num(calib_pvalue(&c, 0.995) > calib_pvalue(&c, 1.0) && calib_pvalue(&c, 1.0) >= calib_pvalue(&c, 2.0) &&
 	   calib_pvalue(&c, 1e9) == 0, "p-values fall monotonically beyond the scores", calib_pvalue(&c, 1.0), 0);
-	ok(fabs(calib_pvalue(&c, 0.5) - 0.5) < 0.002, "below the tail the p-value is the rank's",
+	ok_num(fabs(calib_pvalue(&c, 0.5) - 0.5) < 0.002, "below the tail the p-value is the rank's",
 	   calib_pvalue(&c, 0.5), 0.5);
 	calib_free(&c);
 
@@ -147,13 +138,13 @@ int main(void)
 			want = (below + 0.5 * equal) / n;
 			bad += calib_pctl(&c, probe) != want;
 		}
-		ok(bad == 0 && c.n_coarse == (n + CALIB_STRIDE - 1) / CALIB_STRIDE,
+		ok_num(bad == 0 && c.n_coarse == (n + CALIB_STRIDE - 1) / CALIB_STRIDE,
 		   "the indexed search counts as a linear one does", bad, 0);
 	}
 	calib_free(&c);
 
 	calib_init(&c, NULL, 0);
-	ok(isnan(calib_threshold(&c, 0.001)) && isnan(calib_pctl(&c, 1)),
+	ok_num(isnan(calib_threshold(&c, 0.001)) && isnan(calib_pctl(&c, 1)),
 	   "no held-out scores: no threshold", calib_threshold(&c, 0.001), NAN);
-	return n_fail != 0;
+	return tap_status();
 }

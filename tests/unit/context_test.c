@@ -7,16 +7,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-
-static int n_test, n_fail;
-
-static void ok(int cond, const char *what)
-{
-	n_test++;
-	if (!cond)
-		n_fail++;
-	printf("%sok %d - %s\n", cond ? "" : "not ", n_test, what);
-}
+#include "tap.h"
 
 static int near(double a, double b, double tol)
 {
@@ -368,6 +359,6 @@ int main(void)
 	index_grows();
 	runs();
 	periodic();
-	printf("1..%d\n", n_test);
-	return n_fail != 0;
+	tap_plan(tap_run);
+	return tap_status();
 }

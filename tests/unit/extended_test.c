@@ -8,16 +8,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-
-static int n_test, n_fail;
-
-static void ok(int cond, const char *what)
-{
-	n_test++;
-	if (!cond)
-		n_fail++;
-	printf("%sok %d - %s\n", cond ? "" : "not ", n_test, what);
-}
+#include "tap.h"
 
 /* An address as fld_address() gives it, from text. */
 static fld_addr addr(const char *s)
@@ -288,6 +279,6 @@ int main(void)
 	test_index();
 	test_round6();
 	test_addr_memo();
-	printf("1..%d\n", n_test);
-	return n_fail != 0;
+	tap_plan(tap_run);
+	return tap_status();
 }

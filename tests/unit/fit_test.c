@@ -9,16 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int n_test, n_fail;
-
-static void ok(int cond, const char *what)
-{
-	n_test++;
-	if (!cond)
-		n_fail++;
-	printf("%sok %d - %s\n", cond ? "" : "not ", n_test, what);
-}
+#include "tap.h"
 
 #define NF 3
 
@@ -76,7 +67,7 @@ int main(void)
 	long held;
 
 	argv0 = "fit_test";
-	printf("1..6\n");
+	tap_plan(6);
 	ok(FIT_FM_KEEP_BYTES == 256L << 20, "the window's budget is 256 MiB");
 	/* a window of 1001 rows, 50 kept at most */
 	ok(fit_n(3000, 1000, 50, &held) == 0, "a stream past a window larger than kept: a model");
@@ -86,5 +77,5 @@ int main(void)
 	ok(held <= 50, "the window held at most 50 rows");
 	/* the window kept: a stream ending inside it is trained on it, as before */
 	ok(fit_n(500, 1000, 0, &held) == 0 && held >= 500, "a window kept whole: replayed, a model");
-	return n_fail ? 1 : 0;
+	return tap_status();
 }

@@ -17,25 +17,16 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include "tap.h"
 
 #define GRACE 2.0
 #define POLL 0.02
 #define DEADLINE 60.0 /* seconds: what a wait for a condition gives up after */
 
-static int n_test, n_fail;
 static volatile sig_atomic_t stop;
 static int n_idle;
 static char dir[] = "/tmp/follow_test.XXXXXX";
 static char path[256];
-
-static void ok(int cond, const char *what)
-{
-	n_test++;
-	if (!cond)
-		n_fail++;
-	printf("%sok %d - %s\n", cond ? "" : "not ", n_test, what);
-	fflush(stdout);
-}
 
 static void on_idle(void *arg)
 {
@@ -137,7 +128,7 @@ int main(void)
 		return 2;
 	}
 	snprintf(path, sizeof path, "%s/conn.log", dir);
-	printf("1..39\n");
+	tap_plan(39);
 
 	ok(follow_open(&f, path, GRACE, POLL, 16, &stop) == 0, "a missing file is waited for");
 	f.idle = on_idle;
@@ -317,5 +308,5 @@ int main(void)
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "could not remove %s\n", dir);
-	return n_fail != 0;
+	return tap_status();
 }

@@ -9,16 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static int n_test, n_fail;
-
-static void ok(int cond, const char *what)
-{
-	n_test++;
-	if (!cond)
-		n_fail++;
-	printf("%sok %d - %s\n", cond ? "" : "not ", n_test, what);
-}
+#include "tap.h"
 
 static int same(const double *a, const double *b, size_t n)
 {
@@ -106,7 +97,7 @@ int main(void)
 	int i, all;
 
 	argv0 = "model_test";
-	printf("1..7\n");
+	tap_plan(7);
 	if (!mkdtemp(dir))
 		return 1;
 	snprintf(p1, sizeof p1, "%s/a.model", dir);
@@ -167,5 +158,5 @@ int main(void)
 	rmdir(dir);
 	model_free(&a);
 	model_free(&b);
-	return n_fail != 0;
+	return tap_status();
 }

@@ -11,16 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static int n_test, n_fail;
-
-static void ok(int cond, const char *what, double got, double want)
-{
-	n_test++;
-	if (!cond)
-		n_fail++;
-	printf("%sok %d - %s (got %.10g, want %.10g)\n", cond ? "" : "not ", n_test, what, got, want);
-}
+#include "tap.h"
 
 /* conn's extended header: 4 record columns and 2 of conn's context
  * columns, by name, in a mixed order */
@@ -67,20 +58,20 @@ int main(void)
 	int n, same;
 
 	argv0 = "split_test";
-	printf("1..17\n");
+	tap_plan(17);
 	header(&h);
 	n = split_context_features(&h, is_ctx);
-	ok(n == 2 && is_ctx[1] && is_ctx[4] && !is_ctx[0] && !is_ctx[2] && !is_ctx[3] && !is_ctx[5],
+	ok_num(n == 2 && is_ctx[1] && is_ctx[4] && !is_ctx[0] && !is_ctx[2] && !is_ctx[3] && !is_ctx[5],
 	   "conn's context columns are found by name", n, 2);
 	free(h.schema);
 	h.schema = estrdup("original");
-	ok(split_context_features(&h, is_ctx) == 0, "a schema without context has none", 0, 0);
+	ok_num(split_context_features(&h, is_ctx) == 0, "a schema without context has none", 0, 0);
 	free(h.schema);
 	h.schema = estrdup("extended");
 
-	ok(split_combine(0.5, 0.001) == 3 && split_combine(0.01, 0.2) == 2,
+	ok_num(split_combine(0.5, 0.001) == 3 && split_combine(0.01, 0.2) == 2,
 	   "the combined score is -log10 of the smaller p-value", split_combine(0.5, 0.001), 3);
-	ok(split_combine(1, 1) == 0 && split_combine(0, 0.5) == 300 &&
+	ok_num(split_combine(1, 1) == 0 && split_combine(0, 0.5) == 300 &&
 	   split_combine(NAN, 0.5) == -log10(0.5) && split_combine(0.5, NAN) == -log10(0.5),
 	   "0 for p 1, 300 at most; a part without a p-value says nothing", split_combine(0, 0.5), 300);
 
@@ -98,13 +89,13 @@ int main(void)
 	if (fit_finish(&ft, &m) < 0)
 		return 1;
 	fit_free(&ft);
-	ok(m.n_parts == 2 && m.part[0].n == 4 && m.part[1].n == 2 && m.part[1].feat[0] == 1 &&
+	ok_num(m.n_parts == 2 && m.part[0].n == 4 && m.part[1].n == 2 && m.part[1].feat[0] == 1 &&
 	   m.part[1].feat[1] == 4 && m.k.n_ae == 0, "two parts: 4 record and 2 context features",
 	   m.n_parts, 2);
-	ok(m.cal.n == 1899 && m.part[0].cal.n == 1899 && m.part[1].cal.n == 1899,
+	ok_num(m.cal.n == 1899 && m.part[0].cal.n == 1899 && m.part[1].cal.n == 1899,
 	   "each part and the combination calibrated on the 1899 records after the window",
 	   (double)m.cal.n, 1899);
-	ok(m.threshold > 0 && m.threshold == calib_threshold(&m.cal, 0.01),
+	ok_num(m.threshold > 0 && m.threshold == calib_threshold(&m.cal, 0.01),
 	   "the threshold is the combined scores' quantile", m.threshold, calib_threshold(&m.cal, 0.01));
 
 	/* a record whose context alone is extreme: its context p-value is
@@ -112,7 +103,7 @@ int main(void)
 	record(3, x);
 	x[4] = 50;
 	s1 = split_score(&m, x, &a);
-	ok(a.pvalue[1] < 1e-6 && a.pvalue[0] > 0.01 && s1 == split_combine(a.pvalue[0], a.pvalue[1]),
+	ok_num(a.pvalue[1] < 1e-6 && a.pvalue[0] > 0.01 && s1 == split_combine(a.pvalue[0], a.pvalue[1]),
 	   "context evidence alone gives the score", a.pvalue[1], 0);
 	/* the same record from a local source without history (its rate
 	 * below log1p(SPLIT_MIN_HISTORY)): its context says nothing; from
@@ -120,33 +111,33 @@ int main(void)
 	warm = x[1];
 	x[1] = log(1 + SPLIT_MIN_HISTORY) - 0.01;
 	split_score(&m, x, &b);
-	ok(b.pvalue[1] == 1 && b.score == split_combine(b.pvalue[0], 1) && m.gate.rate == 1 &&
+	ok_num(b.pvalue[1] == 1 && b.score == split_combine(b.pvalue[0], 1) && m.gate.rate == 1 &&
 	   m.gate.local == 5, "a cold local source's context evidence counts as p 1", b.pvalue[1], 1);
 	x[5] = 0;
 	split_score(&m, x, &b);
-	ok(b.pvalue[1] < 1e-6, "a cold outside source's context still speaks", b.pvalue[1], 0);
+	ok_num(b.pvalue[1] < 1e-6, "a cold outside source's context still speaks", b.pvalue[1], 0);
 	/* exactly SPLIT_MIN_HISTORY records: no longer cold */
 	x[5] = 1;
 	x[1] = log1p((double)SPLIT_MIN_HISTORY);
 	split_score(&m, x, &b);
-	ok(b.pvalue[1] < 1e-6, "a local source with exactly SPLIT_MIN_HISTORY records is not cold",
+	ok_num(b.pvalue[1] < 1e-6, "a local source with exactly SPLIT_MIN_HISTORY records is not cold",
 	   b.pvalue[1], 0);
 	x[5] = 1;
 	x[1] = warm;
 	split_explain(&m, x, err);
-	ok(fabs(err[4]) > fabs(err[0]) && fabs(err[4]) > fabs(err[2]),
+	ok_num(fabs(err[4]) > fabs(err[0]) && fabs(err[4]) > fabs(err[2]),
 	   "explain names the context column", err[4], 0);
 
 	/* round trip through the model file, bit for bit */
 	if (!mkdtemp(dir))
 		return 1;
 	snprintf(path, sizeof path, "%s/m", dir);
-	ok(model_write(&m, path) == 0 && model_read(&r, path) == 0, "a model of parts is written and read",
+	ok_num(model_write(&m, path) == 0 && model_read(&r, path) == 0, "a model of parts is written and read",
 	   0, 0);
 	s2 = split_score(&r, x, &b);
 	same = memcmp(&s1, &s2, sizeof s1) == 0 && memcmp(a.part, b.part, sizeof a.part) == 0 &&
 	       memcmp(a.pvalue, b.pvalue, sizeof a.pvalue) == 0;
-	ok(same && r.n_parts == 2 && r.part[1].feat[1] == 4, "the read model scores bit for bit the same",
+	ok_num(same && r.n_parts == 2 && r.part[1].feat[1] == 4, "the read model scores bit for bit the same",
 	   s2, s1);
 
 	/* recalibration of a model of parts: on records of another phase
@@ -158,18 +149,18 @@ int main(void)
 		recal_record(&rc, x);
 	}
 	n = recal_finish(&rc, 0.01);
-	ok(n == 0 && r.cal.n == 490 && r.part[0].cal.n == 490 &&
+	ok_num(n == 0 && r.cal.n == 490 && r.part[0].cal.n == 490 &&
 	   r.part[1].cal.n == 490, "recalibration scores the 490 after the warm-up, per part", (double)r.cal.n, 490);
 	record(3, x);
 	x[4] = 50;
 	s2 = split_score(&r, x, &b);
-	ok(memcmp(a.part, b.part, sizeof a.part) == 0, "the parts' KitNETs are untouched", b.part[0], a.part[0]);
-	ok(r.threshold == calib_threshold(&r.cal, 0.01) && r.threshold != m.threshold,
+	ok_num(memcmp(a.part, b.part, sizeof a.part) == 0, "the parts' KitNETs are untouched", b.part[0], a.part[0]);
+	ok_num(r.threshold == calib_threshold(&r.cal, 0.01) && r.threshold != m.threshold,
 	   "the threshold is the new calibration's", r.threshold, m.threshold);
 	unlink(path);
 	rmdir(dir);
 	model_free(&m);
 	model_free(&r);
 	vec_header_free(&h);
-	return n_fail != 0;
+	return tap_status();
 }

@@ -10,16 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int n_test, n_fail;
-
-static void ok(int cond, const char *what)
-{
-	n_test++;
-	if (!cond)
-		n_fail++;
-	printf("%sok %d - %s\n", cond ? "" : "not ", n_test, what);
-}
+#include "tap.h"
 
 static int same_bits(double a, double b)
 {
@@ -96,7 +87,7 @@ int main(void)
 	long i;
 	char buf[64];
 
-	printf("1..9\n");
+	tap_plan(9);
 	kitnet_mt_seed(&r, 42);
 
 	for (i = 0; i < (long)(sizeof texts / sizeof *texts); i++)
@@ -222,5 +213,5 @@ int main(void)
 	ok(bad_print == 0 && bad_trip == 0, "hand-picked values");
 	if (first_bad[0])
 		printf("# first difference: %s\n", first_bad);
-	return n_fail != 0;
+	return tap_status();
 }

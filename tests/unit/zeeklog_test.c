@@ -6,16 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int n_test, n_fail;
-
-static void ok(int cond, const char *what)
-{
-	n_test++;
-	if (!cond)
-		n_fail++;
-	printf("%sok %d - %s\n", cond ? "" : "not ", n_test, what);
-}
+#include "tap.h"
 
 /* Feed one line (copied: the reader writes into it). */
 static zl_kind feed(zl_rec *r, const char *text)
@@ -485,6 +476,6 @@ int main(void)
 	json_shapes();
 	forced();
 	static_names();
-	printf("1..%d\n", n_test);
-	return n_fail != 0;
+	tap_plan(tap_run);
+	return tap_status();
 }
