@@ -324,6 +324,11 @@ static int compressed(const char *name)
 	return 0;
 }
 
+static double ctime_of(const struct stat *st)
+{
+	return (double)st->st_ctim.tv_sec + (double)st->st_ctim.tv_nsec * 1e-9;
+}
+
 typedef struct {
 	char name[1024];
 	struct stat st;
@@ -333,8 +338,10 @@ typedef struct {
  * uncompressed, named as it is up to and with its first '.' (conn. for
  * conn.log: Zeek's conn.2024-05-01-10-00-00.log, logrotate's conn.log.1;
  * not conn-summary.log, rotated at the same time), not the path itself,
- * neither open nor read before. At most max. */
-static int siblings(const follow *f, sibling *out, int max)
+ * neither open nor read before, renamed or made since the wall-clock time
+ * since (ctime: older ones, which may be many, do not crowd them out). At
+ * most max. */
+static int siblings(const follow *f, sibling *out, int max, double since)
 {
 	char dir[4096], full[4096 + 260];
 	const char *base;
@@ -354,18 +361,14 @@ static int siblings(const follow *f, sibling *out, int max)
 			continue;
 		snprintf(full, sizeof full, "%s/%s", dir, nm);
 		if (strlen(full) >= sizeof out[n].name || stat(full, &out[n].st) != 0 ||
-		    !S_ISREG(out[n].st.st_mode) || is_known(f, out[n].st.st_dev, out[n].st.st_ino))
+		    !S_ISREG(out[n].st.st_mode) || is_known(f, out[n].st.st_dev, out[n].st.st_ino) ||
+		    ctime_of(&out[n].st) < since)
 			continue;
 		memcpy(out[n].name, full, strlen(full) + 1);
 		n++;
 	}
 	closedir(dp);
 	return n;
-}
-
-static double ctime_of(const struct stat *st)
-{
-	return (double)st->st_ctim.tv_sec + (double)st->st_ctim.tv_nsec * 1e-9;
 }
 
 static double mtime_of(const struct stat *st)
@@ -408,13 +411,9 @@ static int add_src(follow *f, int fd, const struct stat *st, double now)
 static int find_rotated(follow *f, double now)
 {
 	sibling c[FOLLOW_MAX_SRC];
-	int n = siblings(f, c, FOLLOW_MAX_SRC), i, j, fd;
-
 	/* only those renamed since the last look (1 s of slack) */
-	for (i = j = 0; i < n; i++)
-		if (ctime_of(&c[i].st) >= f->last_look - 1.0)
-			c[j++] = c[i];
-	n = j;
+	int n = siblings(f, c, FOLLOW_MAX_SRC, f->last_look - 1.0), i, j, fd;
+
 	for (i = 1; i < n; i++) /* oldest first */
 		for (j = i; j > 0 && mtime_of(&c[j].st) < mtime_of(&c[j - 1].st); j--) {
 			sibling t = c[j];
@@ -452,7 +451,8 @@ static void truncated(follow *f, follow_src *s)
 {
 	sibling c[FOLLOW_MAX_SRC];
 	unsigned char b[FOLLOW_FP];
-	int n = s->fp_len ? siblings(f, c, FOLLOW_MAX_SRC) : 0, i, fd;
+	/* (the copy was made since the last look, which saw it untruncated) */
+	int n = s->fp_len ? siblings(f, c, FOLLOW_MAX_SRC, f->last_look - 1.0) : 0, i, fd;
 
 	weprintf("%s: file truncated, reading it from its start", f->path);
 	s->trunc_pending = 1;
