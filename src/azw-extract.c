@@ -531,7 +531,11 @@ static void run_follow(run *r, const char *path, zl_format format, const char *p
 	int i;
 
 	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_stop; /* no SA_RESTART: a wait ends at once */
+	/* SA_RESTART: a write(2) into a full pipe, interrupted, goes on (else
+	 * stdio gives up with EINTR and a cut line reaches the scorer); the
+	 * follower's wait, nanosleep(2), ends at once all the same. */
+	sa.sa_handler = on_stop;
+	sa.sa_flags = SA_RESTART;
 	sigemptyset(&sa.sa_mask);
 	for (i = 0; i < 3; i++) /* sh starts background jobs with SIGINT ignored: keep it so */
 		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)

@@ -154,6 +154,8 @@ static int resume_seek(follow_src *s)
 	return 0;
 }
 
+static int src_truncated(follow *f, follow_src *s, double now);
+
 /* The next whole line of s, reading as needed: 1, 0 none for now, -1 error. */
 static int src_line(follow *f, follow_src *s, char **line, size_t *len, double now)
 {
@@ -221,6 +223,14 @@ static int src_line(follow *f, follow_src *s, char **line, size_t *len, double n
 			return 0; /* read again after the next poll */
 		if (f->stop && *f->stop)
 			return 0; /* an endless line (-F /dev/zero) must not hold off SIGTERM */
+		/* Truncated and written again since the last read? Then what
+		 * lies at pos is the new file's, not the rest of a line. Looked
+		 * at before each read(2), not each line (a look per line cost
+		 * three system calls per line and open file). */
+		if (src_truncated(f, s, now)) {
+			scanned = 0;
+			continue;
+		}
 		if ((rc = src_read(s, now)) <= 0)
 			return rc;
 	}
@@ -497,26 +507,33 @@ static void truncated(follow *f, follow_src *s)
 		         (long long)(s->seen_size - s->pos));
 }
 
+/* Is s truncated (copytruncate, perhaps just before a rename)? If so, its
+ * lines already read are given first, then it is read from its start
+ * (truncated()): 1. */
+static int src_truncated(follow *f, follow_src *s, double now)
+{
+	struct stat fs;
+
+	if (s->trunc_pending || fstat(s->fd, &fs) != 0 || !S_ISREG(fs.st_mode))
+		return 0;
+	if (fs.st_size < s->pos || fs.st_size < s->seen_size || fp_changed(s, fs.st_size)) {
+		truncated(f, s);
+		s->last_data = now;
+		return 1;
+	}
+	s->seen_size = fs.st_size;
+	return 0;
+}
+
 /* Every open file, the current one and the rotated ones: truncated since
  * the last look (copytruncate, perhaps just before a rename)? */
 static int check_truncated(follow *f, double now)
 {
 	int i, any = 0;
 
-	for (i = 0; i < FOLLOW_MAX_SRC; i++) {
-		follow_src *s = &f->src[i];
-		struct stat fs;
-
-		if (s->fd < 0 || s->trunc_pending || fstat(s->fd, &fs) != 0 || !S_ISREG(fs.st_mode))
-			continue;
-		if (fs.st_size < s->pos || fs.st_size < s->seen_size || fp_changed(s, fs.st_size)) {
-			truncated(f, s);
-			s->last_data = now;
-			any = 1;
-		} else {
-			s->seen_size = fs.st_size;
-		}
-	}
+	for (i = 0; i < FOLLOW_MAX_SRC; i++)
+		if (f->src[i].fd >= 0)
+			any |= src_truncated(f, &f->src[i], now);
 	return any;
 }
 
@@ -613,6 +630,24 @@ void follow_close(follow *f)
 	f->cur = -1;
 }
 
+/* Resumed with more files rotated while stopped than free slots: the rest
+ * when slots free up (the oldest rotated file is finished early for it),
+ * the last look's time kept until then (f->deferred) so they are found. */
+static void more_rotated(follow *f, double now)
+{
+	int o;
+
+	if (free_slot(f) >= 0 && find_rotated(f, now) == 0) {
+		f->rotated_pending = 0;
+	} else {
+		if ((o = oldest_rotated(f)) >= 0)
+			f->src[o].closing = 1;
+		f->deferred = 1;
+	}
+	if (f->cur >= 0)
+		f->src[f->cur].seq = f->seq++; /* still the newest */
+}
+
 /* Slots in use, oldest file first (the current one is the newest). */
 static int by_age(const follow *f, int order[FOLLOW_MAX_SRC])
 {
@@ -644,15 +679,15 @@ static int give(follow *f, int slot, char **line, size_t *len, char *p, size_t l
 
 int follow_getline(follow *f, char **line, size_t *len)
 {
-	double now, next_check = 0;
+	double now;
 	int order[FOLLOW_MAX_SRC];
-	int i, n, rc;
+	int i, n, rc, looked = 0; /* looked at the path during this call */
 
 	for (;;) {
 		if (f->stop && *f->stop)
 			return 0;
 		now = mono();
-		if (now >= next_check) {
+		if (now >= f->next_look) {
 			/* Every poll interval, even while lines flow: a new file at
 			 * the path? more in the files already read to their end? */
 			double t0 = wall();
@@ -661,11 +696,14 @@ int follow_getline(follow *f, char **line, size_t *len)
 				f->checkpoint(f->checkpoint_arg, 0);
 			f->deferred = 0;
 			check_path(f, now, 0);
+			if (f->rotated_pending)
+				more_rotated(f, now);
 			if (!f->deferred)
 				f->last_look = t0;
 			for (i = 0; i < FOLLOW_MAX_SRC; i++)
 				f->src[i].at_eof = 0;
-			next_check = now + f->poll;
+			f->next_look = now + f->poll;
+			looked = 1;
 		}
 
 		n = by_age(f, order);
@@ -713,12 +751,18 @@ int follow_getline(follow *f, char **line, size_t *len)
 			src_close(s);
 		}
 
+		if (!looked) {
+			/* Every file at its end: a look before sleeping (looks
+			 * come every poll interval while lines flow) */
+			f->next_look = 0;
+			continue;
+		}
 		if (f->checkpoint)
 			f->checkpoint(f->checkpoint_arg, 1);
 		if (f->idle)
 			f->idle(f->idle_arg);
 		nap(f->poll);
-		next_check = 0;
+		f->next_look = 0;
 	}
 }
 
@@ -922,12 +966,18 @@ static void resume_src(follow_src *s, const follow_mark *m)
 
 static void mark_lost(follow *f, const follow_mark *m, const char *why);
 
-/* m's file, found beside the path, into a slot, resumed at m. */
+/* m's file, found beside the path, into a slot, resumed at m. The files
+ * of the position come first: with every slot taken, the path's file, not
+ * one of them, is closed, to be opened again at a later look. */
 static void resume_at_slot(follow *f, int fd, const struct stat *st, const follow_mark *m)
 {
-	int slot = add_src(f, fd, st, mono());
+	int slot;
 
-	if (slot < 0)
+	if (free_slot(f) < 0 && f->cur >= 0 && f->src[f->cur].resume_at == 0) {
+		src_close(&f->src[f->cur]);
+		f->cur = -1;
+	}
+	if ((slot = add_src(f, fd, st, mono())) < 0)
 		mark_lost(f, m, "cannot be read now (too many files open)");
 	else
 		resume_src(&f->src[slot], m);
@@ -972,6 +1022,8 @@ int follow_resume(follow *f, const char *pos, int from_end)
 {
 	follow_mark m[FOLLOW_MAX_SRC];
 	follow_src *cur = f->cur >= 0 ? &f->src[f->cur] : NULL;
+	dev_t cur_dev = cur ? cur->dev : 0;
+	ino_t cur_ino = cur ? cur->ino : 0;
 	double look;
 	int n, i, fd;
 
@@ -992,6 +1044,7 @@ int follow_resume(follow *f, const char *pos, int from_end)
 		struct stat st;
 		char name[260];
 
+		cur = f->cur >= 0 ? &f->src[f->cur] : NULL; /* (closed for a slot?) */
 		if (cur && cur->dev == (dev_t)m[i].dev && cur->ino == (ino_t)m[i].ino) {
 			if (same_start(cur->fd, &m[i])) {
 				resume_src(cur, &m[i]);
@@ -1010,7 +1063,7 @@ int follow_resume(follow *f, const char *pos, int from_end)
 			resume_at_slot(f, fd, &st, &m[i]);
 			continue;
 		}
-		if (!cur || cur->dev != (dev_t)m[i].dev || cur->ino != (ino_t)m[i].ino)
+		if (cur_dev != (dev_t)m[i].dev || cur_ino != (ino_t)m[i].ino)
 			mark_lost(f, &m[i], "is gone (moved away, or compressed?)");
 		else
 			mark_lost(f, &m[i], "is gone (truncated, or its inode reused by the new log), "
@@ -1020,11 +1073,11 @@ int follow_resume(follow *f, const char *pos, int from_end)
 	 * before: from their start, oldest first; then the current file */
 	f->last_look = look;
 	f->resuming = 1;
-	if (cur)
-		find_rotated(f, mono());
+	f->rotated_pending = find_rotated(f, mono()) > 0;
 	f->resuming = 0;
-	if (cur)
-		cur->seq = f->seq++;
-	f->last_look = wall();
+	if (f->cur >= 0)
+		f->src[f->cur].seq = f->seq++;
+	if (!f->rotated_pending)
+		f->last_look = wall();
 	return 0;
 }

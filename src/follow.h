@@ -93,8 +93,10 @@ typedef struct {
 	int said_missing;       /* "waiting for PATH" said */
 	int said_open_error;
 	double last_look;       /* wall-clock time of the last look at the path */
+	double next_look;       /* monotonic time of the next, while lines flow */
 	int deferred;           /* the last look left files to open: keep last_look */
 	int resuming;           /* inside follow_resume() (for its messages) */
+	int rotated_pending;    /* resumed: files rotated while stopped wait for a slot */
 	struct { dev_t dev; ino_t ino; } known[FOLLOW_KNOWN]; /* files closed */
 	int n_known;
 

@@ -255,3 +255,42 @@ json_uids() { # lines A..B of $JSON: their uids
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"/proc/x: cannot make it or write in it"* ]]
 }
+
+@test "a stop (SIGTERM) while the scorer's pipe is full: the write goes on, no cut line, exit 0" {
+	for i in 1 2 3 4 5 6 7 8; do cat "$JSON"; done > "$LOG"   # ~800 KB of vectors
+	mkfifo "$TMP/p"
+	# a reader that does not read until told: the pipe fills, the write blocks
+	sh -c 'while [ ! -e "$1/go" ]; do sleep 0.1; done; exec cat' _ "$TMP" < "$TMP/p" > "$TMP/got" 3>&- &
+	rpid=$!
+	azw-extract -m conn -F "$LOG" --position "$TMP/pos" > "$TMP/p" 2> "$TMP/xerr" 3>&- &
+	xpid=$!
+	wait_for 30 'grep -q pipe_write "/proc/$xpid/wchan" 2> /dev/null'
+	kill -TERM "$xpid"
+	touch "$TMP/go"
+	status=0
+	wait "$xpid" || status=$?
+	xpid=
+	wait "$rpid"
+	[ "$status" -eq 0 ]
+	[ ! -s "$TMP/xerr" ]
+	# whole rows only, and the last position after them
+	[ "$(grep -v '^#' "$TMP/got" | awk -F'\t' '{ print NF }' | sort -u | wc -l)" -eq 1 ]
+	tail -n 1 "$TMP/got" | grep -q '^#position	azw-position 1 '
+}
+
+@test "resume: 20 files rotated while stopped (more than 16 open at once): each read, in turn" {
+	sed -n 1,10p "$JSON" > "$LOG"
+	start
+	wait_for 30 '[ "$(lines "$TMP/out")" -ge 10 ]'
+	stop
+	for k in $(seq 1 20); do
+		sed -n "$((k * 9 + 2)),$((k * 9 + 10))p" "$JSON" >> "$LOG"
+		mv "$LOG" "$L/current/conn.$(printf %02d "$k").log"
+		touch -d "@$((1700000000 + k))" "$L/current/conn.$(printf %02d "$k").log" # oldest first: by mtime
+	done
+	: > "$LOG"
+	start
+	wait_for 60 '[ "$(lines "$TMP/out")" -ge 190 ]'
+	stop
+	each_once $(json_uids 1 190)
+}
