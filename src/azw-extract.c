@@ -504,7 +504,7 @@ static void write_position(void *arg, int idle)
 			return;
 	}
 	if (!m->r->mod || follow_position(m->f, pos, sizeof pos) < 0)
-		return; /* no stream header yet; or a truncation being read */
+		return; /* no stream header yet */
 	k = moved_part(pos);
 	if (k == moved_part(m->last) && memcmp(pos, m->last, k) == 0)
 		return;

@@ -266,14 +266,23 @@ static void remember(follow *f, dev_t dev, ino_t ino)
 	f->known[i].ino = ino;
 }
 
+static int is_open(const follow *f, dev_t dev, ino_t ino)
+{
+	int i;
+
+	for (i = 0; i < FOLLOW_MAX_SRC; i++)
+		if (f->src[i].fd >= 0 && f->src[i].dev == dev && f->src[i].ino == ino)
+			return 1;
+	return 0;
+}
+
 /* Is this file open, or read and closed already? */
 static int is_known(const follow *f, dev_t dev, ino_t ino)
 {
 	int i, n = f->n_known < FOLLOW_KNOWN ? f->n_known : FOLLOW_KNOWN;
 
-	for (i = 0; i < FOLLOW_MAX_SRC; i++)
-		if (f->src[i].fd >= 0 && f->src[i].dev == dev && f->src[i].ino == ino)
-			return 1;
+	if (is_open(f, dev, ino))
+		return 1;
 	for (i = 0; i < n; i++)
 		if (f->known[i].dev == dev && f->known[i].ino == ino)
 			return 1;
@@ -499,6 +508,7 @@ static void truncated(follow *f, follow_src *s)
 		if (off > s->pos)
 			weprintf("%s: its %lld bytes not read before the truncation read from its copy %s",
 			         f->path, (long long)(off - s->pos), c[i].name);
+		s->pos = off; /* buf[end] is there in the content before the truncation */
 		return;
 	}
 	if (s->seen_size > s->pos)
@@ -794,20 +804,23 @@ int follow_position(const follow *f, char *buf, size_t n)
 {
 	int order[FOLLOW_MAX_SRC], k = by_age(f, order), i, nk, len;
 
-	for (i = 0; i < k; i++)
-		if (f->src[order[i]].trunc_pending)
-			return -1;
 	len = snprintf(buf, n, "azw-position 1 files %d", k);
 	for (i = 0; i < k && len >= 0 && (size_t)len < n; i++) {
 		const follow_src *s = &f->src[order[i]];
 		int resuming = s->resume_at > 0;
+		/* A truncated file whose lines from before the truncation are
+		 * still being given (trunc_pending) is named as it was: its
+		 * inode and first bytes then, the offset in that content. A
+		 * restart finds that content in the copy (by its first bytes)
+		 * and the file's new content at the path, from its start. */
+		off_t size = s->seen_size > src_offset(s) ? s->seen_size : src_offset(s);
 
 		len += snprintf(buf + len, n - (size_t)len, " %ju %ju %lld %ld %d %lld %zu %016llx",
 		                (uintmax_t)s->dev, (uintmax_t)s->ino,
 		                (long long)(resuming ? s->resume_at : src_offset(s)),
 		                resuming ? s->resume_lineno : s->lineno,
 		                resuming ? s->resume_skipping : s->skipping,
-		                (long long)s->seen_size, s->fp_len,
+		                (long long)size, s->fp_len,
 		                (unsigned long long)follow_hash(s->fp, s->fp_len));
 	}
 	/* the files read and closed, oldest first: not to be read again */
@@ -937,7 +950,8 @@ static int find_mark(const follow *f, const follow_mark *m, int by_start, struct
 		    compressed(nm))
 			continue;
 		snprintf(full, sizeof full, "%s/%s", dir, nm);
-		if (stat(full, st) != 0 || !S_ISREG(st->st_mode) || is_known(f, st->st_dev, st->st_ino))
+		/* (read and closed is no bar: a copy read from, part-way) */
+		if (stat(full, st) != 0 || !S_ISREG(st->st_mode) || is_open(f, st->st_dev, st->st_ino))
 			continue;
 		if (by_start ? m->fp_len == 0 : (st->st_dev != (dev_t)m->dev || st->st_ino != (ino_t)m->ino))
 			continue;

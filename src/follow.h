@@ -123,8 +123,7 @@ void follow_close(follow *f);
 /* The position: one line of text (no newline) into buf, to resume from
  * with follow_resume() after a restart. Call it from the checkpoint
  * callback or after follow_getline() returned 0. Returns its length, or -1
- * when no position can be taken now (a truncation being handled: the next
- * checkpoint can). */
+ * when it does not fit in n bytes. */
 int follow_position(const follow *f, char *buf, size_t n);
 /* Right after follow_open(): resume from a position (NULL: none; then the
  * current file from its start, or with from_end from the end of its last

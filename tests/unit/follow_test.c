@@ -137,7 +137,7 @@ int main(void)
 		return 2;
 	}
 	snprintf(path, sizeof path, "%s/conn.log", dir);
-	printf("1..47\n");
+	printf("1..51\n");
 
 	ok(follow_open(&f, path, GRACE, POLL, 16, &stop) == 0, "a missing file is waited for");
 	f.idle = on_idle;
@@ -353,6 +353,38 @@ int main(void)
 		   "trailing words: refused");
 		ok(follow_resume(&g, "azw-position 1 files 0 known 0 look 1", 0) == 0,
 		   "resume: a position of no file: accepted");
+		follow_close(&g);
+
+		/* stopped while the lines of a copytruncated file are read from
+		 * its copy: a position all the same, resumed in the copy */
+		snprintf(rpath, sizeof rpath, "%s/ssl.log", dir);
+		append(rpath, "t1\nt2\nt3\n");
+		follow_open(&g, rpath, GRACE, POLL, 16, &stop);
+		g.idle = on_idle;
+		is(drain(&g), "t1|t2|t3", "truncated while read: the lines before");
+		append(rpath, "t4\nt5\n");
+		{
+			char cp[700];
+
+			snprintf(cp, sizeof cp, "cp '%s' '%s.c'", rpath, rpath);
+			if (system(cp) != 0 || truncate(rpath, 0) != 0)
+				perror(cp);
+		}
+		append(rpath, "u1\n");
+		{
+			char *line;
+			size_t len;
+
+			stop = 0;
+			ok(follow_getline(&g, &line, &len) == 1 && strcmp(line, "t4") == 0 &&
+			   follow_position(&g, pos, sizeof pos) > 0,
+			   "truncated while read: a position taken while its copy's lines are given");
+		}
+		follow_close(&g);
+		follow_open(&g, rpath, GRACE, POLL, 16, &stop);
+		g.idle = on_idle;
+		follow_resume(&g, pos, 0);
+		is(drain(&g), "t5|u1", "truncated while read: resumed in the copy, then the file anew");
 		follow_close(&g);
 	}
 
