@@ -91,10 +91,16 @@ check-fast: deps
 
 # The follow soak test, long: 2,000,000 conn records at 40,000 lines/s into
 # a log rotated every 0.3-3 s (renames and copytruncates), followed by
-# azw-extract -F | azw-score; every uid scored once (tests/soak/run.sh).
-# make check runs a short one (tests/83-stream.bats).
+# azw-extract -F | azw-score, with positions; every uid scored once
+# (tests/soak/run.sh). Then the same with 6 restarts while it is written,
+# by SIGTERM: still every uid once; and with SIGKILL the second time: the
+# records scored since the last saved position are scored again, fewer
+# than 2 s of them. About 8 minutes. make check runs short ones
+# (tests/83-stream.bats).
 soak: all
 	@bash tests/soak/run.sh 2000000 40000 0.3 3
+	@bash tests/soak/run.sh 2000000 40000 0.3 3 6 0
+	@bash tests/soak/run.sh 2000000 40000 0.3 3 6
 
 demo: deps all
 	@sh examples/demo.sh

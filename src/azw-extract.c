@@ -25,6 +25,7 @@
 #include "linebuf.h"
 #include "modules/extended.h"
 #include "modules/modules.h"
+#include "posfile.h"
 #include "util.h"
 #include "vecrecord.h"
 #include "zeeklog.h"
@@ -35,6 +36,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static void local_nets(const char *spec)
@@ -53,7 +55,8 @@ static void usage(FILE *f)
 	    "usage: azw-extract [-m MODULE] [--schema SCHEMA] [--format FORMAT]\n"
 	    "                   [--local-nets CIDR,...] [--context WHICH] [FILE...]\n"
 	    "       azw-extract [-m MODULE] [--schema SCHEMA] [--format FORMAT]\n"
-	    "                   [--local-nets CIDR,...] [--context WHICH] -F FILE\n"
+	    "                   [--local-nets CIDR,...] [--context WHICH]\n"
+	    "                   [--position POSFILE] [--from-end] -F FILE\n"
 	    "       azw-extract --features [-m MODULE] [--schema SCHEMA]\n"
 	    "Read Zeek logs from the FILEs in order, or from standard input (also for\n"
 	    "FILE -), and write one feature vector per record to standard output, as a\n"
@@ -78,6 +81,12 @@ static void usage(FILE *f)
 	    "      --features       print each schema's features instead (of MODULE,\n"
 	    "                       of SCHEMA): name, column and meaning, a line each\n"
 	    "                       (azw-features(7) is made from it)\n"
+	    "      --position POSFILE  with -F: resume where POSFILE says FILE was read\n"
+	    "                       to, and write #position lines into the stream for\n"
+	    "                       azw-score --position POSFILE to save once the\n"
+	    "                       records before them are scored (see azw-extract(1))\n"
+	    "      --from-end       with -F and no saved position: start at the end of\n"
+	    "                       FILE, not its start\n"
 	    "  -h, --help           this help\n"
 	    "Formats, told apart line by line without --format: Zeek TSV (the ASCII\n"
 	    "writer's default, with its # header blocks: several may follow each other,\n"
@@ -437,36 +446,100 @@ static void on_stop(int sig)
 
 static long watch_pid; /* AZW_WATCH_PID: the azw-watch we belong to, or 0 */
 
+/* Under azw-watch, end when it is gone (kill -9 of it outside systemd left
+ * us running). */
+static void watch_check(void)
+{
+	if (watch_pid > 0 && !stop_follow && getppid() != (pid_t)watch_pid) {
+		weprintf("azw-watch (PID %ld) is gone: stopping", watch_pid);
+		stop_follow = 1;
+	}
+}
+
 /* While the followed file is idle: write what there is, and end if it
- * cannot be written or nobody reads it any more; under azw-watch, end
- * when it is gone (kill -9 of it outside systemd left us running). */
+ * cannot be written or nobody reads it any more. */
 static void flush_output(void *f)
 {
 	fflush(f);
 	out_check(f);
 	if (out_gone(fileno(f)))
 		out_closed();
-	if (watch_pid > 0 && getppid() != (pid_t)watch_pid) {
-		weprintf("azw-watch (PID %ld) is gone: stopping", watch_pid);
-		stop_follow = 1;
+	watch_check();
+}
+
+/* --position: where the followed file has been read to, as a "#position"
+ * line in the vector stream, after the rows of every line before it; the
+ * scorer saves it once it has written their scores (azw-vectors(5)). At
+ * most one a second while lines flow, and one when the file goes idle;
+ * none while it has not moved. */
+typedef struct {
+	follow *f;
+	const run *r;
+	double at;                   /* monotonic time of the last one */
+	char last[FOLLOW_POS_MAX];   /* its text */
+} marker;
+
+static double mono_now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+/* The text up to its look time (which changes at every look). */
+static size_t moved_part(const char *pos)
+{
+	const char *sp = strrchr(pos, ' ');
+
+	return sp ? (size_t)(sp - pos) : strlen(pos);
+}
+
+static void write_position(void *arg, int idle)
+{
+	marker *m = arg;
+	char pos[FOLLOW_POS_MAX];
+	double now = mono_now();
+	size_t k;
+
+	if (!idle) {
+		watch_check(); /* (flush_output's, while lines flow) */
+		if (now < m->at + 1.0)
+			return;
 	}
+	if (!m->r->mod || follow_position(m->f, pos, sizeof pos) < 0)
+		return; /* no stream header yet */
+	k = moved_part(pos);
+	if (k == moved_part(m->last) && memcmp(pos, m->last, k) == 0)
+		return;
+	fprintf(stdout, "#position\t%s\n", pos);
+	memcpy(m->last, pos, strlen(pos) + 1);
+	m->at = now;
 }
 
 /* -F: one file followed across rotation (follow.h) until a signal. A
  * rotated file is still read for a while, beside the new one: each has its
  * own record reader, so a TSV row is read under its own file's header. */
-static void run_follow(run *r, const char *path, zl_format format)
+static void run_follow(run *r, const char *path, zl_format format, const char *posfile,
+                       int from_end)
 {
 	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP };
 	zl_rec *recs[FOLLOW_MAX_SRC] = { 0 }, *rec0 = r->rec;
 	struct sigaction sa, old;
+	static marker mk;
+	char saved[FOLLOW_POS_MAX];
+	int have = 0;
 	follow f;
 	char *line;
 	size_t len;
 	int i;
 
 	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_stop; /* no SA_RESTART: a wait ends at once */
+	/* SA_RESTART: a write(2) into a full pipe, interrupted, goes on (else
+	 * stdio gives up with EINTR and a cut line reaches the scorer); the
+	 * follower's wait, nanosleep(2), ends at once all the same. */
+	sa.sa_handler = on_stop;
+	sa.sa_flags = SA_RESTART;
 	sigemptyset(&sa.sa_mask);
 	for (i = 0; i < 3; i++) /* sh starts background jobs with SIGINT ignored: keep it so */
 		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
@@ -474,13 +547,31 @@ static void run_follow(run *r, const char *path, zl_format format)
 	if (getenv("AZW_WATCH_PID") && (watch_pid = atol(getenv("AZW_WATCH_PID"))) > 0 &&
 	    getppid() != (pid_t)watch_pid)
 		watch_pid = 0; /* not started by it: not ours to watch */
+	if (posfile && (have = posfile_read(posfile, saved, sizeof saved)) < 0) {
+		r->status = 2;
+		return;
+	}
 	if (follow_open(&f, path, 0, 0, (size_t)ZL_MAX_LINE, &stop_follow) < 0) {
 		weprintf("%s:", path);
 		r->status = 2;
 		return;
 	}
+	if (follow_resume(&f, have ? saved : NULL, from_end) < 0) {
+		weprintf("%s: remove it to start again from %s's start", posfile, path);
+		follow_close(&f);
+		r->status = 2;
+		return;
+	}
 	f.idle = flush_output;
 	f.idle_arg = stdout;
+	if (posfile) {
+		mk.f = &f;
+		mk.r = r;
+		if (have)
+			memcpy(mk.last, saved, strlen(saved) + 1);
+		f.checkpoint = write_position;
+		f.checkpoint_arg = &mk;
+	}
 	while (follow_getline(&f, &line, &len) == 1) {
 		if (!recs[f.slot]) {
 			recs[f.slot] = zl_rec_new();
@@ -494,6 +585,8 @@ static void run_follow(run *r, const char *path, zl_format format)
 	}
 	if (!stop_follow)
 		r->status = 2; /* a read error, reported */
+	else if (posfile)
+		write_position(&mk, 1); /* every line returned is written: the last */
 	r->records += f.n_long;
 	r->skipped += f.n_long;
 	r->rec = rec0;
@@ -547,11 +640,14 @@ int main(int argc, char **argv)
 		{ "context", required_argument, 0, 'c' },
 		{ "follow", required_argument, 0, 'F' },
 		{ "features", no_argument, 0, 'L' },
+		{ "position", required_argument, 0, 'P' },
+		{ "from-end", no_argument, 0, 'E' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 },
 	};
 	run r = { 0 };
-	const char *module = NULL, *follow_path = NULL;
+	const char *module = NULL, *follow_path = NULL, *posfile = NULL;
+	int from_end = 0;
 	zl_format format = ZL_FMT_AUTO;
 	int c, i, features = 0;
 
@@ -569,6 +665,8 @@ int main(int argc, char **argv)
 			break;
 		case 'F': follow_path = optarg; break;
 		case 'L': features = 1; break;
+		case 'P': posfile = optarg; break;
+		case 'E': from_end = 1; break;
 		case 'h': usage(stdout); return 0;
 		default: return usage_hint();
 		}
@@ -580,6 +678,10 @@ int main(int argc, char **argv)
 	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
 	if (follow_path && optind < argc) {
 		weprintf("--follow takes one FILE, and no other");
+		return usage_hint();
+	}
+	if ((posfile || from_end) && !follow_path) {
+		weprintf("%s is for a followed file: give -F FILE", posfile ? "--position" : "--from-end");
 		return usage_hint();
 	}
 	if (module && !azw_module_find(module))
@@ -597,7 +699,7 @@ int main(int argc, char **argv)
 	if (module)
 		start(&r, azw_module_find(module));
 	if (follow_path)
-		run_follow(&r, follow_path, format);
+		run_follow(&r, follow_path, format, posfile, from_end);
 	else if (optind == argc)
 		run_file(&r, "-");
 	for (i = optind; i < argc; i++)

@@ -1,6 +1,7 @@
 /* azw-score - give every record of a vector stream an anomaly score with a
  * model from azw-fit; one JSON object per record. */
 #include "model.h"
+#include "posfile.h"
 #include "score.h"
 #include "split.h"
 #include "util.h"
@@ -21,7 +22,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: azw-score [--threshold X | --fpr F] [--alerts-only] [--explain[=K]]\n"
-	    "                 [--line-buffered] MODEL [FILE]\n"
+	    "                 [--line-buffered] [--position POSFILE] MODEL [FILE]\n"
 	    "Score each record of a vector stream (from azw-extract) read from FILE or\n"
 	    "standard input with MODEL (from azw-fit); write one JSON object per record:\n"
 	    "ts uid id.orig_h id.orig_p id.resp_h id.resp_p proto module score, and with\n"
@@ -37,6 +38,10 @@ static void usage(FILE *f)
 	    "  -l, --line-buffered write each line with one write(2) as soon as it is\n"
 	    "                      scored (several scorers can share a pipe or an\n"
 	    "                      O_APPEND file without mixing lines)\n"
+	    "      --position POSFILE  save the #position lines of azw-extract -F\n"
+	    "                      --position POSFILE's stream into POSFILE (atomically),\n"
+	    "                      each once the scores of the records before it are\n"
+	    "                      written: a restart resumes after them\n"
 	    "  -h, --help          this help\n"
 	    "Output is flushed whenever the input goes idle, so tail -F pipelines are live.\n"
 	    "A write error (a full disk; its reader gone while SIGPIPE is ignored)\n"
@@ -163,12 +168,13 @@ int main(int argc, char **argv)
 		{ "alerts-only", no_argument, 0, 'a' },
 		{ "explain", optional_argument, 0, 'e' },
 		{ "line-buffered", no_argument, 0, 'l' },
+		{ "position", required_argument, 0, 'P' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 },
 	};
-	const char *path = "stdin", *diff;
+	const char *path = "stdin", *diff, *posfile = NULL;
 	double threshold = NAN, fpr = NAN;
-	long n = 0, alerts = 0;
+	long n = 0, alerts = 0, pos_failed = 0;
 	int c, fd = 0, rc, alerts_only = 0, explain = 0, line_buffered = 0;
 	explainer ex;
 	score_line s;
@@ -183,6 +189,7 @@ int main(int argc, char **argv)
 		case 'f': fpr = earg_double("--fpr", optarg, 1e-12, 0.5, 0); break;
 		case 'a': alerts_only = 1; break;
 		case 'l': line_buffered = 1; break;
+		case 'P': posfile = optarg; break;
 		case 'e': explain = optarg ? (int)earg_long("--explain", optarg, 1, 1000) : EXPLAIN_DEFAULT; break;
 		case 'h': usage(stdout); return 0;
 		default: return usage_hint();
@@ -221,7 +228,17 @@ int main(int argc, char **argv)
 	s.n_parts = m.n_parts;
 	s.part_name = part_keys;
 	s.part_pvalue = sc.pvalue;
-	while (rc == 0 && vec_next(&vr) == 1) {
+	vr.marks = posfile != NULL;
+	while (rc == 0 && (c = vec_next(&vr)) >= 1) {
+		if (c == 2) {
+			/* every record before it is scored: written, then saved */
+			fflush(stdout);
+			out_check(stdout);
+			if (posfile_write(posfile, vr.mark, pos_failed == 0) < 0 && pos_failed++ == 0)
+				weprintf("%s: position not saved: a restart will score again what "
+				         "was scored since the last one saved", posfile);
+			continue;
+		}
 		n++;
 		s.score = split_score(&m, vr.x, &sc);
 		if (alerts_only && !(s.score > threshold))
@@ -235,6 +252,8 @@ int main(int argc, char **argv)
 	}
 	if (vr.n_bad)
 		weprintf("%ld of %ld records skipped", vr.n_bad, vr.n_bad + n);
+	if (pos_failed > 1)
+		weprintf("%s: %ld positions not saved", posfile, pos_failed);
 	if (rc < 0)
 		rc = 2;
 	else if (alerts_only)

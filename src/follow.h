@@ -22,12 +22,27 @@
  *     before and renamed since the last look is read too, oldest first;
  *   - a missing path is waited for.
  * Memory is bounded: lines longer than max_line are reported and skipped.
+ *
+ * A restart resumes (follow_position, follow_resume): the position is one
+ * line of text naming each open file by device, inode and a hash of its
+ * first bytes (up to FOLLOW_FP: a reused inode, or a file rotated and
+ * created again, is another file), with the offset of its next unread whole
+ * line, and the files already read. It is taken only where every line
+ * before it has been returned and the caller has done with it: at the
+ * checkpoint callback, called from inside follow_getline(). Resuming, a
+ * file read part-way is found again by its inode (at the path, or beside it
+ * after a rotation), or by its first bytes (logrotate's copy of a
+ * copytruncated file); read on from its offset, after its leading '#' lines
+ * (a TSV header the caller needs again); files rotated while stopped are
+ * read from their start; a file that cannot be found is said, with the
+ * bytes known not read.
  */
 #ifndef AZW_FOLLOW_H
 #define AZW_FOLLOW_H
 
 #include <signal.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #define FOLLOW_MAX_SRC 16       /* files open at once: the current one + rotated ones */
@@ -35,6 +50,7 @@
 #define FOLLOW_KNOWN 64         /* files already read, not to be read again */
 #define FOLLOW_GRACE 10.0       /* s a rotated file is read after its last byte */
 #define FOLLOW_POLL 0.2         /* s between looks at an idle file */
+#define FOLLOW_POS_MAX 8192     /* bytes of a position's text, at most */
 
 typedef struct {
 	int fd;                 /* -1: slot free */
@@ -54,6 +70,9 @@ typedef struct {
 	size_t fp_len;
 	off_t seen_size;        /* its size at the last look */
 	int trunc_pending;      /* truncated: give the lines buffered, then reread */
+	off_t resume_at;        /* > 0: resumed; give its leading '#' lines, then read from here */
+	long resume_lineno;     /* the line number before resume_at */
+	int resume_skipping;    /* resume_at is inside an over-long line */
 } follow_src;
 
 typedef struct {
@@ -62,6 +81,10 @@ typedef struct {
 	size_t max_line;
 	void (*idle)(void *);   /* called before each sleep (fflush the output) */
 	void *idle_arg;
+	/* Called where a position may be taken (follow_position): at every
+	 * look while lines flow (idle 0), and before each sleep (idle 1). */
+	void (*checkpoint)(void *, int idle);
+	void *checkpoint_arg;
 	volatile sig_atomic_t *stop; /* when set, follow_getline returns 0 */
 
 	follow_src src[FOLLOW_MAX_SRC];
@@ -70,7 +93,10 @@ typedef struct {
 	int said_missing;       /* "waiting for PATH" said */
 	int said_open_error;
 	double last_look;       /* wall-clock time of the last look at the path */
+	double next_look;       /* monotonic time of the next, while lines flow */
 	int deferred;           /* the last look left files to open: keep last_look */
+	int resuming;           /* inside follow_resume() (for its messages) */
+	int rotated_pending;    /* resumed: files rotated while stopped wait for a slot */
 	struct { dev_t dev; ino_t ino; } known[FOLLOW_KNOWN]; /* files closed */
 	int n_known;
 
@@ -79,6 +105,7 @@ typedef struct {
 	int first;              /* 1: the first line of a (new or truncated) file */
 	long lineno;            /* its line number in its file */
 	long n_long;            /* lines skipped for being over max_line */
+	long long n_missed;     /* bytes known not read (files gone), said on stderr */
 } follow;
 
 /* Set up following path; grace and poll in seconds (<= 0: the defaults),
@@ -92,5 +119,18 @@ int follow_open(follow *f, const char *path, double grace, double poll,
  * is set, -1 on a read error (errno set, message printed). */
 int follow_getline(follow *f, char **line, size_t *len);
 void follow_close(follow *f);
+
+/* The position: one line of text (no newline) into buf, to resume from
+ * with follow_resume() after a restart. Call it from the checkpoint
+ * callback or after follow_getline() returned 0. Returns its length, or -1
+ * when it does not fit in n bytes. */
+int follow_position(const follow *f, char *buf, size_t n);
+/* Right after follow_open(): resume from a position (NULL: none; then the
+ * current file from its start, or with from_end from the end of its last
+ * whole line). Files gone since are said, their bytes counted in n_missed.
+ * Returns 0, or -1 (message printed) when the text is not a position. */
+int follow_resume(follow *f, const char *pos, int from_end);
+/* The hash of a file's first bytes in a position (FNV-1a, 64 bits). */
+uint64_t follow_hash(const unsigned char *p, size_t n);
 
 #endif

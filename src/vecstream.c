@@ -167,6 +167,12 @@ static int read_line(vec_reader *r)
 	return strlen(r->line) == len ? 1 : 2;
 }
 
+/* A "#position" line: not a header's, read between rows (vec_next). */
+static int is_mark(const char *line)
+{
+	return strncmp(line, "#position\t", 10) == 0;
+}
+
 /* Parse header lines starting at r->line (already read) into h. Returns 1 with
  * r->line holding the first row (or 0 at EOF), -1 on an unreadable header. */
 static int read_header(vec_reader *r, vec_header *h, const char **why)
@@ -176,7 +182,7 @@ static int read_header(vec_reader *r, vec_header *h, const char **why)
 
 	memset(h, 0, sizeof *h);
 	*why = NULL;
-	while (more == 1 && r->line[0] == '#') {
+	while (more == 1 && r->line[0] == '#' && !is_mark(r->line)) {
 		p = r->line + 1;
 		tab = strchr(p, '\t');
 		if (tab)
@@ -350,6 +356,12 @@ int vec_next(vec_reader *r)
 				continue;
 			}
 		}
+		if (is_mark(r->line)) {
+			if (!r->marks)
+				continue;
+			r->mark = r->line + 10;
+			return 2;
+		}
 		if (r->line[0] == '#') {
 			vec_header h;
 			long at = r->lineno;
@@ -372,6 +384,10 @@ int vec_next(vec_reader *r)
 				return 0;
 			}
 			/* r->line holds the first row after the header */
+			if (is_mark(r->line)) {
+				r->pending = 1;
+				continue;
+			}
 		}
 		if (r->line[0] == '\0')
 			continue; /* blank line */

@@ -64,15 +64,19 @@ typedef struct {
 	long n_bad;         /* rows skipped (reported) */
 	int in_bad_block;   /* inside a header block that differs from h */
 	int pending;        /* 1: r->line holds an unread row; -1: input ended */
+	int marks;          /* set by the caller: vec_next() returns #position lines */
+	const char *mark;   /* after vec_next() returned 2: the #position line's text */
 } vec_reader;
 
 /* Read the first header from fd; idle_flush (or NULL) is flushed whenever
  * the input would block.  0: ok; 1: empty input (no header, no rows);
  * -1: error, message printed (not a vector stream, bad version). */
 int vec_open(vec_reader *r, int fd, const char *path, FILE *idle_flush);
-/* Next row: 1 a row in r->id / r->x, 0 end of input. Bad rows and rows under
- * a different header are reported on stderr (file:line: reason), counted in
- * n_bad and skipped. */
+/* Next row: 1 a row in r->id / r->x, 0 end of input; 2 (only when r->marks
+ * is set) a "#position" line, its text in r->mark: where the followed log
+ * was read to after the rows before it (azw-vectors(5)); otherwise such
+ * lines are passed over. Bad rows and rows under a different header are
+ * reported on stderr (file:line: reason), counted in n_bad and skipped. */
 int vec_next(vec_reader *r);
 void vec_close(vec_reader *r);
 

@@ -128,7 +128,7 @@ int main(void)
 		return 2;
 	}
 	snprintf(path, sizeof path, "%s/conn.log", dir);
-	tap_plan(39);
+	tap_plan(50);
 
 	ok(follow_open(&f, path, GRACE, POLL, 16, &stop) == 0, "a missing file is waited for");
 	f.idle = on_idle;
@@ -305,6 +305,80 @@ int main(void)
 	}
 
 	follow_close(&f);
+
+	/* Restarts: a position taken, another follower resumed from it. */
+	{
+		char pos[FOLLOW_POS_MAX], rpath[300];
+		follow g;
+
+		snprintf(rpath, sizeof rpath, "%s/dns.log", dir);
+		append(rpath, "#h1\n#h2\nr1\nr2\n");
+		follow_open(&g, rpath, GRACE, POLL, 16, &stop);
+		g.idle = on_idle;
+		is(drain(&g), "#h1|#h2|r1|r2", "resume: a file read");
+		ok(follow_position(&g, pos, sizeof pos) > 0 &&
+		   strncmp(pos, "azw-position 1 files 1 ", 23) == 0, "resume: its position taken");
+		follow_close(&g);
+		append(rpath, "r3\n");
+		follow_open(&g, rpath, GRACE, POLL, 16, &stop);
+		g.idle = on_idle;
+		ok(follow_resume(&g, pos, 0) == 0, "resume: the position read back");
+		is(drain(&g), "#h1|#h2|r3", "resume: its leading # lines again, then on from where it was");
+		ok(g.lineno == 5, "resume: line numbers go on");
+		follow_close(&g);
+
+		follow_open(&g, rpath, GRACE, POLL, 16, &stop);
+		g.idle = on_idle;
+		follow_resume(&g, NULL, 1);
+		append(rpath, "r4\n");
+		is(drain(&g), "#h1|#h2|r4", "from the end: the # lines, then only what comes after");
+		follow_close(&g);
+
+		follow_open(&g, rpath, GRACE, POLL, 16, &stop);
+		ok(follow_resume(&g, "azw-position 2 files 0 known 0 look 1", 0) < 0 &&
+		   follow_resume(&g, "azw-position 1 files 1 1 2 3", 0) < 0 &&
+		   follow_resume(&g, "azw-position 1 files 17 known 0 look 1", 0) < 0 &&
+		   follow_resume(&g, "azw-position 1 files 1 1 2 30 1 0 20 4 ab known 0 look 1", 0) < 0 &&
+		   follow_resume(&g, "azw-position 1 files 0 known 0 look 1 x", 0) < 0,
+		   "resume: another version, a cut text, too many files, an offset past the size, "
+		   "trailing words: refused");
+		ok(follow_resume(&g, "azw-position 1 files 0 known 0 look 1", 0) == 0,
+		   "resume: a position of no file: accepted");
+		follow_close(&g);
+
+		/* stopped while the lines of a copytruncated file are read from
+		 * its copy: a position all the same, resumed in the copy */
+		snprintf(rpath, sizeof rpath, "%s/ssl.log", dir);
+		append(rpath, "t1\nt2\nt3\n");
+		follow_open(&g, rpath, GRACE, POLL, 16, &stop);
+		g.idle = on_idle;
+		is(drain(&g), "t1|t2|t3", "truncated while read: the lines before");
+		append(rpath, "t4\nt5\n");
+		{
+			char cp[700];
+
+			snprintf(cp, sizeof cp, "cp '%s' '%s.c'", rpath, rpath);
+			if (system(cp) != 0 || truncate(rpath, 0) != 0)
+				perror(cp);
+		}
+		append(rpath, "u1\n");
+		{
+			char *line;
+			size_t len;
+
+			stop = 0;
+			ok(follow_getline(&g, &line, &len) == 1 && strcmp(line, "t4") == 0 &&
+			   follow_position(&g, pos, sizeof pos) > 0,
+			   "truncated while read: a position taken while its copy's lines are given");
+		}
+		follow_close(&g);
+		follow_open(&g, rpath, GRACE, POLL, 16, &stop);
+		g.idle = on_idle;
+		follow_resume(&g, pos, 0);
+		is(drain(&g), "t5|u1", "truncated while read: resumed in the copy, then the file anew");
+		follow_close(&g);
+	}
+
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "could not remove %s\n", dir);
