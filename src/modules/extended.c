@@ -163,191 +163,12 @@ void ext_count_letters(const ext_index *ix, double *x, int src, const char *s, s
 
 /* ---- field decoders ---- */
 
-/* What Python's float() takes, less nan, inf, blanks and '_'. */
-static int decimal_text(const char *s)
-{
-	if (!*s)
-		return 0;
-	for (; *s; s++)
-		if (!strchr("0123456789+-.eE", *s))
-			return 0;
-	return 1;
-}
-
-/* A short run of digits (what counts and ports mostly are) without strtod:
- * 0 and *out set, or -1 for anything else. Exact below 2^53. */
-static int small_uint(const char *s, size_t len, double *out)
-{
-	uint64_t u = 0;
-	size_t i;
-
-	if (len == 0 || len > 15)
-		return -1;
-	for (i = 0; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		u = u * 10 + (uint64_t)(s[i] - '0');
-	}
-	*out = (double)u;
-	return 0;
-}
-
-int ext_nonneg(zl_rec *rec, const char *field, double *out, char *why)
-{
-	zl_value v = zl_get_static(rec, field);
-	double d;
-
-	if ((v.type == ZL_NUMBER || v.type == ZL_STRING) && v.s && small_uint(v.s, v.len, out) == 0)
-		return 0;
-	switch (v.type) {
-	case ZL_ABSENT:
-	case ZL_NULL:
-		*out = 0;
-		return 0;
-	case ZL_NUMBER:
-		if (parse_double(v.s, &d) < 0)
-			return fld_bad(why, field, "not a number", &v);
-		break;
-	case ZL_STRING:
-		if (!v.s || !decimal_text(v.s) || parse_double(v.s, &d) < 0)
-			return fld_bad(why, field, "not a number", &v);
-		break;
-	default:
-		return fld_wrong_type(why, field, "a number", v.type);
-	}
-	if (!isfinite(d))
-		return fld_bad(why, field, "not a finite number", &v);
-	if (d < 0)
-		return fld_bad(why, field, "negative value", &v);
-	*out = d + 0.0; /* -0 becomes 0 */
-	return 0;
-}
-
 int ext_log1p(zl_rec *rec, const char *field, double *out, char *why)
 {
-	if (ext_nonneg(rec, field, out, why) < 0)
+	if (fld_number(rec, field, 0, out, why) < 0)
 		return -1;
 	*out = log1p_count(*out);
 	return 0;
-}
-
-/* An integer 0..65535 or -1 when missing or null; what names it in a
- * reason ("a port number"). */
-static int small_int(zl_rec *rec, const char *field, const char *what, int *out, char *why)
-{
-	zl_value v = zl_get_static(rec, field);
-	double d;
-	char bad[48];
-
-	switch (v.type) {
-	case ZL_ABSENT:
-	case ZL_NULL:
-		*out = -1;
-		return 0;
-	case ZL_NUMBER:
-	case ZL_STRING:
-		if (v.s && v.len <= 5 && small_uint(v.s, v.len, &d) == 0 && d <= 65535) {
-			*out = (int)d;
-			return 0;
-		}
-		if (!v.s || !decimal_text(v.s) || parse_double(v.s, &d) < 0 ||
-		    !(d >= 0 && d <= 65535) || d != floor(d)) {
-			snprintf(bad, sizeof bad, "not %s", what);
-			return fld_bad(why, field, bad, &v);
-		}
-		*out = (int)d;
-		return 0;
-	default:
-		return fld_wrong_type(why, field, what, v.type);
-	}
-}
-
-int ext_port(zl_rec *rec, const char *field, int *out, char *why)
-{
-	return small_int(rec, field, "a port number", out, why);
-}
-
-int ext_code(zl_rec *rec, const char *field, int *out, char *why)
-{
-	return small_int(rec, field, "an integer code", out, why);
-}
-
-int ext_interval6(zl_rec *rec, const char *field, double *out, int *present, char *why)
-{
-	zl_value v = zl_get_static(rec, field);
-	char buf[32];
-	size_t k;
-
-	*out = 0;
-	*present = 0;
-	switch (v.type) {
-	case ZL_ABSENT:
-	case ZL_NULL:
-		return 0;
-	case ZL_NUMBER:
-	case ZL_STRING:
-		if (!v.s || (v.type == ZL_STRING && !decimal_text(v.s)) ||
-		    (k = zl_round6(v.s, v.len, buf)) == 0 || parse_double(buf, out) < 0 ||
-		    !isfinite(*out))
-			return fld_bad(why, field, "not a number", &v);
-		if (*out < 0)
-			return fld_bad(why, field, "negative value", &v);
-		*out += 0.0;
-		*present = 1;
-		return 0;
-	default:
-		return fld_wrong_type(why, field, "a number", v.type);
-	}
-}
-
-int ext_bool(zl_rec *rec, const char *field, int *out, char *why)
-{
-	zl_value v = zl_get_static(rec, field);
-
-	switch (v.type) {
-	case ZL_ABSENT:
-	case ZL_NULL:
-		*out = -1;
-		return 0;
-	case ZL_BOOL:
-		*out = v.b != 0;
-		return 0;
-	case ZL_STRING:
-		if (v.s && v.len == 1 && (v.s[0] == 'T' || v.s[0] == 'F')) {
-			*out = v.s[0] == 'T';
-			return 0;
-		}
-		return fld_bad(why, field, "not a boolean", &v);
-	case ZL_NUMBER:
-		if (v.s && (strcmp(v.s, "0") == 0 || strcmp(v.s, "1") == 0)) {
-			*out = v.s[0] == '1';
-			return 0;
-		}
-		return fld_bad(why, field, "not a boolean", &v);
-	default:
-		return fld_wrong_type(why, field, "a boolean", v.type);
-	}
-}
-
-int ext_string(zl_rec *rec, const char *field, const char **out, size_t *len, char *why)
-{
-	zl_value v = zl_get_static(rec, field);
-
-	switch (v.type) {
-	case ZL_ABSENT:
-	case ZL_NULL:
-		*out = NULL;
-		*len = 0;
-		return 0;
-	case ZL_STRING:
-		if (!v.s)
-			return fld_bad(why, field, "string holds \\u0000", NULL);
-		*out = v.s;
-		*len = v.len;
-		return 0;
-	default:
-		return fld_wrong_type(why, field, "a string", v.type);
-	}
 }
 
 /* ---- lists ---- */
@@ -579,7 +400,7 @@ int ext_text(zl_rec *rec, const char *field, const char **out, size_t *len, char
 		*len = 0;
 		return 1;
 	}
-	return ext_string(rec, field, out, len, why);
+	return fld_string(rec, field, out, len, why);
 }
 
 int ext_word(zl_rec *rec, const char *field, const char **out, size_t *len, char *why)
@@ -618,81 +439,12 @@ double ext_log_ratio(double a, double b)
 
 static const unsigned char v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
 
-static void from_v4(ext_addr *a, uint32_t v4)
-{
-	memcpy(a->b, v4mapped, 12);
-	a->b[12] = (unsigned char)(v4 >> 24);
-	a->b[13] = (unsigned char)(v4 >> 16);
-	a->b[14] = (unsigned char)(v4 >> 8);
-	a->b[15] = (unsigned char)v4;
-	a->v6 = 0;
-}
-
-/* The last addresses read, by record and field: a module reads id.orig_h
- * and id.resp_h for its features, then again for the context (each read
- * was 2% of conn's extraction). */
-static struct {
-	const zl_rec *rec;
-	unsigned long long serial;
-	const char *field;
-	ext_addr a;
-} addr_memo[2];
-
-static int address(zl_rec *rec, const char *field, ext_addr *a, char *why)
-{
-	uint32_t v4 = 0;
-	int fam = fld_address(rec, field, &v4, why);
-	zl_value v;
-	char buf[64];
-	size_t len;
-	const char *pct;
-
-	if (fam < 0)
-		return -1;
-	if (fam == 4) {
-		from_v4(a, v4);
-		return 0;
-	}
-	v = zl_get_static(rec, field);
-	pct = memchr(v.s, '%', v.len);
-	len = pct ? (size_t)(pct - v.s) : v.len;
-	if (len >= sizeof buf)
-		return fld_bad(why, field, "not an IPv4 or IPv6 address", &v);
-	memcpy(buf, v.s, len);
-	buf[len] = '\0';
-	if (inet_pton(AF_INET6, buf, a->b) != 1)
-		return fld_bad(why, field, "not an IPv4 or IPv6 address", &v);
-	a->v6 = memcmp(a->b, v4mapped, 12) != 0;
-	return 0;
-}
-
-int ext_address(zl_rec *rec, const char *field, ext_addr *a, char *why)
-{
-	unsigned long long serial = zl_rec_serial(rec);
-	int i;
-
-	for (i = 0; i < 2; i++)
-		if (addr_memo[i].rec == rec && addr_memo[i].serial == serial &&
-		    (addr_memo[i].field == field || strcmp(addr_memo[i].field, field) == 0)) {
-			*a = addr_memo[i].a;
-			return 0;
-		}
-	if (address(rec, field, a, why) < 0)
-		return -1;
-	i = addr_memo[0].rec == rec && addr_memo[0].serial == serial; /* keep this record's other */
-	addr_memo[i].rec = rec;
-	addr_memo[i].serial = serial;
-	addr_memo[i].field = field;
-	addr_memo[i].a = *a;
-	return 0;
-}
-
 int ext_obs_ends(zl_rec *rec, ctx_obs *o, char *why)
 {
-	ext_addr orig, resp;
+	fld_addr orig, resp;
 
-	if (ext_address(rec, "id.orig_h", &orig, why) < 0 ||
-	    ext_address(rec, "id.resp_h", &resp, why) < 0)
+	if (fld_address(rec, "id.orig_h", &orig, why) < 0 ||
+	    fld_address(rec, "id.resp_h", &resp, why) < 0)
 		return -1;
 	ctx_obs_ts(rec, o);
 	memcpy(o->orig, orig.b, 16);
@@ -826,7 +578,7 @@ int ext_local_nets_set(const char *spec, char *why)
 	return 0;
 }
 
-int ext_is_local(const ext_addr *a)
+int ext_is_local(const fld_addr *a)
 {
 	int i;
 
@@ -842,21 +594,21 @@ int ext_is_local(const ext_addr *a)
 	return 0;
 }
 
-const char *ext_direction(const ext_addr *orig, const ext_addr *resp)
+const char *ext_direction(const fld_addr *orig, const fld_addr *resp)
 {
 	int lo = ext_is_local(orig), lr = ext_is_local(resp);
 
 	return lo && lr ? "internal" : lo ? "outgoing" : lr ? "incoming" : "external";
 }
 
-int ext_is_multicast(const ext_addr *a)
+int ext_is_multicast(const fld_addr *a)
 {
 	if (a->v6)
 		return a->b[0] == 0xff;
 	return memcmp(a->b, v4mapped, 12) == 0 && (a->b[12] & 0xf0) == 0xe0;
 }
 
-int ext_is_broadcast(const ext_addr *a)
+int ext_is_broadcast(const fld_addr *a)
 {
 	return !a->v6 && memcmp(a->b, v4mapped, 12) == 0 && a->b[15] == 255;
 }

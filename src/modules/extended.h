@@ -9,11 +9,11 @@
  * categorical field is the set of rows of its source, and adding a value is
  * adding a row.
  *
- * Also here: numbers on a log scale, addresses as 16 bytes (IPv4 as
- * ::ffff:a.b.c.d) and the configurable list of local networks that gives
- * traffic direction. Nothing here keeps state across records except the
- * local-network list, which is set once at start-up, and the last record's
- * two addresses (ext_address()).
+ * Also here: numbers on a log scale, text and names, lists, and the
+ * configurable list of local networks that gives traffic direction.
+ * Nothing here keeps state across records except the local-network list,
+ * which is set once at start-up. (The decoders of Zeek's types are
+ * fields.h's, one set for every schema.)
  *
  * Field names are read with zl_get_static(): give literals or a static
  * table's entries.
@@ -24,6 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "modules/fields.h"
 #include "modules/modules.h"
 #include "context.h"
 #include "zeeklog.h"
@@ -81,34 +82,13 @@ void ext_count_letters(const ext_index *ix, double *x, int src, const char *s, s
  * its own (the other column is not a match here). */
 int ext_find(const ext_index *ix, int src, const char *s, size_t len);
 
-/* ---- field decoders (0, or -1 with a reason in why[AZW_REASON_MAX]) ---- */
+/* ---- field decoders (0, or -1 with a reason in why[AZW_REASON_MAX]) ----
+ *
+ * The decoders of Zeek's types are fields.h's, shared with the original
+ * schemas; here, what only the extended schemas read. */
 
-/* A non-negative finite number (JSON number, or a numeric string as Zeek
- * TSV gives), in full double precision; 0 when missing or null. */
-int ext_nonneg(zl_rec *rec, const char *field, double *out, char *why);
-
-/* The same, then log1p(). */
+/* fld_number(), then log1p(). */
 int ext_log1p(zl_rec *rec, const char *field, double *out, char *why);
-
-/* A port or ICMP type/code: an integer 0..65535; -1 in *out when missing
- * or null. */
-int ext_port(zl_rec *rec, const char *field, int *out, char *why);
-
-/* A boolean: true/false, "T"/"F", 1/0; *out -1 when missing or null. */
-int ext_bool(zl_rec *rec, const char *field, int *out, char *why);
-
-/* A string, or NULL (with *len 0) when missing or null. */
-int ext_string(zl_rec *rec, const char *field, const char **out, size_t *len, char *why);
-
-/* A non-negative interval (seconds) rounded to the microsecond from its
- * text, as Zeek's TSV writes it, so that JSON (17 digits) and TSV (6
- * decimals) give the same double. *present is 1 when the field is set (0
- * and *out 0 when missing or null). */
-int ext_interval6(zl_rec *rec, const char *field, double *out, int *present, char *why);
-
-/* An integer code 0..65535 (an HTTP status, a DNS Z): -1 in *out when
- * missing or null; a bad value is rejected with "not an integer code". */
-int ext_code(zl_rec *rec, const char *field, int *out, char *why);
 
 /* ---- lists (Zeek set[..] and vector[..] fields) ----
  *
@@ -190,7 +170,7 @@ double ext_entropy(const char *s, size_t len);
  * "[v6]" and "[v6]:port" count too (an HTTP Host header). */
 int ext_is_ip_text(const char *s, size_t len);
 
-/* A free-text field (a DNS query, a URI, a banner): as ext_string(), but
+/* A free-text field (a DNS query, a URI, a banner): as fld_string(), but
  * a string holding a NUL byte (JSON \u0000, TSV \x00) is not rejected: it
  * reads as "" and the call returns 1 (0 otherwise, -1 on a wrong type). */
 int ext_text(zl_rec *rec, const char *field, const char **out, size_t *len, char *why);
@@ -212,15 +192,6 @@ double ext_log_ratio(double a, double b);
 
 /* ---- addresses and local networks ---- */
 
-typedef struct {
-	unsigned char b[16]; /* network order; IPv4 as ::ffff:a.b.c.d */
-	int v6;              /* written as IPv6 (and not IPv4-mapped) */
-} ext_addr;
-
-/* An address field: 0, or -1 with the reason fld_address() gives when it
- * is missing or not an IPv4 or IPv6 address (a "%zone" suffix is
- * ignored). */
-int ext_address(zl_rec *rec, const char *field, ext_addr *a, char *why);
 /* The start of every module's context observation: id.orig_h and
  * id.resp_h as the keys' addresses (16 bytes each, IPv4 mapped) and ts, in
  * o. 0, or -1 with the reason in why (a missing or bad address). */
@@ -251,19 +222,19 @@ uint32_t ext_name_hash(const char *s, size_t len);
 int ext_local_nets_set(const char *spec, char *why);
 
 /* Is the address in one of the local networks? */
-int ext_is_local(const ext_addr *a);
+int ext_is_local(const fld_addr *a);
 
 /* The direction word of a record from its two addresses and the local
  * networks: "internal" (both local), "outgoing" (only the originator),
  * "incoming" (only the responder) or "external" (neither). */
-const char *ext_direction(const ext_addr *orig, const ext_addr *resp);
+const char *ext_direction(const fld_addr *orig, const fld_addr *resp);
 
 /* Multicast: 224.0.0.0/4 or ff00::/8. */
-int ext_is_multicast(const ext_addr *a);
+int ext_is_multicast(const fld_addr *a);
 
 /* A broadcast responder: 255.255.255.255, or an IPv4 address ending in
  * .255 (a directed broadcast in a /24 or wider; the original's test, for
  * IPv4 only). */
-int ext_is_broadcast(const ext_addr *a);
+int ext_is_broadcast(const fld_addr *a);
 
 #endif

@@ -1,5 +1,7 @@
-/* fields.c - decoders shared by the modules: one Zeek field of a record,
- * by name, into a number or a category, or a one-line reason why not. */
+/* fields.c - the field decoders, one per Zeek type, shared by every
+ * schema: one Zeek field of a record, by name, into a number, a string or
+ * an address, or a one-line reason why not; FLD_PY gives the original
+ * schema's quirks. Also the original schema's table machinery. */
 #include "modules/fields.h"
 #include "util.h"
 
@@ -53,52 +55,58 @@ int fld_wrong_type(char *why, const char *field, const char *want, zl_type got)
 	return -1;
 }
 
-int fld_category(zl_rec *rec, const char *field, const char *dflt,
-                    const char **out, char *why)
+int fld_string(zl_rec *rec, const char *field, const char **out, size_t *len, char *why)
 {
 	zl_value v = zl_get_static(rec, field);
 
 	switch (v.type) {
 	case ZL_ABSENT:
 	case ZL_NULL:
-		*out = dflt;
+		*out = NULL;
+		*len = 0;
 		return 0;
 	case ZL_STRING:
 		if (!v.s)
 			return fld_bad(why, field, "string holds \\u0000", NULL);
 		*out = v.s;
+		*len = v.len;
 		return 0;
 	default:
 		return fld_wrong_type(why, field, "a string", v.type);
 	}
 }
 
-int fld_flag(zl_rec *rec, const char *field, double *out, char *why)
+int fld_bool(zl_rec *rec, const char *field, int flags, int *out, char *why)
 {
 	zl_value v = zl_get_static(rec, field);
 
 	switch (v.type) {
 	case ZL_ABSENT:
 	case ZL_NULL:
-		*out = 0;
+		*out = -1;
 		return 0;
 	case ZL_BOOL:
-		*out = v.b;
+		*out = v.b != 0;
 		return 0;
 	case ZL_STRING:
-		if (v.s && (!strcmp(v.s, "T") || !strcmp(v.s, "F"))) {
+		if (v.s && v.len == 1 && (v.s[0] == 'T' || v.s[0] == 'F')) {
 			*out = v.s[0] == 'T';
 			return 0;
 		}
 		return fld_bad(why, field, "not a boolean", &v);
-	case ZL_NUMBER: {
-		double d = strtod_fast(v.s, NULL);
-		if (d == 0 || d == 1) {
-			*out = d + 0.0;
+	case ZL_NUMBER:
+		if (flags & FLD_PY) { /* Python's int(): 1.0, 0e0 and -0 too */
+			double d = strtod_fast(v.s, NULL);
+
+			if (d == 0 || d == 1) {
+				*out = d == 1;
+				return 0;
+			}
+		} else if (v.s && (strcmp(v.s, "0") == 0 || strcmp(v.s, "1") == 0)) {
+			*out = v.s[0] == '1';
 			return 0;
 		}
 		return fld_bad(why, field, "not a boolean", &v);
-	}
 	default:
 		return fld_wrong_type(why, field, "a boolean", v.type);
 	}
@@ -112,8 +120,7 @@ static int all_digits(const char *s)
 	return 1;
 }
 
-/* What Python's float() takes, less nan, inf, blanks and '_'. */
-static int decimal_text(const char *s)
+int fld_decimal_text(const char *s)
 {
 	if (!*s)
 		return 0;
@@ -123,60 +130,151 @@ static int decimal_text(const char *s)
 	return 1;
 }
 
-/* A number as the original's astype(float32): a JSON integer goes from
- * int64 straight to float32 (one rounding), anything else through a
- * double. signed_ok: negative values are accepted. */
-static int number32(zl_rec *rec, const char *field, int signed_ok, double *out, char *why)
+/* A short run of digits (what counts and ports mostly are) without strtod:
+ * 0 and *out set, or -1 for anything else. Exact below 2^53. */
+static int small_uint(const char *s, size_t len, double *out)
+{
+	uint64_t u = 0;
+	size_t i;
+
+	if (len == 0 || len > 15)
+		return -1;
+	for (i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		u = u * 10 + (uint64_t)(s[i] - '0');
+	}
+	*out = (double)u;
+	return 0;
+}
+
+int fld_number(zl_rec *rec, const char *field, int flags, double *out, char *why)
 {
 	zl_value v = zl_get_static(rec, field);
-	const char *what = signed_ok ? "not a finite number" : "negative count";
 	double d;
 	float f;
 
+	/* the common case, exact in a double and in one float32 rounding */
+	if ((v.type == ZL_NUMBER || v.type == ZL_STRING) && v.s && small_uint(v.s, v.len, &d) == 0) {
+		*out = flags & FLD_PY ? (double)(float)d : d;
+		return 0;
+	}
 	switch (v.type) {
 	case ZL_ABSENT:
 	case ZL_NULL:
 		*out = 0;
 		return 0;
 	case ZL_NUMBER:
+		if (!(flags & FLD_PY)) {
+			if (parse_double(v.s, &d) < 0)
+				return fld_bad(why, field, "not a number", &v);
+			break;
+		}
+		/* astype(float32): a JSON integer goes from int64 straight to
+		 * float32 (one rounding), anything else through a double */
 		if (all_digits(v.s)) {
 			unsigned long long u;
+
 			errno = 0;
 			u = strtoull(v.s, NULL, 10);
 			if (errno != ERANGE) {
-				f = (float)u;
-				break;
+				*out = (double)(float)u + 0.0;
+				return 0;
 			}
 		}
 		d = strtod_fast(v.s, NULL);
-		if (d < 0 && !signed_ok)
-			return fld_bad(why, field, what, &v);
-		f = (float)d;
 		break;
 	case ZL_STRING:
-		if (!v.s || !decimal_text(v.s) || parse_double(v.s, &d) < 0)
+		if (!v.s || !fld_decimal_text(v.s) || parse_double(v.s, &d) < 0)
 			return fld_bad(why, field, "not a number", &v);
-		if (d < 0 && !signed_ok)
-			return fld_bad(why, field, what, &v);
-		f = (float)d;
 		break;
 	default:
 		return fld_wrong_type(why, field, "a number", v.type);
 	}
+	if (!(flags & FLD_PY)) {
+		if (!isfinite(d))
+			return fld_bad(why, field, "not a finite number", &v);
+		if (d < 0)
+			return fld_bad(why, field, "negative value", &v);
+		*out = d + 0.0; /* -0 becomes 0 */
+		return 0;
+	}
+	if (d < 0 && !(flags & FLD_SIGNED))
+		return fld_bad(why, field, "negative count", &v);
+	f = (float)d;
 	if (isinf(f))
 		return fld_bad(why, field, "too large for float32", &v);
 	*out = (double)f + 0.0; /* -0 becomes 0 */
 	return 0;
 }
 
-int fld_count32(zl_rec *rec, const char *field, double *out, char *why)
+/* An integer 0..65535 or -1 when missing or null; what names it in a
+ * reason ("a port number"). */
+static int small_int(zl_rec *rec, const char *field, const char *what, int *out, char *why)
 {
-	return number32(rec, field, 0, out, why);
+	zl_value v = zl_get_static(rec, field);
+	double d;
+	char bad[48];
+
+	switch (v.type) {
+	case ZL_ABSENT:
+	case ZL_NULL:
+		*out = -1;
+		return 0;
+	case ZL_NUMBER:
+	case ZL_STRING:
+		if (v.s && v.len <= 5 && small_uint(v.s, v.len, &d) == 0 && d <= 65535) {
+			*out = (int)d;
+			return 0;
+		}
+		if (!v.s || !fld_decimal_text(v.s) || parse_double(v.s, &d) < 0 ||
+		    !(d >= 0 && d <= 65535) || d != floor(d)) {
+			snprintf(bad, sizeof bad, "not %s", what);
+			return fld_bad(why, field, bad, &v);
+		}
+		*out = (int)d;
+		return 0;
+	default:
+		return fld_wrong_type(why, field, what, v.type);
+	}
 }
 
-int fld_real32(zl_rec *rec, const char *field, double *out, char *why)
+int fld_port(zl_rec *rec, const char *field, int *out, char *why)
 {
-	return number32(rec, field, 1, out, why);
+	return small_int(rec, field, "a port number", out, why);
+}
+
+int fld_code(zl_rec *rec, const char *field, int *out, char *why)
+{
+	return small_int(rec, field, "an integer code", out, why);
+}
+
+int fld_interval6(zl_rec *rec, const char *field, double *out, int *present, char *why)
+{
+	zl_value v = zl_get_static(rec, field);
+	char buf[32];
+	size_t k;
+
+	*out = 0;
+	*present = 0;
+	switch (v.type) {
+	case ZL_ABSENT:
+	case ZL_NULL:
+		return 0;
+	case ZL_NUMBER:
+	case ZL_STRING:
+		if (!v.s || (v.type == ZL_STRING && !fld_decimal_text(v.s)) ||
+		    (k = zl_round6(v.s, v.len, buf)) == 0 || parse_double(buf, out) < 0 ||
+		    !isfinite(*out))
+			return fld_bad(why, field, "not a number", &v);
+		if (*out < 0)
+			return fld_bad(why, field, "negative value", &v);
+		*out += 0.0;
+		*present = 1;
+		return 0;
+	default:
+		return fld_wrong_type(why, field, "a number", v.type);
+	}
 }
 
 int fld_present(zl_rec *rec, const char *field, double *out, char *why)
@@ -260,7 +358,7 @@ int fld_cat_is(const fld_cat *c, const char *col)
 	if (!c->s)
 		return 0;
 	if (c->form == FLD_CAT_FLOAT)
-		return strchr(col, '.') && decimal_text(col) && parse_double(col, &d) == 0 &&
+		return strchr(col, '.') && fld_decimal_text(col) && parse_double(col, &d) == 0 &&
 		       d == c->d;
 	return strcmp(c->s, col) == 0;
 }
@@ -347,25 +445,86 @@ int fld_is_private4_py(uint32_t a)
 	return 0;
 }
 
-/* 4 (with *a4 set), 6, or -1 with a reason. */
-int fld_address(zl_rec *rec, const char *field, uint32_t *a4, char *why)
+static const unsigned char v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+/* The text of an address field: 4 or 6 with a set, or -1 with a reason. */
+static int address(zl_rec *rec, const char *field, fld_addr *a, char *why)
 {
 	zl_value v = zl_get_static(rec, field);
+	uint32_t v4;
+	char buf[64];
+	size_t len;
+	const char *pct;
 
 	if (v.type == ZL_ABSENT || v.type == ZL_NULL)
 		return fld_bad(why, field, "missing address", NULL);
 	if (v.type != ZL_STRING)
 		return fld_wrong_type(why, field, "an address", v.type);
-	if (v.s && parse_ipv4(v.s, a4) == 0)
+	if (v.s && parse_ipv4(v.s, &v4) == 0) {
+		memcpy(a->b, v4mapped, 12);
+		a->b[12] = (unsigned char)(v4 >> 24);
+		a->b[13] = (unsigned char)(v4 >> 16);
+		a->b[14] = (unsigned char)(v4 >> 8);
+		a->b[15] = (unsigned char)v4;
+		a->v6 = 0;
 		return 4;
-	if (v.s && is_ipv6(v.s, v.len))
-		return 6;
-	return fld_bad(why, field, "not an IPv4 or IPv6 address", &v);
+	}
+	if (!v.s || !is_ipv6(v.s, v.len))
+		return fld_bad(why, field, "not an IPv4 or IPv6 address", &v);
+	pct = memchr(v.s, '%', v.len);
+	len = pct ? (size_t)(pct - v.s) : v.len;
+	if (len >= sizeof buf)
+		return fld_bad(why, field, "not an IPv4 or IPv6 address", &v);
+	memcpy(buf, v.s, len);
+	buf[len] = '\0';
+	if (inet_pton(AF_INET6, buf, a->b) != 1)
+		return fld_bad(why, field, "not an IPv4 or IPv6 address", &v);
+	a->v6 = memcmp(a->b, v4mapped, 12) != 0;
+	return 6;
+}
+
+/* The last addresses read, by record and field: a module reads id.orig_h
+ * and id.resp_h for its features, then again for the context (each read
+ * was 2% of conn's extraction). */
+static struct {
+	const zl_rec *rec;
+	unsigned long long serial;
+	const char *field;
+	fld_addr a;
+	int family;
+} addr_memo[2];
+
+int fld_address(zl_rec *rec, const char *field, fld_addr *a, char *why)
+{
+	unsigned long long serial = zl_rec_serial(rec);
+	int i, family;
+
+	for (i = 0; i < 2; i++)
+		if (addr_memo[i].rec == rec && addr_memo[i].serial == serial &&
+		    (addr_memo[i].field == field || strcmp(addr_memo[i].field, field) == 0)) {
+			*a = addr_memo[i].a;
+			return addr_memo[i].family;
+		}
+	if ((family = address(rec, field, a, why)) < 0)
+		return -1;
+	i = addr_memo[0].rec == rec && addr_memo[0].serial == serial; /* keep this record's other */
+	addr_memo[i].rec = rec;
+	addr_memo[i].serial = serial;
+	addr_memo[i].field = field;
+	addr_memo[i].a = *a;
+	addr_memo[i].family = family;
+	return family;
+}
+
+/* An IPv4 address as a number, host order. */
+static uint32_t v4_of(const fld_addr *a)
+{
+	return (uint32_t)a->b[12] << 24 | (uint32_t)a->b[13] << 16 | (uint32_t)a->b[14] << 8 | a->b[15];
 }
 
 int fld_direction_py(zl_rec *rec, const char **out, char *why)
 {
-	uint32_t src, dst;
+	fld_addr src, dst;
 	int vs, vd, ps, pd;
 
 	if ((vs = fld_address(rec, "id.orig_h", &src, why)) < 0 ||
@@ -375,27 +534,18 @@ int fld_direction_py(zl_rec *rec, const char **out, char *why)
 		*out = "IPv6";
 		return 0;
 	}
-	ps = fld_is_private4_py(src);
-	pd = fld_is_private4_py(dst);
+	ps = fld_is_private4_py(v4_of(&src));
+	pd = fld_is_private4_py(v4_of(&dst));
 	*out = ps && pd ? "internal" : ps ? "outgoing" : pd ? "incoming" : "external";
-	return 0;
-}
-
-int fld_direction_original(zl_rec *rec, const char **out, char *why)
-{
-	if (fld_direction_py(rec, out, why) < 0)
-		return -1;
-	if (strcmp(*out, "IPv6") == 0)
-		*out = NULL;
 	return 0;
 }
 
 int fld_broadcast(zl_rec *rec, double *out, char *why)
 {
-	uint32_t a4;
+	fld_addr a;
 	zl_value v;
 
-	if (fld_address(rec, "id.resp_h", &a4, why) < 0)
+	if (fld_address(rec, "id.resp_h", &a, why) < 0)
 		return -1;
 	v = zl_get_static(rec, "id.resp_h");
 	*out = v.len >= 3 && memcmp(v.s + v.len - 3, "255", 3) == 0;
@@ -411,7 +561,8 @@ int fld_read(zl_rec *rec, const fld_source *src, int n, fld_slot *slot, char *wh
 	for (i = 0; i < n; i++) {
 		fld_slot *v = &slot[i];
 		const char *f = src[i].field;
-		int r = 0;
+		size_t len;
+		int r = 0, b;
 
 		v->cat.s = NULL;
 		v->cat.form = FLD_CAT_TEXT;
@@ -420,12 +571,17 @@ int fld_read(zl_rec *rec, const fld_source *src, int n, fld_slot *slot, char *wh
 		case FLD_CATEGORY:  r = fld_category_py(rec, f, &v->cat, why); break;
 		case FLD_DIRECTION: r = fld_direction_py(rec, &v->cat.s, why); break;
 		case FLD_BROADCAST: r = fld_broadcast(rec, &v->num, why); break;
-		case FLD_FLAG:      r = fld_flag(rec, f, &v->num, why); break;
-		case FLD_COUNT32:   r = fld_count32(rec, f, &v->num, why); break;
-		case FLD_REAL32:    r = fld_real32(rec, f, &v->num, why); break;
+		case FLD_FLAG:      r = fld_bool(rec, f, FLD_PY, &b, why); v->num = b > 0; break;
+		case FLD_COUNT32:   r = fld_number(rec, f, FLD_PY, &v->num, why); break;
+		case FLD_REAL32:    r = fld_number(rec, f, FLD_PY | FLD_SIGNED, &v->num, why); break;
 		case FLD_PRESENT:   r = fld_present(rec, f, &v->num, why); break;
 		case FLD_LENGTH:    r = fld_length_py(rec, f, &v->num, why); break;
-		case FLD_LETTERS:   r = fld_category(rec, f, NULL, &v->cat.s, why); break;
+		case FLD_LETTERS:   r = fld_string(rec, f, &v->cat.s, &len, why); break;
+		case FLD_STRING:
+			r = fld_string(rec, f, &v->cat.s, &len, why);
+			if (!v->cat.s)
+				v->cat.s = src[i].dflt;
+			break;
 		}
 		if (r < 0)
 			return -1;

@@ -1,5 +1,5 @@
-/* fields.h - decoders shared by the modules. Each reads one field of a
- * record by name: 0 on success, -1 with a one-line reason in
+/* fields.h - the field decoders, one set for every schema. Each reads one
+ * field of a record by name (FLD_PY: with the original schema's quirks): 0 on success, -1 with a one-line reason in
  * why[AZW_REASON_MAX] ("field: what is wrong: value"). A missing or null
  * field is never an error here unless said so: Zeek leaves unset fields out.
  * Names are read with zl_get_static(): give literals or a static table's
@@ -8,6 +8,7 @@
 #ifndef AZW_FIELDS_H
 #define AZW_FIELDS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "modules/modules.h"
@@ -17,33 +18,59 @@
 int fld_bad(char *why, const char *field, const char *what, const zl_value *v);
 int fld_wrong_type(char *why, const char *field, const char *want, zl_type got);
 
-/* A string, or dflt when missing or null. *out points into the record. */
-int fld_category(zl_rec *rec, const char *field, const char *dflt,
-                 const char **out, char *why);
-/* A boolean: true/false, "T"/"F", 1/0; 0 when missing or null. */
-int fld_flag(zl_rec *rec, const char *field, double *out, char *why);
-/* A non-negative count (number or numeric string) rounded to float32 as the
- * original's astype(float32) does; 0 when missing or null. */
-int fld_count32(zl_rec *rec, const char *field, double *out, char *why);
+/* Flags of the decoders below. */
+#define FLD_PY 1     /* the original schema's quirks: AutoZeekWatch's Python */
+#define FLD_SIGNED 2 /* with FLD_PY: a negative number too (an interval) */
 
-/* An address: 4 (with *a4 set, host order) or 6; -1 with a reason when it
- * is missing or not an address. */
-int fld_address(zl_rec *rec, const char *field, uint32_t *a4, char *why);
+/* A string, or NULL (with *len 0) when missing or null. *out points into
+ * the record. */
+int fld_string(zl_rec *rec, const char *field, const char **out, size_t *len, char *why);
+/* A boolean: true/false, "T"/"F", 1/0; *out -1 when missing or null.
+ * FLD_PY: any number equal to 0 or 1 (1.0, 0e0), as Python's int() took. */
+int fld_bool(zl_rec *rec, const char *field, int flags, int *out, char *why);
+/* A non-negative finite number (JSON number, or a numeric string as Zeek
+ * TSV gives), in full double precision; 0 when missing or null.
+ * FLD_PY: rounded to float32 as the original's astype(float32) did (a
+ * JSON integer from int64 in one rounding; 2^24+1 gives 16777216), and
+ * refused when too large for a float32; with FLD_SIGNED, negative values
+ * are accepted too. */
+int fld_number(zl_rec *rec, const char *field, int flags, double *out, char *why);
+/* A port or ICMP type/code: an integer 0..65535; -1 in *out when missing
+ * or null. */
+int fld_port(zl_rec *rec, const char *field, int *out, char *why);
+/* An integer code 0..65535 (an HTTP status, a DNS Z): -1 in *out when
+ * missing or null; a bad value is rejected with "not an integer code". */
+int fld_code(zl_rec *rec, const char *field, int *out, char *why);
+/* A non-negative interval (seconds) rounded to the microsecond from its
+ * text, as Zeek's TSV writes it, so that JSON (17 digits) and TSV (6
+ * decimals) give the same double. *present is 1 when the field is set (0
+ * and *out 0 when missing or null). */
+int fld_interval6(zl_rec *rec, const char *field, double *out, int *present, char *why);
+/* What Python's float() takes, less nan, inf, blanks and '_'. */
+int fld_decimal_text(const char *s);
+
+/* An address: 16 bytes, IPv4 as ::ffff:a.b.c.d. */
+typedef struct {
+	unsigned char b[16]; /* network order; IPv4 as ::ffff:a.b.c.d */
+	int v6;              /* written as IPv6 (and not IPv4-mapped) */
+} fld_addr;
+
+/* An address field: 4 or 6 as it is written (an IPv4-mapped IPv6 address
+ * is 6, with a->v6 0), or -1 with a reason when it is missing or not an
+ * IPv4 or IPv6 address (a "%zone" suffix is ignored). The last record's
+ * two addresses are kept, so reading them again costs nothing. */
+int fld_address(zl_rec *rec, const char *field, fld_addr *a, char *why);
 /* Python 3.11.2 (Debian) ipaddress.IPv4Address.is_private. */
 int fld_is_private4_py(uint32_t a);
 /* AutoZeekWatch's traffic_direction from id.orig_h and id.resp_h:
- * "internal", "outgoing", "incoming", "external", or NULL for IPv6. */
-int fld_direction_original(zl_rec *rec, const char **out, char *why);
-/* The same, with "IPv6" when either address is IPv6 (IPv4-mapped
- * included), as get_traffic_direction() returns it. */
+ * "internal", "outgoing", "incoming", "external", or "IPv6" when either
+ * address is IPv6 (IPv4-mapped included), as get_traffic_direction()
+ * returns it. */
 int fld_direction_py(zl_rec *rec, const char **out, char *why);
 /* AutoZeekWatch's is_destination_broadcast: the text of id.resp_h ends
  * with "255" (fe80::255 too). -1 when id.resp_h is no address. */
 int fld_broadcast(zl_rec *rec, double *out, char *why);
 
-/* Like fld_count32, for a real-valued field (an interval): negative
- * values are accepted too. 0 when missing or null. */
-int fld_real32(zl_rec *rec, const char *field, double *out, char *why);
 /* pandas notnull(): 1 when the field is there and not null (an empty
  * string or list counts), else 0. Never fails. */
 int fld_present(zl_rec *rec, const char *field, double *out, char *why);
@@ -62,22 +89,24 @@ typedef enum {
 	FLD_CATEGORY,  /* one-hot: a string or a number, as Python's str() */
 	FLD_DIRECTION, /* traffic_direction incl. "IPv6" (field unused) */
 	FLD_BROADCAST, /* fld_broadcast (field: id.resp_h) */
-	FLD_FLAG,      /* fld_flag */
-	FLD_COUNT32,   /* fld_count32 */
-	FLD_REAL32,    /* fld_real32 */
+	FLD_FLAG,      /* fld_bool, FLD_PY: 1 if true, else 0 */
+	FLD_COUNT32,   /* fld_number, FLD_PY */
+	FLD_REAL32,    /* fld_number, FLD_PY | FLD_SIGNED */
 	FLD_PRESENT,   /* fld_present */
 	FLD_LENGTH,    /* fld_length_py */
-	FLD_LETTERS    /* a string; a column is 1 when it holds the value */
+	FLD_LETTERS,   /* a string; a column is 1 when it holds the value */
+	FLD_STRING     /* a string (only), compared exactly */
 } fld_kind;
 
 typedef struct {
 	const char *field; /* the Zeek field */
 	fld_kind kind;
+	const char *dflt;  /* FLD_STRING: the value when missing or null */
 } fld_source;
 
 typedef struct {
 	int src;           /* index into the sources */
-	const char *value; /* FLD_CATEGORY, FLD_DIRECTION, FLD_LETTERS: the
+	const char *value; /* FLD_CATEGORY, FLD_DIRECTION, FLD_LETTERS, FLD_STRING: the
 	                    * value that sets the column; else NULL */
 } fld_column;
 

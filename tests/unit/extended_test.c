@@ -19,10 +19,10 @@ static void ok(int cond, const char *what)
 	printf("%sok %d - %s\n", cond ? "" : "not ", n_test, what);
 }
 
-/* An address as ext_address() gives it, from text. */
-static ext_addr addr(const char *s)
+/* An address as fld_address() gives it, from text. */
+static fld_addr addr(const char *s)
 {
-	ext_addr a;
+	fld_addr a;
 	unsigned char v4[4];
 	static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
 
@@ -40,7 +40,7 @@ static ext_addr addr(const char *s)
 
 static int local(const char *s)
 {
-	ext_addr a = addr(s);
+	fld_addr a = addr(s);
 
 	return ext_is_local(&a);
 }
@@ -124,7 +124,7 @@ static void test_nets(void)
 
 static void test_addr_classes(void)
 {
-	ext_addr a;
+	fld_addr a;
 
 	a = addr("224.0.0.251");
 	ok(ext_is_multicast(&a), "224.0.0.251 is multicast");
@@ -234,7 +234,7 @@ static void test_round6(void)
 }
 
 /* The address of field f of the JSON record text on a new line of r. */
-static int read_addr(zl_rec *r, const char *text, const char *f, ext_addr *a)
+static int read_addr(zl_rec *r, const char *text, const char *f, fld_addr *a)
 {
 	static char line[256];
 	char why[AZW_REASON_MAX];
@@ -242,15 +242,15 @@ static int read_addr(zl_rec *r, const char *text, const char *f, ext_addr *a)
 	snprintf(line, sizeof line, "%s", text);
 	if (zl_read(r, line, strlen(line)) != ZL_RECORD)
 		return -1;
-	return ext_address(r, f, a, why);
+	return fld_address(r, f, a, why);
 }
 
-/* ext_address() keeps the last record's addresses: never another
+/* fld_address() keeps the last record's addresses: never another
  * record's, not even one read by a zl_rec made where a freed one was. */
 static void test_addr_memo(void)
 {
 	zl_rec *r = zl_rec_new();
-	ext_addr a, b, c, d;
+	fld_addr a, b, c, d;
 	char why[AZW_REASON_MAX];
 	int bad = 0;
 
@@ -261,8 +261,8 @@ static void test_addr_memo(void)
 	ok(!bad && !memcmp(a.b, addr("10.0.0.1").b, 16) && !memcmp(d.b, addr("2001:db8::1").b, 16) && d.v6,
 	   "addresses: a new zl_rec's first record's, not a freed one's");
 	bad |= read_addr(r, "{\"id.orig_h\":\"10.0.0.1\",\"id.resp_h\":\"10.0.0.9\"}", "id.orig_h", &a) < 0;
-	bad |= ext_address(r, "id.resp_h", &b, why) < 0;
-	bad |= ext_address(r, "id.orig_h", &c, why) < 0;
+	bad |= fld_address(r, "id.resp_h", &b, why) < 0;
+	bad |= fld_address(r, "id.orig_h", &c, why) < 0;
 	ok(!bad && !memcmp(a.b, addr("10.0.0.1").b, 16) && !memcmp(b.b, addr("10.0.0.9").b, 16) &&
 	   !memcmp(c.b, a.b, 16), "addresses: both of a record, asked twice");
 	bad |= read_addr(r, "{\"id.orig_h\":\"10.0.0.2\"}", "id.orig_h", &d) < 0;
