@@ -28,6 +28,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argv;
 	argv0 = "fuzz_zeeklog";
 	fuzz_quiet();
+	azw_modules_init();
 	devnull = fopen("/dev/null", "w");
 	return 0;
 }
@@ -86,7 +87,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			continue;
 		}
 		why[0] = '\0';
-		if (schema->extract(rec, x, why) < 0) {
+		if (schema->extract(schema, rec, x, why) < 0) {
 			if (!why[0])
 				abort();
 			continue;

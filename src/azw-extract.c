@@ -185,14 +185,16 @@ static void start(run *r, const azw_module *mod)
 	r->mod = mod;
 	r->schema = pick_schema(mod, r->schema_name);
 	const ctx_spec *cs = r->no_context ? NULL : azw_context_find(mod->name, r->schema->name);
-	int n = r->schema->n_features;
+	int n = r->schema->n_features, i;
 
 	/* context rows follow the record's own; their state lives for the run */
 	r->n_x = n + (cs ? cs->n_cols : 0);
 	r->names = ecalloc((size_t)r->n_x, sizeof *r->names);
-	memcpy(r->names, r->schema->features, (size_t)n * sizeof *r->names);
+	for (i = 0; i < n; i++)
+		r->names[i] = r->schema->features[i].name;
 	if (cs) {
-		memcpy(r->names + n, cs->names, (size_t)cs->n_cols * sizeof *r->names);
+		for (i = 0; i < cs->n_cols; i++)
+			r->names[n + i] = cs->cols[i].name;
 		r->ctx = ctx_run_new(cs, 0);
 	}
 	r->x = ecalloc((size_t)r->n_x, sizeof *r->x);
@@ -361,7 +363,7 @@ static void record(run *r, const char *path, long lineno, char *line, size_t len
 		signature_check(r, path, lineno);
 	if (k == ZL_BROKEN)
 		skip(r, path, lineno, zl_rec_error(r->rec));
-	else if (r->schema->extract(r->rec, r->x, why) < 0)
+	else if (r->schema->extract(r->schema, r->rec, r->x, why) < 0)
 		skip(r, path, lineno, why);
 	else if (r->ctx && ctx_run_record(r->ctx, r->rec, r->x,
 	                                  r->x + r->schema->n_features, why) < 0)
@@ -581,6 +583,7 @@ int main(int argc, char **argv)
 	if (r.schema_name && !schema_known(module, r.schema_name))
 		eprintf("unknown schema '%s' (see azw-extract --help)", r.schema_name);
 
+	azw_modules_init();
 	r.rec = zl_rec_new();
 	zl_rec_set_format(r.rec, format);
 	if (module)

@@ -136,7 +136,6 @@ typedef struct ctx_spec {
 	int ok_q;                  /* the quantity CTX_*_OK keys filter on; -1: none */
 	int n_cols;
 	const ctx_column *cols;
-	const char *const *names;  /* n_cols names (cols[i].name) */
 	/* Fill o from a record whose per-record features x the schema's
 	 * extract() has just written: 0, or -1 with a reason in
 	 * why[AZW_REASON_MAX] (then the record is skipped). */

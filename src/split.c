@@ -17,7 +17,7 @@ int split_context_features(const vec_header *h, char *is_ctx)
 	for (i = 0; i < h->n_features; i++) {
 		is_ctx[i] = 0;
 		for (j = 0; cs && j < cs->n_cols; j++)
-			if (strcmp(h->names[i], cs->names[j]) == 0) {
+			if (strcmp(h->names[i], cs->cols[j].name) == 0) {
 				is_ctx[i] = 1;
 				n++;
 				break;

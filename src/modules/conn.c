@@ -79,52 +79,43 @@ static const fld_source sources[N_SOURCE] = {
 
 /* The "original" feature table: column name, source, and for a one-hot
  * column the category value that sets it (NULL: the source's number). */
-#define ORIGINAL(F) \
-	F("conn_state_OTH",             S_CONN_STATE,   "OTH") \
-	F("conn_state_REJ",             S_CONN_STATE,   "REJ") \
-	F("conn_state_RSTO",            S_CONN_STATE,   "RSTO") \
-	F("conn_state_RSTOS0",          S_CONN_STATE,   "RSTOS0") \
-	F("conn_state_RSTR",            S_CONN_STATE,   "RSTR") \
-	F("conn_state_RSTRH",           S_CONN_STATE,   "RSTRH") \
-	F("conn_state_S0",              S_CONN_STATE,   "S0") \
-	F("conn_state_S1",              S_CONN_STATE,   "S1") \
-	F("conn_state_S2",              S_CONN_STATE,   "S2") \
-	F("conn_state_S3",              S_CONN_STATE,   "S3") \
-	F("conn_state_SF",              S_CONN_STATE,   "SF") \
-	F("conn_state_SH",              S_CONN_STATE,   "SH") \
-	F("conn_state_SHR",             S_CONN_STATE,   "SHR") \
-	F("proto_tcp",                  S_PROTO,        "tcp") \
-	F("proto_udp",                  S_PROTO,        "udp") \
-	F("service_dhcp",               S_SERVICE,      "dhcp") \
-	F("service_dns",                S_SERVICE,      "dns") \
-	F("service_http",               S_SERVICE,      "http") \
-	F("service_irc",                S_SERVICE,      "irc") \
-	F("service_ntp",                S_SERVICE,      "ntp") \
-	F("service_other",              S_SERVICE,      "other") \
-	F("service_ssh",                S_SERVICE,      "ssh") \
-	F("service_ssl",                S_SERVICE,      "ssl") \
-	F("traffic_direction_external", S_DIRECTION,    "external") \
-	F("traffic_direction_incoming", S_DIRECTION,    "incoming") \
-	F("traffic_direction_internal", S_DIRECTION,    "internal") \
-	F("traffic_direction_outgoing", S_DIRECTION,    "outgoing") \
-	F("local_orig",                 S_LOCAL_ORIG,   NULL) \
-	F("local_resp",                 S_LOCAL_RESP,   NULL) \
-	F("missed_bytes",               S_MISSED_BYTES, NULL) \
-	F("orig_pkts",                  S_ORIG_PKTS,    NULL) \
-	F("orig_ip_bytes",              S_ORIG_IP_BYTES, NULL) \
-	F("resp_pkts",                  S_RESP_PKTS,    NULL) \
-	F("resp_ip_bytes",              S_RESP_IP_BYTES, NULL)
+static const azw_feature original[] = {
+	{ "conn_state_OTH",             S_CONN_STATE,   "OTH", NULL },
+	{ "conn_state_REJ",             S_CONN_STATE,   "REJ", NULL },
+	{ "conn_state_RSTO",            S_CONN_STATE,   "RSTO", NULL },
+	{ "conn_state_RSTOS0",          S_CONN_STATE,   "RSTOS0", NULL },
+	{ "conn_state_RSTR",            S_CONN_STATE,   "RSTR", NULL },
+	{ "conn_state_RSTRH",           S_CONN_STATE,   "RSTRH", NULL },
+	{ "conn_state_S0",              S_CONN_STATE,   "S0", NULL },
+	{ "conn_state_S1",              S_CONN_STATE,   "S1", NULL },
+	{ "conn_state_S2",              S_CONN_STATE,   "S2", NULL },
+	{ "conn_state_S3",              S_CONN_STATE,   "S3", NULL },
+	{ "conn_state_SF",              S_CONN_STATE,   "SF", NULL },
+	{ "conn_state_SH",              S_CONN_STATE,   "SH", NULL },
+	{ "conn_state_SHR",             S_CONN_STATE,   "SHR", NULL },
+	{ "proto_tcp",                  S_PROTO,        "tcp", NULL },
+	{ "proto_udp",                  S_PROTO,        "udp", NULL },
+	{ "service_dhcp",               S_SERVICE,      "dhcp", NULL },
+	{ "service_dns",                S_SERVICE,      "dns", NULL },
+	{ "service_http",               S_SERVICE,      "http", NULL },
+	{ "service_irc",                S_SERVICE,      "irc", NULL },
+	{ "service_ntp",                S_SERVICE,      "ntp", NULL },
+	{ "service_other",              S_SERVICE,      "other", NULL },
+	{ "service_ssh",                S_SERVICE,      "ssh", NULL },
+	{ "service_ssl",                S_SERVICE,      "ssl", NULL },
+	{ "traffic_direction_external", S_DIRECTION,    "external", NULL },
+	{ "traffic_direction_incoming", S_DIRECTION,    "incoming", NULL },
+	{ "traffic_direction_internal", S_DIRECTION,    "internal", NULL },
+	{ "traffic_direction_outgoing", S_DIRECTION,    "outgoing", NULL },
+	{ "local_orig",                 S_LOCAL_ORIG,   NULL, NULL },
+	{ "local_resp",                 S_LOCAL_RESP,   NULL, NULL },
+	{ "missed_bytes",               S_MISSED_BYTES, NULL, NULL },
+	{ "orig_pkts",                  S_ORIG_PKTS,    NULL, NULL },
+	{ "orig_ip_bytes",              S_ORIG_IP_BYTES, NULL, NULL },
+	{ "resp_pkts",                  S_RESP_PKTS,    NULL, NULL },
+	{ "resp_ip_bytes",              S_RESP_IP_BYTES, NULL, NULL },
+};
 
-#define NAME(name, src, value) name,
-#define COLUMN(name, src, value) { src, value },
-static const char *const original_names[] = { ORIGINAL(NAME) };
-static const fld_column original_columns[] = { ORIGINAL(COLUMN) };
-#define N_ORIGINAL ((int)(sizeof original_columns / sizeof original_columns[0]))
-
-static int extract_original(zl_rec *rec, double *x, char *why)
-{
-	return fld_extract(rec, sources, N_SOURCE, original_columns, N_ORIGINAL, x, why);
-}
 
 /* ---- schema "extended" ----
  *
@@ -158,99 +149,96 @@ enum xsource {
 /* One row per feature: name, source, the value(s) of a categorical source
  * that set it ('|' between aliases; EXT_OTHER: any other value; NULL: a
  * number), meaning. The man page lists the same table. */
-#define EXTENDED(F) \
-	F("proto_tcp",            X_PROTO, "tcp",  "proto is tcp") \
-	F("proto_udp",            X_PROTO, "udp",  "proto is udp") \
-	F("proto_icmp",           X_PROTO, "icmp", "proto is icmp (ICMP or ICMPv6)") \
-	F("proto_other",          X_PROTO, EXT_OTHER, "any other proto (unknown_transport), or none") \
-	F("is_ipv6",              X_IPV6,  NULL, "1 if an address is IPv6 (IPv4-mapped ::ffff:a.b.c.d is IPv4)") \
-	F("dir_internal",         X_DIR, "internal", "both ends local: local_orig/local_resp where logged, else --local-nets") \
-	F("dir_outgoing",         X_DIR, "outgoing", "only the originator is local") \
-	F("dir_incoming",         X_DIR, "incoming", "only the responder is local") \
-	F("dir_external",         X_DIR, "external", "neither end is local") \
-	F("orig_local",           X_ORIG_LOCAL, NULL, "the originator is local (local_orig, else --local-nets)") \
-	F("resp_local",           X_RESP_LOCAL, NULL, "the responder is local (local_resp, else --local-nets)") \
-	F("resp_multicast",       X_RESP_MCAST, NULL, "responder in 224.0.0.0/4 or ff00::/8") \
-	F("resp_broadcast",       X_RESP_BCAST, NULL, "responder is an IPv4 address ending in .255") \
-	F("resp_port_wellknown",  X_RESP_PORT, "wellknown",  "tcp/udp responder port 0-1023") \
-	F("resp_port_registered", X_RESP_PORT, "registered", "tcp/udp responder port 1024-49151") \
-	F("resp_port_ephemeral",  X_RESP_PORT, "ephemeral",  "tcp/udp responder port 49152-65535") \
-	F("orig_port_wellknown",  X_ORIG_PORT_WK, NULL, "tcp/udp originator port 0-1023") \
-	F("icmp_echo",            X_ICMP, "echo",    "icmp echo request or reply (type id.orig_p 8, 0; ICMPv6 128, 129)") \
-	F("icmp_unreachable",     X_ICMP, "unreach", "icmp destination unreachable (3; ICMPv6 1)") \
-	F("icmp_other",           X_ICMP, EXT_OTHER, "any other icmp type (time exceeded, neighbour discovery...)") \
-	F("conn_state_S0",        X_STATE, "S0",     "attempt seen, no reply") \
-	F("conn_state_S1",        X_STATE, "S1",     "established, not terminated") \
-	F("conn_state_SF",        X_STATE, "SF",     "normal establishment and termination") \
-	F("conn_state_REJ",       X_STATE, "REJ",    "attempt rejected") \
-	F("conn_state_S2",        X_STATE, "S2",     "established, close attempt by originator only") \
-	F("conn_state_S3",        X_STATE, "S3",     "established, close attempt by responder only") \
-	F("conn_state_RSTO",      X_STATE, "RSTO",   "established, originator aborted (RST)") \
-	F("conn_state_RSTR",      X_STATE, "RSTR",   "responder sent a RST") \
-	F("conn_state_RSTOS0",    X_STATE, "RSTOS0", "originator sent SYN then RST, no SYN-ACK") \
-	F("conn_state_RSTRH",     X_STATE, "RSTRH",  "responder sent SYN-ACK then RST, no SYN seen") \
-	F("conn_state_SH",        X_STATE, "SH",     "originator sent SYN then FIN, no SYN-ACK") \
-	F("conn_state_SHR",       X_STATE, "SHR",    "responder sent SYN-ACK then FIN, no SYN seen") \
-	F("conn_state_OTH",       X_STATE, "OTH",    "no SYN seen, midstream traffic") \
-	F("conn_state_other",     X_STATE, EXT_OTHER, "any other conn_state, or none") \
-	F("service_none",         X_SERVICE, "-",    "no service recognised (service unset)") \
-	F("service_dns",          X_SERVICE, "dns",  "service dns (each value of a multi-valued service sets its column)") \
-	F("service_http",         X_SERVICE, "http", "service http") \
-	F("service_ssl",          X_SERVICE, "ssl|dtls", "service ssl or dtls") \
-	F("service_quic",         X_SERVICE, "quic", "service quic") \
-	F("service_ssh",          X_SERVICE, "ssh",  "service ssh") \
-	F("service_dhcp",         X_SERVICE, "dhcp", "service dhcp") \
-	F("service_ntp",          X_SERVICE, "ntp",  "service ntp") \
-	F("service_mail",         X_SERVICE, "smtp|pop3|imap", "service smtp, pop3 or imap") \
-	F("service_ftp",          X_SERVICE, "ftp|ftp-data", "service ftp or ftp-data") \
-	F("service_sip",          X_SERVICE, "sip",  "service sip") \
-	F("service_irc",          X_SERVICE, "irc",  "service irc") \
-	F("service_krb",          X_SERVICE, "krb|krb_tcp", "service krb or krb_tcp") \
-	F("service_smb",          X_SERVICE, "smb|dce_rpc|ntlm|gssapi", "service smb, dce_rpc, ntlm or gssapi") \
-	F("service_rdp",          X_SERVICE, "rdp|rfb", "service rdp or rfb (VNC)") \
-	F("service_other",        X_SERVICE, EXT_OTHER, "any other service value") \
-	F("hist_orig_syn",        X_HISTORY, "S", "history S: originator sent a SYN without ACK") \
-	F("hist_resp_syn",        X_HISTORY, "s", "history s: responder sent a SYN without ACK") \
-	F("hist_orig_synack",     X_HISTORY, "H", "history H: originator sent a SYN-ACK") \
-	F("hist_resp_synack",     X_HISTORY, "h", "history h: responder sent a SYN-ACK") \
-	F("hist_orig_ack",        X_HISTORY, "A", "history A: originator sent a pure ACK") \
-	F("hist_resp_ack",        X_HISTORY, "a", "history a: responder sent a pure ACK") \
-	F("hist_orig_data",       X_HISTORY, "D", "history D: originator sent payload") \
-	F("hist_resp_data",       X_HISTORY, "d", "history d: responder sent payload") \
-	F("hist_orig_fin",        X_HISTORY, "F", "history F: originator sent a FIN") \
-	F("hist_resp_fin",        X_HISTORY, "f", "history f: responder sent a FIN") \
-	F("hist_orig_rst",        X_HISTORY, "R", "history R: originator sent a RST") \
-	F("hist_resp_rst",        X_HISTORY, "r", "history r: responder sent a RST") \
-	F("hist_orig_badsum",     X_HISTORY, "C", "history C: bad checksums from the originator (a count: Zeek repeats the letter at 1, 10, 100... so about 1+log10)") \
-	F("hist_resp_badsum",     X_HISTORY, "c", "history c: bad checksums from the responder (count, as C)") \
-	F("hist_orig_gap",        X_HISTORY, "G", "history G: content gaps from the originator (count, as C)") \
-	F("hist_resp_gap",        X_HISTORY, "g", "history g: content gaps from the responder (count, as C)") \
-	F("hist_orig_retrans",    X_HISTORY, "T", "history T: retransmissions by the originator (count, as C)") \
-	F("hist_resp_retrans",    X_HISTORY, "t", "history t: retransmissions by the responder (count, as C)") \
-	F("hist_orig_zerowin",    X_HISTORY, "W", "history W: zero windows from the originator (count, as C)") \
-	F("hist_resp_zerowin",    X_HISTORY, "w", "history w: zero windows from the responder (count, as C)") \
-	F("hist_orig_inconsistent", X_HISTORY, "I", "history I: inconsistent packet (e.g. FIN+RST) from the originator") \
-	F("hist_resp_inconsistent", X_HISTORY, "i", "history i: inconsistent packet from the responder") \
-	F("hist_orig_multiflag",  X_HISTORY, "Q", "history Q: multi-flag packet (SYN+FIN or SYN+RST) from the originator") \
-	F("hist_resp_multiflag",  X_HISTORY, "q", "history q: multi-flag packet from the responder") \
-	F("hist_flipped",         X_HISTORY, "^", "history ^: Zeek flipped the direction of the connection") \
-	F("log_duration",         X_DURATION,      NULL, "log1p(duration in seconds)") \
-	F("log_orig_bytes",       X_ORIG_BYTES,    NULL, "log1p(orig_bytes): payload bytes sent by the originator") \
-	F("log_resp_bytes",       X_RESP_BYTES,    NULL, "log1p(resp_bytes)") \
-	F("log_orig_pkts",        X_ORIG_PKTS,     NULL, "log1p(orig_pkts)") \
-	F("log_resp_pkts",        X_RESP_PKTS,     NULL, "log1p(resp_pkts)") \
-	F("log_orig_ip_bytes",    X_ORIG_IP_BYTES, NULL, "log1p(orig_ip_bytes): IP-level bytes sent by the originator") \
-	F("log_resp_ip_bytes",    X_RESP_IP_BYTES, NULL, "log1p(resp_ip_bytes)") \
-	F("log_missed_bytes",     X_MISSED_BYTES,  NULL, "log1p(missed_bytes): bytes lost to gaps") \
-	F("log_orig_pkt_size",    X_ORIG_PKT_SIZE, NULL, "log1p(orig_ip_bytes / orig_pkts), 0 without packets") \
-	F("log_resp_pkt_size",    X_RESP_PKT_SIZE, NULL, "log1p(resp_ip_bytes / resp_pkts), 0 without packets") \
-	F("bytes_log_ratio",      X_BYTES_RATIO,   NULL, "log1p(orig_bytes) - log1p(resp_bytes): > 0 when the originator sends more")
+static const azw_feature extended[] = {
+	{ "proto_tcp",            X_PROTO, "tcp",  "proto is tcp" },
+	{ "proto_udp",            X_PROTO, "udp",  "proto is udp" },
+	{ "proto_icmp",           X_PROTO, "icmp", "proto is icmp (ICMP or ICMPv6)" },
+	{ "proto_other",          X_PROTO, EXT_OTHER, "any other proto (unknown_transport), or none" },
+	{ "is_ipv6",              X_IPV6,  NULL, "1 if an address is IPv6 (IPv4-mapped ::ffff:a.b.c.d is IPv4)" },
+	{ "dir_internal",         X_DIR, "internal", "both ends local: local_orig/local_resp where logged, else --local-nets" },
+	{ "dir_outgoing",         X_DIR, "outgoing", "only the originator is local" },
+	{ "dir_incoming",         X_DIR, "incoming", "only the responder is local" },
+	{ "dir_external",         X_DIR, "external", "neither end is local" },
+	{ "orig_local",           X_ORIG_LOCAL, NULL, "the originator is local (local_orig, else --local-nets)" },
+	{ "resp_local",           X_RESP_LOCAL, NULL, "the responder is local (local_resp, else --local-nets)" },
+	{ "resp_multicast",       X_RESP_MCAST, NULL, "responder in 224.0.0.0/4 or ff00::/8" },
+	{ "resp_broadcast",       X_RESP_BCAST, NULL, "responder is an IPv4 address ending in .255" },
+	{ "resp_port_wellknown",  X_RESP_PORT, "wellknown",  "tcp/udp responder port 0-1023" },
+	{ "resp_port_registered", X_RESP_PORT, "registered", "tcp/udp responder port 1024-49151" },
+	{ "resp_port_ephemeral",  X_RESP_PORT, "ephemeral",  "tcp/udp responder port 49152-65535" },
+	{ "orig_port_wellknown",  X_ORIG_PORT_WK, NULL, "tcp/udp originator port 0-1023" },
+	{ "icmp_echo",            X_ICMP, "echo",    "icmp echo request or reply (type id.orig_p 8, 0; ICMPv6 128, 129)" },
+	{ "icmp_unreachable",     X_ICMP, "unreach", "icmp destination unreachable (3; ICMPv6 1)" },
+	{ "icmp_other",           X_ICMP, EXT_OTHER, "any other icmp type (time exceeded, neighbour discovery...)" },
+	{ "conn_state_S0",        X_STATE, "S0",     "attempt seen, no reply" },
+	{ "conn_state_S1",        X_STATE, "S1",     "established, not terminated" },
+	{ "conn_state_SF",        X_STATE, "SF",     "normal establishment and termination" },
+	{ "conn_state_REJ",       X_STATE, "REJ",    "attempt rejected" },
+	{ "conn_state_S2",        X_STATE, "S2",     "established, close attempt by originator only" },
+	{ "conn_state_S3",        X_STATE, "S3",     "established, close attempt by responder only" },
+	{ "conn_state_RSTO",      X_STATE, "RSTO",   "established, originator aborted (RST)" },
+	{ "conn_state_RSTR",      X_STATE, "RSTR",   "responder sent a RST" },
+	{ "conn_state_RSTOS0",    X_STATE, "RSTOS0", "originator sent SYN then RST, no SYN-ACK" },
+	{ "conn_state_RSTRH",     X_STATE, "RSTRH",  "responder sent SYN-ACK then RST, no SYN seen" },
+	{ "conn_state_SH",        X_STATE, "SH",     "originator sent SYN then FIN, no SYN-ACK" },
+	{ "conn_state_SHR",       X_STATE, "SHR",    "responder sent SYN-ACK then FIN, no SYN seen" },
+	{ "conn_state_OTH",       X_STATE, "OTH",    "no SYN seen, midstream traffic" },
+	{ "conn_state_other",     X_STATE, EXT_OTHER, "any other conn_state, or none" },
+	{ "service_none",         X_SERVICE, "-",    "no service recognised (service unset)" },
+	{ "service_dns",          X_SERVICE, "dns",  "service dns (each value of a multi-valued service sets its column)" },
+	{ "service_http",         X_SERVICE, "http", "service http" },
+	{ "service_ssl",          X_SERVICE, "ssl|dtls", "service ssl or dtls" },
+	{ "service_quic",         X_SERVICE, "quic", "service quic" },
+	{ "service_ssh",          X_SERVICE, "ssh",  "service ssh" },
+	{ "service_dhcp",         X_SERVICE, "dhcp", "service dhcp" },
+	{ "service_ntp",          X_SERVICE, "ntp",  "service ntp" },
+	{ "service_mail",         X_SERVICE, "smtp|pop3|imap", "service smtp, pop3 or imap" },
+	{ "service_ftp",          X_SERVICE, "ftp|ftp-data", "service ftp or ftp-data" },
+	{ "service_sip",          X_SERVICE, "sip",  "service sip" },
+	{ "service_irc",          X_SERVICE, "irc",  "service irc" },
+	{ "service_krb",          X_SERVICE, "krb|krb_tcp", "service krb or krb_tcp" },
+	{ "service_smb",          X_SERVICE, "smb|dce_rpc|ntlm|gssapi", "service smb, dce_rpc, ntlm or gssapi" },
+	{ "service_rdp",          X_SERVICE, "rdp|rfb", "service rdp or rfb (VNC)" },
+	{ "service_other",        X_SERVICE, EXT_OTHER, "any other service value" },
+	{ "hist_orig_syn",        X_HISTORY, "S", "history S: originator sent a SYN without ACK" },
+	{ "hist_resp_syn",        X_HISTORY, "s", "history s: responder sent a SYN without ACK" },
+	{ "hist_orig_synack",     X_HISTORY, "H", "history H: originator sent a SYN-ACK" },
+	{ "hist_resp_synack",     X_HISTORY, "h", "history h: responder sent a SYN-ACK" },
+	{ "hist_orig_ack",        X_HISTORY, "A", "history A: originator sent a pure ACK" },
+	{ "hist_resp_ack",        X_HISTORY, "a", "history a: responder sent a pure ACK" },
+	{ "hist_orig_data",       X_HISTORY, "D", "history D: originator sent payload" },
+	{ "hist_resp_data",       X_HISTORY, "d", "history d: responder sent payload" },
+	{ "hist_orig_fin",        X_HISTORY, "F", "history F: originator sent a FIN" },
+	{ "hist_resp_fin",        X_HISTORY, "f", "history f: responder sent a FIN" },
+	{ "hist_orig_rst",        X_HISTORY, "R", "history R: originator sent a RST" },
+	{ "hist_resp_rst",        X_HISTORY, "r", "history r: responder sent a RST" },
+	{ "hist_orig_badsum",     X_HISTORY, "C", "history C: bad checksums from the originator (a count: Zeek repeats the letter at 1, 10, 100... so about 1+log10)" },
+	{ "hist_resp_badsum",     X_HISTORY, "c", "history c: bad checksums from the responder (count, as C)" },
+	{ "hist_orig_gap",        X_HISTORY, "G", "history G: content gaps from the originator (count, as C)" },
+	{ "hist_resp_gap",        X_HISTORY, "g", "history g: content gaps from the responder (count, as C)" },
+	{ "hist_orig_retrans",    X_HISTORY, "T", "history T: retransmissions by the originator (count, as C)" },
+	{ "hist_resp_retrans",    X_HISTORY, "t", "history t: retransmissions by the responder (count, as C)" },
+	{ "hist_orig_zerowin",    X_HISTORY, "W", "history W: zero windows from the originator (count, as C)" },
+	{ "hist_resp_zerowin",    X_HISTORY, "w", "history w: zero windows from the responder (count, as C)" },
+	{ "hist_orig_inconsistent", X_HISTORY, "I", "history I: inconsistent packet (e.g. FIN+RST) from the originator" },
+	{ "hist_resp_inconsistent", X_HISTORY, "i", "history i: inconsistent packet from the responder" },
+	{ "hist_orig_multiflag",  X_HISTORY, "Q", "history Q: multi-flag packet (SYN+FIN or SYN+RST) from the originator" },
+	{ "hist_resp_multiflag",  X_HISTORY, "q", "history q: multi-flag packet from the responder" },
+	{ "hist_flipped",         X_HISTORY, "^", "history ^: Zeek flipped the direction of the connection" },
+	{ "log_duration",         X_DURATION,      NULL, "log1p(duration in seconds)" },
+	{ "log_orig_bytes",       X_ORIG_BYTES,    NULL, "log1p(orig_bytes): payload bytes sent by the originator" },
+	{ "log_resp_bytes",       X_RESP_BYTES,    NULL, "log1p(resp_bytes)" },
+	{ "log_orig_pkts",        X_ORIG_PKTS,     NULL, "log1p(orig_pkts)" },
+	{ "log_resp_pkts",        X_RESP_PKTS,     NULL, "log1p(resp_pkts)" },
+	{ "log_orig_ip_bytes",    X_ORIG_IP_BYTES, NULL, "log1p(orig_ip_bytes): IP-level bytes sent by the originator" },
+	{ "log_resp_ip_bytes",    X_RESP_IP_BYTES, NULL, "log1p(resp_ip_bytes)" },
+	{ "log_missed_bytes",     X_MISSED_BYTES,  NULL, "log1p(missed_bytes): bytes lost to gaps" },
+	{ "log_orig_pkt_size",    X_ORIG_PKT_SIZE, NULL, "log1p(orig_ip_bytes / orig_pkts), 0 without packets" },
+	{ "log_resp_pkt_size",    X_RESP_PKT_SIZE, NULL, "log1p(resp_ip_bytes / resp_pkts), 0 without packets" },
+	{ "bytes_log_ratio",      X_BYTES_RATIO,   NULL, "log1p(orig_bytes) - log1p(resp_bytes): > 0 when the originator sends more" },
+};
 
-#define XNAME(name, src, word, doc) name,
-#define XCOLUMN(name, src, word, doc) { name, src, word, doc },
-static const char *const extended_names[] = { EXTENDED(XNAME) };
-static const ext_column extended_columns[] = { EXTENDED(XCOLUMN) };
-#define N_EXTENDED ((int)(sizeof extended_columns / sizeof extended_columns[0]))
+#define N_EXTENDED AZW_N(extended)
 
 /* The numbers a record yields, by source. */
 static const char *const count_field[N_XSOURCE] = {
@@ -265,24 +253,7 @@ static const char *const count_field[N_XSOURCE] = {
 };
 
 static ext_index xindex;
-static int num_col[EXT_MAX_COLS], num_src[EXT_MAX_COLS], n_num;
-static int col_tcp, col_udp, col_icmp;
-
-static void extended_init(void)
-{
-	int c;
-
-	if (ext_index_init(&xindex, extended_columns, N_EXTENDED) < 0)
-		abort(); /* a malformed table: a programming error */
-	for (c = 0; c < N_EXTENDED; c++)
-		if (!extended_columns[c].word) {
-			num_col[n_num] = c;
-			num_src[n_num++] = extended_columns[c].src;
-		}
-	col_tcp = ext_lookup(&xindex, X_PROTO, "tcp", 3);
-	col_udp = ext_lookup(&xindex, X_PROTO, "udp", 3);
-	col_icmp = ext_lookup(&xindex, X_PROTO, "icmp", 4);
-}
+static int col_tcp, col_udp, col_icmp; /* of the proto columns */
 
 static const char *port_class(int p)
 {
@@ -302,7 +273,7 @@ static int is_local(int zeek, const fld_addr *a)
 	return zeek >= 0 ? zeek : ext_is_local(a);
 }
 
-static int extract_extended(zl_rec *rec, double *x, char *why)
+static int extract_extended(const azw_schema *schema, zl_rec *rec, double *x, char *why)
 {
 	double num[N_XSOURCE] = { 0 };
 	fld_addr orig, resp;
@@ -310,8 +281,7 @@ static int extract_extended(zl_rec *rec, double *x, char *why)
 	size_t len;
 	int lo, lr, po, pr, i, proto, v6;
 
-	if (!xindex.ready)
-		extended_init();
+	(void)schema;
 	if (fld_address(rec, "id.orig_h", &orig, why) < 0 ||
 	    fld_address(rec, "id.resp_h", &resp, why) < 0 ||
 	    fld_bool(rec, "local_orig", 0, &lo, why) < 0 ||
@@ -371,8 +341,7 @@ static int extract_extended(zl_rec *rec, double *x, char *why)
 	for (i = 0; i < N_XSOURCE; i++)
 		if (count_field[i])
 			num[i] = log1p_count(num[i]);
-	for (i = 0; i < n_num; i++)
-		x[num_col[i]] = round6(num[num_src[i]]);
+	ext_numbers(&xindex, num, x);
 	return 0;
 }
 
@@ -409,57 +378,27 @@ static int extract_extended(zl_rec *rec, double *x, char *why)
  */
 enum { Q_FAIL, Q_OBYTES, Q_RBYTES, Q_DUR, N_Q };
 
-#define CONTEXT(F) \
-	F("src_rate_10s",       CTX_SRC,  CTX_RATE, 0, 10,    "source: log1p(decayed count of its connections), half-life 10 s") \
-	F("src_rate_100s",      CTX_SRC,  CTX_RATE, 0, 100,   "source: the same, half-life 100 s") \
-	F("src_rate_1000s",     CTX_SRC,  CTX_RATE, 0, 1000,  "source: the same, half-life 1000 s") \
-	F("src_rate_10000s",    CTX_SRC,  CTX_RATE, 0, 10000, "source: the same, half-life 10000 s") \
-	F("src_fail_100s",      CTX_SRC,  CTX_MEAN, Q_FAIL, 100,  "source: decayed share of failed or refused connections (S0 REJ RST* SH SHR OTH), 100 s") \
-	F("src_fail_1000s",     CTX_SRC,  CTX_MEAN, Q_FAIL, 1000, "source: the same, 1000 s") \
-	F("src_new_pair_1000s", CTX_SRC,  CTX_MEAN, CTX_Q_NEWPAIR, 1000, "source: decayed share of its connections to a responder it had not talked to (fan-out), 1000 s") \
-	F("src_new_port_100s",  CTX_SRC,  CTX_MEAN, CTX_Q_NEWSVC, 100,   "source: decayed share of its connections to a proto/port it had not used (port scan), 100 s") \
-	F("src_new_port_1000s", CTX_SRC,  CTX_MEAN, CTX_Q_NEWSVC, 1000,  "source: the same, 1000 s") \
-	F("src_orig_bytes_1000s", CTX_SRC, CTX_MEAN, Q_OBYTES, 1000, "source: decayed mean of log1p(orig_bytes), 1000 s") \
-	F("src_resp_bytes_1000s", CTX_SRC, CTX_MEAN, Q_RBYTES, 1000, "source: decayed mean of log1p(resp_bytes), 1000 s") \
-	F("src_duration_1000s", CTX_SRC,  CTX_MEAN, Q_DUR, 1000,   "source: decayed mean of log1p(duration), 1000 s") \
-	F("pair_ok_rate_10000s", CTX_PAIR_OK, CTX_RATE, 0, 10000, "pair, connections that did not fail (0 for one that did): log1p(decayed count), 10000 s") \
-	F("pair_ok_gap_10000s", CTX_PAIR_OK, CTX_MEAN, CTX_Q_GAP, 10000, "pair, connections that did not fail: decayed mean of log1p(gap in seconds), 10000 s") \
-	F("pair_ok_periodic_10000s", CTX_PAIR_OK, CTX_PERIODIC, CTX_Q_GAP, 10000, "pair, connections that did not fail: periodicity (many, evenly spaced, for at least 10000 s: a beacon), see context.h") \
-	F("svc_ok_periodic_10000s", CTX_SVC_OK, CTX_PERIODIC, CTX_Q_GAP, 10000, "source to port, connections that did not fail: periodicity, 10000 s") \
-
-#define CNAME(name, key, stat, q, h, doc) name,
-#define CCOLUMN(name, key, stat, q, h, doc) { name, key, stat, q, h, doc },
-static const char *const context_names[] = { CONTEXT(CNAME) };
-static const ctx_column context_columns[] = { CONTEXT(CCOLUMN) };
-#define N_CONTEXT ((int)(sizeof context_columns / sizeof context_columns[0]))
+static const ctx_column context[] = {
+	{ "src_rate_10s",       CTX_SRC,  CTX_RATE, 0, 10,    "source: log1p(decayed count of its connections), half-life 10 s" },
+	{ "src_rate_100s",      CTX_SRC,  CTX_RATE, 0, 100,   "source: the same, half-life 100 s" },
+	{ "src_rate_1000s",     CTX_SRC,  CTX_RATE, 0, 1000,  "source: the same, half-life 1000 s" },
+	{ "src_rate_10000s",    CTX_SRC,  CTX_RATE, 0, 10000, "source: the same, half-life 10000 s" },
+	{ "src_fail_100s",      CTX_SRC,  CTX_MEAN, Q_FAIL, 100,  "source: decayed share of failed or refused connections (S0 REJ RST* SH SHR OTH), 100 s" },
+	{ "src_fail_1000s",     CTX_SRC,  CTX_MEAN, Q_FAIL, 1000, "source: the same, 1000 s" },
+	{ "src_new_pair_1000s", CTX_SRC,  CTX_MEAN, CTX_Q_NEWPAIR, 1000, "source: decayed share of its connections to a responder it had not talked to (fan-out), 1000 s" },
+	{ "src_new_port_100s",  CTX_SRC,  CTX_MEAN, CTX_Q_NEWSVC, 100,   "source: decayed share of its connections to a proto/port it had not used (port scan), 100 s" },
+	{ "src_new_port_1000s", CTX_SRC,  CTX_MEAN, CTX_Q_NEWSVC, 1000,  "source: the same, 1000 s" },
+	{ "src_orig_bytes_1000s", CTX_SRC, CTX_MEAN, Q_OBYTES, 1000, "source: decayed mean of log1p(orig_bytes), 1000 s" },
+	{ "src_resp_bytes_1000s", CTX_SRC, CTX_MEAN, Q_RBYTES, 1000, "source: decayed mean of log1p(resp_bytes), 1000 s" },
+	{ "src_duration_1000s", CTX_SRC,  CTX_MEAN, Q_DUR, 1000,   "source: decayed mean of log1p(duration), 1000 s" },
+	{ "pair_ok_rate_10000s", CTX_PAIR_OK, CTX_RATE, 0, 10000, "pair, connections that did not fail (0 for one that did): log1p(decayed count), 10000 s" },
+	{ "pair_ok_gap_10000s", CTX_PAIR_OK, CTX_MEAN, CTX_Q_GAP, 10000, "pair, connections that did not fail: decayed mean of log1p(gap in seconds), 10000 s" },
+	{ "pair_ok_periodic_10000s", CTX_PAIR_OK, CTX_PERIODIC, CTX_Q_GAP, 10000, "pair, connections that did not fail: periodicity (many, evenly spaced, for at least 10000 s: a beacon), see context.h" },
+	{ "svc_ok_periodic_10000s", CTX_SVC_OK, CTX_PERIODIC, CTX_Q_GAP, 10000, "source to port, connections that did not fail: periodicity, 10000 s" },
+};
 
 /* Columns of the per-record vector the quantities come from. */
 static int col_fail[16], n_col_fail, col_q[N_Q];
-
-static void context_init(void)
-{
-	static const char *const fail[] = {
-		"S0", "REJ", "RSTO", "RSTOS0", "RSTR", "RSTRH", "SH", "SHR", "OTH"
-	};
-	int i;
-
-	if (!xindex.ready)
-		extended_init();
-	for (i = 0; i < N_EXTENDED; i++) {
-		const char *n = extended_columns[i].name;
-		int k;
-
-		for (k = 0; k < (int)(sizeof fail / sizeof fail[0]); k++)
-			if (strncmp(n, "conn_state_", 11) == 0 && strcmp(n + 11, fail[k]) == 0)
-				col_fail[n_col_fail++] = i;
-		if (strcmp(n, "log_orig_bytes") == 0)
-			col_q[Q_OBYTES] = i;
-		else if (strcmp(n, "log_resp_bytes") == 0)
-			col_q[Q_RBYTES] = i;
-		else if (strcmp(n, "log_duration") == 0)
-			col_q[Q_DUR] = i;
-	}
-}
 
 /* A record's keys and quantities; x: its extended per-record features. */
 static int observe_conn(zl_rec *rec, const double *x, ctx_obs *o, char *why)
@@ -467,8 +406,6 @@ static int observe_conn(zl_rec *rec, const double *x, ctx_obs *o, char *why)
 	uint32_t proto;
 	int i, pr;
 
-	if (!n_col_fail)
-		context_init();
 	if (ext_obs_ends(rec, o, why) < 0 ||
 	    fld_port(rec, "id.resp_p", &pr, why) < 0)
 		return -1;
@@ -487,19 +424,38 @@ static int observe_conn(zl_rec *rec, const double *x, ctx_obs *o, char *why)
 }
 
 static const ctx_spec conn_context = {
-	N_Q, Q_FAIL, N_CONTEXT, context_columns, context_names, observe_conn,
+	N_Q, Q_FAIL, AZW_N(context), context, observe_conn,
 };
 
-const azw_context azw_context_conn = { "conn", "extended", &conn_context };
+static void init(void)
+{
+	/* the conn_state values of a connection that failed */
+	static const char *const fail[] = {
+		"S0", "REJ", "RSTO", "RSTOS0", "RSTR", "RSTRH", "SH", "SHR", "OTH"
+	};
+	int k;
+
+	if (ext_index_init(&xindex, extended, N_EXTENDED) < 0)
+		abort(); /* a malformed table: a programming error */
+	col_tcp = ext_word_col(&xindex, X_PROTO, "tcp");
+	col_udp = ext_word_col(&xindex, X_PROTO, "udp");
+	col_icmp = ext_word_col(&xindex, X_PROTO, "icmp");
+	for (k = 0; k < AZW_N(fail); k++)
+		col_fail[n_col_fail++] = ext_word_col(&xindex, X_STATE, fail[k]);
+	col_q[Q_OBYTES] = ext_num_col(&xindex, X_ORIG_BYTES);
+	col_q[Q_RBYTES] = ext_num_col(&xindex, X_RESP_BYTES);
+	col_q[Q_DUR] = ext_num_col(&xindex, X_DURATION);
+}
 
 static const azw_schema conn_schemas[] = {
-	{ "extended", N_EXTENDED, extended_names, extract_extended }, /* the default */
-	{ "original", N_ORIGINAL, original_names, extract_original },
+	{ "extended", N_EXTENDED, extended, extract_extended, &conn_context, 0, NULL }, /* the default */
+	{ "original", AZW_N(original), original, fld_extract_schema, NULL, N_SOURCE, sources },
 };
 
 const azw_module azw_module_conn = {
 	"conn",
 	"Zeek conn.log: one record per connection",
-	(int)(sizeof conn_schemas / sizeof conn_schemas[0]),
+	init,
+	AZW_N(conn_schemas),
 	conn_schemas,
 };

@@ -90,45 +90,36 @@ static const fld_source sources[N_SOURCE] = {
 
 /* The "original" feature table: column name, source, and for a one-hot
  * column the category value that sets it (NULL: the source's number). */
-#define ORIGINAL(F) \
-	F("rtt",                        S_RTT,             NULL) \
-	F("AA",                         S_AA,              NULL) \
-	F("TC",                         S_TC,              NULL) \
-	F("RD",                         S_RD,              NULL) \
-	F("RA",                         S_RA,              NULL) \
-	F("rejected",                   S_REJECTED,        NULL) \
-	F("has_rtt",                    S_HAS_RTT,         NULL) \
-	F("has_qclass_name",            S_HAS_QCLASS_NAME, NULL) \
-	F("has_qtype_name",             S_HAS_QTYPE_NAME,  NULL) \
-	F("has_rcode_name",             S_HAS_RCODE_NAME,  NULL) \
-	F("is_destination_broadcast",   S_BROADCAST,       NULL) \
-	F("proto_tcp",                  S_PROTO,           "tcp") \
-	F("proto_udp",                  S_PROTO,           "udp") \
-	F("qtype_name_*",               S_QTYPE_NAME,      "*") \
-	F("qtype_name_A",               S_QTYPE_NAME,      "A") \
-	F("qtype_name_AAAA",            S_QTYPE_NAME,      "AAAA") \
-	F("qtype_name_HTTPS",           S_QTYPE_NAME,      "HTTPS") \
-	F("qtype_name_PTR",             S_QTYPE_NAME,      "PTR") \
-	F("qclass_name_C_INTERNET",     S_QCLASS_NAME,     "C_INTERNET") \
-	F("qclass_name_qclass-32769",   S_QCLASS_NAME,     "qclass-32769") \
-	F("rcode_name_NOERROR",         S_RCODE_NAME,      "NOERROR") \
-	F("rcode_name_NXDOMAIN",        S_RCODE_NAME,      "NXDOMAIN") \
-	F("traffic_direction_IPv6",     S_DIRECTION,       "IPv6") \
-	F("traffic_direction_external", S_DIRECTION,       "external") \
-	F("traffic_direction_incoming", S_DIRECTION,       "incoming") \
-	F("traffic_direction_internal", S_DIRECTION,       "internal") \
-	F("traffic_direction_outgoing", S_DIRECTION,       "outgoing")
+static const azw_feature original[] = {
+	{ "rtt",                        S_RTT,             NULL, NULL },
+	{ "AA",                         S_AA,              NULL, NULL },
+	{ "TC",                         S_TC,              NULL, NULL },
+	{ "RD",                         S_RD,              NULL, NULL },
+	{ "RA",                         S_RA,              NULL, NULL },
+	{ "rejected",                   S_REJECTED,        NULL, NULL },
+	{ "has_rtt",                    S_HAS_RTT,         NULL, NULL },
+	{ "has_qclass_name",            S_HAS_QCLASS_NAME, NULL, NULL },
+	{ "has_qtype_name",             S_HAS_QTYPE_NAME,  NULL, NULL },
+	{ "has_rcode_name",             S_HAS_RCODE_NAME,  NULL, NULL },
+	{ "is_destination_broadcast",   S_BROADCAST,       NULL, NULL },
+	{ "proto_tcp",                  S_PROTO,           "tcp", NULL },
+	{ "proto_udp",                  S_PROTO,           "udp", NULL },
+	{ "qtype_name_*",               S_QTYPE_NAME,      "*", NULL },
+	{ "qtype_name_A",               S_QTYPE_NAME,      "A", NULL },
+	{ "qtype_name_AAAA",            S_QTYPE_NAME,      "AAAA", NULL },
+	{ "qtype_name_HTTPS",           S_QTYPE_NAME,      "HTTPS", NULL },
+	{ "qtype_name_PTR",             S_QTYPE_NAME,      "PTR", NULL },
+	{ "qclass_name_C_INTERNET",     S_QCLASS_NAME,     "C_INTERNET", NULL },
+	{ "qclass_name_qclass-32769",   S_QCLASS_NAME,     "qclass-32769", NULL },
+	{ "rcode_name_NOERROR",         S_RCODE_NAME,      "NOERROR", NULL },
+	{ "rcode_name_NXDOMAIN",        S_RCODE_NAME,      "NXDOMAIN", NULL },
+	{ "traffic_direction_IPv6",     S_DIRECTION,       "IPv6", NULL },
+	{ "traffic_direction_external", S_DIRECTION,       "external", NULL },
+	{ "traffic_direction_incoming", S_DIRECTION,       "incoming", NULL },
+	{ "traffic_direction_internal", S_DIRECTION,       "internal", NULL },
+	{ "traffic_direction_outgoing", S_DIRECTION,       "outgoing", NULL },
+};
 
-#define NAME(name, src, value) name,
-#define COLUMN(name, src, value) { src, value },
-static const char *const original_names[] = { ORIGINAL(NAME) };
-static const fld_column original_columns[] = { ORIGINAL(COLUMN) };
-#define N_ORIGINAL ((int)(sizeof original_columns / sizeof original_columns[0]))
-
-static int extract_original(zl_rec *rec, double *x, char *why)
-{
-	return fld_extract(rec, sources, N_SOURCE, original_columns, N_ORIGINAL, x, why);
-}
 
 /* ---- schema "extended" ----
  *
@@ -167,70 +158,67 @@ enum xsource {
 /* One row per feature: name, source, the value(s) of a categorical source
  * that set it ('|' between aliases; EXT_OTHER: any other value; NULL: a
  * number), meaning. The man page lists the same table. */
-#define EXTENDED(F) \
-	F("proto_udp",          X_PROTO, "udp", "proto is udp") \
-	F("proto_tcp",          X_PROTO, "tcp", "proto is tcp (zone transfers, large answers, some tunnels)") \
-	F("proto_other",        X_PROTO, EXT_OTHER, "any other proto, or none") \
-	F("is_ipv6",            X_IPV6, NULL, "1 if an address is IPv6 (IPv4-mapped ::ffff:a.b.c.d is IPv4)") \
-	F("dir_internal",       X_DIR, "internal", "both ends in --local-nets") \
-	F("dir_outgoing",       X_DIR, "outgoing", "only the originator is local (a resolver outside)") \
-	F("dir_incoming",       X_DIR, "incoming", "only the responder is local") \
-	F("dir_external",       X_DIR, "external", "neither end is local") \
-	F("resp_multicast",     X_RESP_MCAST, NULL, "responder in 224.0.0.0/4 or ff00::/8 (mDNS, LLMNR)") \
-	F("resp_port_dns",      X_PORT, "dns",     "responder port 53") \
-	F("resp_port_mdns",     X_PORT, "mdns",    "responder port 5353 (multicast DNS)") \
-	F("resp_port_llmnr",    X_PORT, "llmnr",   "responder port 5355 (LLMNR)") \
-	F("resp_port_netbios",  X_PORT, "netbios", "responder port 137 (NetBIOS name service)") \
-	F("resp_port_other",    X_PORT, EXT_OTHER, "any other responder port, or none") \
-	F("qtype_A",            X_QTYPE, "A",     "qtype_name A") \
-	F("qtype_AAAA",         X_QTYPE, "AAAA",  "qtype_name AAAA") \
-	F("qtype_PTR",          X_QTYPE, "PTR",   "qtype_name PTR (reverse lookups, service discovery)") \
-	F("qtype_CNAME",        X_QTYPE, "CNAME", "qtype_name CNAME") \
-	F("qtype_MX",           X_QTYPE, "MX",    "qtype_name MX") \
-	F("qtype_TXT",          X_QTYPE, "TXT",   "qtype_name TXT (tunnels carry data here)") \
-	F("qtype_NS",           X_QTYPE, "NS",    "qtype_name NS") \
-	F("qtype_SOA",          X_QTYPE, "SOA",   "qtype_name SOA") \
-	F("qtype_SRV",          X_QTYPE, "SRV",   "qtype_name SRV") \
-	F("qtype_HTTPS",        X_QTYPE, "HTTPS", "qtype_name HTTPS (type 65)") \
-	F("qtype_SVCB",         X_QTYPE, "SVCB",  "qtype_name SVCB (type 64)") \
-	F("qtype_ANY",          X_QTYPE, "*|ANY", "qtype_name * (Zeek's name of ANY, type 255)") \
-	F("qtype_NULL",         X_QTYPE, "NULL",  "qtype_name NULL (a tunnelling favourite)") \
-	F("qtype_NBSTAT",       X_QTYPE, "NBSTAT", "qtype_name NBSTAT (NetBIOS node status)") \
-	F("qtype_other",        X_QTYPE, EXT_OTHER, "any other qtype_name (AXFR, DNSKEY, query-N...)") \
-	F("qtype_none",         X_QTYPE, "-",     "no qtype_name (no question seen)") \
-	F("qclass_internet",    X_QCLASS, "C_INTERNET", "qclass_name C_INTERNET") \
-	F("qclass_other",       X_QCLASS, EXT_OTHER, "any other qclass_name (mDNS's qclass-32769, CHAOS...); none sets neither") \
-	F("rcode_NOERROR",      X_RCODE, "NOERROR",  "rcode_name NOERROR") \
-	F("rcode_NXDOMAIN",     X_RCODE, "NXDOMAIN", "rcode_name NXDOMAIN (no such name: DGA, typos)") \
-	F("rcode_SERVFAIL",     X_RCODE, "SERVFAIL", "rcode_name SERVFAIL") \
-	F("rcode_REFUSED",      X_RCODE, "REFUSED",  "rcode_name REFUSED") \
-	F("rcode_FORMERR",      X_RCODE, "FORMERR",  "rcode_name FORMERR") \
-	F("rcode_other",        X_RCODE, EXT_OTHER,  "any other rcode_name (NOTIMP, NOTAUTH...)") \
-	F("rcode_none",         X_RCODE, "-",        "no rcode_name (no reply seen)") \
-	F("AA",                 X_AA, NULL, "authoritative answer flag (missing: 0)") \
-	F("TC",                 X_TC, NULL, "truncation flag") \
-	F("RD",                 X_RD, NULL, "recursion desired flag") \
-	F("RA",                 X_RA, NULL, "recursion available flag") \
-	F("Z_nonzero",          X_Z, NULL, "the reserved Z field is not 0") \
-	F("rejected",           X_REJECTED, NULL, "the server rejected the query") \
-	F("has_rtt",            X_HAS_RTT, NULL, "rtt is set (a reply was seen)") \
-	F("log_rtt_ms",         X_RTT, NULL, "log1p(rtt in milliseconds), 0 without rtt") \
-	F("has_query",          X_HAS_QUERY, NULL, "query is set") \
-	F("log_query_len",      X_QLEN, NULL, "log1p(bytes of the query name)") \
-	F("log_query_labels",   X_QLABELS, NULL, "log1p(number of non-empty dot-separated labels)") \
-	F("log_query_max_label", X_QMAXLABEL, NULL, "log1p(bytes of the longest label)") \
-	F("query_digit_ratio",  X_QDIGITS, NULL, "digits / bytes of the query name, 0 without one") \
-	F("query_entropy",      X_QENTROPY, NULL, "Shannon entropy of the query's characters (case folded), bits per character") \
-	F("query_reverse",      X_QREVERSE, NULL, "the query ends in .in-addr.arpa or .ip6.arpa") \
-	F("log_answers",        X_ANSWERS, NULL, "log1p(number of answers)") \
-	F("log_ttl_min",        X_TTL_MIN, NULL, "log1p(smallest TTL of the answers, seconds), 0 without") \
-	F("log_ttl_max",        X_TTL_MAX, NULL, "log1p(largest TTL of the answers, seconds), 0 without")
+static const azw_feature extended[] = {
+	{ "proto_udp",          X_PROTO, "udp", "proto is udp" },
+	{ "proto_tcp",          X_PROTO, "tcp", "proto is tcp (zone transfers, large answers, some tunnels)" },
+	{ "proto_other",        X_PROTO, EXT_OTHER, "any other proto, or none" },
+	{ "is_ipv6",            X_IPV6, NULL, "1 if an address is IPv6 (IPv4-mapped ::ffff:a.b.c.d is IPv4)" },
+	{ "dir_internal",       X_DIR, "internal", "both ends in --local-nets" },
+	{ "dir_outgoing",       X_DIR, "outgoing", "only the originator is local (a resolver outside)" },
+	{ "dir_incoming",       X_DIR, "incoming", "only the responder is local" },
+	{ "dir_external",       X_DIR, "external", "neither end is local" },
+	{ "resp_multicast",     X_RESP_MCAST, NULL, "responder in 224.0.0.0/4 or ff00::/8 (mDNS, LLMNR)" },
+	{ "resp_port_dns",      X_PORT, "dns",     "responder port 53" },
+	{ "resp_port_mdns",     X_PORT, "mdns",    "responder port 5353 (multicast DNS)" },
+	{ "resp_port_llmnr",    X_PORT, "llmnr",   "responder port 5355 (LLMNR)" },
+	{ "resp_port_netbios",  X_PORT, "netbios", "responder port 137 (NetBIOS name service)" },
+	{ "resp_port_other",    X_PORT, EXT_OTHER, "any other responder port, or none" },
+	{ "qtype_A",            X_QTYPE, "A",     "qtype_name A" },
+	{ "qtype_AAAA",         X_QTYPE, "AAAA",  "qtype_name AAAA" },
+	{ "qtype_PTR",          X_QTYPE, "PTR",   "qtype_name PTR (reverse lookups, service discovery)" },
+	{ "qtype_CNAME",        X_QTYPE, "CNAME", "qtype_name CNAME" },
+	{ "qtype_MX",           X_QTYPE, "MX",    "qtype_name MX" },
+	{ "qtype_TXT",          X_QTYPE, "TXT",   "qtype_name TXT (tunnels carry data here)" },
+	{ "qtype_NS",           X_QTYPE, "NS",    "qtype_name NS" },
+	{ "qtype_SOA",          X_QTYPE, "SOA",   "qtype_name SOA" },
+	{ "qtype_SRV",          X_QTYPE, "SRV",   "qtype_name SRV" },
+	{ "qtype_HTTPS",        X_QTYPE, "HTTPS", "qtype_name HTTPS (type 65)" },
+	{ "qtype_SVCB",         X_QTYPE, "SVCB",  "qtype_name SVCB (type 64)" },
+	{ "qtype_ANY",          X_QTYPE, "*|ANY", "qtype_name * (Zeek's name of ANY, type 255)" },
+	{ "qtype_NULL",         X_QTYPE, "NULL",  "qtype_name NULL (a tunnelling favourite)" },
+	{ "qtype_NBSTAT",       X_QTYPE, "NBSTAT", "qtype_name NBSTAT (NetBIOS node status)" },
+	{ "qtype_other",        X_QTYPE, EXT_OTHER, "any other qtype_name (AXFR, DNSKEY, query-N...)" },
+	{ "qtype_none",         X_QTYPE, "-",     "no qtype_name (no question seen)" },
+	{ "qclass_internet",    X_QCLASS, "C_INTERNET", "qclass_name C_INTERNET" },
+	{ "qclass_other",       X_QCLASS, EXT_OTHER, "any other qclass_name (mDNS's qclass-32769, CHAOS...); none sets neither" },
+	{ "rcode_NOERROR",      X_RCODE, "NOERROR",  "rcode_name NOERROR" },
+	{ "rcode_NXDOMAIN",     X_RCODE, "NXDOMAIN", "rcode_name NXDOMAIN (no such name: DGA, typos)" },
+	{ "rcode_SERVFAIL",     X_RCODE, "SERVFAIL", "rcode_name SERVFAIL" },
+	{ "rcode_REFUSED",      X_RCODE, "REFUSED",  "rcode_name REFUSED" },
+	{ "rcode_FORMERR",      X_RCODE, "FORMERR",  "rcode_name FORMERR" },
+	{ "rcode_other",        X_RCODE, EXT_OTHER,  "any other rcode_name (NOTIMP, NOTAUTH...)" },
+	{ "rcode_none",         X_RCODE, "-",        "no rcode_name (no reply seen)" },
+	{ "AA",                 X_AA, NULL, "authoritative answer flag (missing: 0)" },
+	{ "TC",                 X_TC, NULL, "truncation flag" },
+	{ "RD",                 X_RD, NULL, "recursion desired flag" },
+	{ "RA",                 X_RA, NULL, "recursion available flag" },
+	{ "Z_nonzero",          X_Z, NULL, "the reserved Z field is not 0" },
+	{ "rejected",           X_REJECTED, NULL, "the server rejected the query" },
+	{ "has_rtt",            X_HAS_RTT, NULL, "rtt is set (a reply was seen)" },
+	{ "log_rtt_ms",         X_RTT, NULL, "log1p(rtt in milliseconds), 0 without rtt" },
+	{ "has_query",          X_HAS_QUERY, NULL, "query is set" },
+	{ "log_query_len",      X_QLEN, NULL, "log1p(bytes of the query name)" },
+	{ "log_query_labels",   X_QLABELS, NULL, "log1p(number of non-empty dot-separated labels)" },
+	{ "log_query_max_label", X_QMAXLABEL, NULL, "log1p(bytes of the longest label)" },
+	{ "query_digit_ratio",  X_QDIGITS, NULL, "digits / bytes of the query name, 0 without one" },
+	{ "query_entropy",      X_QENTROPY, NULL, "Shannon entropy of the query's characters (case folded), bits per character" },
+	{ "query_reverse",      X_QREVERSE, NULL, "the query ends in .in-addr.arpa or .ip6.arpa" },
+	{ "log_answers",        X_ANSWERS, NULL, "log1p(number of answers)" },
+	{ "log_ttl_min",        X_TTL_MIN, NULL, "log1p(smallest TTL of the answers, seconds), 0 without" },
+	{ "log_ttl_max",        X_TTL_MAX, NULL, "log1p(largest TTL of the answers, seconds), 0 without" },
+};
 
-#define XNAME(name, src, word, doc) name,
-#define XCOLUMN(name, src, word, doc) { name, src, word, doc },
-static const char *const extended_names[] = { EXTENDED(XNAME) };
-static const ext_column extended_columns[] = { EXTENDED(XCOLUMN) };
-#define N_EXTENDED ((int)(sizeof extended_columns / sizeof extended_columns[0]))
+#define N_EXTENDED AZW_N(extended)
 
 /* The booleans, by source. */
 static const char *const flag_field[N_XSOURCE] = {
@@ -239,20 +227,6 @@ static const char *const flag_field[N_XSOURCE] = {
 };
 
 static ext_index xindex;
-static int num_col[EXT_MAX_COLS], num_src[EXT_MAX_COLS], n_num;
-
-static void extended_init(void)
-{
-	int c;
-
-	if (ext_index_init(&xindex, extended_columns, N_EXTENDED) < 0)
-		abort(); /* a malformed table: a programming error */
-	for (c = 0; c < N_EXTENDED; c++)
-		if (!extended_columns[c].word) {
-			num_col[n_num] = c;
-			num_src[n_num++] = extended_columns[c].src;
-		}
-}
 
 static const char *port_class(int p)
 {
@@ -274,7 +248,7 @@ static int ends_with(const char *s, size_t len, const char *suffix)
 	return len >= n && strncasecmp(s + len - n, suffix, n) == 0;
 }
 
-static int extract_extended(zl_rec *rec, double *x, char *why)
+static int extract_extended(const azw_schema *schema, zl_rec *rec, double *x, char *why)
 {
 	double num[N_XSOURCE] = { 0 };
 	fld_addr orig, resp;
@@ -283,8 +257,7 @@ static int extract_extended(zl_rec *rec, double *x, char *why)
 	size_t len;
 	int port, z, i, has;
 
-	if (!xindex.ready)
-		extended_init();
+	(void)schema;
 	if (fld_address(rec, "id.orig_h", &orig, why) < 0 ||
 	    fld_address(rec, "id.resp_h", &resp, why) < 0 ||
 	    fld_port(rec, "id.resp_p", &port, why) < 0 ||
@@ -336,8 +309,7 @@ static int extract_extended(zl_rec *rec, double *x, char *why)
 	num[X_ANSWERS] = log1p_count(answers.n);
 	num[X_TTL_MIN] = log1p_count(num[X_TTL_MIN]);
 	num[X_TTL_MAX] = log1p_count(num[X_TTL_MAX]);
-	for (i = 0; i < n_num; i++)
-		x[num_col[i]] = round6(num[num_src[i]]);
+	ext_numbers(&xindex, num, x);
 	return 0;
 }
 
@@ -368,33 +340,23 @@ static int extract_extended(zl_rec *rec, double *x, char *why)
  */
 enum { Q_NX, Q_ERR, Q_NOREPLY, Q_QLEN, Q_ENTROPY, N_Q };
 
-#define CONTEXT(F) \
-	F("src_rate_10s",        CTX_SRC, CTX_RATE, 0, 10,   "source: log1p(decayed count of its queries), half-life 10 s") \
-	F("src_rate_100s",       CTX_SRC, CTX_RATE, 0, 100,  "source: the same, half-life 100 s") \
-	F("src_rate_1000s",      CTX_SRC, CTX_RATE, 0, 1000, "source: the same, half-life 1000 s") \
-	F("src_nxdomain_100s",   CTX_SRC, CTX_MEAN, Q_NX, 100,  "source: decayed share of NXDOMAIN answers, 100 s") \
-	F("src_nxdomain_1000s",  CTX_SRC, CTX_MEAN, Q_NX, 1000, "source: the same, 1000 s") \
-	F("src_error_1000s",     CTX_SRC, CTX_MEAN, Q_ERR, 1000, "source: decayed share of other error answers (SERVFAIL, REFUSED, FORMERR...), 1000 s") \
-	F("src_no_reply_1000s",  CTX_SRC, CTX_MEAN, Q_NOREPLY, 1000, "source: decayed share of queries without an answer (no rcode), 1000 s") \
-	F("src_query_len_1000s", CTX_SRC, CTX_MEAN, Q_QLEN, 1000, "source: decayed mean of log_query_len, 1000 s") \
-	F("src_query_entropy_1000s", CTX_SRC, CTX_MEAN, Q_ENTROPY, 1000, "source: decayed mean of query_entropy, 1000 s") \
-	F("src_new_name_100s",   CTX_SRC, CTX_MEAN, CTX_Q_NEWSVC, 100,  "source: decayed share of queries for a name it had not asked lately (hashed, no sets kept), 100 s") \
-	F("src_new_name_1000s",  CTX_SRC, CTX_MEAN, CTX_Q_NEWSVC, 1000, "source: the same, 1000 s") \
-	F("src_new_server_1000s", CTX_SRC, CTX_MEAN, CTX_Q_NEWPAIR, 1000, "source: decayed share of queries to a responder it had not asked (fan-out), 1000 s") \
-
-#define CNAME(name, key, stat, q, h, doc) name,
-#define CCOLUMN(name, key, stat, q, h, doc) { name, key, stat, q, h, doc },
-static const char *const context_names[] = { CONTEXT(CNAME) };
-static const ctx_column context_columns[] = { CONTEXT(CCOLUMN) };
-#define N_CONTEXT ((int)(sizeof context_columns / sizeof context_columns[0]))
+static const ctx_column context[] = {
+	{ "src_rate_10s",        CTX_SRC, CTX_RATE, 0, 10,   "source: log1p(decayed count of its queries), half-life 10 s" },
+	{ "src_rate_100s",       CTX_SRC, CTX_RATE, 0, 100,  "source: the same, half-life 100 s" },
+	{ "src_rate_1000s",      CTX_SRC, CTX_RATE, 0, 1000, "source: the same, half-life 1000 s" },
+	{ "src_nxdomain_100s",   CTX_SRC, CTX_MEAN, Q_NX, 100,  "source: decayed share of NXDOMAIN answers, 100 s" },
+	{ "src_nxdomain_1000s",  CTX_SRC, CTX_MEAN, Q_NX, 1000, "source: the same, 1000 s" },
+	{ "src_error_1000s",     CTX_SRC, CTX_MEAN, Q_ERR, 1000, "source: decayed share of other error answers (SERVFAIL, REFUSED, FORMERR...), 1000 s" },
+	{ "src_no_reply_1000s",  CTX_SRC, CTX_MEAN, Q_NOREPLY, 1000, "source: decayed share of queries without an answer (no rcode), 1000 s" },
+	{ "src_query_len_1000s", CTX_SRC, CTX_MEAN, Q_QLEN, 1000, "source: decayed mean of log_query_len, 1000 s" },
+	{ "src_query_entropy_1000s", CTX_SRC, CTX_MEAN, Q_ENTROPY, 1000, "source: decayed mean of query_entropy, 1000 s" },
+	{ "src_new_name_100s",   CTX_SRC, CTX_MEAN, CTX_Q_NEWSVC, 100,  "source: decayed share of queries for a name it had not asked lately (hashed, no sets kept), 100 s" },
+	{ "src_new_name_1000s",  CTX_SRC, CTX_MEAN, CTX_Q_NEWSVC, 1000, "source: the same, 1000 s" },
+	{ "src_new_server_1000s", CTX_SRC, CTX_MEAN, CTX_Q_NEWPAIR, 1000, "source: decayed share of queries to a responder it had not asked (fan-out), 1000 s" },
+};
 
 /* Columns of the per-record vector the quantities come from. */
-static int col_nx, col_noerror, col_none, col_qlen, col_entropy, context_ready;
-
-static int column(const char *name)
-{
-	return ext_column_of(extended_names, N_EXTENDED, name);
-}
+static int col_nx, col_noerror, col_none, col_qlen, col_entropy;
 
 /* A query name's hash (ext_name_hash), a trailing dot dropped. */
 static uint32_t name_hash(const char *s, size_t len)
@@ -410,16 +372,6 @@ static int observe_dns(zl_rec *rec, const double *x, ctx_obs *o, char *why)
 	const char *s;
 	size_t len;
 
-	if (!context_ready) {
-		if (!xindex.ready)
-			extended_init();
-		col_nx = column("rcode_NXDOMAIN");
-		col_noerror = column("rcode_NOERROR");
-		col_none = column("rcode_none");
-		col_qlen = column("log_query_len");
-		col_entropy = column("query_entropy");
-		context_ready = 1;
-	}
 	if (ext_obs_ends(rec, o, why) < 0 ||
 	    ext_text(rec, "query", &s, &len, why) < 0)
 		return -1;
@@ -433,19 +385,29 @@ static int observe_dns(zl_rec *rec, const double *x, ctx_obs *o, char *why)
 }
 
 static const ctx_spec dns_context = {
-	N_Q, -1, N_CONTEXT, context_columns, context_names, observe_dns,
+	N_Q, -1, AZW_N(context), context, observe_dns,
 };
 
-const azw_context azw_context_dns = { "dns", "extended", &dns_context };
+static void init(void)
+{
+	if (ext_index_init(&xindex, extended, N_EXTENDED) < 0)
+		abort(); /* a malformed table: a programming error */
+	col_nx = ext_word_col(&xindex, X_RCODE, "NXDOMAIN");
+	col_noerror = ext_word_col(&xindex, X_RCODE, "NOERROR");
+	col_none = ext_word_col(&xindex, X_RCODE, "-");
+	col_qlen = ext_num_col(&xindex, X_QLEN);
+	col_entropy = ext_num_col(&xindex, X_QENTROPY);
+}
 
 static const azw_schema dns_schemas[] = {
-	{ "extended", N_EXTENDED, extended_names, extract_extended }, /* the default */
-	{ "original", N_ORIGINAL, original_names, extract_original },
+	{ "extended", N_EXTENDED, extended, extract_extended, &dns_context, 0, NULL }, /* the default */
+	{ "original", AZW_N(original), original, fld_extract_schema, NULL, N_SOURCE, sources },
 };
 
 const azw_module azw_module_dns = {
 	"dns",
 	"Zeek dns.log: one record per DNS query and its answer",
-	(int)(sizeof dns_schemas / sizeof dns_schemas[0]),
+	init,
+	AZW_N(dns_schemas),
 	dns_schemas,
 };

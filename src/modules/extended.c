@@ -50,12 +50,10 @@ static int find_slot(const ext_index *ix, int src, const char *s, size_t len)
 	return -EXT_HASH - 1; /* full */
 }
 
-int ext_index_init(ext_index *ix, const ext_column *cols, int n)
+int ext_index_init(ext_index *ix, const azw_feature *cols, int n)
 {
 	int c, i;
 
-	if (ix->ready)
-		return 0;
 	if (n > EXT_MAX_COLS)
 		return -1;
 	memset(ix, 0, sizeof *ix);
@@ -67,8 +65,11 @@ int ext_index_init(ext_index *ix, const ext_column *cols, int n)
 
 		if (src < 0 || src >= EXT_MAX_SRC)
 			return -1;
-		if (!w)
+		if (!w) {
+			ix->num_col[ix->n_num] = (short)c;
+			ix->num_src[ix->n_num++] = (short)src;
 			continue;
+		}
 		if (strcmp(w, EXT_OTHER) == 0) {
 			if (ix->other[src] >= 0)
 				return -1;
@@ -97,8 +98,25 @@ int ext_index_init(ext_index *ix, const ext_column *cols, int n)
 	}
 	ix->cols = cols;
 	ix->n = n;
-	ix->ready = 1;
 	return 0;
+}
+
+void ext_numbers(const ext_index *ix, const double *num, double *x)
+{
+	int i;
+
+	for (i = 0; i < ix->n_num; i++)
+		x[ix->num_col[i]] = round6(num[ix->num_src[i]]);
+}
+
+int ext_num_col(const ext_index *ix, int src)
+{
+	int i;
+
+	for (i = 0; i < ix->n_num; i++)
+		if (ix->num_src[i] == src)
+			return ix->num_col[i];
+	abort(); /* no such column: a programming error */
 }
 
 int ext_lookup(const ext_index *ix, int src, const char *s, size_t len)
@@ -113,6 +131,15 @@ int ext_find(const ext_index *ix, int src, const char *s, size_t len)
 	int i = len <= 255 ? find_slot(ix, src, s, len) : -1;
 
 	return i >= 0 ? ix->slot_col[i] - 1 : -1;
+}
+
+int ext_word_col(const ext_index *ix, int src, const char *word)
+{
+	int c = ext_find(ix, src, word, strlen(word));
+
+	if (c < 0)
+		abort(); /* no such column: a programming error */
+	return c;
 }
 
 void ext_set(const ext_index *ix, double *x, int src, const char *s, size_t len)
@@ -611,16 +638,6 @@ int ext_is_multicast(const fld_addr *a)
 int ext_is_broadcast(const fld_addr *a)
 {
 	return !a->v6 && memcmp(a->b, v4mapped, 12) == 0 && a->b[15] == 255;
-}
-
-int ext_column_of(const char *const *names, int n, const char *name)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		if (strcmp(names[i], name) == 0)
-			return i;
-	abort(); /* a programming error */
 }
 
 uint32_t ext_name_hash(const char *s, size_t len)

@@ -1,13 +1,15 @@
 /* extended.h - machinery shared by the modules' "extended" schemas.
  *
- * An extended schema is one table of columns (ext_column): each row names a
- * feature, the module's source that fills it and, for a categorical source,
- * the value (or '|'-separated values) that sets it. From the table, an
- * ext_index is built once (no allocation: fixed arrays) that maps a value of
- * a source to its column in a few nanoseconds, with the source's `other`
- * column (word "*") for a value not in the table. So the vocabulary of a
- * categorical field is the set of rows of its source, and adding a value is
- * adding a row.
+ * An extended schema is one table of columns (azw_feature rows): each row
+ * names a feature, the module's source that fills it, for a categorical
+ * source the value (or '|'-separated values) that sets it, and its meaning.
+ * From the table, an ext_index is built once, by the module's init() (no
+ * allocation: fixed arrays), that maps a value of a source to its column in
+ * a few nanoseconds, with the source's `other` column (word "*") for a value
+ * not in the table, and a number source to its column. So the vocabulary of
+ * a categorical field is the set of rows of its source, and adding a value
+ * is adding a row; the context finds the columns it reads through the index
+ * too, never by their names.
  *
  * Also here: numbers on a log scale, text and names, lists, and the
  * configurable list of local networks that gives traffic direction.
@@ -37,28 +39,32 @@
 #define EXT_HASH 1024    /* slots of the (source, word) table; power of 2 */
 
 typedef struct {
-	const char *name; /* column name, as in the vector stream header */
-	int src;          /* the module's source (0 .. EXT_MAX_SRC-1) */
-	const char *word; /* categorical: the value(s) that set the column,
-	                     '|'-separated, or EXT_OTHER; NULL: a number */
-	const char *doc;  /* one line for the man page */
-} ext_column;
-
-typedef struct {
-	const ext_column *cols;
+	const azw_feature *cols;
 	int n;
-	int ready;
 	short other[EXT_MAX_SRC];    /* a source's other column, or -1 */
 	short slot_col[EXT_HASH];    /* column + 1, 0 = empty */
 	unsigned char slot_src[EXT_HASH];
 	const char *slot_word[EXT_HASH]; /* points into the table's word */
 	unsigned char slot_len[EXT_HASH];
+	int n_num;                   /* the number columns (word NULL): */
+	short num_col[EXT_MAX_COLS]; /* their columns */
+	short num_src[EXT_MAX_COLS]; /* and sources */
 } ext_index;
 
-/* Build the index of a table (idempotent; call it before the first
- * lookup). 0 on success; -1 if the table is malformed (a duplicate word in
- * a source, a source out of range, a full hash): a programming error. */
-int ext_index_init(ext_index *ix, const ext_column *cols, int n);
+/* Build the index of a table, once, before the first lookup. 0 on
+ * success; -1 if the table is malformed (a duplicate word in a source, a
+ * source out of range, a full hash): a programming error. */
+int ext_index_init(ext_index *ix, const azw_feature *cols, int n);
+
+/* x[column of each number source] = round6(num[source]): the last step of
+ * an extract(), num indexed by source. */
+void ext_numbers(const ext_index *ix, const double *num, double *x);
+
+/* The column of a word of a source (its own row, not the other column),
+ * and the column of a number source: what a context reads. Not in the
+ * table is a programming error (abort). */
+int ext_word_col(const ext_index *ix, int src, const char *word);
+int ext_num_col(const ext_index *ix, int src);
 
 /* The column of a value of a source: its row, else the source's other
  * column, else -1. */
@@ -196,10 +202,6 @@ double ext_log_ratio(double a, double b);
  * id.resp_h as the keys' addresses (16 bytes each, IPv4 mapped) and ts, in
  * o. 0, or -1 with the reason in why (a missing or bad address). */
 int ext_obs_ends(zl_rec *rec, ctx_obs *o, char *why);
-
-/* The index of a feature in a schema's names; a name that is not there is
- * a programming error (abort). */
-int ext_column_of(const char *const *names, int n, const char *name);
 
 /* 32 bits of FNV-1a of a name, ASCII letters folded, \xHH read as its byte
  * (so JSON and TSV agree): a name as a context key without keeping it. */

@@ -589,7 +589,7 @@ int fld_read(zl_rec *rec, const fld_source *src, int n, fld_slot *slot, char *wh
 	return 0;
 }
 
-void fld_columns(const fld_source *src, const fld_column *col, int n,
+void fld_columns(const fld_source *src, const azw_feature *col, int n,
                  const fld_slot *slot, double *x)
 {
 	int i;
@@ -597,24 +597,71 @@ void fld_columns(const fld_source *src, const fld_column *col, int n,
 	for (i = 0; i < n; i++) {
 		const fld_slot *v = &slot[col[i].src];
 
-		if (!col[i].value)
+		if (!col[i].word)
 			x[i] = v->num;
 		else if (src[col[i].src].kind == FLD_LETTERS) /* Python: value in text */
-			x[i] = v->cat.s && strstr(v->cat.s, col[i].value);
+			x[i] = v->cat.s && strstr(v->cat.s, col[i].word);
 		else
-			x[i] = fld_cat_is(&v->cat, col[i].value);
+			x[i] = fld_cat_is(&v->cat, col[i].word);
 	}
 }
 
-int fld_extract(zl_rec *rec, const fld_source *src, int n_src,
-                const fld_column *col, int n_col, double *x, char *why)
+int fld_extract_schema(const azw_schema *s, zl_rec *rec, double *x, char *why)
 {
 	fld_slot slot[FLD_MAX_SOURCES];
 
-	if (n_src > FLD_MAX_SOURCES)
+	if (s->n_sources > FLD_MAX_SOURCES)
 		abort(); /* a module table larger than the slots: a programming error */
-	if (fld_read(rec, src, n_src, slot, why) < 0)
+	if (fld_read(rec, s->sources, s->n_sources, slot, why) < 0)
 		return -1;
-	fld_columns(src, col, n_col, slot, x);
+	fld_columns(s->sources, s->features, s->n_features, slot, x);
 	return 0;
+}
+
+void fld_describe(const fld_source *src, const azw_feature *col, char *buf, size_t size)
+{
+	const fld_source *s = &src[col->src];
+	const char *f = s->field, *w = col->word;
+
+	switch (s->kind) {
+	case FLD_CATEGORY:
+	case FLD_STRING:
+		if (s->dflt && strcmp(w, s->dflt) == 0)
+			snprintf(buf, size, "1 if %s is %s, or is missing or null.", f, w);
+		else
+			snprintf(buf, size, "1 if %s is %s.", f, w);
+		break;
+	case FLD_DIRECTION:
+		if (strcmp(w, "IPv6") == 0)
+			snprintf(buf, size, "1 if either address is IPv6 (an IPv4-mapped one included).");
+		else if (strcmp(w, "internal") == 0)
+			snprintf(buf, size, "1 if both addresses are private.");
+		else if (strcmp(w, "outgoing") == 0)
+			snprintf(buf, size, "1 if only the originator's address is private.");
+		else if (strcmp(w, "incoming") == 0)
+			snprintf(buf, size, "1 if only the responder's address is private.");
+		else
+			snprintf(buf, size, "1 if neither address is private.");
+		break;
+	case FLD_BROADCAST:
+		snprintf(buf, size, "1 if the text of %s ends in 255.", f);
+		break;
+	case FLD_FLAG:
+		snprintf(buf, size, "%s: 1 if true, 0 if false or missing.", f);
+		break;
+	case FLD_COUNT32:
+	case FLD_REAL32:
+		snprintf(buf, size, "%s as a float32; 0 if missing.", f);
+		break;
+	case FLD_PRESENT:
+		snprintf(buf, size, "1 if %s is there and not null.", f);
+		break;
+	case FLD_LENGTH:
+		snprintf(buf, size, "the number of elements of %s (of characters, if it is a "
+		         "string); 0 if missing.", f);
+		break;
+	case FLD_LETTERS:
+		snprintf(buf, size, "1 if %s holds the letter %s.", f, w);
+		break;
+	}
 }

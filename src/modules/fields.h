@@ -98,17 +98,15 @@ typedef enum {
 	FLD_STRING     /* a string (only), compared exactly */
 } fld_kind;
 
-typedef struct {
+typedef struct fld_source {
 	const char *field; /* the Zeek field */
 	fld_kind kind;
 	const char *dflt;  /* FLD_STRING: the value when missing or null */
 } fld_source;
 
-typedef struct {
-	int src;           /* index into the sources */
-	const char *value; /* FLD_CATEGORY, FLD_DIRECTION, FLD_LETTERS, FLD_STRING: the
-	                    * value that sets the column; else NULL */
-} fld_column;
+/* The columns are azw_feature rows (modules.h): src indexes the sources,
+ * word is the value that sets a FLD_CATEGORY, FLD_DIRECTION, FLD_LETTERS
+ * or FLD_STRING column (NULL for the others). */
 
 /* A category as the original's get_dummies names it: f"{value}". */
 enum { FLD_CAT_TEXT, FLD_CAT_FLOAT };
@@ -133,12 +131,16 @@ int fld_cat_is(const fld_cat *c, const char *col);
  * bad field. */
 int fld_read(zl_rec *rec, const fld_source *src, int n, fld_slot *slot, char *why);
 /* x[i] for each of n columns. */
-void fld_columns(const fld_source *src, const fld_column *col, int n,
+void fld_columns(const fld_source *src, const azw_feature *col, int n,
                  const fld_slot *slot, double *x);
 
-/* An "original" schema's extract(): fld_read() then fld_columns(). */
+/* An "original" schema's extract(): fld_read() of its sources, then
+ * fld_columns(). */
 #define FLD_MAX_SOURCES 32 /* the most sources a module's table may have */
-int fld_extract(zl_rec *rec, const fld_source *src, int n_src,
-                const fld_column *col, int n_col, double *x, char *why);
+int fld_extract_schema(const azw_schema *s, zl_rec *rec, double *x, char *why);
+
+/* The meaning of an original schema's column, from its source: what
+ * azw-extract --features says of it. */
+void fld_describe(const fld_source *src, const azw_feature *col, char *buf, size_t size);
 
 #endif

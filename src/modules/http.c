@@ -79,34 +79,25 @@ static const fld_source sources[N_SOURCE] = {
 
 /* The "original" feature table: column name, source, and for a one-hot
  * column the category value that sets it (NULL: the source's number). */
-#define ORIGINAL(F) \
-	F("trans_depth",                S_TRANS_DEPTH,       NULL) \
-	F("request_body_len",           S_REQUEST_BODY_LEN,  NULL) \
-	F("response_body_len",          S_RESPONSE_BODY_LEN, NULL) \
-	F("has_host",                   S_HAS_HOST,          NULL) \
-	F("is_destination_broadcast",   S_BROADCAST,         NULL) \
-	F("method_CONNECT",             S_METHOD,            "CONNECT") \
-	F("method_GET",                 S_METHOD,            "GET") \
-	F("status_code_0",              S_STATUS_CODE,       "0") \
-	F("status_code_200",            S_STATUS_CODE,       "200") \
-	F("version_0.9",                S_VERSION,           "0.9") \
-	F("version_1.1",                S_VERSION,           "1.1") \
-	F("traffic_direction_IPv6",     S_DIRECTION,         "IPv6") \
-	F("traffic_direction_external", S_DIRECTION,         "external") \
-	F("traffic_direction_incoming", S_DIRECTION,         "incoming") \
-	F("traffic_direction_internal", S_DIRECTION,         "internal") \
-	F("traffic_direction_outgoing", S_DIRECTION,         "outgoing")
+static const azw_feature original[] = {
+	{ "trans_depth",                S_TRANS_DEPTH,       NULL, NULL },
+	{ "request_body_len",           S_REQUEST_BODY_LEN,  NULL, NULL },
+	{ "response_body_len",          S_RESPONSE_BODY_LEN, NULL, NULL },
+	{ "has_host",                   S_HAS_HOST,          NULL, NULL },
+	{ "is_destination_broadcast",   S_BROADCAST,         NULL, NULL },
+	{ "method_CONNECT",             S_METHOD,            "CONNECT", NULL },
+	{ "method_GET",                 S_METHOD,            "GET", NULL },
+	{ "status_code_0",              S_STATUS_CODE,       "0", NULL },
+	{ "status_code_200",            S_STATUS_CODE,       "200", NULL },
+	{ "version_0.9",                S_VERSION,           "0.9", NULL },
+	{ "version_1.1",                S_VERSION,           "1.1", NULL },
+	{ "traffic_direction_IPv6",     S_DIRECTION,         "IPv6", NULL },
+	{ "traffic_direction_external", S_DIRECTION,         "external", NULL },
+	{ "traffic_direction_incoming", S_DIRECTION,         "incoming", NULL },
+	{ "traffic_direction_internal", S_DIRECTION,         "internal", NULL },
+	{ "traffic_direction_outgoing", S_DIRECTION,         "outgoing", NULL },
+};
 
-#define NAME(name, src, value) name,
-#define COLUMN(name, src, value) { src, value },
-static const char *const original_names[] = { ORIGINAL(NAME) };
-static const fld_column original_columns[] = { ORIGINAL(COLUMN) };
-#define N_ORIGINAL ((int)(sizeof original_columns / sizeof original_columns[0]))
-
-static int extract_original(zl_rec *rec, double *x, char *why)
-{
-	return fld_extract(rec, sources, N_SOURCE, original_columns, N_ORIGINAL, x, why);
-}
 
 /* ---- schema "extended" ----
  *
@@ -146,91 +137,88 @@ enum xsource {
 /* One row per feature: name, source, the value(s) of a categorical source
  * that set it ('|' between aliases; EXT_OTHER: any other value; NULL: a
  * number), meaning. The man page lists the same table. */
-#define EXTENDED(F) \
-	F("is_ipv6",          X_IPV6, NULL, "1 if an address is IPv6 (IPv4-mapped ::ffff:a.b.c.d is IPv4)") \
-	F("dir_internal",     X_DIR, "internal", "both ends in --local-nets") \
-	F("dir_outgoing",     X_DIR, "outgoing", "only the originator is local (a client inside)") \
-	F("dir_incoming",     X_DIR, "incoming", "only the responder is local (a server inside)") \
-	F("dir_external",     X_DIR, "external", "neither end is local") \
-	F("resp_port_80",     X_PORT, "80",  "responder port 80") \
-	F("resp_port_alt",    X_PORT, "8080|8000|8008|8888|3128", "responder port 8080, 8000, 8008, 8888 or 3128 (alternative HTTP, proxies)") \
-	F("resp_port_443",    X_PORT, "443", "responder port 443 (plain HTTP there: proxies, CONNECT, odd clients)") \
-	F("resp_port_other",  X_PORT, EXT_OTHER, "any other responder port, or none") \
-	F("method_GET",       X_METHOD, "GET",     "method GET") \
-	F("method_POST",      X_METHOD, "POST",    "method POST") \
-	F("method_HEAD",      X_METHOD, "HEAD",    "method HEAD") \
-	F("method_PUT",       X_METHOD, "PUT",     "method PUT") \
-	F("method_DELETE",    X_METHOD, "DELETE",  "method DELETE") \
-	F("method_OPTIONS",   X_METHOD, "OPTIONS", "method OPTIONS") \
-	F("method_CONNECT",   X_METHOD, "CONNECT", "method CONNECT (a proxy tunnel)") \
-	F("method_PATCH",     X_METHOD, "PATCH",   "method PATCH") \
-	F("method_other",     X_METHOD, EXT_OTHER, "any other method (PROPFIND, PRI, garbage from scanners...)") \
-	F("method_none",      X_METHOD, "-",       "no method (a reply without a request)") \
-	F("status_1xx",       X_STATUS_CLASS, "1xx", "status_code 100-199") \
-	F("status_2xx",       X_STATUS_CLASS, "2xx", "status_code 200-299") \
-	F("status_3xx",       X_STATUS_CLASS, "3xx", "status_code 300-399") \
-	F("status_4xx",       X_STATUS_CLASS, "4xx", "status_code 400-499") \
-	F("status_5xx",       X_STATUS_CLASS, "5xx", "status_code 500-599") \
-	F("status_other",     X_STATUS_CLASS, EXT_OTHER, "any other status_code (0, 600 and up)") \
-	F("status_none",      X_STATUS_CLASS, "-",   "no status_code (no reply seen)") \
-	F("status_200",       X_STATUS, "200", "status_code 200 OK (besides its class)") \
-	F("status_204",       X_STATUS, "204", "status_code 204 No Content") \
-	F("status_301",       X_STATUS, "301", "status_code 301 Moved Permanently") \
-	F("status_302",       X_STATUS, "302", "status_code 302 Found") \
-	F("status_304",       X_STATUS, "304", "status_code 304 Not Modified") \
-	F("status_400",       X_STATUS, "400", "status_code 400 Bad Request") \
-	F("status_401",       X_STATUS, "401", "status_code 401 Unauthorized") \
-	F("status_403",       X_STATUS, "403", "status_code 403 Forbidden") \
-	F("status_404",       X_STATUS, "404", "status_code 404 Not Found (scanners)") \
-	F("status_500",       X_STATUS, "500", "status_code 500 Internal Server Error") \
-	F("version_0.9",      X_VERSION, "0.9", "version 0.9") \
-	F("version_1.0",      X_VERSION, "1.0", "version 1.0 (old clients, many tools)") \
-	F("version_1.1",      X_VERSION, "1.1", "version 1.1") \
-	F("version_2",        X_VERSION, "2|2.0", "version 2") \
-	F("version_other",    X_VERSION, EXT_OTHER, "any other version") \
-	F("version_none",     X_VERSION, "-", "no version") \
-	F("log_trans_depth",  X_TRANS_DEPTH, NULL, "log1p(trans_depth): the request's place in its connection") \
-	F("log_request_body_len",  X_REQ_BODY,  NULL, "log1p(request_body_len): bytes uploaded") \
-	F("log_response_body_len", X_RESP_BODY, NULL, "log1p(response_body_len): bytes downloaded") \
-	F("log_uri_len",      X_URI_LEN,     NULL, "log1p(bytes of the uri), 0 without") \
-	F("log_uri_depth",    X_URI_DEPTH,   NULL, "log1p(number of '/' in the uri's path, before any '?')") \
-	F("log_uri_query_len", X_URI_QUERY,  NULL, "log1p(bytes after the first '?'), 0 without a query string") \
-	F("uri_entropy",      X_URI_ENTROPY, NULL, "Shannon entropy of the uri's characters (case folded), bits per character (encoded payloads are high)") \
-	F("uri_absolute",     X_URI_ABSOLUTE, NULL, "the uri holds \"://\" before any '?' (a request to a proxy)") \
-	F("has_host",         X_HAS_HOST, NULL, "the Host header is set and not empty") \
-	F("host_is_ip",       X_HOST_IP,  NULL, "the Host header is an IPv4 or IPv6 address (with or without a port)") \
-	F("has_user_agent",   X_HAS_UA,   NULL, "user_agent is set and not empty") \
-	F("log_user_agent_len", X_UA_LEN, NULL, "log1p(bytes of user_agent)") \
-	F("ua_browser",       X_UA, "Mozilla|Opera", "User-Agent product Mozilla or Opera (browsers, and what imitates them)") \
-	F("ua_powershell",    X_UA, "powershell", "a Mozilla User-Agent naming WindowsPowerShell (Invoke-WebRequest)") \
-	F("ua_windows",       X_UA, "Microsoft-CryptoAPI|Windows-Update-Agent|Microsoft-Delivery-Optimization|Microsoft-WNS|Microsoft|MICROSOFT_DEVICE_METADATA_RETRIEVAL_CLIENT|WinHttp|Windows", "Windows system services (CryptoAPI, Windows Update, Delivery Optimization...)") \
-	F("ua_curl_wget",     X_UA, "curl|Wget|libcurl|Wget2", "curl or wget") \
-	F("ua_python",        X_UA, "python-requests|Python-urllib|python-urllib3|aiohttp|python-httpx|Python", "Python libraries") \
-	F("ua_library",       X_UA, "Go-http-client|Java|okhttp|Apache-HttpClient|axios|node-fetch|node|libwww-perl|Ruby|Dalvik|Dart", "other HTTP libraries (Go, Java, Node, Perl, Ruby, Android)") \
-	F("ua_other",         X_UA, EXT_OTHER, "any other first product token") \
-	F("ua_none",          X_UA, "-", "no user_agent, or an empty one") \
-	F("has_referrer",     X_HAS_REFERRER, NULL, "referrer is set and not empty") \
-	F("has_username",     X_HAS_USER, NULL, "username is set (basic authentication)") \
-	F("proxied",          X_PROXIED, NULL, "proxied holds at least one header (the request came through a proxy)") \
-	F("log_orig_files",   X_ORIG_FILES, NULL, "log1p(number of files the client sent: orig_fuids)") \
-	F("log_resp_files",   X_RESP_FILES, NULL, "log1p(number of files the server sent: resp_fuids)") \
-	F("mime_html",        X_MIME, "text/html", "a reply file is text/html (each of resp_mime_types sets its column)") \
-	F("mime_text",        X_MIME, "text/plain|text/xml|application/xml|text/css|text/csv", "plain text, XML or CSS") \
-	F("mime_json",        X_MIME, "application/json|text/json", "JSON") \
-	F("mime_script",      X_MIME, "application/javascript|text/javascript|application/x-javascript|application/ecmascript|text/x-php|text/x-python|text/x-shellscript|text/x-perl", "a script") \
-	F("mime_image",       X_MIME, "image", "any image/...") \
-	F("mime_exe",         X_MIME, "application/x-dosexec|application/x-executable|application/x-mach-o-executable|application/x-sharedlib|application/x-elf|application/vnd.microsoft.portable-executable|application/x-msdownload|application/x-java-applet", "an executable (Windows PE, ELF, Mach-O)") \
-	F("mime_archive",     X_MIME, "application/zip|application/x-gzip|application/gzip|application/x-rar|application/x-7z-compressed|application/x-tar|application/vnd.ms-cab-compressed|application/x-bzip2|application/x-xz|application/java-archive", "an archive (zip, gzip, rar, 7z, cab, jar...)") \
-	F("mime_document",    X_MIME, "application/pdf|application/msword|application/vnd.ms-excel|application/vnd.ms-powerpoint|application/rtf|text/rtf|application/vnd.openxmlformats-officedocument.wordprocessingml.document|application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "a document (PDF, Office, RTF)") \
-	F("mime_pki",         X_MIME, "application/ocsp-response|application/ocsp-request|application/pkix-cert|application/x-x509-ca-cert|application/pkix-crl|application/x-pkcs7-crl", "OCSP, certificates, CRLs") \
-	F("mime_other",       X_MIME, EXT_OTHER, "any other MIME type") \
-	F("mime_none",        X_MIME, "-", "no resp_mime_types (no body, or not identified)")
+static const azw_feature extended[] = {
+	{ "is_ipv6",          X_IPV6, NULL, "1 if an address is IPv6 (IPv4-mapped ::ffff:a.b.c.d is IPv4)" },
+	{ "dir_internal",     X_DIR, "internal", "both ends in --local-nets" },
+	{ "dir_outgoing",     X_DIR, "outgoing", "only the originator is local (a client inside)" },
+	{ "dir_incoming",     X_DIR, "incoming", "only the responder is local (a server inside)" },
+	{ "dir_external",     X_DIR, "external", "neither end is local" },
+	{ "resp_port_80",     X_PORT, "80",  "responder port 80" },
+	{ "resp_port_alt",    X_PORT, "8080|8000|8008|8888|3128", "responder port 8080, 8000, 8008, 8888 or 3128 (alternative HTTP, proxies)" },
+	{ "resp_port_443",    X_PORT, "443", "responder port 443 (plain HTTP there: proxies, CONNECT, odd clients)" },
+	{ "resp_port_other",  X_PORT, EXT_OTHER, "any other responder port, or none" },
+	{ "method_GET",       X_METHOD, "GET",     "method GET" },
+	{ "method_POST",      X_METHOD, "POST",    "method POST" },
+	{ "method_HEAD",      X_METHOD, "HEAD",    "method HEAD" },
+	{ "method_PUT",       X_METHOD, "PUT",     "method PUT" },
+	{ "method_DELETE",    X_METHOD, "DELETE",  "method DELETE" },
+	{ "method_OPTIONS",   X_METHOD, "OPTIONS", "method OPTIONS" },
+	{ "method_CONNECT",   X_METHOD, "CONNECT", "method CONNECT (a proxy tunnel)" },
+	{ "method_PATCH",     X_METHOD, "PATCH",   "method PATCH" },
+	{ "method_other",     X_METHOD, EXT_OTHER, "any other method (PROPFIND, PRI, garbage from scanners...)" },
+	{ "method_none",      X_METHOD, "-",       "no method (a reply without a request)" },
+	{ "status_1xx",       X_STATUS_CLASS, "1xx", "status_code 100-199" },
+	{ "status_2xx",       X_STATUS_CLASS, "2xx", "status_code 200-299" },
+	{ "status_3xx",       X_STATUS_CLASS, "3xx", "status_code 300-399" },
+	{ "status_4xx",       X_STATUS_CLASS, "4xx", "status_code 400-499" },
+	{ "status_5xx",       X_STATUS_CLASS, "5xx", "status_code 500-599" },
+	{ "status_other",     X_STATUS_CLASS, EXT_OTHER, "any other status_code (0, 600 and up)" },
+	{ "status_none",      X_STATUS_CLASS, "-",   "no status_code (no reply seen)" },
+	{ "status_200",       X_STATUS, "200", "status_code 200 OK (besides its class)" },
+	{ "status_204",       X_STATUS, "204", "status_code 204 No Content" },
+	{ "status_301",       X_STATUS, "301", "status_code 301 Moved Permanently" },
+	{ "status_302",       X_STATUS, "302", "status_code 302 Found" },
+	{ "status_304",       X_STATUS, "304", "status_code 304 Not Modified" },
+	{ "status_400",       X_STATUS, "400", "status_code 400 Bad Request" },
+	{ "status_401",       X_STATUS, "401", "status_code 401 Unauthorized" },
+	{ "status_403",       X_STATUS, "403", "status_code 403 Forbidden" },
+	{ "status_404",       X_STATUS, "404", "status_code 404 Not Found (scanners)" },
+	{ "status_500",       X_STATUS, "500", "status_code 500 Internal Server Error" },
+	{ "version_0.9",      X_VERSION, "0.9", "version 0.9" },
+	{ "version_1.0",      X_VERSION, "1.0", "version 1.0 (old clients, many tools)" },
+	{ "version_1.1",      X_VERSION, "1.1", "version 1.1" },
+	{ "version_2",        X_VERSION, "2|2.0", "version 2" },
+	{ "version_other",    X_VERSION, EXT_OTHER, "any other version" },
+	{ "version_none",     X_VERSION, "-", "no version" },
+	{ "log_trans_depth",  X_TRANS_DEPTH, NULL, "log1p(trans_depth): the request's place in its connection" },
+	{ "log_request_body_len",  X_REQ_BODY,  NULL, "log1p(request_body_len): bytes uploaded" },
+	{ "log_response_body_len", X_RESP_BODY, NULL, "log1p(response_body_len): bytes downloaded" },
+	{ "log_uri_len",      X_URI_LEN,     NULL, "log1p(bytes of the uri), 0 without" },
+	{ "log_uri_depth",    X_URI_DEPTH,   NULL, "log1p(number of '/' in the uri's path, before any '?')" },
+	{ "log_uri_query_len", X_URI_QUERY,  NULL, "log1p(bytes after the first '?'), 0 without a query string" },
+	{ "uri_entropy",      X_URI_ENTROPY, NULL, "Shannon entropy of the uri's characters (case folded), bits per character (encoded payloads are high)" },
+	{ "uri_absolute",     X_URI_ABSOLUTE, NULL, "the uri holds \"://\" before any '?' (a request to a proxy)" },
+	{ "has_host",         X_HAS_HOST, NULL, "the Host header is set and not empty" },
+	{ "host_is_ip",       X_HOST_IP,  NULL, "the Host header is an IPv4 or IPv6 address (with or without a port)" },
+	{ "has_user_agent",   X_HAS_UA,   NULL, "user_agent is set and not empty" },
+	{ "log_user_agent_len", X_UA_LEN, NULL, "log1p(bytes of user_agent)" },
+	{ "ua_browser",       X_UA, "Mozilla|Opera", "User-Agent product Mozilla or Opera (browsers, and what imitates them)" },
+	{ "ua_powershell",    X_UA, "powershell", "a Mozilla User-Agent naming WindowsPowerShell (Invoke-WebRequest)" },
+	{ "ua_windows",       X_UA, "Microsoft-CryptoAPI|Windows-Update-Agent|Microsoft-Delivery-Optimization|Microsoft-WNS|Microsoft|MICROSOFT_DEVICE_METADATA_RETRIEVAL_CLIENT|WinHttp|Windows", "Windows system services (CryptoAPI, Windows Update, Delivery Optimization...)" },
+	{ "ua_curl_wget",     X_UA, "curl|Wget|libcurl|Wget2", "curl or wget" },
+	{ "ua_python",        X_UA, "python-requests|Python-urllib|python-urllib3|aiohttp|python-httpx|Python", "Python libraries" },
+	{ "ua_library",       X_UA, "Go-http-client|Java|okhttp|Apache-HttpClient|axios|node-fetch|node|libwww-perl|Ruby|Dalvik|Dart", "other HTTP libraries (Go, Java, Node, Perl, Ruby, Android)" },
+	{ "ua_other",         X_UA, EXT_OTHER, "any other first product token" },
+	{ "ua_none",          X_UA, "-", "no user_agent, or an empty one" },
+	{ "has_referrer",     X_HAS_REFERRER, NULL, "referrer is set and not empty" },
+	{ "has_username",     X_HAS_USER, NULL, "username is set (basic authentication)" },
+	{ "proxied",          X_PROXIED, NULL, "proxied holds at least one header (the request came through a proxy)" },
+	{ "log_orig_files",   X_ORIG_FILES, NULL, "log1p(number of files the client sent: orig_fuids)" },
+	{ "log_resp_files",   X_RESP_FILES, NULL, "log1p(number of files the server sent: resp_fuids)" },
+	{ "mime_html",        X_MIME, "text/html", "a reply file is text/html (each of resp_mime_types sets its column)" },
+	{ "mime_text",        X_MIME, "text/plain|text/xml|application/xml|text/css|text/csv", "plain text, XML or CSS" },
+	{ "mime_json",        X_MIME, "application/json|text/json", "JSON" },
+	{ "mime_script",      X_MIME, "application/javascript|text/javascript|application/x-javascript|application/ecmascript|text/x-php|text/x-python|text/x-shellscript|text/x-perl", "a script" },
+	{ "mime_image",       X_MIME, "image", "any image/..." },
+	{ "mime_exe",         X_MIME, "application/x-dosexec|application/x-executable|application/x-mach-o-executable|application/x-sharedlib|application/x-elf|application/vnd.microsoft.portable-executable|application/x-msdownload|application/x-java-applet", "an executable (Windows PE, ELF, Mach-O)" },
+	{ "mime_archive",     X_MIME, "application/zip|application/x-gzip|application/gzip|application/x-rar|application/x-7z-compressed|application/x-tar|application/vnd.ms-cab-compressed|application/x-bzip2|application/x-xz|application/java-archive", "an archive (zip, gzip, rar, 7z, cab, jar...)" },
+	{ "mime_document",    X_MIME, "application/pdf|application/msword|application/vnd.ms-excel|application/vnd.ms-powerpoint|application/rtf|text/rtf|application/vnd.openxmlformats-officedocument.wordprocessingml.document|application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "a document (PDF, Office, RTF)" },
+	{ "mime_pki",         X_MIME, "application/ocsp-response|application/ocsp-request|application/pkix-cert|application/x-x509-ca-cert|application/pkix-crl|application/x-pkcs7-crl", "OCSP, certificates, CRLs" },
+	{ "mime_other",       X_MIME, EXT_OTHER, "any other MIME type" },
+	{ "mime_none",        X_MIME, "-", "no resp_mime_types (no body, or not identified)" },
+};
 
-#define XNAME(name, src, word, doc) name,
-#define XCOLUMN(name, src, word, doc) { name, src, word, doc },
-static const char *const extended_names[] = { EXTENDED(XNAME) };
-static const ext_column extended_columns[] = { EXTENDED(XCOLUMN) };
-#define N_EXTENDED ((int)(sizeof extended_columns / sizeof extended_columns[0]))
+#define N_EXTENDED AZW_N(extended)
 
 /* The counts, by source. */
 static const char *const count_field[N_XSOURCE] = {
@@ -240,20 +228,6 @@ static const char *const count_field[N_XSOURCE] = {
 };
 
 static ext_index xindex;
-static int num_col[EXT_MAX_COLS], num_src[EXT_MAX_COLS], n_num;
-
-static void extended_init(void)
-{
-	int c;
-
-	if (ext_index_init(&xindex, extended_columns, N_EXTENDED) < 0)
-		abort(); /* a malformed table: a programming error */
-	for (c = 0; c < N_EXTENDED; c++)
-		if (!extended_columns[c].word) {
-			num_col[n_num] = c;
-			num_src[n_num++] = extended_columns[c].src;
-		}
-}
 
 /* Does s[0..len) contain the NUL-terminated word w? */
 static int contains(const char *s, size_t len, const char *w)
@@ -316,7 +290,7 @@ static int text(zl_rec *rec, const char *field, const char **s, size_t *len, int
 	return 0;
 }
 
-static int extract_extended(zl_rec *rec, double *x, char *why)
+static int extract_extended(const azw_schema *schema, zl_rec *rec, double *x, char *why)
 {
 	double num[N_XSOURCE] = { 0 };
 	fld_addr orig, resp;
@@ -325,8 +299,7 @@ static int extract_extended(zl_rec *rec, double *x, char *why)
 	size_t len, elen;
 	int port, status, has, i;
 
-	if (!xindex.ready)
-		extended_init();
+	(void)schema;
 	if (fld_address(rec, "id.orig_h", &orig, why) < 0 ||
 	    fld_address(rec, "id.resp_h", &resp, why) < 0 ||
 	    fld_port(rec, "id.resp_p", &port, why) < 0 ||
@@ -425,8 +398,7 @@ static int extract_extended(zl_rec *rec, double *x, char *why)
 	if (!has)
 		ext_set(&xindex, x, X_MIME, "-", 1);
 
-	for (i = 0; i < n_num; i++)
-		x[num_col[i]] = round6(num[num_src[i]]);
+	ext_numbers(&xindex, num, x);
 	return 0;
 }
 
@@ -458,35 +430,25 @@ static int extract_extended(zl_rec *rec, double *x, char *why)
  */
 enum { Q_4XX, Q_5XX, Q_NOREPLY, Q_RBODY, Q_QBODY, N_Q };
 
-#define CONTEXT(F) \
-	F("src_rate_10s",          CTX_SRC, CTX_RATE, 0, 10,   "client: log1p(decayed count of its requests), half-life 10 s") \
-	F("src_rate_100s",         CTX_SRC, CTX_RATE, 0, 100,  "client: the same, half-life 100 s") \
-	F("src_rate_1000s",        CTX_SRC, CTX_RATE, 0, 1000, "client: the same, half-life 1000 s") \
-	F("src_status_4xx_100s",   CTX_SRC, CTX_MEAN, Q_4XX, 100,  "client: decayed share of 4xx answers (scanning, guessing), 100 s") \
-	F("src_status_4xx_1000s",  CTX_SRC, CTX_MEAN, Q_4XX, 1000, "client: the same, 1000 s") \
-	F("src_status_5xx_1000s",  CTX_SRC, CTX_MEAN, Q_5XX, 1000, "client: decayed share of 5xx answers, 1000 s") \
-	F("src_no_reply_1000s",    CTX_SRC, CTX_MEAN, Q_NOREPLY, 1000, "client: decayed share of requests without a reply (no status), 1000 s") \
-	F("src_resp_body_1000s",   CTX_SRC, CTX_MEAN, Q_RBODY, 1000, "client: decayed mean of log_response_body_len, 1000 s") \
-	F("src_req_body_1000s",    CTX_SRC, CTX_MEAN, Q_QBODY, 1000, "client: decayed mean of log_request_body_len (uploads), 1000 s") \
-	F("src_new_host_1000s",    CTX_SRC, CTX_MEAN, CTX_Q_NEWSVC, 1000, "client: decayed share of requests for a Host it had not asked lately (hashed, no sets kept), 1000 s") \
-	F("src_new_server_1000s",  CTX_SRC, CTX_MEAN, CTX_Q_NEWPAIR, 1000, "client: decayed share of requests to a server it had not used, 1000 s") \
-	F("pair_rate_10000s",      CTX_PAIR, CTX_RATE, 0, 10000, "client and server: log1p(decayed count of requests), 10000 s") \
-	F("pair_gap_sd_10000s",    CTX_PAIR, CTX_STD, CTX_Q_GAP, 10000, "client and server: decayed standard deviation of log1p(gap in seconds), 10000 s") \
-	F("pair_periodic_10000s",  CTX_PAIR, CTX_PERIODIC, CTX_Q_GAP, 10000, "client and server: periodicity (many, evenly spaced, for at least 10000 s: a beacon), see context.h") \
-
-#define CNAME(name, key, stat, q, h, doc) name,
-#define CCOLUMN(name, key, stat, q, h, doc) { name, key, stat, q, h, doc },
-static const char *const context_names[] = { CONTEXT(CNAME) };
-static const ctx_column context_columns[] = { CONTEXT(CCOLUMN) };
-#define N_CONTEXT ((int)(sizeof context_columns / sizeof context_columns[0]))
+static const ctx_column context[] = {
+	{ "src_rate_10s",          CTX_SRC, CTX_RATE, 0, 10,   "client: log1p(decayed count of its requests), half-life 10 s" },
+	{ "src_rate_100s",         CTX_SRC, CTX_RATE, 0, 100,  "client: the same, half-life 100 s" },
+	{ "src_rate_1000s",        CTX_SRC, CTX_RATE, 0, 1000, "client: the same, half-life 1000 s" },
+	{ "src_status_4xx_100s",   CTX_SRC, CTX_MEAN, Q_4XX, 100,  "client: decayed share of 4xx answers (scanning, guessing), 100 s" },
+	{ "src_status_4xx_1000s",  CTX_SRC, CTX_MEAN, Q_4XX, 1000, "client: the same, 1000 s" },
+	{ "src_status_5xx_1000s",  CTX_SRC, CTX_MEAN, Q_5XX, 1000, "client: decayed share of 5xx answers, 1000 s" },
+	{ "src_no_reply_1000s",    CTX_SRC, CTX_MEAN, Q_NOREPLY, 1000, "client: decayed share of requests without a reply (no status), 1000 s" },
+	{ "src_resp_body_1000s",   CTX_SRC, CTX_MEAN, Q_RBODY, 1000, "client: decayed mean of log_response_body_len, 1000 s" },
+	{ "src_req_body_1000s",    CTX_SRC, CTX_MEAN, Q_QBODY, 1000, "client: decayed mean of log_request_body_len (uploads), 1000 s" },
+	{ "src_new_host_1000s",    CTX_SRC, CTX_MEAN, CTX_Q_NEWSVC, 1000, "client: decayed share of requests for a Host it had not asked lately (hashed, no sets kept), 1000 s" },
+	{ "src_new_server_1000s",  CTX_SRC, CTX_MEAN, CTX_Q_NEWPAIR, 1000, "client: decayed share of requests to a server it had not used, 1000 s" },
+	{ "pair_rate_10000s",      CTX_PAIR, CTX_RATE, 0, 10000, "client and server: log1p(decayed count of requests), 10000 s" },
+	{ "pair_gap_sd_10000s",    CTX_PAIR, CTX_STD, CTX_Q_GAP, 10000, "client and server: decayed standard deviation of log1p(gap in seconds), 10000 s" },
+	{ "pair_periodic_10000s",  CTX_PAIR, CTX_PERIODIC, CTX_Q_GAP, 10000, "client and server: periodicity (many, evenly spaced, for at least 10000 s: a beacon), see context.h" },
+};
 
 /* Columns of the per-record vector the quantities come from. */
-static int col_4xx, col_5xx, col_none, col_rbody, col_qbody, context_ready;
-
-static int column(const char *name)
-{
-	return ext_column_of(extended_names, N_EXTENDED, name);
-}
+static int col_4xx, col_5xx, col_none, col_rbody, col_qbody;
 
 /* A record's keys and quantities; x: its extended per-record features. */
 static int observe_http(zl_rec *rec, const double *x, ctx_obs *o, char *why)
@@ -494,16 +456,6 @@ static int observe_http(zl_rec *rec, const double *x, ctx_obs *o, char *why)
 	const char *s;
 	size_t len;
 
-	if (!context_ready) {
-		if (!xindex.ready)
-			extended_init();
-		col_4xx = column("status_4xx");
-		col_5xx = column("status_5xx");
-		col_none = column("status_none");
-		col_rbody = column("log_response_body_len");
-		col_qbody = column("log_request_body_len");
-		context_ready = 1;
-	}
 	if (ext_obs_ends(rec, o, why) < 0 ||
 	    ext_text(rec, "host", &s, &len, why) < 0)
 		return -1;
@@ -517,19 +469,29 @@ static int observe_http(zl_rec *rec, const double *x, ctx_obs *o, char *why)
 }
 
 static const ctx_spec http_context = {
-	N_Q, -1, N_CONTEXT, context_columns, context_names, observe_http,
+	N_Q, -1, AZW_N(context), context, observe_http,
 };
 
-const azw_context azw_context_http = { "http", "extended", &http_context };
+static void init(void)
+{
+	if (ext_index_init(&xindex, extended, N_EXTENDED) < 0)
+		abort(); /* a malformed table: a programming error */
+	col_4xx = ext_word_col(&xindex, X_STATUS_CLASS, "4xx");
+	col_5xx = ext_word_col(&xindex, X_STATUS_CLASS, "5xx");
+	col_none = ext_word_col(&xindex, X_STATUS_CLASS, "-");
+	col_rbody = ext_num_col(&xindex, X_RESP_BODY);
+	col_qbody = ext_num_col(&xindex, X_REQ_BODY);
+}
 
 static const azw_schema http_schemas[] = {
-	{ "extended", N_EXTENDED, extended_names, extract_extended }, /* the default */
-	{ "original", N_ORIGINAL, original_names, extract_original },
+	{ "extended", N_EXTENDED, extended, extract_extended, &http_context, 0, NULL }, /* the default */
+	{ "original", AZW_N(original), original, fld_extract_schema, NULL, N_SOURCE, sources },
 };
 
 const azw_module azw_module_http = {
 	"http",
 	"Zeek http.log: one record per HTTP request and its reply",
-	(int)(sizeof http_schemas / sizeof http_schemas[0]),
+	init,
+	AZW_N(http_schemas),
 	http_schemas,
 };

@@ -1,6 +1,7 @@
 /* modules.h - one module per Zeek log type: its feature schemas, each a
- * table of named features, and the function that turns one parsed record
- * into a vector of doubles.
+ * table of named features (the rows of the table are the vector, and their
+ * doc strings its documentation), and the function that turns one parsed
+ * record into a vector of doubles.
  *
  * A module lives in one file (src/modules/<name>.c) and exports one
  * azw_module; adding a log type is writing that file and adding it to
@@ -10,65 +11,60 @@
 #define AZW_MODULES_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <strings.h>
 
 #include "zeeklog.h"
 
 #define AZW_REASON_MAX 256 /* room for an extract() reason */
 
+/* The rows of a table: (int) elements of an array. */
+#define AZW_N(a) ((int)(sizeof (a) / sizeof (a)[0]))
+
+/* One feature: a row of a schema's table, in vector order. */
 typedef struct {
+	const char *name; /* column name, as in the vector stream header */
+	int src;          /* the module's source that fills it */
+	const char *word; /* categorical: the value(s) that set the column
+	                     ('|'-separated; extended: or EXT_OTHER); NULL: a
+	                     number */
+	const char *doc;  /* its meaning, one line (azw-extract --features);
+	                     NULL in an original schema, whose sources say it */
+} azw_feature;
+
+struct ctx_spec;
+struct fld_source;
+
+typedef struct azw_schema azw_schema;
+struct azw_schema {
 	const char *name;            /* "original", "extended" */
 	int n_features;
-	const char *const *features; /* n_features names, vector order */
+	const azw_feature *features; /* n_features rows, vector order */
 	/* Fill x[0..n_features) from the record. 0 on success; -1 if the
 	 * record can't be used, with a one-line reason in why[AZW_REASON_MAX]
 	 * (no trailing newline). Depends on the record alone. */
-	int (*extract)(zl_rec *rec, double *x, char *why);
-} azw_schema;
+	int (*extract)(const azw_schema *s, zl_rec *rec, double *x, char *why);
+	/* Context features (context.h): rows that depend on the records
+	 * before (what the source, the pair, the destination have been doing
+	 * lately), appended after the per-record ones unless azw-extract runs
+	 * with --context none. NULL: none (every "original"). */
+	const struct ctx_spec *context;
+	/* An original schema's sources (fields.h), read by fld_extract_schema
+	 * and described by --features; NULL for an extended one. */
+	int n_sources;
+	const struct fld_source *sources;
+};
 
 typedef struct {
 	const char *name;            /* lower case, as Zeek's _path: "conn" */
 	const char *summary;         /* for --help */
+	/* Build what the module's schemas look up per record (the indexes of
+	 * their tables): called once, by azw_modules_init(), before the
+	 * first extract(). */
+	void (*init)(void);
 	int n_schemas;
 	const azw_schema *schemas;   /* schemas[0] is the default */
 } azw_module;
-
-/* Context features (context.h): a schema may have, after its per-record
- * features, rows that depend on the records before it (what the source,
- * the pair, the destination have been doing lately). A module declares
- * them in an azw_context (its schema and the ctx_spec table) and adds it
- * to azw_contexts() below; azw-extract appends the rows unless run with
- * --context none, and keeps one context state per run. A schema without
- * an entry (every "original") has none. Kept out of azw_schema so that
- * modules without context need not change. */
-struct ctx_spec;
-
-typedef struct {
-	const char *module;          /* azw_module name */
-	const char *schema;          /* azw_schema name */
-	const struct ctx_spec *spec;
-} azw_context;
-
-extern const azw_context azw_context_conn;
-extern const azw_context azw_context_dns;
-extern const azw_context azw_context_http;
-extern const azw_context azw_context_ssh;
-extern const azw_context azw_context_ssl;
-
-/* The context of a module's schema, or NULL. */
-static inline const struct ctx_spec *azw_context_find(const char *module, const char *schema)
-{
-	static const azw_context *const all[] = {
-		&azw_context_conn, &azw_context_dns, &azw_context_http,
-		&azw_context_ssh, &azw_context_ssl, NULL
-	};
-	const azw_context *const *c;
-
-	for (c = all; *c; c++)
-		if (strcasecmp((*c)->module, module) == 0 && strcasecmp((*c)->schema, schema) == 0)
-			return (*c)->spec;
-	return NULL;
-}
 
 extern const azw_module azw_module_conn;
 extern const azw_module azw_module_dns;
@@ -84,6 +80,15 @@ static inline const azw_module *const *azw_modules(void)
 		&azw_module_ssh, &azw_module_ssl, NULL
 	};
 	return all;
+}
+
+/* Every module's init(), once: before any extract(). */
+static inline void azw_modules_init(void)
+{
+	const azw_module *const *m;
+
+	for (m = azw_modules(); *m; m++)
+		(*m)->init();
 }
 
 /* Case-insensitive lookup; NULL if unknown. */
@@ -109,5 +114,20 @@ static inline const azw_schema *azw_schema_find(const azw_module *m, const char 
 			return &m->schemas[i];
 	return NULL;
 }
+
+/* The context of a module's schema, or NULL. */
+static inline const struct ctx_spec *azw_context_find(const char *module, const char *schema)
+{
+	const azw_module *m = azw_module_find(module);
+	const azw_schema *s = m ? azw_schema_find(m, schema) : NULL;
+
+	return s ? s->context : NULL;
+}
+
+/* Print the features of every module and schema (or of module, of schema,
+ * when not NULL): a table per schema, a row per feature with its column
+ * in the vector stream and its meaning (azw-extract --features). -1 with
+ * nothing printed if there is no such module or schema. */
+int azw_features_print(FILE *f, const char *module, const char *schema);
 
 #endif

@@ -92,27 +92,18 @@ static const fld_source sources[N_SOURCE] = {
 
 /* The "original" feature table: column name, source, and for a one-hot
  * column the category value that sets it (NULL: the source's number). */
-#define ORIGINAL(F) \
-	F("auth_success",               S_AUTH_SUCCESS,   NULL) \
-	F("auth_attempts",              S_AUTH_ATTEMPTS,  NULL) \
-	F("direction",                  S_ZEEK_DIRECTION, "OUTBOUND") \
-	F("is_destination_broadcast",   S_BROADCAST,      NULL) \
-	F("version_2",                  S_VERSION,        "2") \
-	F("traffic_direction_external", S_DIRECTION,      "external") \
-	F("traffic_direction_incoming", S_DIRECTION,      "incoming") \
-	F("traffic_direction_internal", S_DIRECTION,      "internal") \
-	F("traffic_direction_outgoing", S_DIRECTION,      "outgoing")
+static const azw_feature original[] = {
+	{ "auth_success",               S_AUTH_SUCCESS,   NULL, NULL },
+	{ "auth_attempts",              S_AUTH_ATTEMPTS,  NULL, NULL },
+	{ "direction",                  S_ZEEK_DIRECTION, "OUTBOUND", NULL },
+	{ "is_destination_broadcast",   S_BROADCAST,      NULL, NULL },
+	{ "version_2",                  S_VERSION,        "2", NULL },
+	{ "traffic_direction_external", S_DIRECTION,      "external", NULL },
+	{ "traffic_direction_incoming", S_DIRECTION,      "incoming", NULL },
+	{ "traffic_direction_internal", S_DIRECTION,      "internal", NULL },
+	{ "traffic_direction_outgoing", S_DIRECTION,      "outgoing", NULL },
+};
 
-#define NAME(name, src, value) name,
-#define COLUMN(name, src, value) { src, value },
-static const char *const original_names[] = { ORIGINAL(NAME) };
-static const fld_column original_columns[] = { ORIGINAL(COLUMN) };
-#define N_ORIGINAL ((int)(sizeof original_columns / sizeof original_columns[0]))
-
-static int extract_original(zl_rec *rec, double *x, char *why)
-{
-	return fld_extract(rec, sources, N_SOURCE, original_columns, N_ORIGINAL, x, why);
-}
 
 /* ---- schema "extended" ----
  *
@@ -148,90 +139,73 @@ enum xsource {
 /* One row per feature: name, source, the value(s) of a categorical source
  * that set it ('|' between aliases; EXT_OTHER: any other value; NULL: a
  * number), meaning. The man page lists the same table. */
-#define EXTENDED(F) \
-	F("is_ipv6",          X_IPV6, NULL, "1 if an address is IPv6 (IPv4-mapped ::ffff:a.b.c.d is IPv4)") \
-	F("dir_internal",     X_DIR, "internal", "both ends in --local-nets") \
-	F("dir_outgoing",     X_DIR, "outgoing", "only the originator is local") \
-	F("dir_incoming",     X_DIR, "incoming", "only the responder is local (a login from outside)") \
-	F("dir_external",     X_DIR, "external", "neither end is local") \
-	F("zeek_dir_inbound", X_ZEEK_DIR, "INBOUND",  "Zeek's direction INBOUND (per its Site::local_nets)") \
-	F("zeek_dir_outbound", X_ZEEK_DIR, "OUTBOUND", "Zeek's direction OUTBOUND") \
-	F("zeek_dir_other",   X_ZEEK_DIR, EXT_OTHER, "any other direction (BIDIRECTIONAL, NO_DIRECTION)") \
-	F("zeek_dir_none",    X_ZEEK_DIR, "-", "no direction (the originator neither local nor remote to Zeek)") \
-	F("resp_port_22",     X_PORT, "22",   "responder port 22") \
-	F("resp_port_2222",   X_PORT, "2222", "responder port 2222") \
-	F("resp_port_other",  X_PORT, EXT_OTHER, "any other responder port, or none") \
-	F("auth_success",     X_AUTH, "T", "auth_success true: Zeek saw a successful login") \
-	F("auth_failure",     X_AUTH, "F", "auth_success false: authentication failed") \
-	F("auth_unknown",     X_AUTH, "-", "auth_success unset: no authentication seen, or Zeek could not tell") \
-	F("log_auth_attempts", X_ATTEMPTS, NULL, "log1p(auth_attempts)") \
-	F("version_2",        X_VERSION, "2", "protocol version 2") \
-	F("version_1",        X_VERSION, "1", "protocol version 1 (obsolete)") \
-	F("version_other",    X_VERSION, EXT_OTHER, "any other version") \
-	F("version_none",     X_VERSION, "-", "no version (the handshake was not seen: a banner grab, a scanner)") \
-	F("client_openssh",   X_CLIENT, "OpenSSH|OPENSSH", "client banner SSH-x-OpenSSH...") \
-	F("client_libssh",    X_CLIENT, "libssh|libssh2", "client libssh or libssh2 (scripts, brute-force tools)") \
-	F("client_putty",     X_CLIENT, "PuTTY|WinSCP|PuTTY-Release", "client PuTTY or WinSCP") \
-	F("client_paramiko",  X_CLIENT, "paramiko", "client paramiko (Python)") \
-	F("client_go",        X_CLIENT, "Go", "client Go's x/crypto/ssh") \
-	F("client_other",     X_CLIENT, EXT_OTHER, "any other client software") \
-	F("client_none",      X_CLIENT, "-", "no client banner") \
-	F("server_openssh",   X_SERVER, "OpenSSH", "server OpenSSH") \
-	F("server_dropbear",  X_SERVER, "dropbear", "server dropbear (embedded devices, routers)") \
-	F("server_libssh",    X_SERVER, "libssh|libssh2", "server libssh") \
-	F("server_other",     X_SERVER, EXT_OTHER, "any other server software (honeypots, appliances)") \
-	F("server_none",      X_SERVER, "-", "no server banner") \
-	F("cipher_chacha20",  X_CIPHER, "chacha20-poly1305@openssh.com", "cipher_alg chacha20-poly1305") \
-	F("cipher_aes_gcm",   X_CIPHER, "aes128-gcm@openssh.com|aes256-gcm@openssh.com", "cipher_alg AES-GCM") \
-	F("cipher_aes_ctr",   X_CIPHER, "aes128-ctr|aes192-ctr|aes256-ctr", "cipher_alg AES-CTR") \
-	F("cipher_cbc",       X_CIPHER, "aes128-cbc|aes192-cbc|aes256-cbc|3des-cbc|blowfish-cbc|cast128-cbc|rijndael-cbc@lysator.liu.se", "cipher_alg a CBC mode (legacy)") \
-	F("cipher_other",     X_CIPHER, EXT_OTHER, "any other cipher_alg (arcfour, none, negotiation failed...)") \
-	F("cipher_none",      X_CIPHER, "-", "no cipher_alg") \
-	F("mac_etm",          X_MAC, "hmac-sha2-256-etm@openssh.com|hmac-sha2-512-etm@openssh.com|umac-64-etm@openssh.com|umac-128-etm@openssh.com|hmac-sha1-etm@openssh.com", "mac_alg encrypt-then-MAC") \
-	F("mac_sha2",         X_MAC, "hmac-sha2-256|hmac-sha2-512|umac-64@openssh.com|umac-128@openssh.com", "mac_alg HMAC-SHA2 or UMAC") \
-	F("mac_legacy",       X_MAC, "hmac-sha1|hmac-sha1-96|hmac-md5|hmac-md5-96|hmac-ripemd160", "mac_alg SHA-1 or MD5 (legacy)") \
-	F("mac_other",        X_MAC, EXT_OTHER, "any other mac_alg") \
-	F("mac_none",         X_MAC, "-", "no mac_alg") \
-	F("kex_curve25519",   X_KEX, "curve25519-sha256|curve25519-sha256@libssh.org", "kex_alg curve25519") \
-	F("kex_pq_hybrid",    X_KEX, "sntrup761x25519-sha512@openssh.com|sntrup761x25519-sha512|mlkem768x25519-sha256", "kex_alg a post-quantum hybrid") \
-	F("kex_ecdh",         X_KEX, "ecdh-sha2-nistp256|ecdh-sha2-nistp384|ecdh-sha2-nistp521", "kex_alg ECDH on a NIST curve") \
-	F("kex_dh_gex",       X_KEX, "diffie-hellman-group-exchange-sha256|diffie-hellman-group-exchange-sha1", "kex_alg Diffie-Hellman group exchange") \
-	F("kex_dh_group",     X_KEX, "diffie-hellman-group14-sha256|diffie-hellman-group14-sha1|diffie-hellman-group16-sha512|diffie-hellman-group18-sha512", "kex_alg Diffie-Hellman group 14, 16 or 18") \
-	F("kex_dh_legacy",    X_KEX, "diffie-hellman-group1-sha1", "kex_alg Diffie-Hellman group 1 (broken, old tools)") \
-	F("kex_other",        X_KEX, EXT_OTHER, "any other kex_alg (negotiation failed...)") \
-	F("kex_none",         X_KEX, "-", "no kex_alg") \
-	F("hostkey_ed25519",  X_HOSTKEY, "ssh-ed25519", "host_key_alg ssh-ed25519") \
-	F("hostkey_ecdsa",    X_HOSTKEY, "ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521", "host_key_alg ECDSA") \
-	F("hostkey_rsa",      X_HOSTKEY, "ssh-rsa|rsa-sha2-256|rsa-sha2-512", "host_key_alg RSA") \
-	F("hostkey_dss",      X_HOSTKEY, "ssh-dss", "host_key_alg DSA (legacy)") \
-	F("hostkey_other",    X_HOSTKEY, EXT_OTHER, "any other host_key_alg (certificates, negotiation failed...)") \
-	F("hostkey_none",     X_HOSTKEY, "-", "no host_key_alg") \
-	F("compression_none", X_COMPRESSION, "none", "compression_alg none") \
-	F("compression_zlib", X_COMPRESSION, "zlib|zlib@openssh.com", "compression_alg zlib") \
-	F("compression_other", X_COMPRESSION, EXT_OTHER, "any other compression_alg, or none logged") \
-	F("has_hassh",        X_HAS_HASSH, NULL, "a HASSH client fingerprint is logged (hassh package)")
+static const azw_feature extended[] = {
+	{ "is_ipv6",          X_IPV6, NULL, "1 if an address is IPv6 (IPv4-mapped ::ffff:a.b.c.d is IPv4)" },
+	{ "dir_internal",     X_DIR, "internal", "both ends in --local-nets" },
+	{ "dir_outgoing",     X_DIR, "outgoing", "only the originator is local" },
+	{ "dir_incoming",     X_DIR, "incoming", "only the responder is local (a login from outside)" },
+	{ "dir_external",     X_DIR, "external", "neither end is local" },
+	{ "zeek_dir_inbound", X_ZEEK_DIR, "INBOUND",  "Zeek's direction INBOUND (per its Site::local_nets)" },
+	{ "zeek_dir_outbound", X_ZEEK_DIR, "OUTBOUND", "Zeek's direction OUTBOUND" },
+	{ "zeek_dir_other",   X_ZEEK_DIR, EXT_OTHER, "any other direction (BIDIRECTIONAL, NO_DIRECTION)" },
+	{ "zeek_dir_none",    X_ZEEK_DIR, "-", "no direction (the originator neither local nor remote to Zeek)" },
+	{ "resp_port_22",     X_PORT, "22",   "responder port 22" },
+	{ "resp_port_2222",   X_PORT, "2222", "responder port 2222" },
+	{ "resp_port_other",  X_PORT, EXT_OTHER, "any other responder port, or none" },
+	{ "auth_success",     X_AUTH, "T", "auth_success true: Zeek saw a successful login" },
+	{ "auth_failure",     X_AUTH, "F", "auth_success false: authentication failed" },
+	{ "auth_unknown",     X_AUTH, "-", "auth_success unset: no authentication seen, or Zeek could not tell" },
+	{ "log_auth_attempts", X_ATTEMPTS, NULL, "log1p(auth_attempts)" },
+	{ "version_2",        X_VERSION, "2", "protocol version 2" },
+	{ "version_1",        X_VERSION, "1", "protocol version 1 (obsolete)" },
+	{ "version_other",    X_VERSION, EXT_OTHER, "any other version" },
+	{ "version_none",     X_VERSION, "-", "no version (the handshake was not seen: a banner grab, a scanner)" },
+	{ "client_openssh",   X_CLIENT, "OpenSSH|OPENSSH", "client banner SSH-x-OpenSSH..." },
+	{ "client_libssh",    X_CLIENT, "libssh|libssh2", "client libssh or libssh2 (scripts, brute-force tools)" },
+	{ "client_putty",     X_CLIENT, "PuTTY|WinSCP|PuTTY-Release", "client PuTTY or WinSCP" },
+	{ "client_paramiko",  X_CLIENT, "paramiko", "client paramiko (Python)" },
+	{ "client_go",        X_CLIENT, "Go", "client Go's x/crypto/ssh" },
+	{ "client_other",     X_CLIENT, EXT_OTHER, "any other client software" },
+	{ "client_none",      X_CLIENT, "-", "no client banner" },
+	{ "server_openssh",   X_SERVER, "OpenSSH", "server OpenSSH" },
+	{ "server_dropbear",  X_SERVER, "dropbear", "server dropbear (embedded devices, routers)" },
+	{ "server_libssh",    X_SERVER, "libssh|libssh2", "server libssh" },
+	{ "server_other",     X_SERVER, EXT_OTHER, "any other server software (honeypots, appliances)" },
+	{ "server_none",      X_SERVER, "-", "no server banner" },
+	{ "cipher_chacha20",  X_CIPHER, "chacha20-poly1305@openssh.com", "cipher_alg chacha20-poly1305" },
+	{ "cipher_aes_gcm",   X_CIPHER, "aes128-gcm@openssh.com|aes256-gcm@openssh.com", "cipher_alg AES-GCM" },
+	{ "cipher_aes_ctr",   X_CIPHER, "aes128-ctr|aes192-ctr|aes256-ctr", "cipher_alg AES-CTR" },
+	{ "cipher_cbc",       X_CIPHER, "aes128-cbc|aes192-cbc|aes256-cbc|3des-cbc|blowfish-cbc|cast128-cbc|rijndael-cbc@lysator.liu.se", "cipher_alg a CBC mode (legacy)" },
+	{ "cipher_other",     X_CIPHER, EXT_OTHER, "any other cipher_alg (arcfour, none, negotiation failed...)" },
+	{ "cipher_none",      X_CIPHER, "-", "no cipher_alg" },
+	{ "mac_etm",          X_MAC, "hmac-sha2-256-etm@openssh.com|hmac-sha2-512-etm@openssh.com|umac-64-etm@openssh.com|umac-128-etm@openssh.com|hmac-sha1-etm@openssh.com", "mac_alg encrypt-then-MAC" },
+	{ "mac_sha2",         X_MAC, "hmac-sha2-256|hmac-sha2-512|umac-64@openssh.com|umac-128@openssh.com", "mac_alg HMAC-SHA2 or UMAC" },
+	{ "mac_legacy",       X_MAC, "hmac-sha1|hmac-sha1-96|hmac-md5|hmac-md5-96|hmac-ripemd160", "mac_alg SHA-1 or MD5 (legacy)" },
+	{ "mac_other",        X_MAC, EXT_OTHER, "any other mac_alg" },
+	{ "mac_none",         X_MAC, "-", "no mac_alg" },
+	{ "kex_curve25519",   X_KEX, "curve25519-sha256|curve25519-sha256@libssh.org", "kex_alg curve25519" },
+	{ "kex_pq_hybrid",    X_KEX, "sntrup761x25519-sha512@openssh.com|sntrup761x25519-sha512|mlkem768x25519-sha256", "kex_alg a post-quantum hybrid" },
+	{ "kex_ecdh",         X_KEX, "ecdh-sha2-nistp256|ecdh-sha2-nistp384|ecdh-sha2-nistp521", "kex_alg ECDH on a NIST curve" },
+	{ "kex_dh_gex",       X_KEX, "diffie-hellman-group-exchange-sha256|diffie-hellman-group-exchange-sha1", "kex_alg Diffie-Hellman group exchange" },
+	{ "kex_dh_group",     X_KEX, "diffie-hellman-group14-sha256|diffie-hellman-group14-sha1|diffie-hellman-group16-sha512|diffie-hellman-group18-sha512", "kex_alg Diffie-Hellman group 14, 16 or 18" },
+	{ "kex_dh_legacy",    X_KEX, "diffie-hellman-group1-sha1", "kex_alg Diffie-Hellman group 1 (broken, old tools)" },
+	{ "kex_other",        X_KEX, EXT_OTHER, "any other kex_alg (negotiation failed...)" },
+	{ "kex_none",         X_KEX, "-", "no kex_alg" },
+	{ "hostkey_ed25519",  X_HOSTKEY, "ssh-ed25519", "host_key_alg ssh-ed25519" },
+	{ "hostkey_ecdsa",    X_HOSTKEY, "ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521", "host_key_alg ECDSA" },
+	{ "hostkey_rsa",      X_HOSTKEY, "ssh-rsa|rsa-sha2-256|rsa-sha2-512", "host_key_alg RSA" },
+	{ "hostkey_dss",      X_HOSTKEY, "ssh-dss", "host_key_alg DSA (legacy)" },
+	{ "hostkey_other",    X_HOSTKEY, EXT_OTHER, "any other host_key_alg (certificates, negotiation failed...)" },
+	{ "hostkey_none",     X_HOSTKEY, "-", "no host_key_alg" },
+	{ "compression_none", X_COMPRESSION, "none", "compression_alg none" },
+	{ "compression_zlib", X_COMPRESSION, "zlib|zlib@openssh.com", "compression_alg zlib" },
+	{ "compression_other", X_COMPRESSION, EXT_OTHER, "any other compression_alg, or none logged" },
+	{ "has_hassh",        X_HAS_HASSH, NULL, "a HASSH client fingerprint is logged (hassh package)" },
+};
 
-#define XNAME(name, src, word, doc) name,
-#define XCOLUMN(name, src, word, doc) { name, src, word, doc },
-static const char *const extended_names[] = { EXTENDED(XNAME) };
-static const ext_column extended_columns[] = { EXTENDED(XCOLUMN) };
-#define N_EXTENDED ((int)(sizeof extended_columns / sizeof extended_columns[0]))
+#define N_EXTENDED AZW_N(extended)
 
 static ext_index xindex;
-static int num_col[EXT_MAX_COLS], num_src[EXT_MAX_COLS], n_num;
-
-static void extended_init(void)
-{
-	int c;
-
-	if (ext_index_init(&xindex, extended_columns, N_EXTENDED) < 0)
-		abort(); /* a malformed table: a programming error */
-	for (c = 0; c < N_EXTENDED; c++)
-		if (!extended_columns[c].word) {
-			num_col[n_num] = c;
-			num_src[n_num++] = extended_columns[c].src;
-		}
-}
 
 /* The software of a banner "SSH-2.0-OpenSSH_8.2p1 Ubuntu": the token after
  * the second '-', up to '_', '-', ' ' or the end ("OpenSSH"); a banner
@@ -264,7 +238,7 @@ static int software(zl_rec *rec, const char *field, int src, double *x, char *wh
 	return 0;
 }
 
-static int extract_extended(zl_rec *rec, double *x, char *why)
+static int extract_extended(const azw_schema *schema, zl_rec *rec, double *x, char *why)
 {
 	double num[N_XSOURCE] = { 0 };
 	fld_addr orig, resp;
@@ -276,8 +250,7 @@ static int extract_extended(zl_rec *rec, double *x, char *why)
 		{ "host_key_alg", X_HOSTKEY },
 	};
 
-	if (!xindex.ready)
-		extended_init();
+	(void)schema;
 	if (fld_address(rec, "id.orig_h", &orig, why) < 0 ||
 	    fld_address(rec, "id.resp_h", &resp, why) < 0 ||
 	    fld_port(rec, "id.resp_p", &port, why) < 0 ||
@@ -308,8 +281,7 @@ static int extract_extended(zl_rec *rec, double *x, char *why)
 		return -1;
 	num[X_HAS_HASSH] = s && len > 0;
 
-	for (i = 0; i < n_num; i++)
-		x[num_col[i]] = round6(num[num_src[i]]);
+	ext_numbers(&xindex, num, x);
 	return 0;
 }
 
@@ -334,48 +306,28 @@ static int extract_extended(zl_rec *rec, double *x, char *why)
  */
 enum { Q_FAIL, Q_SUCCESS, Q_UNKNOWN, Q_ATTEMPTS, N_Q };
 
-#define CONTEXT(F) \
-	F("src_rate_10s",          CTX_SRC, CTX_RATE, 0, 10,    "client: log1p(decayed count of its sessions), half-life 10 s") \
-	F("src_rate_100s",         CTX_SRC, CTX_RATE, 0, 100,   "client: the same, half-life 100 s") \
-	F("src_rate_1000s",        CTX_SRC, CTX_RATE, 0, 1000,  "client: the same, half-life 1000 s") \
-	F("src_rate_10000s",       CTX_SRC, CTX_RATE, 0, 10000, "client: the same, half-life 10000 s") \
-	F("src_auth_fail_1000s",   CTX_SRC, CTX_MEAN, Q_FAIL, 1000,    "client: decayed share of sessions whose authentication failed, 1000 s") \
-	F("src_auth_fail_10000s",  CTX_SRC, CTX_MEAN, Q_FAIL, 10000,   "client: the same, 10000 s") \
-	F("src_auth_success_1000s", CTX_SRC, CTX_MEAN, Q_SUCCESS, 1000, "client: decayed share of sessions that logged in, 1000 s") \
-	F("src_auth_unknown_1000s", CTX_SRC, CTX_MEAN, Q_UNKNOWN, 1000, "client: decayed share of sessions without an authentication outcome (banner grabs, dropped tries), 1000 s") \
-	F("src_attempts_1000s",    CTX_SRC, CTX_MEAN, Q_ATTEMPTS, 1000, "client: decayed mean of log_auth_attempts, 1000 s") \
-	F("src_new_server_1000s",  CTX_SRC, CTX_MEAN, CTX_Q_NEWPAIR, 1000,  "client: decayed share of sessions to a server it had not tried (scan, spray), 1000 s") \
-	F("src_new_server_10000s", CTX_SRC, CTX_MEAN, CTX_Q_NEWPAIR, 10000, "client: the same, 10000 s") \
-	F("pair_rate_1000s",       CTX_PAIR, CTX_RATE, 0, 1000, "client and server: log1p(decayed count of sessions), 1000 s") \
-	F("pair_attempts_10000s",  CTX_PAIR, CTX_MEAN, Q_ATTEMPTS, 10000, "client and server: decayed mean of log_auth_attempts, 10000 s") \
-
-#define CNAME(name, key, stat, q, h, doc) name,
-#define CCOLUMN(name, key, stat, q, h, doc) { name, key, stat, q, h, doc },
-static const char *const context_names[] = { CONTEXT(CNAME) };
-static const ctx_column context_columns[] = { CONTEXT(CCOLUMN) };
-#define N_CONTEXT ((int)(sizeof context_columns / sizeof context_columns[0]))
+static const ctx_column context[] = {
+	{ "src_rate_10s",          CTX_SRC, CTX_RATE, 0, 10,    "client: log1p(decayed count of its sessions), half-life 10 s" },
+	{ "src_rate_100s",         CTX_SRC, CTX_RATE, 0, 100,   "client: the same, half-life 100 s" },
+	{ "src_rate_1000s",        CTX_SRC, CTX_RATE, 0, 1000,  "client: the same, half-life 1000 s" },
+	{ "src_rate_10000s",       CTX_SRC, CTX_RATE, 0, 10000, "client: the same, half-life 10000 s" },
+	{ "src_auth_fail_1000s",   CTX_SRC, CTX_MEAN, Q_FAIL, 1000,    "client: decayed share of sessions whose authentication failed, 1000 s" },
+	{ "src_auth_fail_10000s",  CTX_SRC, CTX_MEAN, Q_FAIL, 10000,   "client: the same, 10000 s" },
+	{ "src_auth_success_1000s", CTX_SRC, CTX_MEAN, Q_SUCCESS, 1000, "client: decayed share of sessions that logged in, 1000 s" },
+	{ "src_auth_unknown_1000s", CTX_SRC, CTX_MEAN, Q_UNKNOWN, 1000, "client: decayed share of sessions without an authentication outcome (banner grabs, dropped tries), 1000 s" },
+	{ "src_attempts_1000s",    CTX_SRC, CTX_MEAN, Q_ATTEMPTS, 1000, "client: decayed mean of log_auth_attempts, 1000 s" },
+	{ "src_new_server_1000s",  CTX_SRC, CTX_MEAN, CTX_Q_NEWPAIR, 1000,  "client: decayed share of sessions to a server it had not tried (scan, spray), 1000 s" },
+	{ "src_new_server_10000s", CTX_SRC, CTX_MEAN, CTX_Q_NEWPAIR, 10000, "client: the same, 10000 s" },
+	{ "pair_rate_1000s",       CTX_PAIR, CTX_RATE, 0, 1000, "client and server: log1p(decayed count of sessions), 1000 s" },
+	{ "pair_attempts_10000s",  CTX_PAIR, CTX_MEAN, Q_ATTEMPTS, 10000, "client and server: decayed mean of log_auth_attempts, 10000 s" },
+};
 
 /* Columns of the per-record vector the quantities come from. */
-static int col_fail, col_success, col_unknown, col_attempts, context_ready;
-
-static int column(const char *name)
-{
-	return ext_column_of(extended_names, N_EXTENDED, name);
-}
+static int col_fail, col_success, col_unknown, col_attempts;
 
 /* A record's keys and quantities; x: its extended per-record features. */
 static int observe_ssh(zl_rec *rec, const double *x, ctx_obs *o, char *why)
 {
-
-	if (!context_ready) {
-		if (!xindex.ready)
-			extended_init();
-		col_fail = column("auth_failure");
-		col_success = column("auth_success");
-		col_unknown = column("auth_unknown");
-		col_attempts = column("log_auth_attempts");
-		context_ready = 1;
-	}
 	if (ext_obs_ends(rec, o, why) < 0)
 		return -1;
 	o->q[Q_FAIL] = x[col_fail] != 0;
@@ -386,19 +338,28 @@ static int observe_ssh(zl_rec *rec, const double *x, ctx_obs *o, char *why)
 }
 
 static const ctx_spec ssh_context = {
-	N_Q, -1, N_CONTEXT, context_columns, context_names, observe_ssh,
+	N_Q, -1, AZW_N(context), context, observe_ssh,
 };
 
-const azw_context azw_context_ssh = { "ssh", "extended", &ssh_context };
+static void init(void)
+{
+	if (ext_index_init(&xindex, extended, N_EXTENDED) < 0)
+		abort(); /* a malformed table: a programming error */
+	col_fail = ext_word_col(&xindex, X_AUTH, "F");
+	col_success = ext_word_col(&xindex, X_AUTH, "T");
+	col_unknown = ext_word_col(&xindex, X_AUTH, "-");
+	col_attempts = ext_num_col(&xindex, X_ATTEMPTS);
+}
 
 static const azw_schema ssh_schemas[] = {
-	{ "extended", N_EXTENDED, extended_names, extract_extended }, /* the default */
-	{ "original", N_ORIGINAL, original_names, extract_original },
+	{ "extended", N_EXTENDED, extended, extract_extended, &ssh_context, 0, NULL }, /* the default */
+	{ "original", AZW_N(original), original, fld_extract_schema, NULL, N_SOURCE, sources },
 };
 
 const azw_module azw_module_ssh = {
 	"ssh",
 	"Zeek ssh.log: one record per SSH session",
-	(int)(sizeof ssh_schemas / sizeof ssh_schemas[0]),
+	init,
+	AZW_N(ssh_schemas),
 	ssh_schemas,
 };

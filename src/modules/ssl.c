@@ -98,83 +98,74 @@ static const fld_source sources[N_SOURCE] = {
 
 /* The "original" feature table: column name, source, and for a one-hot
  * or letter column the value that sets it (NULL: the source's number). */
-#define ORIGINAL(F) \
-	F("resumed",                    S_RESUMED,                   NULL) \
-	F("established",                S_ESTABLISHED,               NULL) \
-	F("cert_chain_fps",             S_CERT_CHAIN_FPS,            NULL) \
-	F("client_cert_chain_fps",      S_CLIENT_CERT_CHAIN_FPS,     NULL) \
-	F("sni_matches_cert",           S_SNI_MATCHES_CERT,          NULL) \
-	F("has_version",                S_HAS_VERSION,               NULL) \
-	F("has_cert_chain_fps",         S_HAS_CERT_CHAIN_FPS,        NULL) \
-	F("has_client_cert_chain_fps",  S_HAS_CLIENT_CERT_CHAIN_FPS, NULL) \
-	F("has_sni_matches_cert",       S_HAS_SNI_MATCHES_CERT,      NULL) \
-	F("has_validation_status",      S_HAS_VALIDATION_STATUS,     NULL) \
-	F("is_destination_broadcast",   S_BROADCAST,                 NULL) \
-	F("version_TLSv12",             S_VERSION,                   "TLSv12") \
-	F("version_TLSv13",             S_VERSION,                   "TLSv13") \
-	F("traffic_direction_external", S_DIRECTION,                 "external") \
-	F("traffic_direction_incoming", S_DIRECTION,                 "incoming") \
-	F("traffic_direction_internal", S_DIRECTION,                 "internal") \
-	F("traffic_direction_outgoing", S_DIRECTION,                 "outgoing") \
-	F("ssl_history_has_H",          S_SSL_HISTORY,               "H") \
-	F("ssl_history_has_C",          S_SSL_HISTORY,               "C") \
-	F("ssl_history_has_S",          S_SSL_HISTORY,               "S") \
-	F("ssl_history_has_V",          S_SSL_HISTORY,               "V") \
-	F("ssl_history_has_T",          S_SSL_HISTORY,               "T") \
-	F("ssl_history_has_X",          S_SSL_HISTORY,               "X") \
-	F("ssl_history_has_K",          S_SSL_HISTORY,               "K") \
-	F("ssl_history_has_R",          S_SSL_HISTORY,               "R") \
-	F("ssl_history_has_N",          S_SSL_HISTORY,               "N") \
-	F("ssl_history_has_Y",          S_SSL_HISTORY,               "Y") \
-	F("ssl_history_has_G",          S_SSL_HISTORY,               "G") \
-	F("ssl_history_has_F",          S_SSL_HISTORY,               "F") \
-	F("ssl_history_has_W",          S_SSL_HISTORY,               "W") \
-	F("ssl_history_has_U",          S_SSL_HISTORY,               "U") \
-	F("ssl_history_has_A",          S_SSL_HISTORY,               "A") \
-	F("ssl_history_has_B",          S_SSL_HISTORY,               "B") \
-	F("ssl_history_has_D",          S_SSL_HISTORY,               "D") \
-	F("ssl_history_has_O",          S_SSL_HISTORY,               "O") \
-	F("ssl_history_has_P",          S_SSL_HISTORY,               "P") \
-	F("ssl_history_has_M",          S_SSL_HISTORY,               "M") \
-	F("ssl_history_has_I",          S_SSL_HISTORY,               "I") \
-	F("ssl_history_has_J",          S_SSL_HISTORY,               "J") \
-	F("ssl_history_has_L",          S_SSL_HISTORY,               "L") \
-	F("ssl_history_has_Q",          S_SSL_HISTORY,               "Q") \
-	F("ssl_history_has_h",          S_SSL_HISTORY,               "h") \
-	F("ssl_history_has_c",          S_SSL_HISTORY,               "c") \
-	F("ssl_history_has_s",          S_SSL_HISTORY,               "s") \
-	F("ssl_history_has_v",          S_SSL_HISTORY,               "v") \
-	F("ssl_history_has_t",          S_SSL_HISTORY,               "t") \
-	F("ssl_history_has_x",          S_SSL_HISTORY,               "x") \
-	F("ssl_history_has_k",          S_SSL_HISTORY,               "k") \
-	F("ssl_history_has_r",          S_SSL_HISTORY,               "r") \
-	F("ssl_history_has_n",          S_SSL_HISTORY,               "n") \
-	F("ssl_history_has_y",          S_SSL_HISTORY,               "y") \
-	F("ssl_history_has_g",          S_SSL_HISTORY,               "g") \
-	F("ssl_history_has_f",          S_SSL_HISTORY,               "f") \
-	F("ssl_history_has_w",          S_SSL_HISTORY,               "w") \
-	F("ssl_history_has_u",          S_SSL_HISTORY,               "u") \
-	F("ssl_history_has_a",          S_SSL_HISTORY,               "a") \
-	F("ssl_history_has_b",          S_SSL_HISTORY,               "b") \
-	F("ssl_history_has_d",          S_SSL_HISTORY,               "d") \
-	F("ssl_history_has_o",          S_SSL_HISTORY,               "o") \
-	F("ssl_history_has_p",          S_SSL_HISTORY,               "p") \
-	F("ssl_history_has_m",          S_SSL_HISTORY,               "m") \
-	F("ssl_history_has_i",          S_SSL_HISTORY,               "i") \
-	F("ssl_history_has_j",          S_SSL_HISTORY,               "j") \
-	F("ssl_history_has_l",          S_SSL_HISTORY,               "l") \
-	F("ssl_history_has_q",          S_SSL_HISTORY,               "q")
+static const azw_feature original[] = {
+	{ "resumed",                    S_RESUMED,                   NULL, NULL },
+	{ "established",                S_ESTABLISHED,               NULL, NULL },
+	{ "cert_chain_fps",             S_CERT_CHAIN_FPS,            NULL, NULL },
+	{ "client_cert_chain_fps",      S_CLIENT_CERT_CHAIN_FPS,     NULL, NULL },
+	{ "sni_matches_cert",           S_SNI_MATCHES_CERT,          NULL, NULL },
+	{ "has_version",                S_HAS_VERSION,               NULL, NULL },
+	{ "has_cert_chain_fps",         S_HAS_CERT_CHAIN_FPS,        NULL, NULL },
+	{ "has_client_cert_chain_fps",  S_HAS_CLIENT_CERT_CHAIN_FPS, NULL, NULL },
+	{ "has_sni_matches_cert",       S_HAS_SNI_MATCHES_CERT,      NULL, NULL },
+	{ "has_validation_status",      S_HAS_VALIDATION_STATUS,     NULL, NULL },
+	{ "is_destination_broadcast",   S_BROADCAST,                 NULL, NULL },
+	{ "version_TLSv12",             S_VERSION,                   "TLSv12", NULL },
+	{ "version_TLSv13",             S_VERSION,                   "TLSv13", NULL },
+	{ "traffic_direction_external", S_DIRECTION,                 "external", NULL },
+	{ "traffic_direction_incoming", S_DIRECTION,                 "incoming", NULL },
+	{ "traffic_direction_internal", S_DIRECTION,                 "internal", NULL },
+	{ "traffic_direction_outgoing", S_DIRECTION,                 "outgoing", NULL },
+	{ "ssl_history_has_H",          S_SSL_HISTORY,               "H", NULL },
+	{ "ssl_history_has_C",          S_SSL_HISTORY,               "C", NULL },
+	{ "ssl_history_has_S",          S_SSL_HISTORY,               "S", NULL },
+	{ "ssl_history_has_V",          S_SSL_HISTORY,               "V", NULL },
+	{ "ssl_history_has_T",          S_SSL_HISTORY,               "T", NULL },
+	{ "ssl_history_has_X",          S_SSL_HISTORY,               "X", NULL },
+	{ "ssl_history_has_K",          S_SSL_HISTORY,               "K", NULL },
+	{ "ssl_history_has_R",          S_SSL_HISTORY,               "R", NULL },
+	{ "ssl_history_has_N",          S_SSL_HISTORY,               "N", NULL },
+	{ "ssl_history_has_Y",          S_SSL_HISTORY,               "Y", NULL },
+	{ "ssl_history_has_G",          S_SSL_HISTORY,               "G", NULL },
+	{ "ssl_history_has_F",          S_SSL_HISTORY,               "F", NULL },
+	{ "ssl_history_has_W",          S_SSL_HISTORY,               "W", NULL },
+	{ "ssl_history_has_U",          S_SSL_HISTORY,               "U", NULL },
+	{ "ssl_history_has_A",          S_SSL_HISTORY,               "A", NULL },
+	{ "ssl_history_has_B",          S_SSL_HISTORY,               "B", NULL },
+	{ "ssl_history_has_D",          S_SSL_HISTORY,               "D", NULL },
+	{ "ssl_history_has_O",          S_SSL_HISTORY,               "O", NULL },
+	{ "ssl_history_has_P",          S_SSL_HISTORY,               "P", NULL },
+	{ "ssl_history_has_M",          S_SSL_HISTORY,               "M", NULL },
+	{ "ssl_history_has_I",          S_SSL_HISTORY,               "I", NULL },
+	{ "ssl_history_has_J",          S_SSL_HISTORY,               "J", NULL },
+	{ "ssl_history_has_L",          S_SSL_HISTORY,               "L", NULL },
+	{ "ssl_history_has_Q",          S_SSL_HISTORY,               "Q", NULL },
+	{ "ssl_history_has_h",          S_SSL_HISTORY,               "h", NULL },
+	{ "ssl_history_has_c",          S_SSL_HISTORY,               "c", NULL },
+	{ "ssl_history_has_s",          S_SSL_HISTORY,               "s", NULL },
+	{ "ssl_history_has_v",          S_SSL_HISTORY,               "v", NULL },
+	{ "ssl_history_has_t",          S_SSL_HISTORY,               "t", NULL },
+	{ "ssl_history_has_x",          S_SSL_HISTORY,               "x", NULL },
+	{ "ssl_history_has_k",          S_SSL_HISTORY,               "k", NULL },
+	{ "ssl_history_has_r",          S_SSL_HISTORY,               "r", NULL },
+	{ "ssl_history_has_n",          S_SSL_HISTORY,               "n", NULL },
+	{ "ssl_history_has_y",          S_SSL_HISTORY,               "y", NULL },
+	{ "ssl_history_has_g",          S_SSL_HISTORY,               "g", NULL },
+	{ "ssl_history_has_f",          S_SSL_HISTORY,               "f", NULL },
+	{ "ssl_history_has_w",          S_SSL_HISTORY,               "w", NULL },
+	{ "ssl_history_has_u",          S_SSL_HISTORY,               "u", NULL },
+	{ "ssl_history_has_a",          S_SSL_HISTORY,               "a", NULL },
+	{ "ssl_history_has_b",          S_SSL_HISTORY,               "b", NULL },
+	{ "ssl_history_has_d",          S_SSL_HISTORY,               "d", NULL },
+	{ "ssl_history_has_o",          S_SSL_HISTORY,               "o", NULL },
+	{ "ssl_history_has_p",          S_SSL_HISTORY,               "p", NULL },
+	{ "ssl_history_has_m",          S_SSL_HISTORY,               "m", NULL },
+	{ "ssl_history_has_i",          S_SSL_HISTORY,               "i", NULL },
+	{ "ssl_history_has_j",          S_SSL_HISTORY,               "j", NULL },
+	{ "ssl_history_has_l",          S_SSL_HISTORY,               "l", NULL },
+	{ "ssl_history_has_q",          S_SSL_HISTORY,               "q", NULL },
+};
 
-#define NAME(name, src, value) name,
-#define COLUMN(name, src, value) { src, value },
-static const char *const original_names[] = { ORIGINAL(NAME) };
-static const fld_column original_columns[] = { ORIGINAL(COLUMN) };
-#define N_ORIGINAL ((int)(sizeof original_columns / sizeof original_columns[0]))
-
-static int extract_original(zl_rec *rec, double *x, char *why)
-{
-	return fld_extract(rec, sources, N_SOURCE, original_columns, N_ORIGINAL, x, why);
-}
 
 /* ---- schema "extended" ----
  *
@@ -217,109 +208,91 @@ enum xsource {
 /* One row per feature: name, source, the value(s) of a categorical source
  * that set it ('|' between aliases; EXT_OTHER: any other value; NULL: a
  * number), meaning. The man page lists the same table. */
-#define EXTENDED(F) \
-	F("is_ipv6",            X_IPV6, NULL, "1 if an address is IPv6 (IPv4-mapped ::ffff:a.b.c.d is IPv4)") \
-	F("dir_internal",       X_DIR, "internal", "both ends in --local-nets") \
-	F("dir_outgoing",       X_DIR, "outgoing", "only the originator is local (a client inside)") \
-	F("dir_incoming",       X_DIR, "incoming", "only the responder is local (a server inside)") \
-	F("dir_external",       X_DIR, "external", "neither end is local") \
-	F("resp_port_443",      X_PORT, "443",  "responder port 443") \
-	F("resp_port_8443",     X_PORT, "8443", "responder port 8443") \
-	F("resp_port_mail",     X_PORT, "mail", "responder port 993, 995, 465, 587, 143, 110 or 25 (mail over TLS)") \
-	F("resp_port_other",    X_PORT, EXT_OTHER, "any other responder port, or none") \
-	F("version_SSLv3",      X_VERSION, "SSLv3|SSLv2", "version SSLv3 or SSLv2 (broken)") \
-	F("version_TLSv10",     X_VERSION, "TLSv10", "version TLS 1.0 (deprecated)") \
-	F("version_TLSv11",     X_VERSION, "TLSv11", "version TLS 1.1 (deprecated)") \
-	F("version_TLSv12",     X_VERSION, "TLSv12", "version TLS 1.2") \
-	F("version_TLSv13",     X_VERSION, "TLSv13", "version TLS 1.3 (its drafts TLSv13-draftN too)") \
-	F("version_DTLS",       X_VERSION, "DTLSv10|DTLSv12|DTLSv13", "DTLS, any version") \
-	F("version_other",      X_VERSION, EXT_OTHER, "any other version") \
-	F("version_none",       X_VERSION, "-", "no version (no server hello seen)") \
-	F("cipher_gcm",         X_CIPHER, "GCM", "an AEAD GCM suite (AES-GCM, mostly)") \
-	F("cipher_chacha20",    X_CIPHER, "CHACHA20", "a ChaCha20-Poly1305 suite") \
-	F("cipher_cbc",         X_CIPHER, "CBC", "a CBC suite (AES, Camellia...; not 3DES or DES)") \
-	F("cipher_weak",        X_CIPHER, "RC4|3DES|DES|DES40|NULL|EXPORT|EXPORT1024|anon|RC2|IDEA", "a weak suite: RC4, 3DES, DES, NULL, EXPORT, anonymous, RC2, IDEA") \
-	F("cipher_other",       X_CIPHER, EXT_OTHER, "any other cipher (CCM, GOST, unknown-N...)") \
-	F("cipher_none",        X_CIPHER, "-", "no cipher (no server hello seen)") \
-	F("kx_ecdhe",           X_KX, "ECDHE", "key exchange ECDHE (forward secret)") \
-	F("kx_dhe",             X_KX, "DHE|EDH", "key exchange DHE (forward secret)") \
-	F("kx_rsa",             X_KX, "RSA", "key exchange RSA (no forward secrecy)") \
-	F("kx_tls13",           X_KX, "tls13", "a TLS 1.3 suite (key exchange not in the name)") \
-	F("kx_other",           X_KX, EXT_OTHER, "any other key exchange (DH, ECDH, PSK, SRP...)") \
-	F("curve_x25519",       X_CURVE, "x25519|X25519", "curve x25519") \
-	F("curve_secp256r1",    X_CURVE, "secp256r1", "curve secp256r1 (P-256)") \
-	F("curve_secp384r1",    X_CURVE, "secp384r1", "curve secp384r1 (P-384)") \
-	F("curve_pq_hybrid",    X_CURVE, "X25519MLKEM768|x25519_mlkem768|X25519Kyber768Draft00|x25519_kyber768", "a post-quantum hybrid group (X25519MLKEM768...)") \
-	F("curve_other",        X_CURVE, EXT_OTHER, "any other curve (secp521r1, x448, sect*...)") \
-	F("curve_none",         X_CURVE, "-", "no curve (no ECDHE)") \
-	F("alpn_h2",            X_ALPN, "h2", "next_protocol h2") \
-	F("alpn_http11",        X_ALPN, "http/1.1", "next_protocol http/1.1") \
-	F("alpn_other",         X_ALPN, EXT_OTHER, "any other next_protocol") \
-	F("alpn_none",          X_ALPN, "-", "no next_protocol") \
-	F("established",        X_ESTABLISHED, NULL, "the handshake completed (missing: 0)") \
-	F("resumed",            X_RESUMED, NULL, "the session was resumed (missing: 0)") \
-	F("has_alert",          X_HAS_ALERT, NULL, "last_alert is set (a handshake failure, unknown CA...)") \
-	F("has_sni",            X_HAS_SNI, NULL, "server_name (SNI) is set and not empty") \
-	F("sni_is_ip",          X_SNI_IP, NULL, "the SNI is an IP address") \
-	F("log_sni_len",        X_SNI_LEN, NULL, "log1p(bytes of the SNI)") \
-	F("sni_entropy",        X_SNI_ENTROPY, NULL, "Shannon entropy of the SNI's characters (case folded), bits per character") \
-	F("sni_match_true",     X_SNI_MATCH, "T", "sni_matches_cert true") \
-	F("sni_match_false",    X_SNI_MATCH, "F", "sni_matches_cert false: the certificate is for another name") \
-	F("sni_match_unset",    X_SNI_MATCH, "-", "sni_matches_cert unset (no SNI or no certificate)") \
-	F("validation_ok",      X_VALIDATION, "ok", "validation_status ok") \
-	F("validation_self_signed", X_VALIDATION, "self signed certificate|self signed certificate in certificate chain", "validation_status self signed") \
-	F("validation_no_issuer", X_VALIDATION, "unable to get local issuer certificate|unable to get issuer certificate", "validation_status unable to get (local) issuer certificate") \
-	F("validation_expired", X_VALIDATION, "certificate has expired|certificate is not yet valid", "validation_status expired or not yet valid") \
-	F("validation_other",   X_VALIDATION, EXT_OTHER, "any other validation_status") \
-	F("validation_none",    X_VALIDATION, "-", "no validation_status (not validated, or TLS 1.3 with the certificate encrypted)") \
-	F("log_cert_chain_len", X_CHAIN, NULL, "log1p(certificates the server sent: cert_chain_fps, or cert_chain_fuids)") \
-	F("has_client_cert",    X_CLIENT_CERT, NULL, "the client sent a certificate (client_cert_chain_fps or _fuids not empty)") \
-	F("hist_client_hello",  X_HISTORY, "C", "ssl_history C: client hellos (counts, as all hist_ columns)") \
-	F("hist_server_hello",  X_HISTORY, "s", "ssl_history s: server hellos") \
-	F("hist_hello_verify",  X_HISTORY, "v|V", "ssl_history v/V: DTLS hello verify requests") \
-	F("hist_hello_retry",   X_HISTORY, "j|J", "ssl_history j/J: TLS 1.3 hello retry requests") \
-	F("hist_session_ticket", X_HISTORY, "t", "ssl_history t: session tickets from the server") \
-	F("hist_server_cert",   X_HISTORY, "x", "ssl_history x: certificates from the server") \
-	F("hist_client_cert",   X_HISTORY, "X", "ssl_history X: certificates from the client") \
-	F("hist_server_kex",    X_HISTORY, "k", "ssl_history k: server key exchanges") \
-	F("hist_cert_request",  X_HISTORY, "r", "ssl_history r: certificate requests from the server") \
-	F("hist_cert_status",   X_HISTORY, "u|U", "ssl_history u/U: certificate status (OCSP stapling)") \
-	F("hist_server_done",   X_HISTORY, "n", "ssl_history n: server hello done") \
-	F("hist_client_kex",    X_HISTORY, "G", "ssl_history G: client key exchanges") \
-	F("hist_cert_verify",   X_HISTORY, "Y", "ssl_history Y: certificate verify from the client") \
-	F("hist_finished",      X_HISTORY, "F|f", "ssl_history F/f: finished messages seen in clear") \
-	F("hist_client_ccs",    X_HISTORY, "I", "ssl_history I: change cipher spec from the client") \
-	F("hist_server_ccs",    X_HISTORY, "i", "ssl_history i: change cipher spec from the server") \
-	F("hist_client_data",   X_HISTORY, "D", "ssl_history D: application data from the client") \
-	F("hist_server_data",   X_HISTORY, "d", "ssl_history d: application data from the server") \
-	F("hist_client_alert",  X_HISTORY, "L", "ssl_history L: alerts from the client") \
-	F("hist_server_alert",  X_HISTORY, "l", "ssl_history l: alerts from the server") \
-	F("hist_heartbeat",     X_HISTORY, "B|b", "ssl_history B/b: heartbeats (Heartbleed)") \
-	F("hist_other",         X_HISTORY, EXT_OTHER, "ssl_history: any other letter (hello request, key update, unknown content...)")
+static const azw_feature extended[] = {
+	{ "is_ipv6",            X_IPV6, NULL, "1 if an address is IPv6 (IPv4-mapped ::ffff:a.b.c.d is IPv4)" },
+	{ "dir_internal",       X_DIR, "internal", "both ends in --local-nets" },
+	{ "dir_outgoing",       X_DIR, "outgoing", "only the originator is local (a client inside)" },
+	{ "dir_incoming",       X_DIR, "incoming", "only the responder is local (a server inside)" },
+	{ "dir_external",       X_DIR, "external", "neither end is local" },
+	{ "resp_port_443",      X_PORT, "443",  "responder port 443" },
+	{ "resp_port_8443",     X_PORT, "8443", "responder port 8443" },
+	{ "resp_port_mail",     X_PORT, "mail", "responder port 993, 995, 465, 587, 143, 110 or 25 (mail over TLS)" },
+	{ "resp_port_other",    X_PORT, EXT_OTHER, "any other responder port, or none" },
+	{ "version_SSLv3",      X_VERSION, "SSLv3|SSLv2", "version SSLv3 or SSLv2 (broken)" },
+	{ "version_TLSv10",     X_VERSION, "TLSv10", "version TLS 1.0 (deprecated)" },
+	{ "version_TLSv11",     X_VERSION, "TLSv11", "version TLS 1.1 (deprecated)" },
+	{ "version_TLSv12",     X_VERSION, "TLSv12", "version TLS 1.2" },
+	{ "version_TLSv13",     X_VERSION, "TLSv13", "version TLS 1.3 (its drafts TLSv13-draftN too)" },
+	{ "version_DTLS",       X_VERSION, "DTLSv10|DTLSv12|DTLSv13", "DTLS, any version" },
+	{ "version_other",      X_VERSION, EXT_OTHER, "any other version" },
+	{ "version_none",       X_VERSION, "-", "no version (no server hello seen)" },
+	{ "cipher_gcm",         X_CIPHER, "GCM", "an AEAD GCM suite (AES-GCM, mostly)" },
+	{ "cipher_chacha20",    X_CIPHER, "CHACHA20", "a ChaCha20-Poly1305 suite" },
+	{ "cipher_cbc",         X_CIPHER, "CBC", "a CBC suite (AES, Camellia...; not 3DES or DES)" },
+	{ "cipher_weak",        X_CIPHER, "RC4|3DES|DES|DES40|NULL|EXPORT|EXPORT1024|anon|RC2|IDEA", "a weak suite: RC4, 3DES, DES, NULL, EXPORT, anonymous, RC2, IDEA" },
+	{ "cipher_other",       X_CIPHER, EXT_OTHER, "any other cipher (CCM, GOST, unknown-N...)" },
+	{ "cipher_none",        X_CIPHER, "-", "no cipher (no server hello seen)" },
+	{ "kx_ecdhe",           X_KX, "ECDHE", "key exchange ECDHE (forward secret)" },
+	{ "kx_dhe",             X_KX, "DHE|EDH", "key exchange DHE (forward secret)" },
+	{ "kx_rsa",             X_KX, "RSA", "key exchange RSA (no forward secrecy)" },
+	{ "kx_tls13",           X_KX, "tls13", "a TLS 1.3 suite (key exchange not in the name)" },
+	{ "kx_other",           X_KX, EXT_OTHER, "any other key exchange (DH, ECDH, PSK, SRP...)" },
+	{ "curve_x25519",       X_CURVE, "x25519|X25519", "curve x25519" },
+	{ "curve_secp256r1",    X_CURVE, "secp256r1", "curve secp256r1 (P-256)" },
+	{ "curve_secp384r1",    X_CURVE, "secp384r1", "curve secp384r1 (P-384)" },
+	{ "curve_pq_hybrid",    X_CURVE, "X25519MLKEM768|x25519_mlkem768|X25519Kyber768Draft00|x25519_kyber768", "a post-quantum hybrid group (X25519MLKEM768...)" },
+	{ "curve_other",        X_CURVE, EXT_OTHER, "any other curve (secp521r1, x448, sect*...)" },
+	{ "curve_none",         X_CURVE, "-", "no curve (no ECDHE)" },
+	{ "alpn_h2",            X_ALPN, "h2", "next_protocol h2" },
+	{ "alpn_http11",        X_ALPN, "http/1.1", "next_protocol http/1.1" },
+	{ "alpn_other",         X_ALPN, EXT_OTHER, "any other next_protocol" },
+	{ "alpn_none",          X_ALPN, "-", "no next_protocol" },
+	{ "established",        X_ESTABLISHED, NULL, "the handshake completed (missing: 0)" },
+	{ "resumed",            X_RESUMED, NULL, "the session was resumed (missing: 0)" },
+	{ "has_alert",          X_HAS_ALERT, NULL, "last_alert is set (a handshake failure, unknown CA...)" },
+	{ "has_sni",            X_HAS_SNI, NULL, "server_name (SNI) is set and not empty" },
+	{ "sni_is_ip",          X_SNI_IP, NULL, "the SNI is an IP address" },
+	{ "log_sni_len",        X_SNI_LEN, NULL, "log1p(bytes of the SNI)" },
+	{ "sni_entropy",        X_SNI_ENTROPY, NULL, "Shannon entropy of the SNI's characters (case folded), bits per character" },
+	{ "sni_match_true",     X_SNI_MATCH, "T", "sni_matches_cert true" },
+	{ "sni_match_false",    X_SNI_MATCH, "F", "sni_matches_cert false: the certificate is for another name" },
+	{ "sni_match_unset",    X_SNI_MATCH, "-", "sni_matches_cert unset (no SNI or no certificate)" },
+	{ "validation_ok",      X_VALIDATION, "ok", "validation_status ok" },
+	{ "validation_self_signed", X_VALIDATION, "self signed certificate|self signed certificate in certificate chain", "validation_status self signed" },
+	{ "validation_no_issuer", X_VALIDATION, "unable to get local issuer certificate|unable to get issuer certificate", "validation_status unable to get (local) issuer certificate" },
+	{ "validation_expired", X_VALIDATION, "certificate has expired|certificate is not yet valid", "validation_status expired or not yet valid" },
+	{ "validation_other",   X_VALIDATION, EXT_OTHER, "any other validation_status" },
+	{ "validation_none",    X_VALIDATION, "-", "no validation_status (not validated, or TLS 1.3 with the certificate encrypted)" },
+	{ "log_cert_chain_len", X_CHAIN, NULL, "log1p(certificates the server sent: cert_chain_fps, or cert_chain_fuids)" },
+	{ "has_client_cert",    X_CLIENT_CERT, NULL, "the client sent a certificate (client_cert_chain_fps or _fuids not empty)" },
+	{ "hist_client_hello",  X_HISTORY, "C", "ssl_history C: client hellos (counts, as all hist_ columns)" },
+	{ "hist_server_hello",  X_HISTORY, "s", "ssl_history s: server hellos" },
+	{ "hist_hello_verify",  X_HISTORY, "v|V", "ssl_history v/V: DTLS hello verify requests" },
+	{ "hist_hello_retry",   X_HISTORY, "j|J", "ssl_history j/J: TLS 1.3 hello retry requests" },
+	{ "hist_session_ticket", X_HISTORY, "t", "ssl_history t: session tickets from the server" },
+	{ "hist_server_cert",   X_HISTORY, "x", "ssl_history x: certificates from the server" },
+	{ "hist_client_cert",   X_HISTORY, "X", "ssl_history X: certificates from the client" },
+	{ "hist_server_kex",    X_HISTORY, "k", "ssl_history k: server key exchanges" },
+	{ "hist_cert_request",  X_HISTORY, "r", "ssl_history r: certificate requests from the server" },
+	{ "hist_cert_status",   X_HISTORY, "u|U", "ssl_history u/U: certificate status (OCSP stapling)" },
+	{ "hist_server_done",   X_HISTORY, "n", "ssl_history n: server hello done" },
+	{ "hist_client_kex",    X_HISTORY, "G", "ssl_history G: client key exchanges" },
+	{ "hist_cert_verify",   X_HISTORY, "Y", "ssl_history Y: certificate verify from the client" },
+	{ "hist_finished",      X_HISTORY, "F|f", "ssl_history F/f: finished messages seen in clear" },
+	{ "hist_client_ccs",    X_HISTORY, "I", "ssl_history I: change cipher spec from the client" },
+	{ "hist_server_ccs",    X_HISTORY, "i", "ssl_history i: change cipher spec from the server" },
+	{ "hist_client_data",   X_HISTORY, "D", "ssl_history D: application data from the client" },
+	{ "hist_server_data",   X_HISTORY, "d", "ssl_history d: application data from the server" },
+	{ "hist_client_alert",  X_HISTORY, "L", "ssl_history L: alerts from the client" },
+	{ "hist_server_alert",  X_HISTORY, "l", "ssl_history l: alerts from the server" },
+	{ "hist_heartbeat",     X_HISTORY, "B|b", "ssl_history B/b: heartbeats (Heartbleed)" },
+	{ "hist_other",         X_HISTORY, EXT_OTHER, "ssl_history: any other letter (hello request, key update, unknown content...)" },
+};
 
-#define XNAME(name, src, word, doc) name,
-#define XCOLUMN(name, src, word, doc) { name, src, word, doc },
-static const char *const extended_names[] = { EXTENDED(XNAME) };
-static const ext_column extended_columns[] = { EXTENDED(XCOLUMN) };
-#define N_EXTENDED ((int)(sizeof extended_columns / sizeof extended_columns[0]))
+#define N_EXTENDED AZW_N(extended)
 
 static ext_index xindex;
-static int num_col[EXT_MAX_COLS], num_src[EXT_MAX_COLS], n_num;
-static int col_weak;
-
-static void extended_init(void)
-{
-	int c;
-
-	if (ext_index_init(&xindex, extended_columns, N_EXTENDED) < 0)
-		abort(); /* a malformed table: a programming error */
-	for (c = 0; c < N_EXTENDED; c++)
-		if (!extended_columns[c].word) {
-			num_col[n_num] = c;
-			num_src[n_num++] = extended_columns[c].src;
-		}
-	col_weak = ext_find(&xindex, X_CIPHER, "RC4", 3);
-}
+static int col_weak; /* RC4 */
 
 static const char *port_class(int p)
 {
@@ -382,16 +355,15 @@ static int chain(zl_rec *rec, const char *f1, const char *f2, int *n, char *why)
 	return 0;
 }
 
-static int extract_extended(zl_rec *rec, double *x, char *why)
+static int extract_extended(const azw_schema *schema, zl_rec *rec, double *x, char *why)
 {
 	double num[N_XSOURCE] = { 0 };
 	fld_addr orig, resp;
 	const char *s;
 	size_t len;
-	int port, est, res, match, n, i;
+	int port, est, res, match, n;
 
-	if (!xindex.ready)
-		extended_init();
+	(void)schema;
 	if (fld_address(rec, "id.orig_h", &orig, why) < 0 ||
 	    fld_address(rec, "id.resp_h", &resp, why) < 0 ||
 	    fld_port(rec, "id.resp_p", &port, why) < 0 ||
@@ -457,8 +429,7 @@ static int extract_extended(zl_rec *rec, double *x, char *why)
 	if (s)
 		ext_count_letters(&xindex, x, X_HISTORY, s, len);
 
-	for (i = 0; i < n_num; i++)
-		x[num_col[i]] = round6(num[num_src[i]]);
+	ext_numbers(&xindex, num, x);
 	return 0;
 }
 
@@ -489,31 +460,21 @@ static int extract_extended(zl_rec *rec, double *x, char *why)
  */
 enum { Q_BADCERT, Q_RESUMED, Q_NOSNI, Q_FAILED, N_Q };
 
-#define CONTEXT(F) \
-	F("src_rate_10s",           CTX_SRC, CTX_RATE, 0, 10,   "client: log1p(decayed count of its sessions), half-life 10 s") \
-	F("src_rate_100s",          CTX_SRC, CTX_RATE, 0, 100,  "client: the same, half-life 100 s") \
-	F("src_rate_1000s",         CTX_SRC, CTX_RATE, 0, 1000, "client: the same, half-life 1000 s") \
-	F("src_validation_fail_1000s", CTX_SRC, CTX_MEAN, Q_BADCERT, 1000, "client: decayed share of sessions whose certificate failed validation (validation_status set, not ok), 1000 s") \
-	F("src_resumed_1000s",      CTX_SRC, CTX_MEAN, Q_RESUMED, 1000, "client: decayed share of resumed sessions, 1000 s") \
-	F("src_no_sni_100s",        CTX_SRC, CTX_MEAN, Q_NOSNI, 100,  "client: decayed share of sessions without an SNI, 100 s") \
-	F("src_no_sni_1000s",       CTX_SRC, CTX_MEAN, Q_NOSNI, 1000, "client: the same, 1000 s") \
-	F("src_failed_1000s",       CTX_SRC, CTX_MEAN, Q_FAILED, 1000, "client: decayed share of handshakes not established or with an alert, 1000 s") \
-	F("src_new_sni_1000s",      CTX_SRC, CTX_MEAN, CTX_Q_NEWSVC, 1000,  "client: decayed share of sessions to an SNI it had not used lately (hashed, no sets kept), 1000 s") \
-	F("src_new_server_1000s",   CTX_SRC, CTX_MEAN, CTX_Q_NEWPAIR, 1000, "client: decayed share of sessions to a server it had not used, 1000 s") \
-
-#define CNAME(name, key, stat, q, h, doc) name,
-#define CCOLUMN(name, key, stat, q, h, doc) { name, key, stat, q, h, doc },
-static const char *const context_names[] = { CONTEXT(CNAME) };
-static const ctx_column context_columns[] = { CONTEXT(CCOLUMN) };
-#define N_CONTEXT ((int)(sizeof context_columns / sizeof context_columns[0]))
+static const ctx_column context[] = {
+	{ "src_rate_10s",           CTX_SRC, CTX_RATE, 0, 10,   "client: log1p(decayed count of its sessions), half-life 10 s" },
+	{ "src_rate_100s",          CTX_SRC, CTX_RATE, 0, 100,  "client: the same, half-life 100 s" },
+	{ "src_rate_1000s",         CTX_SRC, CTX_RATE, 0, 1000, "client: the same, half-life 1000 s" },
+	{ "src_validation_fail_1000s", CTX_SRC, CTX_MEAN, Q_BADCERT, 1000, "client: decayed share of sessions whose certificate failed validation (validation_status set, not ok), 1000 s" },
+	{ "src_resumed_1000s",      CTX_SRC, CTX_MEAN, Q_RESUMED, 1000, "client: decayed share of resumed sessions, 1000 s" },
+	{ "src_no_sni_100s",        CTX_SRC, CTX_MEAN, Q_NOSNI, 100,  "client: decayed share of sessions without an SNI, 100 s" },
+	{ "src_no_sni_1000s",       CTX_SRC, CTX_MEAN, Q_NOSNI, 1000, "client: the same, 1000 s" },
+	{ "src_failed_1000s",       CTX_SRC, CTX_MEAN, Q_FAILED, 1000, "client: decayed share of handshakes not established or with an alert, 1000 s" },
+	{ "src_new_sni_1000s",      CTX_SRC, CTX_MEAN, CTX_Q_NEWSVC, 1000,  "client: decayed share of sessions to an SNI it had not used lately (hashed, no sets kept), 1000 s" },
+	{ "src_new_server_1000s",   CTX_SRC, CTX_MEAN, CTX_Q_NEWPAIR, 1000, "client: decayed share of sessions to a server it had not used, 1000 s" },
+};
 
 /* Columns of the per-record vector the quantities come from. */
-static int col_ok, col_vnone, col_resumed, col_sni, col_est, col_alert, context_ready;
-
-static int column(const char *name)
-{
-	return ext_column_of(extended_names, N_EXTENDED, name);
-}
+static int col_ok, col_vnone, col_resumed, col_sni, col_est, col_alert;
 
 /* A record's keys and quantities; x: its extended per-record features. */
 static int observe_ssl(zl_rec *rec, const double *x, ctx_obs *o, char *why)
@@ -521,17 +482,6 @@ static int observe_ssl(zl_rec *rec, const double *x, ctx_obs *o, char *why)
 	const char *s;
 	size_t len;
 
-	if (!context_ready) {
-		if (!xindex.ready)
-			extended_init();
-		col_ok = column("validation_ok");
-		col_vnone = column("validation_none");
-		col_resumed = column("resumed");
-		col_sni = column("has_sni");
-		col_est = column("established");
-		col_alert = column("has_alert");
-		context_ready = 1;
-	}
 	if (ext_obs_ends(rec, o, why) < 0 ||
 	    ext_text(rec, "server_name", &s, &len, why) < 0)
 		return -1;
@@ -544,19 +494,31 @@ static int observe_ssl(zl_rec *rec, const double *x, ctx_obs *o, char *why)
 }
 
 static const ctx_spec ssl_context = {
-	N_Q, -1, N_CONTEXT, context_columns, context_names, observe_ssl,
+	N_Q, -1, AZW_N(context), context, observe_ssl,
 };
 
-const azw_context azw_context_ssl = { "ssl", "extended", &ssl_context };
+static void init(void)
+{
+	if (ext_index_init(&xindex, extended, N_EXTENDED) < 0)
+		abort(); /* a malformed table: a programming error */
+	col_weak = ext_find(&xindex, X_CIPHER, "RC4", 3);
+	col_ok = ext_word_col(&xindex, X_VALIDATION, "ok");
+	col_vnone = ext_word_col(&xindex, X_VALIDATION, "-");
+	col_resumed = ext_num_col(&xindex, X_RESUMED);
+	col_sni = ext_num_col(&xindex, X_HAS_SNI);
+	col_est = ext_num_col(&xindex, X_ESTABLISHED);
+	col_alert = ext_num_col(&xindex, X_HAS_ALERT);
+}
 
 static const azw_schema ssl_schemas[] = {
-	{ "extended", N_EXTENDED, extended_names, extract_extended }, /* the default */
-	{ "original", N_ORIGINAL, original_names, extract_original },
+	{ "extended", N_EXTENDED, extended, extract_extended, &ssl_context, 0, NULL }, /* the default */
+	{ "original", AZW_N(original), original, fld_extract_schema, NULL, N_SOURCE, sources },
 };
 
 const azw_module azw_module_ssl = {
 	"ssl",
 	"Zeek ssl.log: one record per TLS/SSL session",
-	(int)(sizeof ssl_schemas / sizeof ssl_schemas[0]),
+	init,
+	AZW_N(ssl_schemas),
 	ssl_schemas,
 };

@@ -144,7 +144,7 @@ static void test_addr_classes(void)
 
 enum { S_A, S_B, S_L };
 
-static const ext_column cols[] = {
+static const azw_feature cols[] = {
 	{ "a_x",     S_A, "x",     "" },
 	{ "a_yz",    S_A, "y|zz",  "" },
 	{ "a_other", S_A, EXT_OTHER, "" },
@@ -159,10 +159,10 @@ static const ext_column cols[] = {
 static void test_index(void)
 {
 	static ext_index ix;
-	static const ext_column dup[] = {
+	static const azw_feature dup[] = {
 		{ "a", 0, "x", "" }, { "b", 0, "y|x", "" },
 	};
-	static const ext_column two_other[] = {
+	static const azw_feature two_other[] = {
 		{ "a", 0, EXT_OTHER, "" }, { "b", 0, EXT_OTHER, "" },
 	};
 	static ext_index bad;
