@@ -54,6 +54,7 @@ static void usage(FILE *f)
 	    "                   [--local-nets CIDR,...] [--context WHICH] [FILE...]\n"
 	    "       azw-extract [-m MODULE] [--schema SCHEMA] [--format FORMAT]\n"
 	    "                   [--local-nets CIDR,...] [--context WHICH] -F FILE\n"
+	    "       azw-extract --features [-m MODULE] [--schema SCHEMA]\n"
 	    "Read Zeek logs from the FILEs in order, or from standard input (also for\n"
 	    "FILE -), and write one feature vector per record to standard output, as a\n"
 	    "vector stream for azw-fit and azw-score; with -F, follow one live log.\n"
@@ -64,11 +65,9 @@ static void usage(FILE *f)
 	    "      --format FORMAT  auto (the default), json or tsv\n"
 	    "      --local-nets CIDR,...  the local networks, for the extended schema's\n"
 	    "                       direction when a log has no local_orig/local_resp:\n"
-	    "                       IPv4/IPv6 CIDRs; 'default,CIDR...' adds to the\n"
-	    "                       default, 'none' empties it (default: 10.0.0.0/8,\n"
-	    "                       172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10,\n"
-	    "                       127.0.0.0/8, 169.254.0.0/16, ::1/128, fe80::/10,\n"
-	    "                       fc00::/7)\n"
+	    "                       IPv4/IPv6 CIDRs; 'default,CIDR...' adds to the\n");
+	azw_local_nets_help(f, "default, 'none' empties it (default:", 23, 76);
+	fprintf(f,
 	    "      --context WHICH  default: a schema's context features (what each\n"
 	    "                       source, its pairs and its services have been\n"
 	    "                       doing lately) follow its per-record ones; none: leave\n"
@@ -76,6 +75,9 @@ static void usage(FILE *f)
 	    "  -F, --follow FILE    follow FILE as tail -F does, across rotation and\n"
 	    "                       truncation, from its start, losing no line; never\n"
 	    "                       ends by itself: SIGTERM, SIGINT or SIGHUP end it\n"
+	    "      --features       print each schema's features instead (of MODULE,\n"
+	    "                       of SCHEMA): name, column and meaning, a line each\n"
+	    "                       (azw-features(7) is made from it)\n"
 	    "  -h, --help           this help\n"
 	    "Formats, told apart line by line without --format: Zeek TSV (the ASCII\n"
 	    "writer's default, with its # header blocks: several may follow each other,\n"
@@ -544,13 +546,14 @@ int main(int argc, char **argv)
 		{ "local-nets", required_argument, 0, 'l' },
 		{ "context", required_argument, 0, 'c' },
 		{ "follow", required_argument, 0, 'F' },
+		{ "features", no_argument, 0, 'L' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 },
 	};
 	run r = { 0 };
 	const char *module = NULL, *follow_path = NULL;
 	zl_format format = ZL_FMT_AUTO;
-	int c, i;
+	int c, i, features = 0;
 
 	argv0 = argv[0] = "azw-extract"; /* getopt names us in its messages too */
 	while ((c = getopt_long(argc, argv, "m:F:h", opts, NULL)) != -1) {
@@ -565,6 +568,7 @@ int main(int argc, char **argv)
 			r.no_context = strcasecmp(optarg, "none") == 0;
 			break;
 		case 'F': follow_path = optarg; break;
+		case 'L': features = 1; break;
 		case 'h': usage(stdout); return 0;
 		default: return usage_hint();
 		}
@@ -582,6 +586,10 @@ int main(int argc, char **argv)
 		eprintf("unknown module '%s' (see azw-extract --help)", module);
 	if (r.schema_name && !schema_known(module, r.schema_name))
 		eprintf("unknown schema '%s' (see azw-extract --help)", r.schema_name);
+	if (features) {
+		azw_features_print(stdout, module, r.schema_name);
+		return fshut_stdout() < 0 ? 2 : 0;
+	}
 
 	azw_modules_init();
 	r.rec = zl_rec_new();

@@ -48,6 +48,42 @@ base_line() {
 	[[ "$output" == *"conn"* ]]
 }
 
+@test "azw-extract --features: every schema's features at their columns, each with a meaning" {
+	run azw-extract --help
+	[[ "$output" == *"--features"* ]]
+	azw-extract --features > "$TMP/all"
+	[ "$(grep -c '^#features	[a-z]*	[a-z]*	record$' "$TMP/all")" -eq 10 ]
+	[ "$(grep -c '^#features	[a-z]*	extended	context$' "$TMP/all")" -eq 5 ]
+	for m in conn dns http ssh ssl; do
+		for s in extended original; do
+			# the names and columns are the vector stream's header, in order
+			azw-extract -m "$m" --schema "$s" < /dev/null | awk -F'\t' '/^#fields/ {
+				for (i = 9; i <= NF; i++) print $i "\t" i - 1 }' > "$TMP/want"
+			azw-extract --features -m "$m" --schema "$s" > "$TMP/got"
+			grep -v '^#' "$TMP/got" | cut -f1,2 | diff "$TMP/want" -
+			# every row says what it means, and nothing else is printed
+			[ -z "$(grep -v '^#' "$TMP/got" | awk -F'\t' '$3 == "" || NF < 3 || NF > 4')" ]
+			[ "$(grep -c '^#features' "$TMP/got")" -eq $([ $s = extended ] && echo 2 || echo 1) ]
+		done
+	done
+	# a context row has its key; an original row its field
+	grep -q '^src_rate_10s	94	.*	the source, id.orig_h; half-life 10 s$' "$TMP/all"
+	grep -q '^conn_state_OTH	8	1 if conn_state is OTH\.$' "$TMP/all"
+	# the default local networks, the ones --help lists and the ones used
+	[ "$(grep -c '^#local-net	' "$TMP/all")" -eq 9 ]
+	for n in $(awk -F'\t' '$1 == "#local-net" { print $2 }' "$TMP/all"); do
+		azw-extract --help | tr -d '\n' | tr -s ' ' | grep -qF " ${n}"
+	done
+	printf '{"ts":1,"uid":"C1","id.orig_h":"100.64.0.1","id.orig_p":1,"id.resp_h":"8.8.8.8","id.resp_p":53,"proto":"udp"}\n' > "$TMP/l.json"
+	azw-extract -m conn --context none "$TMP/l.json" | awk -F'\t' '/^#fields/ { for (i = 2; i <= NF; i++) c[$i] = i - 1 }
+		!/^#/ { exit !($c["dir_outgoing"] == 1) }'
+	# a module or schema that is not there is a usage error, as without it
+	run azw-extract --features -m smtp
+	[ "$status" -eq 2 ]
+	run azw-extract --features --schema bogus
+	[ "$status" -eq 2 ]
+}
+
 @test "azw-extract: unknown option, module or schema is a usage error (exit 2)" {
 	run azw-extract --bogus < /dev/null
 	[ "$status" -eq 2 ]

@@ -393,7 +393,7 @@ static const ctx_column context[] = {
 	{ "src_duration_1000s", CTX_SRC,  CTX_MEAN, Q_DUR, 1000,   "source: decayed mean of log1p(duration), 1000 s" },
 	{ "pair_ok_rate_10000s", CTX_PAIR_OK, CTX_RATE, 0, 10000, "pair, connections that did not fail (0 for one that did): log1p(decayed count), 10000 s" },
 	{ "pair_ok_gap_10000s", CTX_PAIR_OK, CTX_MEAN, CTX_Q_GAP, 10000, "pair, connections that did not fail: decayed mean of log1p(gap in seconds), 10000 s" },
-	{ "pair_ok_periodic_10000s", CTX_PAIR_OK, CTX_PERIODIC, CTX_Q_GAP, 10000, "pair, connections that did not fail: periodicity (many, evenly spaced, for at least 10000 s: a beacon), see context.h" },
+	{ "pair_ok_periodic_10000s", CTX_PAIR_OK, CTX_PERIODIC, CTX_Q_GAP, 10000, "pair, connections that did not fail: periodicity (many, evenly spaced, for at least 10000 s: a beacon)" },
 	{ "svc_ok_periodic_10000s", CTX_SVC_OK, CTX_PERIODIC, CTX_Q_GAP, 10000, "source to port, connections that did not fail: periodicity, 10000 s" },
 };
 

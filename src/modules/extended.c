@@ -486,6 +486,19 @@ typedef struct {
 	int bits;            /* of the 128 (IPv4: 96 + its prefix length) */
 } net;
 
+const ext_net ext_local_nets_default[] = {
+	{ "10.0.0.0/8",     "private (RFC 1918)" },
+	{ "172.16.0.0/12",  "private (RFC 1918)" },
+	{ "192.168.0.0/16", "private (RFC 1918)" },
+	{ "100.64.0.0/10",  "shared address space (RFC 6598)" },
+	{ "127.0.0.0/8",    "loopback" },
+	{ "169.254.0.0/16", "link-local" },
+	{ "::1/128",        "IPv6 loopback" },
+	{ "fe80::/10",      "IPv6 link-local" },
+	{ "fc00::/7",       "IPv6 unique local" },
+	{ NULL, NULL },
+};
+
 static net nets[EXT_MAX_NETS];
 static int n_nets = -1; /* -1: not set yet, the default applies */
 
@@ -570,8 +583,11 @@ static int parse_spec(const char *spec, net *list, int *n, int *saw_none, char *
 			return -1;
 		}
 		if (len == 7 && strncmp(a, "default", 7) == 0) {
-			if (parse_spec(EXT_LOCAL_NETS_DEFAULT, list, n, saw_none, why) < 0)
-				return -1;
+			const ext_net *d;
+
+			for (d = ext_local_nets_default; d->cidr; d++)
+				if (parse_spec(d->cidr, list, n, saw_none, why) < 0)
+					return -1;
 		} else if (len == 4 && strncmp(a, "none", 4) == 0) {
 			*saw_none = 1;
 		} else {
@@ -612,7 +628,7 @@ int ext_is_local(const fld_addr *a)
 	if (n_nets < 0) {
 		char why[AZW_REASON_MAX];
 
-		if (ext_local_nets_set(EXT_LOCAL_NETS_DEFAULT, why) < 0)
+		if (ext_local_nets_set("default", why) < 0)
 			abort(); /* the default is well-formed */
 	}
 	for (i = 0; i < n_nets; i++)

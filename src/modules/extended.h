@@ -207,12 +207,14 @@ int ext_obs_ends(zl_rec *rec, ctx_obs *o, char *why);
  * (so JSON and TSV agree): a name as a context key without keeping it. */
 uint32_t ext_name_hash(const char *s, size_t len);
 
-/* The default local networks (EXT_LOCAL_NETS_DEFAULT): RFC 1918, RFC 6598
- * shared address space, loopback, IPv4 and IPv6 link-local, IPv6 unique
- * local, and ::1. */
-#define EXT_LOCAL_NETS_DEFAULT \
-	"10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,100.64.0.0/10,127.0.0.0/8," \
-	"169.254.0.0/16,::1/128,fe80::/10,fc00::/7"
+/* The default local networks, the one list of them (--help and
+ * azw-features(7) print it from here): a row a network, with what it is;
+ * a NULL cidr ends it. */
+typedef struct {
+	const char *cidr;
+	const char *what;
+} ext_net;
+extern const ext_net ext_local_nets_default[];
 #define EXT_MAX_NETS 256
 
 /* Set the local networks from a comma-separated list of CIDRs (IPv4 and

@@ -162,7 +162,7 @@ static const azw_feature extended[] = {
 	{ "status_3xx",       X_STATUS_CLASS, "3xx", "status_code 300-399" },
 	{ "status_4xx",       X_STATUS_CLASS, "4xx", "status_code 400-499" },
 	{ "status_5xx",       X_STATUS_CLASS, "5xx", "status_code 500-599" },
-	{ "status_other",     X_STATUS_CLASS, EXT_OTHER, "any other status_code (0, 600 and up)" },
+	{ "status_other",     X_STATUS_CLASS, EXT_OTHER, "any other status_code (below 100, or 600 and up)" },
 	{ "status_none",      X_STATUS_CLASS, "-",   "no status_code (no reply seen)" },
 	{ "status_200",       X_STATUS, "200", "status_code 200 OK (besides its class)" },
 	{ "status_204",       X_STATUS, "204", "status_code 204 No Content" },
@@ -201,7 +201,7 @@ static const azw_feature extended[] = {
 	{ "ua_other",         X_UA, EXT_OTHER, "any other first product token" },
 	{ "ua_none",          X_UA, "-", "no user_agent, or an empty one" },
 	{ "has_referrer",     X_HAS_REFERRER, NULL, "referrer is set and not empty" },
-	{ "has_username",     X_HAS_USER, NULL, "username is set (basic authentication)" },
+	{ "has_username",     X_HAS_USER, NULL, "username is set and not empty (basic authentication)" },
 	{ "proxied",          X_PROXIED, NULL, "proxied holds at least one header (the request came through a proxy)" },
 	{ "log_orig_files",   X_ORIG_FILES, NULL, "log1p(number of files the client sent: orig_fuids)" },
 	{ "log_resp_files",   X_RESP_FILES, NULL, "log1p(number of files the server sent: resp_fuids)" },
@@ -444,7 +444,7 @@ static const ctx_column context[] = {
 	{ "src_new_server_1000s",  CTX_SRC, CTX_MEAN, CTX_Q_NEWPAIR, 1000, "client: decayed share of requests to a server it had not used, 1000 s" },
 	{ "pair_rate_10000s",      CTX_PAIR, CTX_RATE, 0, 10000, "client and server: log1p(decayed count of requests), 10000 s" },
 	{ "pair_gap_sd_10000s",    CTX_PAIR, CTX_STD, CTX_Q_GAP, 10000, "client and server: decayed standard deviation of log1p(gap in seconds), 10000 s" },
-	{ "pair_periodic_10000s",  CTX_PAIR, CTX_PERIODIC, CTX_Q_GAP, 10000, "client and server: periodicity (many, evenly spaced, for at least 10000 s: a beacon), see context.h" },
+	{ "pair_periodic_10000s",  CTX_PAIR, CTX_PERIODIC, CTX_Q_GAP, 10000, "client and server: periodicity (many, evenly spaced, for at least 10000 s: a beacon)" },
 };
 
 /* Columns of the per-record vector the quantities come from. */

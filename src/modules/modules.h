@@ -130,4 +130,9 @@ static inline const struct ctx_spec *azw_context_find(const char *module, const 
  * nothing printed if there is no such module or schema. */
 int azw_features_print(FILE *f, const char *module, const char *schema);
 
+/* The default local networks for --help: lead, then the list
+ * comma-separated and closed by ')', in lines of at most width columns,
+ * each indented by indent. */
+void azw_local_nets_help(FILE *f, const char *lead, int indent, int width);
+
 #endif

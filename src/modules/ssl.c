@@ -249,7 +249,7 @@ static const azw_feature extended[] = {
 	{ "alpn_none",          X_ALPN, "-", "no next_protocol" },
 	{ "established",        X_ESTABLISHED, NULL, "the handshake completed (missing: 0)" },
 	{ "resumed",            X_RESUMED, NULL, "the session was resumed (missing: 0)" },
-	{ "has_alert",          X_HAS_ALERT, NULL, "last_alert is set (a handshake failure, unknown CA...)" },
+	{ "has_alert",          X_HAS_ALERT, NULL, "last_alert is set and not empty (a handshake failure, unknown CA...)" },
 	{ "has_sni",            X_HAS_SNI, NULL, "server_name (SNI) is set and not empty" },
 	{ "sni_is_ip",          X_SNI_IP, NULL, "the SNI is an IP address" },
 	{ "log_sni_len",        X_SNI_LEN, NULL, "log1p(bytes of the SNI)" },

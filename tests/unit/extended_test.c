@@ -60,6 +60,16 @@ static int all_local(const char *list, int want)
 	return good;
 }
 
+/* Rows of the default list. */
+static int n_default(void)
+{
+	int n = 0;
+
+	while (ext_local_nets_default[n].cidr)
+		n++;
+	return n;
+}
+
 static void test_nets(void)
 {
 	char why[AZW_REASON_MAX];
@@ -118,8 +128,9 @@ static void test_nets(void)
 	ext_local_nets_set("10.0.0.0/8, bogus", why);
 	ok(strstr(why, "bogus") != NULL, "set: the reason names the bad item");
 
-	ok(ext_local_nets_set(EXT_LOCAL_NETS_DEFAULT, why) == 0 && ext_local_nets_set("default", why) == 0,
-	   "the default list parses");
+	ok(ext_local_nets_set("default", why) == 0 && n_default() == 9, "the default list parses");
+	ok(all_local("10.1.2.3", 1) && all_local("fd00::1", 1) && all_local("198.51.100.1", 0),
+	   "the default list is the private, shared, loopback, link-local and unique local networks");
 }
 
 static void test_addr_classes(void)
