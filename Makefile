@@ -141,6 +141,18 @@ $(B)/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz_common.h $(O)/libazw.a $(HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -fsanitize=fuzzer -o $@ $< $(O)/libazw.a $(LDLIBS)
 
+# azw-features(7), the features of every module, is made from its text
+# (man/azw-features.7.in) and the modules' own tables (azw-extract
+# --features) by man/features.awk. The page is committed, so that a build or
+# an install never needs this: run it after changing either (make check
+# fails until then).
+FEATURES_PAGE = man/azw-features.7
+man: $(B)/azw-extract
+	$(B)/azw-extract --features > $(FEATURES_PAGE).tsv
+	awk -f man/features.awk $(FEATURES_PAGE).tsv man/azw-features.7.in > $(FEATURES_PAGE).tmp
+	rm -f $(FEATURES_PAGE).tsv
+	mv $(FEATURES_PAGE).tmp $(FEATURES_PAGE)
+
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7
 	install -m 755 $(PROGS) $(SCRIPTS) $(DESTDIR)$(BINDIR)/
@@ -157,5 +169,5 @@ uninstall:
 clean:
 	rm -rf bin build src/*.o src/modules/*.o src/libazw.a tests/tmp
 
-.PHONY: all units asan deps check check-fast soak demo bench eval fuzz fuzz-build mutate install uninstall clean
+.PHONY: all units asan deps check check-fast soak demo bench eval fuzz fuzz-build mutate man install uninstall clean
 .PRECIOUS: $(O)/%.o
