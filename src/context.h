@@ -115,7 +115,7 @@ typedef struct {
 	int q;             /* quantity: the module's index or a CTX_Q_*;
 	                      unused for CTX_RATE and CTX_AGE */
 	double half_life;  /* seconds; unused for CTX_AGE */
-	const char *doc;   /* one line for the man page */
+	const char *doc;   /* its meaning, one line (azw-extract --features) */
 } ctx_column;
 
 /* What a record gives the context: its time, its keys and its quantities. */

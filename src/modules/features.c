@@ -59,11 +59,13 @@ static void describe(const azw_feature *r, char *buf, size_t size)
 		return;
 	len = strlen(buf);
 	snprintf(buf + len, size - len, "%s Values: ", len > 0 && buf[len - 1] == '.' ? "" : ".");
-	for (w = r->word; *w && (len = strlen(buf)) + 3 < size; w++) {
-		if (*w == '|')
-			snprintf(buf + len, size - len, ", ");
-		else
-			buf[len] = *w, buf[len + 1] = '\0';
+	for (w = r->word; *w; w = end + 1) {
+		end = strchr(w, '|');
+		len = strlen(buf);
+		snprintf(buf + len, size - len, "%.*s%s", (int)(end ? (size_t)(end - w) : strlen(w)), w,
+		         end ? ", " : "");
+		if (!end)
+			break;
 	}
 }
 
