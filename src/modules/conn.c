@@ -64,17 +64,17 @@ enum source {
 };
 
 static const fld_source sources[N_SOURCE] = {
-	[S_DIRECTION]     = { "id.orig_h id.resp_h", FLD_DIRECTION },
-	[S_CONN_STATE]    = { "conn_state",    FLD_STRING },
-	[S_PROTO]         = { "proto",         FLD_STRING },
+	[S_DIRECTION]     = { "id.orig_h id.resp_h", FLD_DIRECTION, NULL },
+	[S_CONN_STATE]    = { "conn_state",    FLD_STRING, NULL },
+	[S_PROTO]         = { "proto",         FLD_STRING, NULL },
 	[S_SERVICE]       = { "service",       FLD_STRING, "other" },
-	[S_LOCAL_ORIG]    = { "local_orig",    FLD_FLAG },
-	[S_LOCAL_RESP]    = { "local_resp",    FLD_FLAG },
-	[S_MISSED_BYTES]  = { "missed_bytes",  FLD_COUNT32 },
-	[S_ORIG_PKTS]     = { "orig_pkts",     FLD_COUNT32 },
-	[S_ORIG_IP_BYTES] = { "orig_ip_bytes", FLD_COUNT32 },
-	[S_RESP_PKTS]     = { "resp_pkts",     FLD_COUNT32 },
-	[S_RESP_IP_BYTES] = { "resp_ip_bytes", FLD_COUNT32 },
+	[S_LOCAL_ORIG]    = { "local_orig",    FLD_FLAG, NULL },
+	[S_LOCAL_RESP]    = { "local_resp",    FLD_FLAG, NULL },
+	[S_MISSED_BYTES]  = { "missed_bytes",  FLD_COUNT32, NULL },
+	[S_ORIG_PKTS]     = { "orig_pkts",     FLD_COUNT32, NULL },
+	[S_ORIG_IP_BYTES] = { "orig_ip_bytes", FLD_COUNT32, NULL },
+	[S_RESP_PKTS]     = { "resp_pkts",     FLD_COUNT32, NULL },
+	[S_RESP_IP_BYTES] = { "resp_ip_bytes", FLD_COUNT32, NULL },
 };
 
 /* The "original" feature table: column name, source, and for a one-hot

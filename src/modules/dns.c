@@ -70,22 +70,22 @@ enum source {
 };
 
 static const fld_source sources[N_SOURCE] = {
-	[S_RTT]             = { "rtt",                 FLD_REAL32 },
-	[S_AA]              = { "AA",                  FLD_FLAG },
-	[S_TC]              = { "TC",                  FLD_FLAG },
-	[S_RD]              = { "RD",                  FLD_FLAG },
-	[S_RA]              = { "RA",                  FLD_FLAG },
-	[S_REJECTED]        = { "rejected",            FLD_FLAG },
-	[S_HAS_RTT]         = { "rtt",                 FLD_PRESENT },
-	[S_HAS_QCLASS_NAME] = { "qclass_name",         FLD_PRESENT },
-	[S_HAS_QTYPE_NAME]  = { "qtype_name",          FLD_PRESENT },
-	[S_HAS_RCODE_NAME]  = { "rcode_name",          FLD_PRESENT },
-	[S_BROADCAST]       = { "id.resp_h",           FLD_BROADCAST },
-	[S_PROTO]           = { "proto",               FLD_CATEGORY },
-	[S_QTYPE_NAME]      = { "qtype_name",          FLD_CATEGORY },
-	[S_QCLASS_NAME]     = { "qclass_name",         FLD_CATEGORY },
-	[S_RCODE_NAME]      = { "rcode_name",          FLD_CATEGORY },
-	[S_DIRECTION]       = { "id.orig_h id.resp_h", FLD_DIRECTION },
+	[S_RTT]             = { "rtt",                 FLD_REAL32, NULL },
+	[S_AA]              = { "AA",                  FLD_FLAG, NULL },
+	[S_TC]              = { "TC",                  FLD_FLAG, NULL },
+	[S_RD]              = { "RD",                  FLD_FLAG, NULL },
+	[S_RA]              = { "RA",                  FLD_FLAG, NULL },
+	[S_REJECTED]        = { "rejected",            FLD_FLAG, NULL },
+	[S_HAS_RTT]         = { "rtt",                 FLD_PRESENT, NULL },
+	[S_HAS_QCLASS_NAME] = { "qclass_name",         FLD_PRESENT, NULL },
+	[S_HAS_QTYPE_NAME]  = { "qtype_name",          FLD_PRESENT, NULL },
+	[S_HAS_RCODE_NAME]  = { "rcode_name",          FLD_PRESENT, NULL },
+	[S_BROADCAST]       = { "id.resp_h",           FLD_BROADCAST, NULL },
+	[S_PROTO]           = { "proto",               FLD_CATEGORY, NULL },
+	[S_QTYPE_NAME]      = { "qtype_name",          FLD_CATEGORY, NULL },
+	[S_QCLASS_NAME]     = { "qclass_name",         FLD_CATEGORY, NULL },
+	[S_RCODE_NAME]      = { "rcode_name",          FLD_CATEGORY, NULL },
+	[S_DIRECTION]       = { "id.orig_h id.resp_h", FLD_DIRECTION, NULL },
 };
 
 /* The "original" feature table: column name, source, and for a one-hot

@@ -66,15 +66,15 @@ enum source {
 };
 
 static const fld_source sources[N_SOURCE] = {
-	[S_TRANS_DEPTH]       = { "trans_depth",         FLD_COUNT32 },
-	[S_REQUEST_BODY_LEN]  = { "request_body_len",    FLD_COUNT32 },
-	[S_RESPONSE_BODY_LEN] = { "response_body_len",   FLD_COUNT32 },
-	[S_HAS_HOST]          = { "host",                FLD_PRESENT },
-	[S_BROADCAST]         = { "id.resp_h",           FLD_BROADCAST },
-	[S_METHOD]            = { "method",              FLD_CATEGORY },
-	[S_STATUS_CODE]       = { "status_code",         FLD_CATEGORY },
-	[S_VERSION]           = { "version",             FLD_CATEGORY },
-	[S_DIRECTION]         = { "id.orig_h id.resp_h", FLD_DIRECTION },
+	[S_TRANS_DEPTH]       = { "trans_depth",         FLD_COUNT32, NULL },
+	[S_REQUEST_BODY_LEN]  = { "request_body_len",    FLD_COUNT32, NULL },
+	[S_RESPONSE_BODY_LEN] = { "response_body_len",   FLD_COUNT32, NULL },
+	[S_HAS_HOST]          = { "host",                FLD_PRESENT, NULL },
+	[S_BROADCAST]         = { "id.resp_h",           FLD_BROADCAST, NULL },
+	[S_METHOD]            = { "method",              FLD_CATEGORY, NULL },
+	[S_STATUS_CODE]       = { "status_code",         FLD_CATEGORY, NULL },
+	[S_VERSION]           = { "version",             FLD_CATEGORY, NULL },
+	[S_DIRECTION]         = { "id.orig_h id.resp_h", FLD_DIRECTION, NULL },
 };
 
 /* The "original" feature table: column name, source, and for a one-hot

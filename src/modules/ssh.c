@@ -82,12 +82,12 @@ enum source {
 };
 
 static const fld_source sources[N_SOURCE] = {
-	[S_AUTH_SUCCESS]   = { "auth_success",        FLD_FLAG },
-	[S_AUTH_ATTEMPTS]  = { "auth_attempts",       FLD_COUNT32 },
-	[S_ZEEK_DIRECTION] = { "direction",           FLD_CATEGORY },
-	[S_BROADCAST]      = { "id.resp_h",           FLD_BROADCAST },
-	[S_VERSION]        = { "version",             FLD_CATEGORY },
-	[S_DIRECTION]      = { "id.orig_h id.resp_h", FLD_DIRECTION },
+	[S_AUTH_SUCCESS]   = { "auth_success",        FLD_FLAG, NULL },
+	[S_AUTH_ATTEMPTS]  = { "auth_attempts",       FLD_COUNT32, NULL },
+	[S_ZEEK_DIRECTION] = { "direction",           FLD_CATEGORY, NULL },
+	[S_BROADCAST]      = { "id.resp_h",           FLD_BROADCAST, NULL },
+	[S_VERSION]        = { "version",             FLD_CATEGORY, NULL },
+	[S_DIRECTION]      = { "id.orig_h id.resp_h", FLD_DIRECTION, NULL },
 };
 
 /* The "original" feature table: column name, source, and for a one-hot

@@ -80,20 +80,20 @@ enum source {
 };
 
 static const fld_source sources[N_SOURCE] = {
-	[S_RESUMED]                   = { "resumed",               FLD_FLAG },
-	[S_ESTABLISHED]               = { "established",           FLD_FLAG },
-	[S_CERT_CHAIN_FPS]            = { "cert_chain_fps",        FLD_LENGTH },
-	[S_CLIENT_CERT_CHAIN_FPS]     = { "client_cert_chain_fps", FLD_LENGTH },
-	[S_SNI_MATCHES_CERT]          = { "sni_matches_cert",      FLD_FLAG },
-	[S_HAS_VERSION]               = { "version",               FLD_PRESENT },
-	[S_HAS_CERT_CHAIN_FPS]        = { "cert_chain_fps",        FLD_PRESENT },
-	[S_HAS_CLIENT_CERT_CHAIN_FPS] = { "client_cert_chain_fps", FLD_PRESENT },
-	[S_HAS_SNI_MATCHES_CERT]      = { "sni_matches_cert",      FLD_PRESENT },
-	[S_HAS_VALIDATION_STATUS]     = { "validation_status",     FLD_PRESENT },
-	[S_BROADCAST]                 = { "id.resp_h",             FLD_BROADCAST },
-	[S_VERSION]                   = { "version",               FLD_CATEGORY },
-	[S_DIRECTION]                 = { "id.orig_h id.resp_h",   FLD_DIRECTION },
-	[S_SSL_HISTORY]               = { "ssl_history",           FLD_LETTERS },
+	[S_RESUMED]                   = { "resumed",               FLD_FLAG, NULL },
+	[S_ESTABLISHED]               = { "established",           FLD_FLAG, NULL },
+	[S_CERT_CHAIN_FPS]            = { "cert_chain_fps",        FLD_LENGTH, NULL },
+	[S_CLIENT_CERT_CHAIN_FPS]     = { "client_cert_chain_fps", FLD_LENGTH, NULL },
+	[S_SNI_MATCHES_CERT]          = { "sni_matches_cert",      FLD_FLAG, NULL },
+	[S_HAS_VERSION]               = { "version",               FLD_PRESENT, NULL },
+	[S_HAS_CERT_CHAIN_FPS]        = { "cert_chain_fps",        FLD_PRESENT, NULL },
+	[S_HAS_CLIENT_CERT_CHAIN_FPS] = { "client_cert_chain_fps", FLD_PRESENT, NULL },
+	[S_HAS_SNI_MATCHES_CERT]      = { "sni_matches_cert",      FLD_PRESENT, NULL },
+	[S_HAS_VALIDATION_STATUS]     = { "validation_status",     FLD_PRESENT, NULL },
+	[S_BROADCAST]                 = { "id.resp_h",             FLD_BROADCAST, NULL },
+	[S_VERSION]                   = { "version",               FLD_CATEGORY, NULL },
+	[S_DIRECTION]                 = { "id.orig_h id.resp_h",   FLD_DIRECTION, NULL },
+	[S_SSL_HISTORY]               = { "ssl_history",           FLD_LETTERS, NULL },
 };
 
 /* The "original" feature table: column name, source, and for a one-hot
