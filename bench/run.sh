@@ -17,6 +17,9 @@
 # median of $RUNS passes: azw-score's floor), and the
 # yardsticks wc -l and jq -c projecting the raw fields azw-extract reads
 # of each record (bench/fields).
+# The generic module (-m any) on the largest JSON log of ../shared/data
+# (and its TSV twin), next to jq projecting the same fields; left out when
+# ../shared is absent.
 # Also the peak RSS of each program on 100k records, to show it is flat.
 # Timings are never assertions: this only prints.
 set -euo pipefail
