@@ -97,7 +97,8 @@ static const fld_source sources[N_SOURCE] = {
 };
 
 /* The "original" feature table: column name, source, and for a one-hot
- * or letter column the value that sets it (NULL: the source's number). */
+ * or letter column the value that sets it (NULL: the source's number);
+ * the source's kind says what it means (fld_describe). */
 static const azw_feature original[] = {
 	{ "resumed",                    S_RESUMED,                   NULL, NULL },
 	{ "established",                S_ESTABLISHED,               NULL, NULL },
