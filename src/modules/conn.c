@@ -78,7 +78,8 @@ static const fld_source sources[N_SOURCE] = {
 };
 
 /* The "original" feature table: column name, source, and for a one-hot
- * column the category value that sets it (NULL: the source's number). */
+ * column the category value that sets it (NULL: the source's number); the
+ * source's kind says what it means (fld_describe). */
 static const azw_feature original[] = {
 	{ "conn_state_OTH",             S_CONN_STATE,   "OTH", NULL },
 	{ "conn_state_REJ",             S_CONN_STATE,   "REJ", NULL },
@@ -148,7 +149,8 @@ enum xsource {
 
 /* One row per feature: name, source, the value(s) of a categorical source
  * that set it ('|' between aliases; EXT_OTHER: any other value; NULL: a
- * number), meaning. The man page lists the same table. */
+ * number), meaning: what azw-extract --features prints, and azw-features(7)
+ * says. */
 static const azw_feature extended[] = {
 	{ "proto_tcp",            X_PROTO, "tcp",  "proto is tcp" },
 	{ "proto_udp",            X_PROTO, "udp",  "proto is udp" },
@@ -378,6 +380,8 @@ static int extract_extended(const azw_schema *schema, zl_rec *rec, double *x, ch
  */
 enum { Q_FAIL, Q_OBYTES, Q_RBYTES, Q_DUR, N_Q };
 
+/* One row per context feature: name, key, statistic, quantity, half-life
+ * (s), meaning. */
 static const ctx_column context[] = {
 	{ "src_rate_10s",       CTX_SRC,  CTX_RATE, 0, 10,    "source: log1p(decayed count of its connections), half-life 10 s" },
 	{ "src_rate_100s",      CTX_SRC,  CTX_RATE, 0, 100,   "source: the same, half-life 100 s" },

@@ -89,7 +89,8 @@ static const fld_source sources[N_SOURCE] = {
 };
 
 /* The "original" feature table: column name, source, and for a one-hot
- * column the category value that sets it (NULL: the source's number). */
+ * column the category value that sets it (NULL: the source's number); the
+ * source's kind says what it means (fld_describe). */
 static const azw_feature original[] = {
 	{ "rtt",                        S_RTT,             NULL, NULL },
 	{ "AA",                         S_AA,              NULL, NULL },
@@ -157,7 +158,8 @@ enum xsource {
 
 /* One row per feature: name, source, the value(s) of a categorical source
  * that set it ('|' between aliases; EXT_OTHER: any other value; NULL: a
- * number), meaning. The man page lists the same table. */
+ * number), meaning: what azw-extract --features prints, and azw-features(7)
+ * says. */
 static const azw_feature extended[] = {
 	{ "proto_udp",          X_PROTO, "udp", "proto is udp" },
 	{ "proto_tcp",          X_PROTO, "tcp", "proto is tcp (zone transfers, large answers, some tunnels)" },
@@ -340,6 +342,8 @@ static int extract_extended(const azw_schema *schema, zl_rec *rec, double *x, ch
  */
 enum { Q_NX, Q_ERR, Q_NOREPLY, Q_QLEN, Q_ENTROPY, N_Q };
 
+/* One row per context feature: name, key, statistic, quantity, half-life
+ * (s), meaning. */
 static const ctx_column context[] = {
 	{ "src_rate_10s",        CTX_SRC, CTX_RATE, 0, 10,   "source: log1p(decayed count of its queries), half-life 10 s" },
 	{ "src_rate_100s",       CTX_SRC, CTX_RATE, 0, 100,  "source: the same, half-life 100 s" },

@@ -78,7 +78,8 @@ static const fld_source sources[N_SOURCE] = {
 };
 
 /* The "original" feature table: column name, source, and for a one-hot
- * column the category value that sets it (NULL: the source's number). */
+ * column the category value that sets it (NULL: the source's number); the
+ * source's kind says what it means (fld_describe). */
 static const azw_feature original[] = {
 	{ "trans_depth",                S_TRANS_DEPTH,       NULL, NULL },
 	{ "request_body_len",           S_REQUEST_BODY_LEN,  NULL, NULL },
@@ -136,7 +137,8 @@ enum xsource {
 
 /* One row per feature: name, source, the value(s) of a categorical source
  * that set it ('|' between aliases; EXT_OTHER: any other value; NULL: a
- * number), meaning. The man page lists the same table. */
+ * number), meaning: what azw-extract --features prints, and azw-features(7)
+ * says. */
 static const azw_feature extended[] = {
 	{ "is_ipv6",          X_IPV6, NULL, "1 if an address is IPv6 (IPv4-mapped ::ffff:a.b.c.d is IPv4)" },
 	{ "dir_internal",     X_DIR, "internal", "both ends in --local-nets" },
@@ -430,6 +432,8 @@ static int extract_extended(const azw_schema *schema, zl_rec *rec, double *x, ch
  */
 enum { Q_4XX, Q_5XX, Q_NOREPLY, Q_RBODY, Q_QBODY, N_Q };
 
+/* One row per context feature: name, key, statistic, quantity, half-life
+ * (s), meaning. */
 static const ctx_column context[] = {
 	{ "src_rate_10s",          CTX_SRC, CTX_RATE, 0, 10,   "client: log1p(decayed count of its requests), half-life 10 s" },
 	{ "src_rate_100s",         CTX_SRC, CTX_RATE, 0, 100,  "client: the same, half-life 100 s" },

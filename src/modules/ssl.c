@@ -97,7 +97,8 @@ static const fld_source sources[N_SOURCE] = {
 };
 
 /* The "original" feature table: column name, source, and for a one-hot
- * or letter column the value that sets it (NULL: the source's number). */
+ * or letter column the value that sets it (NULL: the source's number);
+ * the source's kind says what it means (fld_describe). */
 static const azw_feature original[] = {
 	{ "resumed",                    S_RESUMED,                   NULL, NULL },
 	{ "established",                S_ESTABLISHED,               NULL, NULL },
@@ -207,7 +208,8 @@ enum xsource {
 
 /* One row per feature: name, source, the value(s) of a categorical source
  * that set it ('|' between aliases; EXT_OTHER: any other value; NULL: a
- * number), meaning. The man page lists the same table. */
+ * number), meaning: what azw-extract --features prints, and azw-features(7)
+ * says. */
 static const azw_feature extended[] = {
 	{ "is_ipv6",            X_IPV6, NULL, "1 if an address is IPv6 (IPv4-mapped ::ffff:a.b.c.d is IPv4)" },
 	{ "dir_internal",       X_DIR, "internal", "both ends in --local-nets" },
@@ -460,6 +462,8 @@ static int extract_extended(const azw_schema *schema, zl_rec *rec, double *x, ch
  */
 enum { Q_BADCERT, Q_RESUMED, Q_NOSNI, Q_FAILED, N_Q };
 
+/* One row per context feature: name, key, statistic, quantity, half-life
+ * (s), meaning. */
 static const ctx_column context[] = {
 	{ "src_rate_10s",           CTX_SRC, CTX_RATE, 0, 10,   "client: log1p(decayed count of its sessions), half-life 10 s" },
 	{ "src_rate_100s",          CTX_SRC, CTX_RATE, 0, 100,  "client: the same, half-life 100 s" },
