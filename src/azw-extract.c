@@ -141,6 +141,7 @@ typedef struct {
 	                              from its first record on */
 	const char *log_type;      /* generic: the log type (-m rdp, or the first
 	                              record's); NULL: any (not known) */
+	char *log_type_buf;        /* log_type when it is ours to free */
 	const char *schema_name;   /* --schema, or NULL for the default */
 	const azw_schema *schema;
 	zl_rec *rec;
@@ -258,7 +259,7 @@ static void detect(run *r, const char *path, long lineno)
 	if (!any_name_ok(type))
 		eprintf("%s:%ld: no module for log type '%.60s': use -m MODULE", path, lineno, type);
 	r->generic = 1;
-	r->log_type = estrdup(type);
+	r->log_type = r->log_type_buf = estrdup(type);
 }
 
 /* A record of another log type: counted, its type noted for the summary. */
@@ -388,7 +389,7 @@ static void record(run *r, const char *path, long lineno, char *line, size_t len
 	}
 	if (r->generic && !r->mod && k == ZL_RECORD) {
 		if (!r->log_type && type && any_name_ok(type))
-			r->log_type = estrdup(type); /* -m any: the first record's */
+			r->log_type = r->log_type_buf = estrdup(type); /* -m any: the first record's */
 		start_generic(r, r->rec);
 	}
 	if (r->mod && !r->generic && type && !names_module(type, r->mod)) {
@@ -653,6 +654,7 @@ int main(int argc, char **argv)
 	zl_rec_free(r.rec);
 	free(r.x);
 	free(r.names);
+	free(r.log_type_buf);
 	ctx_run_free(r.ctx);
 	if (fshut_stdout() < 0)
 		r.status = 2;
