@@ -17,6 +17,9 @@
 # median of $RUNS passes: azw-score's floor), and the
 # yardsticks wc -l and jq -c projecting the raw fields azw-extract reads
 # of each record (bench/fields).
+# The generic module (-m any) on the largest JSON log of ../shared/data
+# (and its TSV twin), next to jq projecting the same fields; left out when
+# ../shared is absent.
 # Also the peak RSS of each program on 100k records, to show it is flat.
 # Timings are never assertions: this only prints.
 set -euo pipefail
@@ -201,6 +204,43 @@ for m in conn dns http ssh ssl; do
 	fi
 done
 
+# The generic module (-m any) on the largest log of ../shared/data (by its
+# uncompressed bytes; when it is there: make bench runs without it), next to
+# jq -c projecting the same fields: every field of its first record that
+# azw-extract reads (all but _path and _write_ts). jq reads JSON only: the
+# largest JSON log is taken, and the largest log's TSV twin, if it has one
+# (brim_dns.log.gz beside brim_dns.json.gz), is timed too.
+shared=
+for d in ../shared/data /work/shared/data; do
+	[ -d "$d" ] && shared=$d && break
+done
+any_big=
+if [ -n "$shared" ]; then
+	any_big=$(find "$shared" -type f \( -name '*.json' -o -name '*.json.gz' -o -name '*.log' -o -name '*.log.gz' \) |
+		while IFS= read -r f; do
+			case $f in *.gz) b=$(gzip -dc "$f" | wc -c) ;; *) b=$(wc -c < "$f") ;; esac
+			first=$(gzip -dcf "$f" | grep -m 1 -v '^#' || true)
+			case $first in '{'*) printf '%s %s\n' "$b" "$f" ;; esac
+		done | sort -rn | head -n 1 | cut -d' ' -f2-)
+fi
+if [ -n "$any_big" ]; then
+	aj=$out/any.largest.json
+	gzip -dcf "$any_big" > "$aj"
+	an=$(grep -c -v '^#' "$aj")
+	afields=$(head -n 1 "$aj" | jq -r 'keys_unsorted | map(select(. != "_path" and . != "_write_ts")) | map("." + tojson) | join(",")')
+	aname=${any_big#"$shared"/}
+	run "jq -c projection (any JSON)" "$an" "$(size "$aj")" jq -c "[$afields]" "$aj"
+	jq_t[any]=$med
+	run "azw-extract -m any (JSON)" "$an" "$(size "$aj")" azw-extract -m any "$aj"
+	twin=${any_big%.json.gz}
+	twin=${twin%.json}.log.gz
+	if [ -f "$twin" ]; then
+		at=$out/any.largest.tsv
+		gzip -dc "$twin" > "$at"
+		run "azw-extract -m any (TSV)" "$an" "$(size "$at")" azw-extract -m any "$at"
+	fi
+fi
+
 # peak RSS at 100k records, next to the 1M above
 RUNS=1
 run "azw-extract -m conn (JSON) @$SMALL" "$SMALL" "$(size "$out/conn.$SMALL.json")" \
@@ -212,6 +252,8 @@ run "azw-alert @$SMALL" "$SMALL" "$(size "$out/conn.$SMALL.scores")" azw-alert "
 
 echo
 echo "azw bench: $N conn records, $M of each other module; median of $runs runs (rows @$SMALL: $SMALL records, 1 run, for RSS)"
+[ -z "$any_big" ] || echo "-m any: the largest JSON log of the shared data, $aname ($an records)"
+[ -n "$any_big" ] || echo "(no ../shared/data: the generic module's row on its largest log left out)"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(uname -sm)"
 printf '%-36s %8s %8s %11s %7s %7s %7s\n' program records seconds records/s MB/s "x jq" "RSS MB"
 for r in "${rows[@]}"; do

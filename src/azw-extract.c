@@ -23,6 +23,7 @@
 #include "follow.h"
 #include "context.h"
 #include "linebuf.h"
+#include "modules/any.h"
 #include "modules/extended.h"
 #include "modules/modules.h"
 #include "posfile.h"
@@ -62,7 +63,10 @@ static void usage(FILE *f)
 	    "FILE -), and write one feature vector per record to standard output, as a\n"
 	    "vector stream for azw-fit and azw-score; with -F, follow one live log.\n"
 	    "  -m, --module MODULE  the log type (any case); default: the log type of\n"
-	    "                       the first record (_path, #path or the Kafka key)\n"
+	    "                       the first record (_path, #path or the Kafka key).\n"
+	    "                       any, or a log type without a module of its own\n"
+	    "                       (rdp, smtp, x509...): the generic module, its\n"
+	    "                       columns from the log's own field types\n"
 	    "      --schema SCHEMA  feature schema (see Modules below; the first listed\n"
 	    "                       is the default)\n"
 	    "      --format FORMAT  auto (the default), json or tsv\n"
@@ -142,6 +146,11 @@ static const struct {
 /* The state of one run, across all input files. */
 typedef struct {
 	const azw_module *mod;     /* NULL until given or detected */
+	int generic;               /* the generic module: mod is azw_module_any
+	                              from its first record on */
+	const char *log_type;      /* generic: the log type (-m rdp, or the first
+	                              record's); NULL: any (not known) */
+	char *log_type_buf;        /* log_type when it is ours to free */
 	const char *schema_name;   /* --schema, or NULL for the default */
 	const azw_schema *schema;
 	zl_rec *rec;
@@ -209,7 +218,16 @@ static void start(run *r, const azw_module *mod)
 		r->ctx = ctx_run_new(cs, 0);
 	}
 	r->x = ecalloc((size_t)r->n_x, sizeof *r->x);
-	vec_write_header(stdout, mod->name, r->schema->name, r->n_x, r->names);
+	vec_write_header(stdout, r->generic && r->log_type ? r->log_type : mod->name,
+	                 r->schema->name, r->n_x, r->names);
+}
+
+/* The generic module's columns come from its first record (or, at the end
+ * of an input without any, from the built-in table alone). */
+static void start_generic(run *r, zl_rec *rec)
+{
+	any_begin(r->log_type, rec);
+	start(r, &azw_module_any);
 }
 
 /* Does a log type name this module? Zeek's own names are the module's
@@ -240,12 +258,17 @@ static void detect(run *r, const char *path, long lineno)
 	if (!type)
 		eprintf("%s:%ld: cannot tell the log type (no %s): use -m MODULE", path, lineno,
 		        zl_rec_format(r->rec) == ZL_FMT_TSV ? "#path header" : "_path field");
-	for (m = azw_modules(); *m; m++)
+	for (m = azw_modules(); *m && *m != &azw_module_any; m++)
 		if (names_module(type, *m))
 			break;
-	if (!*m)
+	if (*m && *m != &azw_module_any) {
+		start(r, *m);
+		return;
+	}
+	if (!any_name_ok(type))
 		eprintf("%s:%ld: no module for log type '%.60s': use -m MODULE", path, lineno, type);
-	start(r, *m);
+	r->generic = 1;
+	r->log_type = r->log_type_buf = estrdup(type);
 }
 
 /* A record of another log type: counted, its type noted for the summary. */
@@ -266,7 +289,10 @@ static void write_row(run *r)
 	char pbuf[2][32];
 	const char *id[VEC_N_ID];
 
-	vec_record_ids(r->rec, id, pbuf);
+	if (r->generic)
+		any_record_ids(r->rec, id, pbuf);
+	else
+		vec_record_ids(r->rec, id, pbuf);
 	vec_write_row(stdout, id, r->x, r->n_x);
 	out_check(stdout);
 }
@@ -363,14 +389,24 @@ static void record(run *r, const char *path, long lineno, char *line, size_t len
 
 	if (k == ZL_HEADER)
 		return;
-	if (!r->mod && k == ZL_RECORD)
+	if (!r->mod && !r->generic && k == ZL_RECORD)
 		detect(r, path, lineno);
-	if (r->mod && (type = zl_rec_path(r->rec)) != NULL && !names_module(type, r->mod)) {
+	type = zl_rec_path(r->rec);
+	if (r->generic && type && r->log_type && strcasecmp(type, r->log_type) != 0) {
+		other_type(r, type); /* a generic log type is named exactly */
+		return;
+	}
+	if (r->generic && !r->mod && k == ZL_RECORD) {
+		if (!r->log_type && type && any_name_ok(type))
+			r->log_type = r->log_type_buf = estrdup(type); /* -m any: the first record's */
+		start_generic(r, r->rec);
+	}
+	if (r->mod && !r->generic && type && !names_module(type, r->mod)) {
 		other_type(r, type);
 		return;
 	}
 	r->records++;
-	if (k == ZL_RECORD && r->sig_records < SIG_RECORDS)
+	if (k == ZL_RECORD && !r->generic && r->sig_records < SIG_RECORDS)
 		signature_check(r, path, lineno);
 	if (k == ZL_BROKEN)
 		skip(r, path, lineno, zl_rec_error(r->rec));
@@ -684,19 +720,26 @@ int main(int argc, char **argv)
 		weprintf("%s is for a followed file: give -F FILE", posfile ? "--position" : "--from-end");
 		return usage_hint();
 	}
-	if (module && !azw_module_find(module))
+	if (module && !azw_module_find(module) && !any_name_ok(module))
 		eprintf("unknown module '%s' (see azw-extract --help)", module);
-	if (r.schema_name && !schema_known(module, r.schema_name))
+	if (module && (!azw_module_find(module) || azw_module_find(module) == &azw_module_any)) {
+		r.generic = 1; /* -m any, or a log type without a module of its own */
+		r.log_type = strcasecmp(module, "any") ? module : NULL;
+	}
+	if (r.schema_name && !schema_known(r.generic ? "any" : module, r.schema_name))
 		eprintf("unknown schema '%s' (see azw-extract --help)", r.schema_name);
 	if (features) {
-		azw_features_print(stdout, module, r.schema_name);
+		if (r.generic)
+			azw_features_print_any(stdout, r.log_type);
+		else
+			azw_features_print(stdout, module, r.schema_name);
 		return fshut_stdout() < 0 ? 2 : 0;
 	}
 
 	azw_modules_init();
 	r.rec = zl_rec_new();
 	zl_rec_set_format(r.rec, format);
-	if (module)
+	if (module && !r.generic)
 		start(&r, azw_module_find(module));
 	if (follow_path)
 		run_follow(&r, follow_path, format, posfile, from_end);
@@ -705,12 +748,15 @@ int main(int argc, char **argv)
 	for (i = optind; i < argc; i++)
 		run_file(&r, argv[i]);
 
+	if (r.generic && !r.mod)
+		start_generic(&r, NULL); /* no record: a header all the same */
 	if (r.mod && r.sig_records > 0 && r.sig_records < SIG_RECORDS)
 		signature_verdict(&r, follow_path ? follow_path : optind < argc ? argv[argc - 1] : "stdin");
 	summary(&r);
 	zl_rec_free(r.rec);
 	free(r.x);
 	free(r.names);
+	free(r.log_type_buf);
 	ctx_run_free(r.ctx);
 	if (fshut_stdout() < 0)
 		r.status = 2;

@@ -7,9 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* An identity column as text: strings as they are, numbers as written
- * (ports as integers), NULL where the record has no value. */
-static const char *id_text(zl_rec *rec, const char *name, char *buf, int integer)
+/* An identity column as text (vecrecord.h). */
+const char *vec_id_text(zl_rec *rec, const char *name, char *buf, int integer)
 {
 	zl_value v = zl_get_static(rec, name);
 	double d;
@@ -38,11 +37,11 @@ static const char *id_text(zl_rec *rec, const char *name, char *buf, int integer
 
 void vec_record_ids(zl_rec *rec, const char *id[VEC_N_ID], char buf[2][32])
 {
-	id[0] = id_text(rec, "ts", NULL, 0);
-	id[1] = id_text(rec, "uid", NULL, 0);
-	id[2] = id_text(rec, "id.orig_h", NULL, 0);
-	id[3] = id_text(rec, "id.orig_p", buf[0], 1);
-	id[4] = id_text(rec, "id.resp_h", NULL, 0);
-	id[5] = id_text(rec, "id.resp_p", buf[1], 1);
-	id[6] = id_text(rec, "proto", NULL, 0);
+	id[0] = vec_id_text(rec, "ts", NULL, 0);
+	id[1] = vec_id_text(rec, "uid", NULL, 0);
+	id[2] = vec_id_text(rec, "id.orig_h", NULL, 0);
+	id[3] = vec_id_text(rec, "id.orig_p", buf[0], 1);
+	id[4] = vec_id_text(rec, "id.resp_h", NULL, 0);
+	id[5] = vec_id_text(rec, "id.resp_p", buf[1], 1);
+	id[6] = vec_id_text(rec, "proto", NULL, 0);
 }

@@ -14,4 +14,9 @@
  * ("80.0" -> "80"); id[] points into rec and buf until the next line. */
 void vec_record_ids(zl_rec *rec, const char *id[VEC_N_ID], char buf[2][32]);
 
+/* One identity column as vec_record_ids() makes it: field name's value as
+ * text (integer: a number as an integer, buf holding at least 32 bytes), or
+ * NULL where the record has none. */
+const char *vec_id_text(zl_rec *rec, const char *name, char *buf, int integer);
+
 #endif

@@ -175,3 +175,4 @@ zl_value zl_get_static(zl_rec *r, const char *name)
 		return r->ts;
 	return r->row ? tsv_get_static(r, name) : json_get_static(r, name);
 }
+

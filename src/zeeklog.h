@@ -117,6 +117,15 @@ const char *zl_rec_path(const zl_rec *r);
  * or header; ZL_FMT_AUTO before any. */
 zl_format zl_rec_format(const zl_rec *r);
 
+/* The fields of the last line read as a record, in its order (a TSV
+ * block's #fields; a JSON record's keys as written), for a reader that
+ * does not know a log's fields in advance (the generic module): their
+ * number, with *names and *types set to arrays of that many copies (the
+ * caller frees each and the arrays). types[i] is the field's #types text
+ * ("count", "set[string]"), NULL where there is none (JSON, a TSV header
+ * without #types). 0 and NULL arrays when the last line was no record. */
+int zl_rec_field_list(zl_rec *r, char ***names, char ***types);
+
 /* Which line r holds: a number that changes with every line read and is
  * never given twice in the process (by any zl_rec), for a caller that
  * keeps what it made of a record. */

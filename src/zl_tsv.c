@@ -414,3 +414,60 @@ zl_kind zl_tsv_row(zl_rec *r, char *line, size_t len)
 		zl_ts_set(r, cell_value(r, b->ts_col));
 	return ZL_RECORD;
 }
+
+/* zl_rec_field_list() is here, beside the TSV header reader it reads. */
+/* For zl_rec_field_list(): JSON keys in the order written, which is the
+ * order of their value tokens. */
+static int ent_by_token(const void *a, const void *b)
+{
+	const struct ent *x = *(const struct ent *const *)a, *y = *(const struct ent *const *)b;
+
+	return (x->val > y->val) - (x->val < y->val);
+}
+
+static int tsv_field_list(zl_rec *r, char **names, char **types)
+{
+	struct block *b = &r->blk;
+	struct items it;
+	const char *item;
+	size_t n;
+	int newcol, i, nt = 0;
+
+	for (i = 0; i < b->nf; i++) {
+		names[i] = dupn(b->names[i], strlen(b->names[i]));
+		types[i] = NULL;
+	}
+	if (b->types) {
+		items_init(&it, b->types, b->sep);
+		while (nt < b->nf && items_next(&it, &item, &n, &newcol))
+			types[nt++] = dupn(item, n);
+	}
+	return b->nf;
+}
+
+int zl_rec_field_list(zl_rec *r, char ***names, char ***types)
+{
+	struct ent **e;
+	uint32_t i;
+	int n = 0, k;
+
+	*names = *types = NULL;
+	if (r->row && r->blk.nf > 0) {
+		*names = ecalloc((size_t)r->blk.nf, sizeof **names);
+		*types = ecalloc((size_t)r->blk.nf, sizeof **types);
+		return tsv_field_list(r, *names, *types);
+	}
+	if (r->row || !r->tab || r->nkeys == 0)
+		return 0;
+	e = ecalloc(r->nkeys, sizeof *e);
+	for (i = 0; i < r->tabcap && n < (int)r->nkeys; i++)
+		if (r->tab[i].gen == r->gen && r->tab[i].k)
+			e[n++] = &r->tab[i];
+	qsort(e, (size_t)n, sizeof *e, ent_by_token);
+	*names = ecalloc((size_t)n + 1, sizeof **names);
+	*types = ecalloc((size_t)n + 1, sizeof **types);
+	for (k = 0; k < n; k++)
+		(*names)[k] = dupn(e[k]->k, e[k]->klen);
+	free(e);
+	return n;
+}

@@ -78,7 +78,7 @@ base_line() {
 	azw-extract -m conn --context none "$TMP/l.json" | awk -F'\t' '/^#fields/ { for (i = 2; i <= NF; i++) c[$i] = i - 1 }
 		!/^#/ { exit !($c["dir_outgoing"] == 1) }'
 	# a module or schema that is not there is a usage error, as without it
-	run azw-extract --features -m smtp
+	run azw-extract --features -m no/such
 	[ "$status" -eq 2 ]
 	run azw-extract --features --schema bogus
 	[ "$status" -eq 2 ]
@@ -87,9 +87,9 @@ base_line() {
 @test "azw-extract: unknown option, module or schema is a usage error (exit 2)" {
 	run azw-extract --bogus < /dev/null
 	[ "$status" -eq 2 ]
-	run azw-extract -m nosuch < /dev/null
+	run azw-extract -m no/such < /dev/null
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"unknown module 'nosuch'"* ]]
+	[[ "$output" == *"unknown module 'no/such'"* ]]
 	run azw-extract -m conn --schema nosuch < /dev/null
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"unknown schema 'nosuch'"* ]]
@@ -182,10 +182,12 @@ base_line() {
 	run azw-extract "$CONN/ctu-008-mixed.head200.conn.json"
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"ctu-008-mixed.head200.conn.json:1: cannot tell the log type"*"use -m"* ]]
+	# a log type without a module of its own goes to the generic module
 	echo '{"_path":"weird","id.orig_h":"10.0.0.1"}' > "$TMP/weird.json"
 	run azw-extract "$TMP/weird.json"
-	[ "$status" -eq 2 ]
-	[[ "$output" == *"weird.json:1: no module for log type 'weird'"* ]]
+	[ "$status" -eq 0 ]
+	[[ "$output" == *$'#module\tweird'* ]]
+	[[ "$output" == *$'#schema\tgeneric'* ]]
 }
 
 @test "azw-extract with detected type skips and counts records of another _path" {

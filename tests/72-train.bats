@@ -106,9 +106,12 @@ setup() {
 	run azw-train --log-dir "$TMP/nope" --modules conn
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"$TMP/nope: no such folder"* ]]
-	run azw-train --log-dir "$L" --modules conn smtp
+	run azw-train --log-dir "$L" --modules conn no/such
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"unknown module 'smtp'"* ]]
+	[[ "$output" == *"unknown module 'no/such'"* ]]
+	run azw-train --log-dir "$L" --modules conn any
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"--modules any: name the log types"* ]]
 	run azw-train --log-dir "$L" --modules conn --end-date 05/02/2024
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"--end-date: '05/02/2024' is not a date (YYYY-MM-DD)"* ]]
@@ -122,4 +125,20 @@ setup() {
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"--max-ae"* ]]
 	[ ! -e "$TMP/m/conn.model" ]
+}
+
+@test "azw-train: log types without a module of their own (rdp, x509) train with the generic module" {
+	mkdir -p "$L/2024-05-04"
+	gzip < "$DATA/any/rdp.log" > "$L/2024-05-04/rdp.00:00:00-01:00:00.log.gz"
+	cp "$DATA/any/x509.log" "$L/2024-05-04/x509.00:00:00-01:00:00.log"
+	run azw-train --log-dir "$L" --modules conn RDP x509 --model-dir "$TMP/m" --fm-grace 5
+	[ "$status" -eq 0 ]
+	for t in rdp x509; do
+		[ "$(sed -n 's/^module\t//p' "$TMP/m/$t.model")" = "$t" ]
+		[ "$(sed -n 's/^schema\t//p' "$TMP/m/$t.model")" = generic ]
+	done
+	# the same model as the pipeline by hand
+	azw-extract -m rdp "$DATA/any/rdp.log" | azw-fit -q --fm-grace 5 -o "$TMP/hand.model"
+	diff <(grep -v '^#' "$TMP/hand.model" | grep -v -i 'created\|checksum') \
+	     <(grep -v '^#' "$TMP/m/rdp.model" | grep -v -i 'created\|checksum')
 }

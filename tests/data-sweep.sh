@@ -4,13 +4,24 @@
 # records in (non-blank lines that are not '#' headers) = records out +
 # records reported skipped + records of other log types.
 #
-# usage: sh tests/data-sweep.sh [DATA_DIR]
+# With --any, every file goes through the generic module instead, whatever
+# its type, and on through the model: `azw-extract -m any | azw-fit |
+# azw-score`, checking as well that every vector is scored once and that no
+# program fails (a file of fewer than 10 vectors, too few for a model, is
+# extracted only: "few"). Columns "fit" and "scored" are added.
+#
+# usage: sh tests/data-sweep.sh [--any] [DATA_DIR]
 # DATA_DIR defaults to $AZW_DATA, then ../shared/data, then /work/shared/data.
 # Prints one line per file: path, type, format, in, out, skipped, other,
 # then the skip reasons (first three per file), then the totals. A file whose
 # module azw-extract does not have yet is listed as "no module".
 # Exit status: 0 all balanced, 1 some file lost records, 77 no data (skip).
 cd "$(dirname "$0")/.." || exit 2
+any=
+if [ "${1:-}" = --any ]; then
+	any=1
+	shift
+fi
 data=${1:-${AZW_DATA:-}}
 if [ -z "$data" ]; then
 	for d in ../shared/data /work/shared/data; do
@@ -45,7 +56,48 @@ format_of() {
 	esac
 }
 
-printf '%-80s %-5s %-14s %7s %7s %7s %7s %s\n' file type format in out skipped other check
+# --any: one file through azw-extract -m any | azw-fit | azw-score.
+any_file() {
+	azw-extract -m any "$tmp/in" > "$tmp/out" 2> "$tmp/err"
+	rc=$?
+	t=$(sed -n 's/^#module\t//p' "$tmp/out")
+	out=$(grep -c -v '^#' "$tmp/out")
+	skipped=$(sed -n 's/^azw-extract: \([0-9]*\) of [0-9]* records skipped$/\1/p' "$tmp/err")
+	other=$(sed -n 's/^azw-extract: \([0-9]*\) records of other log types.*/\1/p' "$tmp/err")
+	skipped=${skipped:-0}
+	other=${other:-0}
+	check=ok
+	scored=-
+	if [ $((out + skipped + other)) -ne "$in" ]; then
+		check="LOST $((in - out - skipped - other))"
+	elif [ "$rc" -eq 2 ] || { [ "$rc" -eq 1 ] && [ "$skipped" -eq 0 ]; }; then
+		check="extract exit $rc"
+	elif [ "$out" -lt 10 ]; then
+		check="ok few"
+	else
+		# the feature map from a tenth of the stream, at most the default's 5000
+		g=$((out / 10))
+		[ "$g" -le 5000 ] || g=5000
+		if ! azw-fit -q --fm-grace "$g" -o "$tmp/model" "$tmp/out" 2> "$tmp/fiterr"; then
+			check="fit failed: $(head -n 1 "$tmp/fiterr")"
+		elif ! azw-score "$tmp/model" "$tmp/out" > "$tmp/scores" 2> "$tmp/scoreerr"; then
+			check="score failed: $(head -n 1 "$tmp/scoreerr")"
+		else
+			scored=$(wc -l < "$tmp/scores")
+			[ "$scored" -eq "$out" ] || check="SCORED $scored of $out"
+		fi
+	fi
+	case $check in ok*) ;; *) bad=1 ;; esac
+	printf '%-80s %-12s %-14s %7s %7s %7s %7s %7s %s\n' "$1" "${t:--}" "$fmt" "$in" "$out" "$skipped" "$other" "$scored" "$check"
+	echo "$in $out $skipped $other ${scored#-}" >> "$tmp/totals"
+	grep "^azw-extract: $tmp/in:[0-9]*: " "$tmp/err" | sed "s|$tmp/in|$1|" | head -n 3 >> "$tmp/reasons"
+}
+
+if [ -n "$any" ]; then
+	printf '%-80s %-12s %-14s %7s %7s %7s %7s %7s %s\n' file module format in out skipped other scored check
+else
+	printf '%-80s %-5s %-14s %7s %7s %7s %7s %s\n' file type format in out skipped other check
+fi
 find "$data" -type f \( -name '*.log' -o -name '*.log.gz' -o -name '*.json' -o -name '*.json.gz' \
 	-o -name '*.labeled' \) | LC_ALL=C sort > "$tmp/files"
 bad=0
@@ -60,6 +112,10 @@ while IFS= read -r f; do
 	esac
 	fmt=$(format_of "$tmp/in")
 	in=$(grep -c -v -E '^[[:space:]]*(#|$)' "$tmp/in")
+	if [ -n "$any" ]; then
+		any_file "$rel"
+		continue
+	fi
 	if [ -z "$t" ]; then
 		printf '%-80s %-5s %-14s %7s %7s %7s %7s %s\n' "$rel" - "$fmt" "$in" - - - "not conn/dns/http/ssh/ssl"
 		continue
@@ -97,6 +153,7 @@ done < "$tmp/files"
 echo
 echo "skip reasons (first three per file):"
 sed 's/^/  /' "$tmp/reasons"
-awk '{ n++; i += $1; o += $2; s += $3; t += $4 }
-END { printf "\n%d files run: %d records in, %d out, %d skipped, %d of other log types\n", n, i, o, s, t }' "$tmp/totals"
+awk -v any="$any" '{ n++; i += $1; o += $2; s += $3; t += $4; c += $5 }
+END { printf "\n%d files run: %d records in, %d out, %d skipped, %d of other log types%s\n", n, i, o, s, t,
+      any ? sprintf(", %d scored", c) : "" }' "$tmp/totals"
 exit $bad

@@ -4,6 +4,7 @@
  * which make man turns into azw-features(7); and the default local
  * networks, for --help and the same page. See modules.h. */
 #include "context.h"
+#include "modules/any.h"
 #include "modules/extended.h"
 #include "modules/fields.h"
 #include "modules/modules.h"
@@ -72,13 +73,16 @@ static void describe(const azw_feature *r, char *buf, size_t size)
 /* One schema: its per-record rows, then its context rows, each part under
  * a line "#features MODULE SCHEMA PART". A context row has a fourth field:
  * its key and half-life. */
-static void print_schema(FILE *f, const azw_module *m, const azw_schema *s)
+static void print_schema(FILE *f, const char *module, const azw_schema *s)
 {
 	const struct ctx_spec *cs = s->context;
 	char meaning[1024];
 	int i, col = VEC_N_ID + 1;
 
-	fprintf(f, "#features\t%s\t%s\trecord\n", m->name, s->name);
+	if (!s->features)
+		any_rules_print(f); /* the generic module before its first record */
+	else
+		fprintf(f, "#features\t%s\t%s\trecord\n", module, s->name);
 	for (i = 0; i < s->n_features; i++, col++) {
 		const azw_feature *r = &s->features[i];
 
@@ -90,11 +94,14 @@ static void print_schema(FILE *f, const azw_module *m, const azw_schema *s)
 	}
 	if (!cs)
 		return;
-	fprintf(f, "#features\t%s\t%s\tcontext\n", m->name, s->name);
+	fprintf(f, "#features\t%s\t%s\tcontext\n", module, s->name);
 	for (i = 0; i < cs->n_cols; i++, col++) {
 		const ctx_column *c = &cs->cols[i];
 
-		fprintf(f, "%s\t%d\t%s\t%s", c->name, col, c->doc, key_text(c->key));
+		if (s->features)
+			fprintf(f, "%s\t%d\t%s\t%s", c->name, col, c->doc, key_text(c->key));
+		else /* after a number of record columns that depends on the log */
+			fprintf(f, "%s\tn+%d\t%s\t%s", c->name, i + VEC_N_ID + 1, c->doc, key_text(c->key));
 		if (c->stat != CTX_AGE)
 			fprintf(f, "; half-life %g s", c->half_life);
 		fputc('\n', f);
@@ -119,8 +126,22 @@ int azw_features_print(FILE *f, const char *module, const char *schema)
 		for (i = 0; i < (*m)->n_schemas; i++)
 			if ((!module || strcasecmp(module, (*m)->name) == 0) &&
 			    (!schema || strcasecmp(schema, (*m)->schemas[i].name) == 0))
-				print_schema(f, *m, &(*m)->schemas[i]);
+				print_schema(f, (*m)->name, &(*m)->schemas[i]);
 	return 0;
+}
+
+void azw_features_print_any(FILE *f, const char *log)
+{
+	const ext_net *d;
+
+	for (d = ext_local_nets_default; d->cidr; d++)
+		fprintf(f, "#local-net\t%s\t%s\n", d->cidr, d->what);
+	if (log) { /* a log type's columns, as the built-in table gives them */
+		any_begin(log, NULL);
+		print_schema(f, log, &azw_module_any.schemas[0]);
+	} else {
+		print_schema(f, "any", &azw_module_any.schemas[0]);
+	}
 }
 
 void azw_local_nets_help(FILE *f, const char *lead, int indent, int width)

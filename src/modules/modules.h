@@ -71,13 +71,14 @@ extern const azw_module azw_module_dns;
 extern const azw_module azw_module_http;
 extern const azw_module azw_module_ssh;
 extern const azw_module azw_module_ssl;
+extern const azw_module azw_module_any; /* the generic module (any.h) */
 
-/* Every module, NULL-terminated. */
+/* Every module, NULL-terminated; the generic one last. */
 static inline const azw_module *const *azw_modules(void)
 {
 	static const azw_module *const all[] = {
 		&azw_module_conn, &azw_module_dns, &azw_module_http,
-		&azw_module_ssh, &azw_module_ssl, NULL
+		&azw_module_ssh, &azw_module_ssl, &azw_module_any, NULL
 	};
 	return all;
 }
@@ -115,10 +116,15 @@ static inline const azw_schema *azw_schema_find(const azw_module *m, const char 
 	return NULL;
 }
 
-/* The context of a module's schema, or NULL. */
+/* The context of a module's schema, or NULL. A stream of the generic
+ * module names its log type (rdp) as its module, and "generic" as its
+ * schema. */
 static inline const struct ctx_spec *azw_context_find(const char *module, const char *schema)
 {
 	const azw_module *m = azw_module_find(module);
+
+	if (!m && schema && strcasecmp(schema, "generic") == 0)
+		m = &azw_module_any;
 	const azw_schema *s = m ? azw_schema_find(m, schema) : NULL;
 
 	return s ? s->context : NULL;
@@ -129,6 +135,10 @@ static inline const struct ctx_spec *azw_context_find(const char *module, const 
  * in the vector stream and its meaning (azw-extract --features). -1 with
  * nothing printed if there is no such module or schema. */
 int azw_features_print(FILE *f, const char *module, const char *schema);
+/* The same for the generic module: its rules (log NULL), or the columns
+ * the built-in table gives a log type (a JSON log's, or a TSV log's with
+ * the same fields). */
+void azw_features_print_any(FILE *f, const char *log);
 
 /* The default local networks for --help: lead, then the list
  * comma-separated and closed by ')', in lines of at most width columns,
