@@ -163,3 +163,20 @@ int main(int argc, char **argv)
 	run bash -c 'source "$0"; printf "" | jq ".a"' "$BATS_TEST_DIRNAME/helpers.bash"
 	[ "$status" -eq 0 ] && [ -z "$output" ]
 }
+
+# make mutate is not in make check (it is slow), so a mutation whose source
+# text has moved (a file split, a line reworded) would go stale unseen: it
+# could no longer be planted and the score would silently cover less.
+@test "mutations: every entry of tests/mutations.txt can still be planted (its TEXT once in FILE)" {
+	local id file text rest n=0 bad=0 top="$BATS_TEST_DIRNAME/.."
+	while IFS=$'\t' read -r id file text rest; do
+		case $id in '#'* | '') continue ;; esac
+		n=$((n + 1))
+		[ -f "$top/$file" ] || { echo "$id: no file $file"; bad=1; continue; }
+		c=$(grep -cF -- "$text" "$top/$file" || true)
+		[ "$c" -eq 1 ] || { echo "$id: its text is in $file $c times"; bad=1; }
+	done < "$top/tests/mutations.txt"
+	echo "$n mutations"
+	[ "$n" -ge 40 ]
+	[ "$bad" -eq 0 ]
+}
