@@ -356,17 +356,17 @@ int vec_next(vec_reader *r)
 				continue;
 			}
 		}
-		if (is_mark(r->line)) {
-			if (!r->marks)
-				continue;
-			r->mark = r->line + 10;
-			return 2;
-		}
 		if (r->line[0] == '#') {
 			vec_header h;
 			long at = r->lineno;
 			const char *diff;
 
+			if (is_mark(r->line)) {
+				if (!r->marks)
+					continue;
+				r->mark = r->line + 10;
+				return 2;
+			}
 			rc = read_header(r, &h, &why);
 			if (rc < 0) {
 				weprintf("%s:%ld: %s; rows up to the next good header are skipped", r->path, at, why);
