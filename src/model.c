@@ -196,7 +196,7 @@ int model_write(const model *m, const char *path)
 		return -1;
 	}
 
-	rc = write_file_atomic(path, text, len, "model");
+	rc = write_file_atomic(path, text, len, "model", 1);
 	free(text);
 	return rc;
 }

@@ -13,7 +13,8 @@
 /* Its text (one line, the newline dropped) into buf: 1, 0 no such file,
  * -1 error (message printed: unreadable, too long, not one line). */
 int posfile_read(const char *path, char *buf, size_t n);
-/* Replace it with text and a newline: 0, or -1 (a message printed if say). */
+/* Replace it with text and a newline (write_file_atomic): 0, or -1 (a
+ * message printed if say). */
 int posfile_write(const char *path, const char *text, int say);
 
 #endif

@@ -713,8 +713,9 @@ static void unguard(const struct sigaction old[5])
 }
 
 /* text[0..len) into fd, fsync()ed and closed: 0, or -1 (fd closed too)
- * after a message. */
-static int write_all(int fd, const char *path, const char *text, size_t len, const char *what)
+ * after a message if say. */
+static int write_all(int fd, const char *path, const char *text, size_t len, const char *what,
+                     int say)
 {
 	size_t off;
 	ssize_t n;
@@ -731,17 +732,19 @@ static int write_all(int fd, const char *path, const char *text, size_t len, con
 	if (fsync(fd) != 0 && errno != EINVAL && errno != EROFS)
 		goto fail;
 	if (close(fd) != 0) {
-		weprintf("%s: cannot write %s:", path, what);
+		if (say)
+			weprintf("%s: cannot write %s:", path, what);
 		return -1;
 	}
 	return 0;
 fail:
-	weprintf("%s: cannot write %s:", path, what);
+	if (say)
+		weprintf("%s: cannot write %s:", path, what);
 	close(fd);
 	return -1;
 }
 
-int write_file_atomic(const char *path, const char *text, size_t len, const char *what)
+int write_file_atomic(const char *path, const char *text, size_t len, const char *what, int say)
 {
 	struct sigaction old[5];
 	struct stat st;
@@ -750,12 +753,14 @@ int write_file_atomic(const char *path, const char *text, size_t len, const char
 
 	/* Never rename over a device or a directory (azw-fit -o /dev/null as root). */
 	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) {
-		weprintf("%s: exists and is not a regular file", path);
+		if (say)
+			weprintf("%s: exists and is not a regular file", path);
 		return -1;
 	}
 	slash = strrchr(path, '/');
 	if (strlen(path) + 16 > sizeof tmp_path) {
-		weprintf("%s: path too long", path);
+		if (say)
+			weprintf("%s: path too long", path);
 		return -1;
 	}
 	guard(old);
@@ -764,16 +769,18 @@ int write_file_atomic(const char *path, const char *text, size_t len, const char
 	         slash ? (int)(slash - path + 1) : 0, path, slash ? slash + 1 : path);
 	fd = mkstemp(tmp_path);
 	if (fd < 0) {
-		weprintf("%s: cannot create temporary file:", tmp_path);
+		if (say)
+			weprintf("%s: cannot create temporary file:", tmp_path);
 		tmp_path[0] = '\0';
 		unguard(old);
 		return -1;
 	}
 	fchmod(fd, 0644);
-	if (write_all(fd, path, text, len, what) < 0) {
+	if (write_all(fd, path, text, len, what, say) < 0) {
 		unlink(tmp_path);
 	} else if (rename(tmp_path, path) != 0) {
-		weprintf("%s: cannot write %s:", path, what);
+		if (say)
+			weprintf("%s: cannot write %s:", path, what);
 		unlink(tmp_path);
 	} else {
 		tmp_path[0] = '\0';

@@ -90,8 +90,8 @@ void out_closed(void) __attribute__((noreturn));
  * temporary file in the same folder (removed if a signal ends us
  * meanwhile), fsync()ed, renamed over path, the folder synced. Refuses a
  * path that exists and is not a regular file (or a link to one). 0, or -1
- * after a message ("PATH: cannot write WHAT: REASON"); path is as it was
- * then. */
-int write_file_atomic(const char *path, const char *text, size_t len, const char *what);
+ * after a message if say ("PATH: cannot write WHAT: REASON"); path is as
+ * it was then. */
+int write_file_atomic(const char *path, const char *text, size_t len, const char *what, int say);
 
 #endif
