@@ -123,10 +123,53 @@ static int word(scan *s, const char *w)
 	return 0;
 }
 
+/* After the opening bracket: 1 (consumed) if close comes at once. */
+static int closes_at_once(scan *s, char close)
+{
+	ws(s);
+	if (s->p < s->end && *s->p == close) {
+		s->p++;
+		return 1;
+	}
+	return 0;
+}
+
+/* An object member's key and its ':' into k: 0, or -1 ("bad object"). */
+static int member_key(scan *s, alert_str *k)
+{
+	ws(s);
+	if (s->p >= s->end || *s->p != '"')
+		return fail(s, "bad object");
+	if (str(s, k) < 0)
+		return -1;
+	ws(s);
+	if (s->p >= s->end || *s->p != ':')
+		return fail(s, "bad object");
+	s->p++;
+	return 0;
+}
+
+/* After a member or element: 1 on ',' (another follows), 0 on close
+ * (consumed), else -1: why_end at the end of the line, else why. */
+static int next_item(scan *s, char close, const char *why_end, const char *why)
+{
+	ws(s);
+	if (s->p < s->end && *s->p == ',') {
+		s->p++;
+		return 1;
+	}
+	if (s->p < s->end && *s->p == close) {
+		s->p++;
+		return 0;
+	}
+	return fail(s, s->p >= s->end ? why_end : why);
+}
+
 /* Any JSON value, skipped; depth counts nesting. */
 static int skip(scan *s, int depth)
 {
 	alert_str t;
+	int more;
 
 	if (depth > 32)
 		return fail(s, "nested too deeply");
@@ -144,55 +187,22 @@ static int skip(scan *s, int depth)
 		return word(s, "null");
 	case '[':
 		s->p++;
-		ws(s);
-		if (s->p < s->end && *s->p == ']') {
-			s->p++;
+		if (closes_at_once(s, ']'))
 			return 0;
-		}
-		for (;;) {
+		do {
 			if (skip(s, depth + 1) < 0)
 				return -1;
-			ws(s);
-			if (s->p < s->end && *s->p == ',') {
-				s->p++;
-				continue;
-			}
-			if (s->p < s->end && *s->p == ']') {
-				s->p++;
-				return 0;
-			}
-			return fail(s, "bad array");
-		}
+		} while ((more = next_item(s, ']', "bad array", "bad array")) == 1);
+		return more;
 	case '{':
 		s->p++;
-		ws(s);
-		if (s->p < s->end && *s->p == '}') {
-			s->p++;
+		if (closes_at_once(s, '}'))
 			return 0;
-		}
-		for (;;) {
-			ws(s);
-			if (s->p >= s->end || *s->p != '"')
-				return fail(s, "bad object");
-			if (str(s, &t) < 0)
+		do {
+			if (member_key(s, &t) < 0 || skip(s, depth + 1) < 0)
 				return -1;
-			ws(s);
-			if (s->p >= s->end || *s->p != ':')
-				return fail(s, "bad object");
-			s->p++;
-			if (skip(s, depth + 1) < 0)
-				return -1;
-			ws(s);
-			if (s->p < s->end && *s->p == ',') {
-				s->p++;
-				continue;
-			}
-			if (s->p < s->end && *s->p == '}') {
-				s->p++;
-				return 0;
-			}
-			return fail(s, "bad object");
-		}
+		} while ((more = next_item(s, '}', "bad object", "bad object")) == 1);
+		return more;
 	default:
 		return num(s, NULL);
 	}
@@ -203,72 +213,51 @@ static int key_is(const alert_str *k, const char *name, size_t n)
 	return k->len == n && memcmp(k->s, name, n) == 0;
 }
 
+/* One entry of the explain array, after its '{': its "feature" name into
+ * r, the other members skipped, through its '}'. */
+static int explain_entry(scan *s, alert_rec *r)
+{
+	alert_str k, v;
+	int more;
+
+	do {
+		if (member_key(s, &k) < 0)
+			return -1;
+		ws(s);
+		if (key_is(&k, "feature", 7) && s->p < s->end && *s->p == '"') {
+			if (str(s, &v) < 0)
+				return -1;
+			if (r->n_explain < ALERT_MAX_EXPLAIN)
+				r->explain[r->n_explain++] = v;
+		} else if (skip(s, 3) < 0) {
+			return -1;
+		}
+	} while ((more = next_item(s, '}', "bad object", "bad object")) == 1);
+	return more;
+}
+
 /* The explain array: each entry's "feature" name into r. */
 static int explain(scan *s, alert_rec *r)
 {
-	alert_str k, v;
+	int more;
 
 	ws(s);
 	if (s->p >= s->end || *s->p != '[')
 		return skip(s, 1);
 	s->p++;
-	ws(s);
-	if (s->p < s->end && *s->p == ']') {
-		s->p++;
+	if (closes_at_once(s, ']'))
 		return 0;
-	}
-	for (;;) {
+	do {
 		ws(s);
 		if (s->p < s->end && *s->p == '{') {
 			s->p++;
-			ws(s);
-			if (s->p < s->end && *s->p == '}')
-				s->p++;
-			else
-				for (;;) {
-					ws(s);
-					if (s->p >= s->end || *s->p != '"')
-						return fail(s, "bad object");
-					if (str(s, &k) < 0)
-						return -1;
-					ws(s);
-					if (s->p >= s->end || *s->p != ':')
-						return fail(s, "bad object");
-					s->p++;
-					ws(s);
-					if (key_is(&k, "feature", 7) && s->p < s->end && *s->p == '"') {
-						if (str(s, &v) < 0)
-							return -1;
-						if (r->n_explain < ALERT_MAX_EXPLAIN)
-							r->explain[r->n_explain++] = v;
-					} else if (skip(s, 3) < 0) {
-						return -1;
-					}
-					ws(s);
-					if (s->p < s->end && *s->p == ',') {
-						s->p++;
-						continue;
-					}
-					if (s->p < s->end && *s->p == '}') {
-						s->p++;
-						break;
-					}
-					return fail(s, "bad object");
-				}
+			if (!closes_at_once(s, '}') && explain_entry(s, r) < 0)
+				return -1;
 		} else if (skip(s, 2) < 0) {
 			return -1;
 		}
-		ws(s);
-		if (s->p < s->end && *s->p == ',') {
-			s->p++;
-			continue;
-		}
-		if (s->p < s->end && *s->p == ']') {
-			s->p++;
-			return 0;
-		}
-		return fail(s, "bad array");
-	}
+	} while ((more = next_item(s, ']', "bad array", "bad array")) == 1);
+	return more;
 }
 
 /* A number field; a JSON null reads as NAN (score.c writes null for a
@@ -307,25 +296,11 @@ int alert_parse(const char *line, size_t len, alert_rec *r, const char **why)
 		return -1;
 	}
 	s.p++;
-	ws(&s);
-	if (s.p < s.end && *s.p == '}') {
-		s.p++;
+	if (closes_at_once(&s, '}'))
 		goto done;
-	}
 	for (;;) {
-		ws(&s);
-		if (s.p >= s.end || *s.p != '"') {
-			fail(&s, "bad object");
+		if (member_key(&s, &k) < 0)
 			break;
-		}
-		if (str(&s, &k) < 0)
-			break;
-		ws(&s);
-		if (s.p >= s.end || *s.p != ':') {
-			fail(&s, "bad object");
-			break;
-		}
-		s.p++;
 		ws(&s);
 		if (key_is(&k, "ts", 2)) {
 			if (s.p < s.end && *s.p == '"') {
@@ -403,17 +378,8 @@ int alert_parse(const char *line, size_t len, alert_rec *r, const char **why)
 		} else if (skip(&s, 1) < 0) {
 			break;
 		}
-		ws(&s);
-		if (s.p < s.end && *s.p == ',') {
-			s.p++;
-			continue;
-		}
-		if (s.p < s.end && *s.p == '}') {
-			s.p++;
+		if (next_item(&s, '}', "truncated line", "bad object") != 1)
 			break;
-		}
-		fail(&s, s.p >= s.end ? "truncated line" : "bad object");
-		break;
 	}
 	if (s.why) {
 		*why = s.why;
