@@ -123,7 +123,7 @@ col() {
 @test "context: memory stays flat with 100k distinct sources (RSS < 64 MB)" {
 	[ -x /usr/bin/time ] || skip "no /usr/bin/time"
 	# AddressSanitizer's shadow memory and redzones double the RSS
-	! grep -q __asan_init "$(command -v azw-extract)" || skip "sanitizer build: RSS is not the program's"
+	! sanitizer_build || skip "sanitizer build: RSS is not the program's"
 	# 300k records, 100k sources, each to a few of 1000 servers
 	awk 'BEGIN { OFS = "\t"; print "#separator \\x09"; print "#path\tconn"
 		print "#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tconn_state\torig_bytes\tresp_bytes"

@@ -231,7 +231,7 @@ names() {
 
 @test "context dns: memory stays flat with 100k sources and a new name each query (RSS < 64 MB)" {
 	[ -x /usr/bin/time ] || skip "no /usr/bin/time"
-	! grep -q __asan_init "$(command -v azw-extract)" || skip "sanitizer build: RSS is not the program's"
+	! sanitizer_build || skip "sanitizer build: RSS is not the program's"
 	awk 'BEGIN { OFS = "\t"; print "#separator \\x09"; print "#path\tdns"
 		print "#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tquery\tqtype_name\trcode_name"
 		print "#types\ttime\tstring\taddr\tport\taddr\tport\tenum\tstring\tstring\tstring"

@@ -41,10 +41,6 @@ teardown() {
 	fi
 }
 
-sanitized() {
-	ldd "$(command -v azw-fit)" 2>/dev/null | grep -q 'libasan\|libubsan'
-}
-
 @test "faults: a model truncated at every tenth byte is refused, never a crash" {
 	tiny_model
 	size=$(wc -c < "$TMP/m")
@@ -52,7 +48,7 @@ sanitized() {
 	# (the sanitizer pass every 30th: each refusal is a whole program run,
 	# which costs ten times as much there, and the plain pass has them all)
 	step=10
-	! sanitized || step=30
+	! sanitizer_build || step=30
 	for ((cut = 0; cut < size; cut += step)); do
 		head -c "$cut" "$TMP/m" > "$TMP/t"
 		refused "$TMP/t"
@@ -75,7 +71,7 @@ sanitized() {
 	tiny_model
 	mkdir "$TMP/flip"
 	step=3
-	! sanitized || step=9 # (as above: every 9th byte in the sanitizer pass)
+	! sanitizer_build || step=9 # (as above: every 9th byte in the sanitizer pass)
 	# one file per flip: byte p, bit p % 8 (perl: Debian's perl-base)
 	perl -e 'local $/; open F, "<", $ARGV[0] or die; binmode F; my $m = <F>;
 		for (my $p = 0; $p < length $m; $p += $ARGV[2]) {
@@ -278,7 +274,7 @@ sanitized() {
 }
 
 @test "faults: oversized input is refused early, in bounded memory" {
-	sanitized && skip "memory is measured on the plain build"
+	sanitizer_build && skip "memory is measured on the plain build"
 	command -v /usr/bin/time > /dev/null || skip "no /usr/bin/time"
 	export BAD
 	# a vector stream header of a million feature names

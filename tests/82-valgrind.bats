@@ -7,9 +7,7 @@ load helpers
 # valgrind cannot run AddressSanitizer's build: that one checks itself.
 memcheck_ready() {
 	command -v valgrind > /dev/null || skip "valgrind is not installed"
-	if ldd "$(command -v azw-extract)" 2>/dev/null | grep -q 'libasan\|libubsan'; then
-		skip "sanitizer build: valgrind runs on the plain one"
-	fi
+	! sanitizer_build || skip "sanitizer build: valgrind runs on the plain one"
 }
 
 vg() {
