@@ -56,7 +56,11 @@ g=$((n / 5))
 [ "$g" -ge 50 ] || g=50
 echo "train on day 008: its $n Benign records of $(grep -vc '^#' "$out/day008.vec") (the others are attacks: not normal);"
 echo "  --fm-grace $g (a fifth of them), --seed $seed, threshold for --fpr $fpr"
-azw-fit -q --fpr "$fpr" --fm-grace "$g" --seed "$seed" -o "$out/conn.model" < "$out/train.vec"
+# (azw-fit's own warnings shown, indented: it says when its context rests
+# on too few hosts, as here)
+azw-fit --fpr "$fpr" --fm-grace "$g" --seed "$seed" -o "$out/conn.model" < "$out/train.vec" 2> "$out/fit.err" ||
+	{ cat "$out/fit.err" >&2; exit 1; }
+sed 's/^/  /' "$out/fit.err"
 thr=$(awk -F'\t' '$1 == "threshold" { print $2; exit }' "$out/conn.model")
 echo "  model: $out/conn.model ($(grep -c . "$out/conn.model") lines of text; threshold $thr)"
 

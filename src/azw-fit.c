@@ -1,6 +1,7 @@
 /* azw-fit - learn what normal records look like: read a vector stream, train
  * KitNET on it, write a model file. */
 #include "fit.h"
+#include "hosts.h"
 #include "model.h"
 #include "util.h"
 #include "vecstream.h"
@@ -51,7 +52,8 @@ static void usage(FILE *f)
 	    "      --report          say what the threshold rests on and how uncertain it\n"
 	    "                        is (also on a terminal, unless -q); after a fit, also\n"
 	    "                        which features share an autoencoder, and their ranges\n"
-	    "  -q, --quiet           no progress on a terminal\n"
+	    "  -q, --quiet           no progress on a terminal, and no warning that the\n"
+	    "                        context columns rest on fewer than 3 source hosts\n"
 	    "  -h, --help            this help\n"
 	    "A model that azw-score would refuse is not written (MODEL is left as it was).\n"
 	    "Exit status: 0 ok, 1 some records were skipped, 2 usage or system error.\n");
@@ -72,6 +74,23 @@ static void check_writable(const char *out)
 	if (access(dir, W_OK | X_OK) < 0)
 		eprintf("cannot write %s: %s:", out, dir);
 	free(dir);
+}
+
+/* A model's context columns learned from fewer than HOSTS_FEW sources
+ * (hosts.h): say so, and what to do. */
+static void warn_few_hosts(const model *m, const hosts_tally *t)
+{
+	int k = hosts_counted(t);
+
+	if (m->n_parts == 0 || k < 0 || k >= HOSTS_FEW || t->used == 0)
+		return;
+	fprintf(stderr, "azw-fit: warning: the context columns were learned from %d source "
+	                "host%s with %d records or more%s",
+	        k, k == 1 ? "" : "s", HOSTS_MIN_RECORDS, k ? ": " : "");
+	hosts_print(stderr, t);
+	fprintf(stderr, "; other hosts' rates, peers and ports will look unusual to "
+	                "this model: train on the hosts you will score, or calibrate it "
+	                "on their benign records (azw-fit --calibrate)\n");
 }
 
 /* --calibrate: score the stream with m, make the scores its calibration,
@@ -127,6 +146,7 @@ int main(int argc, char **argv)
 	const char *out = NULL, *path = "stdin", *recal_model = NULL, *diff;
 	vec_reader vr;
 	fitter ft;
+	hosts_tally hosts;
 	model m;
 	double fpr = CALIB_FPR, lr = 0;
 	int c, fd = 0, quiet = 0, compat = 0, report = 0, joint = 0, rc;
@@ -199,8 +219,11 @@ int main(int argc, char **argv)
 		                   report || (!quiet && isatty(2)));
 	if (fit_init(&ft, &vr.h, &p, !compat, fpr, !compat && !joint, !quiet && isatty(2)) < 0)
 		eprintf("cannot set up KitNET:");
-	while (vec_next(&vr) == 1)
+	hosts_init(&hosts);
+	while (vec_next(&vr) == 1) {
 		fit_record(&ft, vr.id[0], vr.x);
+		hosts_add(&hosts, vr.id[2]);
+	}
 	rc = 2;
 	if (!vr.read_error && fit_finish(&ft, &m) == 0) {
 		if (vr.n_bad)
@@ -209,6 +232,8 @@ int main(int argc, char **argv)
 			fit_report(stderr, &m);
 		if (report)
 			fit_report_map(stderr, &m);
+		if (!quiet)
+			warn_few_hosts(&m, &hosts);
 		if (model_write(&m, out) == 0)
 			rc = vr.n_bad ? 1 : 0;
 		model_free(&m);

@@ -224,3 +224,32 @@ load helpers
 	script -qec "azw-fit -q --fm-grace 500 -o '$TMP/m' '$TMP/v'" /dev/null > "$TMP/tty"
 	[ "$(grep -c 'records/s' "$TMP/tty")" -eq 0 ]
 }
+
+@test "context learned from fewer than 3 source hosts: a warning naming them; not with many, -q or no context" {
+	local log=$BATS_TEST_DIRNAME/data/conn/ctu-010.conn.json.gz
+	# one host's records (147.32.83.234, the day's benign host): its rates
+	# are all the context part learns
+	zcat "$log" | grep -F '"id.orig_h":"147.32.83.234"' | azw-extract -m conn > "$TMP/one"
+	run azw-fit --fm-grace 300 -o "$TMP/m" "$TMP/one"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"azw-fit: warning: the context columns were learned from 1 source host with 20 records or more: 147.32.83.234 (1974 records); other hosts' rates"* ]]
+	# two hosts with 20 records or more (and one with fewer, not named)
+	zcat "$log" | grep -E '"id.orig_h":"(147.32.83.234|102.22.193.101|5.188.87.3)"' |
+		azw-extract -m conn > "$TMP/two"
+	run azw-fit --fm-grace 300 -o "$TMP/m" "$TMP/two"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"from 2 source hosts with 20 records or more: 147.32.83.234 (1974 records), 102.22.193.101 (382 records)"* ]]
+	[[ "$output" != *"5.188.87.3"* ]] # 17 records
+	# the whole day: its scanners are many sources
+	zcat "$log" | azw-extract -m conn > "$TMP/all"
+	run azw-fit --fm-grace 300 -o "$TMP/m" "$TMP/all"
+	[ "$status" -eq 0 ]
+	[[ "$output" != *"context columns were learned"* ]]
+	# -q, and a model without a context part, say nothing of it
+	run azw-fit -q --fm-grace 300 -o "$TMP/m" "$TMP/one"
+	[[ "$output" != *"context columns were learned"* ]]
+	zcat "$log" | grep -F '"id.orig_h":"147.32.83.234"' | azw-extract -m conn --context none > "$TMP/none"
+	run azw-fit --fm-grace 300 -o "$TMP/m" "$TMP/none"
+	[ "$status" -eq 0 ]
+	[[ "$output" != *"context columns were learned"* ]]
+}
