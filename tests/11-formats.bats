@@ -311,15 +311,23 @@ rows() {
 	done
 }
 
-# Every file of ../shared/data (about 20 s); skipped where it is absent (CI)
-# or with AZW_SKIP_SWEEP=1. data-sweep.sh runs the plain build's programs
-# (bin/) whatever the PATH: in the sanitizer pass it would only repeat the
-# plain pass's run.
-@test "formats: the data sweep over ../shared/data loses no record" {
+# Every file of ../shared/data, each through its own module and through
+# the generic one on to azw-fit and azw-score (about a minute); skipped
+# where it is absent (CI) or with AZW_SKIP_SWEEP=1. data-sweep.sh runs the
+# plain build's programs (bin/) whatever the PATH: in the sanitizer pass it
+# would only repeat the plain pass's run.
+@test "formats: the data sweep over ../shared/data loses no record, by its own module and by -m any | fit | score" {
 	[ -z "$AZW_SKIP_SWEEP" ] || skip "AZW_SKIP_SWEEP set"
 	! sanitizer_build || skip "sanitizer build: the data sweep runs bin/'s programs, in the plain pass"
 	run sh "$BATS_TEST_DIRNAME/data-sweep.sh"
 	[ "$status" -ne 77 ] || skip "no ../shared/data"
-	echo "$output" | grep -v ' ok$'
+	echo "$output" | grep -v ' ok$' | grep -v ' ok few$'
 	[ "$status" -eq 0 ]
+	# every file that the generic module read was scored, and the other
+	# types of brim-wrccdc are there, under their own names
+	[[ "$output" =~ "all by -m any: "([0-9]+)" out, "[0-9]+" skipped, "[0-9]+" of other log types, "([0-9]+)" scored" ]]
+	[ "${BASH_REMATCH[1]}" -gt 500000 ]
+	for t in rdp smtp ntlm kerberos x509 notice weird smb_mapping dce_rpc; do
+		grep -q "other-types/$t.log.gz  *tsv  *[0-9]* .* $t  *[0-9]" <<< "$output" || { echo "no $t"; return 1; }
+	done
 }

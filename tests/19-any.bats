@@ -204,17 +204,5 @@ typed_tsv() {
 }
 
 # Every file of ../shared/data, of any type, through -m any | azw-fit |
-# azw-score (a few minutes); skipped where it is absent (CI) or with
-# AZW_SKIP_SWEEP=1. Runs bin/'s programs, so not in the sanitizer pass.
-@test "any: the data sweep: every log of ../shared/data through -m any | fit | score, no record lost" {
-	[ -z "$AZW_SKIP_SWEEP" ] || skip "AZW_SKIP_SWEEP set"
-	! sanitizer_build || skip "sanitizer build: the data sweep runs bin/'s programs, in the plain pass"
-	run sh "$BATS_TEST_DIRNAME/data-sweep.sh" --any
-	[ "$status" -ne 77 ] || skip "no ../shared/data"
-	echo "$output" | grep -v ' ok$' | grep -v ' ok few$'
-	[ "$status" -eq 0 ]
-	# the other types of brim-wrccdc are there, under their own names
-	for t in rdp smtp ntlm kerberos x509 notice weird smb_mapping dce_rpc; do
-		grep -q "other-types/$t.log.gz  *$t " <<< "$output" || { echo "no $t"; return 1; }
-	done
-}
+# azw-score: in tests/11-formats.bats's data sweep (one pass for both
+# modules), which checks the other types of brim-wrccdc by name too.
