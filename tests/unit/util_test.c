@@ -99,7 +99,7 @@ int main(void)
 	/* values with up to 6 decimals, as round6 makes them; integers */
 	bad_parse = 0;
 	first_bad[0] = '\0';
-	for (i = 0; i < 300000; i++) {
+	for (i = 0; i < 75000; i++) {
 		long long m = (long long)(kitnet_mt_next(&r) % 100000000000ULL) - 50000000000LL;
 		int dec = (int)(kitnet_mt_next(&r) % 7);
 		snprintf(buf, sizeof buf, "%.*f", dec, (double)m / 1e6);
@@ -117,7 +117,7 @@ int main(void)
 
 	/* any bit pattern: subnormals, huge, NaN, negative zero included */
 	first_bad[0] = '\0';
-	for (i = 0; i < 300000; i++)
+	for (i = 0; i < 75000; i++)
 		check_print(random_bits(&r));
 	check_print(0.0);
 	check_print(-0.0);
@@ -132,7 +132,7 @@ int main(void)
 
 	/* what scores look like: (0, 10), uniform and log-uniform */
 	first_bad[0] = '\0';
-	for (i = 0; i < 300000; i++) {
+	for (i = 0; i < 75000; i++) {
 		check_print(kitnet_mt_double(&r) * 10);
 		check_print(exp(-30 * kitnet_mt_double(&r)));
 		check_print(-exp(40 * kitnet_mt_double(&r) - 20));
@@ -143,7 +143,7 @@ int main(void)
 
 	/* neighbours of round decimals, where 15/16/17 digits and ties switch */
 	first_bad[0] = '\0';
-	for (i = 0; i < 200000; i++) {
+	for (i = 0; i < 50000; i++) {
 		double d = (double)(kitnet_mt_next(&r) % 2000000) / pow(10, kitnet_mt_next(&r) % 12);
 		check_print(d);
 		check_print(nextafter(d, INFINITY));
@@ -160,7 +160,7 @@ int main(void)
 	/* decimals of exactly 15 and 16 significant digits, which read back
 	 * in 15, 16 or 17 */
 	first_bad[0] = '\0';
-	for (i = 0; i < 200000; i++) {
+	for (i = 0; i < 50000; i++) {
 		uint64_t mant = ((uint64_t)kitnet_mt_next(&r) << 32 | kitnet_mt_next(&r)) %
 		                9000000000000000ULL + 1000000000000000ULL;
 		if (i % 2)
@@ -178,7 +178,7 @@ int main(void)
 		long bad = 0;
 		char a[40], b[40];
 
-		for (i = 0; i < 400000; i++) {
+		for (i = 0; i < 100000; i++) {
 			int prec = 1 + (int)(kitnet_mt_next(&r) % 17);
 			double d = i % 3 == 0 ? random_bits(&r)
 			         : i % 3 == 1 ? kitnet_mt_double(&r) : exp(-60 * kitnet_mt_double(&r));
