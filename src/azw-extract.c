@@ -666,6 +666,9 @@ static void summary(const run *r)
 
 static char outbuf[1 << 16]; /* stdout's */
 
+/* main reads as azw-extract's pipeline: options, their checks, the
+ * modules started, each input read, the summary and the exit status;
+ * most of its length is the option table and switch, one case a line. */
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {

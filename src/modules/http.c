@@ -292,13 +292,90 @@ static int text(zl_rec *rec, const char *field, const char **s, size_t *len, int
 	return 0;
 }
 
+/* The port column: the port's digits for the usual web ports, else other. */
+static void port_column(int port, double *x)
+{
+	if (port == 80 || port == 443 || port == 8080 || port == 8000 ||
+	    port == 8008 || port == 8888 || port == 3128) {
+		char buf[8];
+		int n = 0, p;
+
+		for (p = port; p; p /= 10)
+			n++;
+		buf[n] = '\0';
+		for (p = port; p; p /= 10)
+			buf[--n] = (char)('0' + p % 10);
+		ext_set(&xindex, x, X_PORT, buf, strlen(buf));
+	} else {
+		ext_set(&xindex, x, X_PORT, EXT_OTHER, 1);
+	}
+}
+
+/* The status class column ("4xx"), and the code's own column where it has
+ * one; status < 0: no status. */
+static void status_columns(int status, double *x)
+{
+	if (status < 0) {
+		ext_set(&xindex, x, X_STATUS_CLASS, "-", 1);
+	} else {
+		char cls[4] = { (char)('0' + status / 100), 'x', 'x', '\0' };
+		char code[4] = { (char)('0' + status / 100), (char)('0' + status / 10 % 10),
+		                 (char)('0' + status % 10), '\0' };
+
+		if (status >= 100 && status < 600) {
+			ext_set(&xindex, x, X_STATUS_CLASS, cls, 3);
+			ext_set(&xindex, x, X_STATUS, code, 3); /* no other column */
+		} else {
+			ext_set(&xindex, x, X_STATUS_CLASS, EXT_OTHER, 1);
+		}
+	}
+}
+
+/* The user agent's length and its first token's column (PowerShell's
+ * "Mozilla/..." by name); s NULL: none. */
+static void ua_columns(const char *s, size_t len, double *num, double *x)
+{
+	if (s) {
+		size_t t = ua_token(s, len);
+
+		num[X_UA_LEN] = log1p_count((double)ext_text_len(s, len));
+		if (t == 7 && memcmp(s, "Mozilla", 7) == 0 && contains(s, len, "WindowsPowerShell"))
+			ext_set(&xindex, x, X_UA, "powershell", 10);
+		else
+			ext_set(&xindex, x, X_UA, s, t);
+	} else {
+		ext_set(&xindex, x, X_UA, "-", 1);
+	}
+}
+
+/* The response MIME types' columns (every image type as "image"), "-"
+ * for none. */
+static void mime_columns(ext_list *mime, double *x)
+{
+	const char *e;
+	size_t elen;
+	int has = 0;
+
+	while (ext_list_next(mime, &e, &elen)) {
+		if (elen > 6 && memcmp(e, "image/", 6) == 0)
+			ext_set(&xindex, x, X_MIME, "image", 5);
+		else if (elen > 0)
+			ext_set(&xindex, x, X_MIME, e, elen);
+		else
+			continue;
+		has = 1;
+	}
+	if (!has)
+		ext_set(&xindex, x, X_MIME, "-", 1);
+}
+
 static int extract_extended(const azw_schema *schema, zl_rec *rec, double *x, char *why)
 {
 	double num[N_XSOURCE] = { 0 };
 	fld_addr orig, resp;
 	ext_list proxied, orig_files, resp_files, mime;
-	const char *s, *e;
-	size_t len, elen;
+	const char *s;
+	size_t len;
 	int port, status, has, i;
 
 	(void)schema;
@@ -319,38 +396,12 @@ static int extract_extended(const azw_schema *schema, zl_rec *rec, double *x, ch
 	num[X_IPV6] = orig.v6 || resp.v6;
 	s = ext_direction(&orig, &resp);
 	ext_set(&xindex, x, X_DIR, s, strlen(s));
-	if (port == 80 || port == 443 || port == 8080 || port == 8000 ||
-	    port == 8008 || port == 8888 || port == 3128) {
-		char buf[8];
-		int n = 0, p;
-
-		for (p = port; p; p /= 10)
-			n++;
-		buf[n] = '\0';
-		for (p = port; p; p /= 10)
-			buf[--n] = (char)('0' + p % 10);
-		ext_set(&xindex, x, X_PORT, buf, strlen(buf));
-	} else {
-		ext_set(&xindex, x, X_PORT, EXT_OTHER, 1);
-	}
+	port_column(port, x);
 
 	if (ext_category(&xindex, rec, "method", X_METHOD, "-", x, why) < 0 ||
 	    ext_category(&xindex, rec, "version", X_VERSION, "-", x, why) < 0)
 		return -1;
-	if (status < 0) {
-		ext_set(&xindex, x, X_STATUS_CLASS, "-", 1);
-	} else {
-		char cls[4] = { (char)('0' + status / 100), 'x', 'x', '\0' };
-		char code[4] = { (char)('0' + status / 100), (char)('0' + status / 10 % 10),
-		                 (char)('0' + status % 10), '\0' };
-
-		if (status >= 100 && status < 600) {
-			ext_set(&xindex, x, X_STATUS_CLASS, cls, 3);
-			ext_set(&xindex, x, X_STATUS, code, 3); /* no other column */
-		} else {
-			ext_set(&xindex, x, X_STATUS_CLASS, EXT_OTHER, 1);
-		}
-	}
+	status_columns(status, x);
 
 	if (ext_text(rec, "uri", &s, &len, why) < 0)
 		return -1;
@@ -365,17 +416,7 @@ static int extract_extended(const azw_schema *schema, zl_rec *rec, double *x, ch
 	if (text(rec, "user_agent", &s, &len, &has, why) < 0)
 		return -1;
 	num[X_HAS_UA] = has;
-	if (has) {
-		size_t t = ua_token(s, len);
-
-		num[X_UA_LEN] = log1p_count((double)ext_text_len(s, len));
-		if (t == 7 && memcmp(s, "Mozilla", 7) == 0 && contains(s, len, "WindowsPowerShell"))
-			ext_set(&xindex, x, X_UA, "powershell", 10);
-		else
-			ext_set(&xindex, x, X_UA, s, t);
-	} else {
-		ext_set(&xindex, x, X_UA, "-", 1);
-	}
+	ua_columns(has ? s : NULL, len, num, x);
 
 	if (text(rec, "referrer", &s, &len, &has, why) < 0)
 		return -1;
@@ -387,19 +428,7 @@ static int extract_extended(const azw_schema *schema, zl_rec *rec, double *x, ch
 	num[X_ORIG_FILES] = log1p_count(orig_files.n);
 	num[X_RESP_FILES] = log1p_count(resp_files.n);
 
-	has = 0;
-	while (ext_list_next(&mime, &e, &elen)) {
-		if (elen > 6 && memcmp(e, "image/", 6) == 0)
-			ext_set(&xindex, x, X_MIME, "image", 5);
-		else if (elen > 0)
-			ext_set(&xindex, x, X_MIME, e, elen);
-		else
-			continue;
-		has = 1;
-	}
-	if (!has)
-		ext_set(&xindex, x, X_MIME, "-", 1);
-
+	mime_columns(&mime, x);
 	ext_numbers(&xindex, num, x);
 	return 0;
 }
