@@ -55,7 +55,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	mod = mods[(data[0] & 7) % n_mod];
 	schema = &mod->schemas[((data[0] >> 3) & 1) % mod->n_schemas];
 	cs = azw_context_find(mod->name, schema->name);
-	n_x = schema->n_features + (cs ? cs->n_cols : 0);
+	n_x = schema->n_features + (cs ? cs->columns->n_cols : 0);
 	x = ecalloc((size_t)n_x, sizeof *x);
 	if (cs)
 		ctx = ctx_run_new(cs, 1 + data[1]);

@@ -208,13 +208,13 @@ static void start(run *r, const azw_module *mod)
 	int n = r->schema->n_features, i;
 
 	/* context rows follow the record's own; their state lives for the run */
-	r->n_x = n + (cs ? cs->n_cols : 0);
+	r->n_x = n + (cs ? cs->columns->n_cols : 0);
 	r->names = ecalloc((size_t)r->n_x, sizeof *r->names);
 	for (i = 0; i < n; i++)
 		r->names[i] = r->schema->features[i].name;
 	if (cs) {
-		for (i = 0; i < cs->n_cols; i++)
-			r->names[n + i] = cs->cols[i].name;
+		for (i = 0; i < cs->columns->n_cols; i++)
+			r->names[n + i] = cs->columns->cols[i].name;
 		r->ctx = ctx_run_new(cs, 0);
 	}
 	r->x = ecalloc((size_t)r->n_x, sizeof *r->x);
@@ -666,6 +666,9 @@ static void summary(const run *r)
 
 static char outbuf[1 << 16]; /* stdout's */
 
+/* main reads as azw-extract's pipeline: options, their checks, the
+ * modules started, each input read, the summary and the exit status;
+ * most of its length is the option table and switch, one case a line. */
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {

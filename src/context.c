@@ -445,7 +445,7 @@ static const size_t key_bytes[CTX_N_KEYS] = {
 	[CTX_PAIR_OK] = 32, [CTX_SVC_OK] = 20,
 };
 
-static int slot_of(const ctx_spec *s, int q)
+static int slot_of(const ctx_columns *s, int q)
 {
 	return q >= 0 ? q : s->n_q + (-q - 1);
 }
@@ -463,8 +463,9 @@ static int find_win(double *half, int *n, double h)
 	return (*n)++;
 }
 
-ctx_run *ctx_run_new(const ctx_spec *spec, size_t cap)
+ctx_run *ctx_run_new(const ctx_spec *cs, size_t cap)
 {
+	const ctx_columns *spec = cs->columns;
 	ctx_run *r = ecalloc(1, sizeof *r);
 	double half[CTX_N_KEYS][CTX_MAX_WIN], longest = 0;
 	int n_half[CTX_N_KEYS] = { 0 }, need[CTX_N_KEYS] = { 0 };
@@ -476,7 +477,7 @@ ctx_run *ctx_run_new(const ctx_spec *spec, size_t cap)
 		cap = CTX_DEFAULT_CAP;
 	if (spec->n_q < 0 || spec->n_q > CTX_MAX_Q)
 		eprintf("context: bad spec (%d quantities)", spec->n_q);
-	r->spec = spec;
+	r->spec = cs;
 	r->n_slot = spec->n_q + 3;
 	r->plan = ecalloc((size_t)spec->n_cols + 1, sizeof *r->plan);
 	for (i = 0; i < spec->n_cols; i++)
@@ -562,7 +563,7 @@ void ctx_run_obs(ctx_run *r, const ctx_obs *o, double *out)
 	static const int order[CTX_N_KEYS] = {
 		CTX_PAIR, CTX_SVC, CTX_PAIR_OK, CTX_SVC_OK, CTX_SRC, CTX_DST
 	};
-	const ctx_spec *spec = r->spec;
+	const ctx_columns *spec = r->spec->columns;
 	unsigned char key[CTX_N_KEYS][32];
 	double v[CTX_MAX_Q + 3];
 	int present[CTX_MAX_Q + 3];

@@ -44,9 +44,10 @@
  * on the hash: eviction and dropping follow stream order.
  *
  * A module declares its context features as a table of ctx_column rows
- * (name, key, statistic, quantity, half-life, meaning) plus one function
- * that reads a record's keys and quantities (ctx_spec); everything else is
- * here. The rows are appended to the schema's per-record features.
+ * (name, key, statistic, quantity, half-life, meaning: context_columns.h,
+ * data the model side reads too) plus one function that reads a record's
+ * keys and quantities (ctx_spec); everything else is here. The rows are
+ * appended to the schema's per-record features.
  */
 #ifndef AZW_CONTEXT_H
 #define AZW_CONTEXT_H
@@ -54,6 +55,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "context_columns.h"
 #include "zeeklog.h"
 
 #define CTX_DEFAULT_CAP 100000 /* keys per table; hard cap */
@@ -68,55 +70,8 @@
 #define CTX_MAX_WIN 8          /* distinct half-lives per key type */
 #define CTX_MAX_ACC 32         /* sums per key type */
 #define CTX_CV_MAX 10.0        /* CTX_CV is clipped to [0, this] */
+#define CTX_JITTER 0.5         /* sd of log1p(gap) at which CTX_PERIODIC is 0 */
 
-/* Key types. */
-enum ctx_key {
-	CTX_SRC,  /* id.orig_h */
-	CTX_PAIR, /* id.orig_h, id.resp_h */
-	CTX_DST,  /* id.resp_h */
-	CTX_SVC,  /* id.orig_h, proto/id.resp_p */
-	/* The same keys counting only the records whose quantity spec->ok_q
-	 * is 0 (conn: connections that did not fail); a record that does not
-	 * count reads 0 in their columns. A beacon's callbacks succeed; a
-	 * scanner's probes do not. */
-	CTX_PAIR_OK,
-	CTX_SVC_OK,
-	CTX_N_KEYS
-};
-
-/* Statistics a column reads. */
-enum ctx_stat {
-	CTX_RATE, /* log1p(decayed count) */
-	CTX_MEAN, /* decayed mean of quantity q (0 before any value) */
-	CTX_STD,  /* decayed standard deviation of q (0 before two) */
-	CTX_CV,   /* std / mean of q, clipped to [0, CTX_CV_MAX]; 0 if mean <= 0 */
-	CTX_AGE,  /* log1p(seconds from the key's first record to its latest) */
-	/* Periodicity (q must be CTX_Q_GAP): how much a key looks like a
-	 * beacon, log1p(decayed count of gaps) * max(0, 1 - sd / CTX_JITTER)
-	 * * min(1, age / half-life), with sd the decayed standard deviation of
-	 * log1p(gap): many, evenly spaced records over at least one half-life.
-	 * 0 for arrivals as irregular as a Poisson process's (sd of about 1.3)
-	 * and for a burst younger than the half-life. */
-	CTX_PERIODIC
-};
-
-#define CTX_JITTER 0.5 /* sd of log1p(gap) at which CTX_PERIODIC is 0 */
-
-/* Built-in quantities (a module's own are 0 .. n_q-1). */
-#define CTX_Q_GAP (-1)
-#define CTX_Q_NEWPAIR (-2)
-#define CTX_Q_NEWSVC (-3)
-
-/* One context feature: a row of a module's table (and of its man page). */
-typedef struct {
-	const char *name;  /* column name in the vector stream */
-	int key;           /* enum ctx_key */
-	int stat;          /* enum ctx_stat */
-	int q;             /* quantity: the module's index or a CTX_Q_*;
-	                      unused for CTX_RATE and CTX_AGE */
-	double half_life;  /* seconds; unused for CTX_AGE */
-	const char *doc;   /* its meaning, one line (azw-extract --features) */
-} ctx_column;
 
 /* What a record gives the context: its time, its keys and its quantities. */
 typedef struct {
@@ -130,12 +85,11 @@ typedef struct {
 	double q[CTX_MAX_Q];       /* the module's quantities */
 } ctx_obs;
 
-/* A schema's context features. */
+/* A schema's context features: its columns (plain data, in
+ * modules/context_columns.c) and the module's function that reads a
+ * record's keys and quantities. */
 typedef struct ctx_spec {
-	int n_q;                   /* the module's quantities */
-	int ok_q;                  /* the quantity CTX_*_OK keys filter on; -1: none */
-	int n_cols;
-	const ctx_column *cols;
+	const ctx_columns *columns;
 	/* Fill o from a record whose per-record features x the schema's
 	 * extract() has just written: 0, or -1 with a reason in
 	 * why[AZW_REASON_MAX] (then the record is skipped). */

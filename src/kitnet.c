@@ -13,8 +13,7 @@
 
 /* The map, the autoencoders and their parameters, the caches made with
  * them; the scratch stays. */
-static void
-free_aes(kitnet *k)
+static void free_aes(kitnet *k)
 {
 	kitnet_cache *c = k->cache;
 
@@ -42,8 +41,7 @@ free_aes(kitnet *k)
 
 /* scratch: S (n_ae), the sub-vector (largest AE) and the dA temporaries
  * for the largest autoencoder; at least n_features for corClust. */
-static int
-ensure_scratch(kitnet *k, int need)
+static int ensure_scratch(kitnet *k, int need)
 {
 	if (need <= k->cache->scratch_len)
 		return 0;
@@ -55,8 +53,7 @@ ensure_scratch(kitnet *k, int need)
 	return 0;
 }
 
-int
-kitnet_init(kitnet *k, int n_features, const kitnet_params *p)
+int kitnet_init(kitnet *k, int n_features, const kitnet_params *p)
 {
 	memset(k, 0, sizeof *k);
 	if (n_features < 1 || n_features > 46340 || p->max_ae < 1 ||
@@ -78,8 +75,7 @@ kitnet_init(kitnet *k, int n_features, const kitnet_params *p)
 	return 0;
 }
 
-void
-kitnet_free(kitnet *k)
+void kitnet_free(kitnet *k)
 {
 	free_aes(k);
 	kn_cc_free(k);
@@ -92,8 +88,7 @@ kitnet_free(kitnet *k)
 /* The parameters of every autoencoder, their shapes set, in k->params as
  * kitnet.h lays them out, initialised as KitNET-py does. 0, or -1 out of
  * memory. */
-static int
-place_params(kitnet *k)
+static int place_params(kitnet *k)
 {
 	const kitnet_cache *c = k->cache;
 	size_t n = (size_t)c->n_single * KITNET_SINGLE_BLOCK;
@@ -138,8 +133,7 @@ place_params(kitnet *k)
 	return 0;
 }
 
-int
-kitnet_set_map(kitnet *k, int n_ae, const int *map, const int *ae_off)
+int kitnet_set_map(kitnet *k, int n_ae, const int *map, const int *ae_off)
 {
 	int n = k->n_features;
 	if (n_ae < 1 || n_ae > n || ae_off[0] != 0 || ae_off[n_ae] != n) {
@@ -216,8 +210,7 @@ fail:
 	return -1;
 }
 
-int
-kitnet_build_map(kitnet *k)
+int kitnet_build_map(kitnet *k)
 {
 	if (k->n_ae > 0)
 		return 0;
@@ -236,8 +229,7 @@ kitnet_build_map(kitnet *k)
 	return rc;
 }
 
-double
-kitnet_train(kitnet *k, const double *x)
+double kitnet_train(kitnet *k, const double *x)
 {
 	if (k->n_ae == 0 && k->n_trained <= k->p.fm_grace) {
 		kn_cc_update(k, x);
@@ -272,8 +264,7 @@ kitnet_train(kitnet *k, const double *x)
 	return kitnet_da_train(&k->out, S, k->p.lr, tmp);
 }
 
-void
-kitnet_forget(kitnet *k)
+void kitnet_forget(kitnet *k)
 {
 	if (!k->cache) /* never initialised, or freed */
 		return;
@@ -282,8 +273,7 @@ kitnet_forget(kitnet *k)
 	k->cache->pre_valid = 0;
 }
 
-double
-kitnet_execute(kitnet *k, const double *x, double *layer1)
+double kitnet_execute(kitnet *k, const double *x, double *layer1)
 {
 	int na = k->n_ae;
 	if (na == 0)
@@ -312,8 +302,7 @@ kitnet_execute(kitnet *k, const double *x, double *layer1)
 	return kn_out_execute(k, S, tmp);
 }
 
-void
-kitnet_explain(kitnet *k, const double *x, double *err)
+void kitnet_explain(kitnet *k, const double *x, double *err)
 {
 	if (k->n_ae == 0)
 		return;
@@ -331,8 +320,7 @@ kitnet_explain(kitnet *k, const double *x, double *err)
 	}
 }
 
-double
-kitnet_process(kitnet *k, const double *x)
+double kitnet_process(kitnet *k, const double *x)
 {
 	if (k->p.ad_grace >= 0 && k->n_trained > k->p.fm_grace + k->p.ad_grace)
 		return kitnet_execute(k, x, NULL);

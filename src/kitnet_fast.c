@@ -120,8 +120,8 @@ sigmoid_fast_v(double *v, const double *b, int n)
  * in four interleaved partial sums (a fixed order, so still deterministic:
  * one long chain of dependent additions was most of the time of the output
  * autoencoder), and the fast exp. */
-VEC_CLONES void
-kn_da_forward_fast(const kitnet_da *da, const double *xn, int i0, double *y, double *z)
+VEC_CLONES void kn_da_forward_fast(const kitnet_da *da, const double *xn, int i0, double *y,
+                                   double *z)
 {
 	int nv = da->n_visible, nh = da->n_hidden;
 	const double *W = da->W;
@@ -183,8 +183,7 @@ kn_da_forward_fast(const kitnet_da *da, const double *xn, int i0, double *y, dou
  * the sums that start from 0.0, / 1.0 for the means): the same bits. The
  * m <= 4 autoencoders ae[grp[0 .. m)] learn from the record x; their
  * RMSEs go to S. */
-VEC_CLONES void
-kn_da_train_single4(kitnet *k, const int *grp, int m, const double *x, double *S)
+VEC_CLONES void kn_da_train_single4(kitnet *k, const int *grp, int m, const double *x, double *S)
 {
 	LANE_CONSTS;
 	const double lr = k->p.lr;
@@ -243,8 +242,7 @@ kn_da_train_single4(kitnet *k, const int *grp, int m, const double *x, double *S
 /* b[0..n) += lr * mean(g[0..n)), four lanes: a bias step, with
  * np_mean's sum (from 0.0, in order: pairwise_sum below 8 terms), then
  * 0.0 + the sum, / n. */
-static inline void
-bias_step4(v4d *b, const v4d *g, int n, double lr)
+static inline void bias_step4(v4d *b, const v4d *g, int n, double lr)
 {
 	const v4d zero = { 0.0, 0.0, 0.0, 0.0 };
 	v4d sum = zero, t;
@@ -263,8 +261,7 @@ bias_step4(v4d *b, const v4d *g, int n, double lr)
  * no function takes or returns a vector). */
 /* kitnet_da_train() of the m <= 4 autoencoders ae[grp[0 .. m)], all of
  * one shape, on their inputs from the record x; their RMSEs into S. */
-VEC_CLONES void
-kn_da_train_lanes(kitnet *k, const int *grp, int m, const double *x, double *S)
+VEC_CLONES void kn_da_train_lanes(kitnet *k, const int *grp, int m, const double *x, double *S)
 {
 	LANE_CONSTS;
 	const int nv = k->ae[grp[0]].n_visible, nh = k->ae[grp[0]].n_hidden;
@@ -364,8 +361,7 @@ kn_da_train_lanes(kitnet *k, const int *grp, int m, const double *x, double *S)
  * one shape: lane[lane_off[g] .. lane_off[g + 1]) is group g; the groups
  * of one-feature autoencoders first (their parameters are blocks of
  * k->params, kitnet.h), counted in n_single. 0, or -1 out of memory. */
-int
-kn_lane_groups(kitnet *k)
+int kn_lane_groups(kitnet *k)
 {
 	kitnet_cache *c = k->cache;
 	int n = 0, g = 0;
@@ -397,16 +393,14 @@ kn_lane_groups(kitnet *k)
 
 /* The encoder's sums over xn[0 .. n) alone, into y (nh): kn_da_forward()
  * with i0 = n goes on from them. */
-VEC_CLONES static void
-da_encode_head(const kitnet_da *da, const double *xn, int n, double *y)
+VEC_CLONES static void da_encode_head(const kitnet_da *da, const double *xn, int n, double *y)
 {
 	mat_tvec(da->W, xn, 0, n, da->n_hidden, y);
 }
 
 /* kitnet_da_execute() of ensemble autoencoder a, from the memo when its
  * input has been seen lately (compared bit for bit: -0.0 is not 0.0). */
-double
-kn_ae_execute(kitnet *k, int a, const double *sub, double *tmp)
+double kn_ae_execute(kitnet *k, int a, const double *sub, double *tmp)
 {
 	const kitnet_da *da = &k->ae[a];
 	struct kitnet_memo *mo = &k->cache->memo[a];
@@ -430,8 +424,7 @@ kn_ae_execute(kitnet *k, int a, const double *sub, double *tmp)
 /* kitnet_da_execute() of the output autoencoder on S, with S[0 .. n_pre)
  * normalised and their encoder sums from memory when those inputs have
  * been seen lately (the entry that answered last is asked first). */
-double
-kn_out_execute(kitnet *k, const double *S, double *tmp)
+double kn_out_execute(kitnet *k, const double *S, double *tmp)
 {
 	const kitnet_da *da = &k->out;
 	int nv = da->n_visible, nh = da->n_hidden, np = k->cache->n_pre, w;

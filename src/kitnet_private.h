@@ -127,8 +127,7 @@ typedef uint64_t v4u __attribute__((vector_size(32)));
 #define LANE_MAX 7 /* inputs and hidden units of an autoencoder trained in lanes */
 
 /* numpy's pairwise_sum for doubles (unrolled by 8, blocks of 128). */
-static inline double
-pairwise_sum(const double *a, long n)
+static inline double pairwise_sum(const double *a, long n)
 {
 	if (n < 8) {
 		double res = 0.0;
@@ -156,14 +155,12 @@ pairwise_sum(const double *a, long n)
 }
 
 /* numpy.mean of a 1-d float64 array: add.reduce starts from the identity. */
-static inline double
-np_mean(const double *a, long n)
+static inline double np_mean(const double *a, long n)
 {
 	return (0.0 + pairwise_sum(a, n)) / (double)n;
 }
 
-static inline double
-sigmoid(double x)
+static inline double sigmoid(double x)
 {
 	/* exp() overflows to +inf for large -x, giving exactly 0 as numpy does */
 	return 1.0 / (1.0 + exp(-x));
@@ -171,8 +168,7 @@ sigmoid(double x)
 
 /* ... and what falls outside [0, 1] compressed: v > 1 to 1 + ln v, v < 0
  * to -ln(1 - v) */
-static inline double
-squash(double v)
+static inline double squash(double v)
 {
 	return v > 1.0 ? 1.0 + log(v) : v < 0.0 ? -log1p(-v) : v;
 }
@@ -236,21 +232,18 @@ mat_tvec(const double *W, const double *x, int i0, int nv, int nh, double *out)
 	}
 }
 
-static inline int
-is_single(const kitnet_da *da)
+static inline int is_single(const kitnet_da *da)
 {
 	return da->n_visible == 1 && da->n_hidden == 1;
 }
 
-static inline int
-in_lanes(const kitnet_da *da)
+static inline int in_lanes(const kitnet_da *da)
 {
 	return da->n_visible <= LANE_MAX && da->n_hidden <= LANE_MAX && da->norm == KITNET_NORM_LOG;
 }
 
 /* The RMSE of the reconstruction z of xn (nv each; e: nv of scratch). */
-static inline double
-rmse(const double *xn, const double *z, double *e, int nv)
+static inline double rmse(const double *xn, const double *z, double *e, int nv)
 {
 	for (int i = 0; i < nv; i++) {
 		double d = xn[i] - z[i];
@@ -261,8 +254,7 @@ rmse(const double *xn, const double *z, double *e, int nv)
 
 /* memcmp() for a few doubles, inline: the call was a tenth of azw-score's
  * time with some fifty small autoencoders a record */
-static inline int
-same_bits(const double *a, const double *b, int n)
+static inline int same_bits(const double *a, const double *b, int n)
 {
 	for (int i = 0; i < n; i++) {
 		uint64_t x, y;
@@ -274,8 +266,7 @@ same_bits(const double *a, const double *b, int n)
 	return 1;
 }
 
-static inline int
-n_hidden_for(int n_visible, double ratio)
+static inline int n_hidden_for(int n_visible, double ratio)
 {
 	/* int(numpy.ceil(n_visible * ratio)); (n + 1) / 2 for ratio 0.5 */
 	int h = (int)ceil((double)n_visible * ratio);
@@ -284,15 +275,13 @@ n_hidden_for(int n_visible, double ratio)
 
 /* Scratch layout after the map exists: S (n_ae), the dA temporaries, and
  * the sub-vector at the very end (n_features; see kitnet_set_map). */
-static inline double *
-sub_space(const kitnet *k)
+static inline double *sub_space(const kitnet *k)
 {
 	return k->cache->scratch + k->cache->scratch_len - k->n_features;
 }
 
 /* x[map] for autoencoder a, into sub */
-static inline const double *
-gather(const kitnet *k, int a, const double *x, double *sub)
+static inline const double *gather(const kitnet *k, int a, const double *x, double *sub)
 {
 	const int *idx = k->map + k->ae_off[a];
 	int nv = k->ae_off[a + 1] - k->ae_off[a];
@@ -328,8 +317,7 @@ double kn_ae_execute(kitnet *k, int a, const double *sub, double *tmp);
 double kn_out_execute(kitnet *k, const double *S, double *tmp);
 
 /* ... of all of x */
-static inline void
-da_normalise(const kitnet_da *da, const double *x, double *xn)
+static inline void da_normalise(const kitnet_da *da, const double *x, double *xn)
 {
 	kn_da_normalise_from(da, x, 0, xn);
 }

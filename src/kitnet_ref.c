@@ -19,8 +19,7 @@
 
 /* ---- MT19937, as numpy.random.RandomState(seed) ----------------------- */
 
-void
-kitnet_mt_seed(kitnet_mt *r, uint32_t seed)
+void kitnet_mt_seed(kitnet_mt *r, uint32_t seed)
 {
 	r->mt[0] = seed;
 	for (int i = 1; i < 624; i++)
@@ -28,8 +27,7 @@ kitnet_mt_seed(kitnet_mt *r, uint32_t seed)
 	r->i = 624;
 }
 
-static void
-mt_twist(kitnet_mt *r)
+static void mt_twist(kitnet_mt *r)
 {
 	uint32_t *mt = r->mt;
 	for (int k = 0; k < 624; k++) {
@@ -39,8 +37,7 @@ mt_twist(kitnet_mt *r)
 	r->i = 0;
 }
 
-uint32_t
-kitnet_mt_next(kitnet_mt *r)
+uint32_t kitnet_mt_next(kitnet_mt *r)
 {
 	if (r->i >= 624)
 		mt_twist(r);
@@ -53,8 +50,7 @@ kitnet_mt_next(kitnet_mt *r)
 }
 
 /* random_sample(): a double in [0, 1) with 53 random bits. */
-double
-kitnet_mt_double(kitnet_mt *r)
+double kitnet_mt_double(kitnet_mt *r)
 {
 	uint32_t a = kitnet_mt_next(r) >> 5, b = kitnet_mt_next(r) >> 6;
 	return ((double)a * 67108864.0 + (double)b) / 9007199254740992.0;
@@ -62,9 +58,8 @@ kitnet_mt_double(kitnet_mt *r)
 
 /* ---- the autoencoder (KitNET-py's dA) ----------------------------------- */
 
-void
-kn_da_place(kitnet_da *da, int n_visible, int n_hidden, double *W, double *hbias,
-            double *vbias, double *norm_min, double *norm_max, uint32_t seed)
+void kn_da_place(kitnet_da *da, int n_visible, int n_hidden, double *W, double *hbias,
+                 double *vbias, double *norm_min, double *norm_max, uint32_t seed)
 {
 	size_t nv = (size_t)n_visible, nh = (size_t)n_hidden;
 
@@ -93,8 +88,7 @@ kn_da_place(kitnet_da *da, int n_visible, int n_hidden, double *W, double *hbias
 	}
 }
 
-int
-kitnet_da_init(kitnet_da *da, int n_visible, int n_hidden, uint32_t seed)
+int kitnet_da_init(kitnet_da *da, int n_visible, int n_hidden, uint32_t seed)
 {
 	memset(da, 0, sizeof *da);
 	if (n_visible < 1 || n_hidden < 1) {
@@ -115,8 +109,7 @@ kitnet_da_init(kitnet_da *da, int n_visible, int n_hidden, uint32_t seed)
 	return 0;
 }
 
-void
-kitnet_da_free(kitnet_da *da)
+void kitnet_da_free(kitnet_da *da)
 {
 	free(da->W);
 	memset(da, 0, sizeof *da);
@@ -124,8 +117,7 @@ kitnet_da_free(kitnet_da *da)
 
 /* 0-1 normalisation by the training range seen so far (see kitnet.h for
  * the two modes), of x[i0 .. nv) into xn[i0 .. nv): each element alone. */
-VEC_CLONES void
-kn_da_normalise_from(const kitnet_da *da, const double *x, int i0, double *xn)
+VEC_CLONES void kn_da_normalise_from(const kitnet_da *da, const double *x, int i0, double *xn)
 {
 	if (da->norm == KITNET_NORM_COMPAT) {
 		for (int i = i0; i < da->n_visible; i++)
@@ -161,8 +153,7 @@ kn_da_normalise_from(const kitnet_da *da, const double *x, int i0, double *xn)
  * Each dot product is a sequential sum from 0.0, as reference BLAS dgemv.
  * With i0 > 0, y holds the encoder's sums over xn[0 .. i0) already
  * (da_encode_head()). */
-void
-kn_da_forward(const kitnet_da *da, const double *xn, int i0, double *y, double *z)
+void kn_da_forward(const kitnet_da *da, const double *xn, int i0, double *y, double *z)
 {
 	int nv = da->n_visible, nh = da->n_hidden;
 	const double *W = da->W;
@@ -186,8 +177,7 @@ kn_da_forward(const kitnet_da *da, const double *xn, int i0, double *y, double *
 }
 
 /* tmp: xn, z, L2 (nv each), y, L1 (nh each) */
-VEC_CLONES double
-kitnet_da_train(kitnet_da *da, const double *x, double lr, double *tmp)
+VEC_CLONES double kitnet_da_train(kitnet_da *da, const double *x, double lr, double *tmp)
 {
 	int nv = da->n_visible, nh = da->n_hidden;
 	double *xn = tmp, *z = xn + nv, *L2 = z + nv, *y = L2 + nv, *L1 = y + nh;
@@ -232,8 +222,7 @@ kitnet_da_train(kitnet_da *da, const double *x, double lr, double *tmp)
 	return sqrt(np_mean(z, nv));
 }
 
-double
-kitnet_da_execute(const kitnet_da *da, const double *x, double *tmp)
+double kitnet_da_execute(const kitnet_da *da, const double *x, double *tmp)
 {
 	int nv = da->n_visible;
 	double *xn = tmp, *z = xn + nv, *e = z + nv, *y = e + nv;
@@ -245,8 +234,7 @@ kitnet_da_execute(const kitnet_da *da, const double *x, double *tmp)
 
 /* ---- the feature map (corClust + scipy single linkage) ----------------- */
 
-int
-kn_cc_new(kitnet *k)
+int kn_cc_new(kitnet *k)
 {
 	size_t n = (size_t)k->n_features;
 	k->cc = malloc(sizeof *k->cc);
@@ -266,8 +254,7 @@ kn_cc_new(kitnet *k)
 	return 0;
 }
 
-void
-kn_cc_free(kitnet *k)
+void kn_cc_free(kitnet *k)
 {
 	if (k->cc)
 		free(k->cc->c); /* one block holds c, c_r, c_rs and C */
@@ -277,8 +264,7 @@ kn_cc_free(kitnet *k)
 
 /* corClust.update(): running sums of the residuals from the running mean.
  * scratch holds ct (n). */
-void
-kn_cc_update(kitnet *k, const double *x)
+void kn_cc_update(kitnet *k, const double *x)
 {
 	int n = k->n_features;
 	double *ct = k->cache->scratch;
@@ -299,8 +285,7 @@ kn_cc_update(kitnet *k, const double *x)
 }
 
 /* corrDist() for i < j: 1 - correlation, clipped at 0 (NaN kept). */
-static double
-cc_dist(const kitnet *k, const double *s, int i, int j)
+static double cc_dist(const kitnet *k, const double *s, int i, int j)
 {
 	int n = k->n_features;
 	double den = s[i] * s[j];
@@ -311,14 +296,12 @@ cc_dist(const kitnet *k, const double *s, int i, int j)
 }
 
 /* numpy argsort order for floats: NaN last */
-static int
-dist_less(double a, double b)
+static int dist_less(double a, double b)
 {
 	return a < b || (isnan(b) && !isnan(a));
 }
 
-static int
-uf_find(int *parent, int x)
+static int uf_find(int *parent, int x)
 {
 	while (parent[x] != x) {
 		parent[x] = parent[parent[x]];
@@ -330,9 +313,8 @@ uf_find(int *parent, int x)
 /* Prim's minimum spanning tree over the distance graph, as scipy's
  * single linkage builds it: row r of Z joins zl[r] and zr[r] at distance
  * zd[r] (nz = n - 1 rows, unsorted). dmin and merged: n of scratch. */
-static void
-cc_mst(const kitnet *k, const double *sroot, int *zl, int *zr, double *zd, double *dmin,
-       int *merged)
+static void cc_mst(const kitnet *k, const double *sroot, int *zl, int *zr, double *zd, double *dmin,
+                   int *merged)
 {
 	int n = k->n_features;
 	size_t nz = (size_t)n - 1;
@@ -371,8 +353,7 @@ cc_mst(const kitnet *k, const double *sroot, int *zl, int *zr, double *zd, doubl
 }
 
 /* Stable insertion sort of the nz rows by distance (numpy mergesort). */
-static void
-cc_sort_rows(int *zl, int *zr, double *zd, size_t nz)
+static void cc_sort_rows(int *zl, int *zr, double *zd, size_t nz)
 {
 	for (size_t r = 1; r < nz; r++) {
 		int l = zl[r], rr = zr[r];
@@ -393,8 +374,7 @@ cc_sort_rows(int *zl, int *zr, double *zd, size_t nz)
 /* Relabel the rows with cluster ids, as scipy's linkage does: row r makes
  * node n + r, joining the two clusters (lower id left) its features were
  * in; size[] the leaf count of every node (2n - 1), parent[] scratch. */
-static void
-cc_relabel(int n, int *zl, int *zr, int *parent, int *size)
+static void cc_relabel(int n, int *zl, int *zr, int *parent, int *size)
 {
 	for (int i = 0; i < 2 * n - 1; i++) {
 		parent[i] = i;
@@ -414,9 +394,8 @@ cc_relabel(int n, int *zl, int *zr, int *parent, int *size)
  * subtree of at most m leaves becomes one autoencoder, its leaves in
  * pre-order, into map and ae_off; *n_ae of them. stack and leaves: n and
  * 2n of scratch (stacked subtrees are disjoint). */
-static void
-cc_break(int n, int m, const int *zl, const int *zr, const int *size, int *stack, int *leaves,
-         int *map, int *ae_off, int *n_ae)
+static void cc_break(int n, int m, const int *zl, const int *zr, const int *size, int *stack,
+                     int *leaves, int *map, int *ae_off, int *n_ae)
 {
 	int sp = 0, nm = 0, na = 0;
 
@@ -447,8 +426,7 @@ cc_break(int n, int m, const int *zl, const int *zr, const int *size, int *stack
 
 /* Cluster the features as scipy.cluster.hierarchy.linkage(method='single')
  * + to_tree + KitNET-py's __breakClust__, and store the resulting map. */
-int
-kn_cc_cluster(kitnet *k, int *map, int *ae_off, int *n_ae)
+int kn_cc_cluster(kitnet *k, int *map, int *ae_off, int *n_ae)
 {
 	int n = k->n_features;
 	int m = k->p.max_ae < 1 ? 1 : k->p.max_ae > n ? n : k->p.max_ae;

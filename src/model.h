@@ -70,6 +70,11 @@ int model_write(const model *m, const char *path);
  * line and the reason. */
 int model_read(model *m, const char *path);
 
+/* model_read()'s checks and parsing on a model's text (NUL-terminated, len
+ * bytes, parsed in place), path naming it in messages; model_write() reads
+ * back what it is about to write with it. */
+int model_parse(model *m, const char *path, char *text, size_t len);
+
 void model_free(model *m);
 
 /* CRC-32 (IEEE 802.3), as zlib's crc32(). */

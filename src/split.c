@@ -1,7 +1,6 @@
 /* split.c - a model's score from its parts (split.h). */
 #include "split.h"
-#include "context.h"
-#include "modules/modules.h"
+#include "context_columns.h"
 #include "util.h"
 
 #include <math.h>
@@ -11,7 +10,7 @@
 
 int split_context_features(const vec_header *h, char *is_ctx)
 {
-	const ctx_spec *cs = azw_context_find(h->module, h->schema);
+	const ctx_columns *cs = ctx_columns_find(h->module, h->schema);
 	int i, j, n = 0;
 
 	for (i = 0; i < h->n_features; i++) {
@@ -28,7 +27,7 @@ int split_context_features(const vec_header *h, char *is_ctx)
 
 void split_gate_find(const vec_header *h, split_gate *g)
 {
-	const ctx_spec *cs = azw_context_find(h->module, h->schema);
+	const ctx_columns *cs = ctx_columns_find(h->module, h->schema);
 	double best = 0;
 	int i, j;
 

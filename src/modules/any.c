@@ -478,25 +478,10 @@ void any_record_ids(zl_rec *rec, const char *id[VEC_N_ID], char buf[2][32])
 	id[6] = first_id(rec, id_proto, NULL, 0);
 }
 
-/* ---- context ---- */
-
-enum { Q_FAIL, N_Q };
-
-static const ctx_column context[] = {
-	{ "src_rate_100s",       CTX_SRC, CTX_RATE, 0, 100,   "source: log1p(decayed count of its records), half-life 100 s" },
-	{ "src_rate_1000s",      CTX_SRC, CTX_RATE, 0, 1000,  "source: the same, half-life 1000 s" },
-	{ "src_rate_10000s",     CTX_SRC, CTX_RATE, 0, 10000, "source: the same, half-life 10000 s" },
-	{ "src_fail_1000s",      CTX_SRC, CTX_MEAN, Q_FAIL, 1000,  "source: decayed share of its records that failed, by the log's failure-like fields (azw-features(7)); 0 in a log without any, 1000 s" },
-	{ "src_fail_10000s",     CTX_SRC, CTX_MEAN, Q_FAIL, 10000, "source: the same, 10000 s" },
-	{ "src_new_dst_1000s",   CTX_SRC, CTX_MEAN, CTX_Q_NEWPAIR, 1000, "source: decayed share of its records to a destination it had not used lately (fan-out), 1000 s" },
-	{ "src_new_svc_1000s",   CTX_SRC, CTX_MEAN, CTX_Q_NEWSVC, 1000,  "source: decayed share of its records to a service (proto and id.resp_p) it had not used lately, 1000 s" },
-	{ "src_gap_std_1000s",   CTX_SRC, CTX_STD, CTX_Q_GAP, 1000,       "source: decayed standard deviation of log1p(seconds between its records), 1000 s" },
-	{ "src_periodic_10000s", CTX_SRC, CTX_PERIODIC, CTX_Q_GAP, 10000, "source: periodicity (many, evenly spaced records for at least 10000 s: a beacon)" },
-	{ "pair_rate_1000s",     CTX_PAIR, CTX_RATE, 0, 1000, "source and destination: log1p(decayed count of their records), 1000 s" },
-	{ "pair_ok_rate_1000s",  CTX_PAIR_OK, CTX_RATE, 0, 1000, "source and destination, records that did not fail: log1p(decayed count), 1000 s" },
-	{ "dst_rate_1000s",      CTX_DST, CTX_RATE, 0, 1000,  "destination: log1p(decayed count of its records), 1000 s" },
-	{ "dst_new_src_1000s",   CTX_DST, CTX_MEAN, CTX_Q_NEWPAIR, 1000, "destination: decayed share of its records from a source it had not seen lately (fan-in), 1000 s" },
-};
+/* ---- context ----
+ *
+ * The columns: ctx_columns_generic in context_columns.c;
+ * observe_any() below fills the quantities. */
 
 /* A key's 16 bytes: an address field of the record, else the hash of a
  * key text (x509's fingerprint: a certificate as the "source"), else all
@@ -580,18 +565,16 @@ static int observe_any(zl_rec *rec, const double *x, ctx_obs *o, char *why)
 		o->svc = (uint32_t)d;
 	if ((w = word_of(pr, &len)) != NULL)
 		o->svc |= (uint32_t)(hash64(w, len) & 0x7fff) << 17;
-	o->q[Q_FAIL] = 0;
+	o->q[GENERIC_Q_FAIL] = 0;
 	for (i = 0; i < A.n_fields; i++)
 		if (field_fails(rec, &A.f[i])) {
-			o->q[Q_FAIL] = 1;
+			o->q[GENERIC_Q_FAIL] = 1;
 			break;
 		}
 	return 0;
 }
 
-static const ctx_spec any_context = {
-	N_Q, Q_FAIL, AZW_N(context), context, observe_any,
-};
+static const ctx_spec any_context = { &ctx_columns_generic, observe_any };
 
 /* ---- the rules, for --features ---- */
 

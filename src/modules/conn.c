@@ -349,60 +349,11 @@ static int extract_extended(const azw_schema *schema, zl_rec *rec, double *x, ch
 
 /* ---- context features of the extended schema ----
  *
- * What a source, a pair, a destination and a source's service (port) have
- * been doing lately, as damped statistics over half-lives of 10 s to
- * 10000 s of log time (context.h; azw-extract --context none leaves them
- * out). Quantities per connection:
- *
- *   fail    1 if conn_state says the connection failed or was refused:
- *           S0, REJ, RSTO, RSTOS0, RSTR, RSTRH, SH, SHR, OTH (scans,
- *           brute force, unreachable C2); else 0 (SF, S1-S3, none)
- *   obytes  log1p(orig_bytes), rbytes log1p(resp_bytes), dur
- *           log1p(duration in seconds): the record's own log_* columns
- *   gap     log1p(seconds since the key's previous connection): its mean
- *           is the period, its spread the jitter (a beacon calls home
- *           every few minutes with a small spread; scanners and people
- *           arrive in bursts, with a spread of about 1.3, an exponential's).
- *           The spread enters only through the periodicity, which is high
- *           for a small spread and 0 for any large one: a spread of its
- *           own made irregular use suspicious, and a pair's first gap
- *           longer than any in training (a host that looks up 8.8.8.8
- *           again after 37 minutes, in a 25-minute training capture)
- *           outscored a RAT's C2 connections (make eval, njrat-001).
- *   new pair / new port  whether this connection's (orig_h, resp_h) or
- *           (orig_h, proto/resp_p) key was new: fan-out and fan-in without
- *           keeping sets
- *
- * Rates are log1p(decayed count): a source sending one connection per
- * second has a 10 s rate of log1p(14.9) = 2.77 in the steady state
- * (sum of 2^(-k/10) over k >= 0). Means of 0/1 quantities are shares in
- * [0, 1]; means and spreads of log quantities are in log units.
- */
-enum { Q_FAIL, Q_OBYTES, Q_RBYTES, Q_DUR, N_Q };
-
-/* One row per context feature: name, key, statistic, quantity, half-life
- * (s), meaning. */
-static const ctx_column context[] = {
-	{ "src_rate_10s",       CTX_SRC,  CTX_RATE, 0, 10,    "source: log1p(decayed count of its connections), half-life 10 s" },
-	{ "src_rate_100s",      CTX_SRC,  CTX_RATE, 0, 100,   "source: the same, half-life 100 s" },
-	{ "src_rate_1000s",     CTX_SRC,  CTX_RATE, 0, 1000,  "source: the same, half-life 1000 s" },
-	{ "src_rate_10000s",    CTX_SRC,  CTX_RATE, 0, 10000, "source: the same, half-life 10000 s" },
-	{ "src_fail_100s",      CTX_SRC,  CTX_MEAN, Q_FAIL, 100,  "source: decayed share of failed or refused connections (S0 REJ RST* SH SHR OTH), 100 s" },
-	{ "src_fail_1000s",     CTX_SRC,  CTX_MEAN, Q_FAIL, 1000, "source: the same, 1000 s" },
-	{ "src_new_pair_1000s", CTX_SRC,  CTX_MEAN, CTX_Q_NEWPAIR, 1000, "source: decayed share of its connections to a responder it had not talked to (fan-out), 1000 s" },
-	{ "src_new_port_100s",  CTX_SRC,  CTX_MEAN, CTX_Q_NEWSVC, 100,   "source: decayed share of its connections to a proto/port it had not used (port scan), 100 s" },
-	{ "src_new_port_1000s", CTX_SRC,  CTX_MEAN, CTX_Q_NEWSVC, 1000,  "source: the same, 1000 s" },
-	{ "src_orig_bytes_1000s", CTX_SRC, CTX_MEAN, Q_OBYTES, 1000, "source: decayed mean of log1p(orig_bytes), 1000 s" },
-	{ "src_resp_bytes_1000s", CTX_SRC, CTX_MEAN, Q_RBYTES, 1000, "source: decayed mean of log1p(resp_bytes), 1000 s" },
-	{ "src_duration_1000s", CTX_SRC,  CTX_MEAN, Q_DUR, 1000,   "source: decayed mean of log1p(duration), 1000 s" },
-	{ "pair_ok_rate_10000s", CTX_PAIR_OK, CTX_RATE, 0, 10000, "pair, connections that did not fail (0 for one that did): log1p(decayed count), 10000 s" },
-	{ "pair_ok_gap_10000s", CTX_PAIR_OK, CTX_MEAN, CTX_Q_GAP, 10000, "pair, connections that did not fail: decayed mean of log1p(gap in seconds), 10000 s" },
-	{ "pair_ok_periodic_10000s", CTX_PAIR_OK, CTX_PERIODIC, CTX_Q_GAP, 10000, "pair, connections that did not fail: periodicity (many, evenly spaced, for at least 10000 s: a beacon)" },
-	{ "svc_ok_periodic_10000s", CTX_SVC_OK, CTX_PERIODIC, CTX_Q_GAP, 10000, "source to port, connections that did not fail: periodicity, 10000 s" },
-};
+ * The columns and what each quantity means: ctx_columns_conn in
+ * context_columns.c; observe_conn() below fills the quantities. */
 
 /* Columns of the per-record vector the quantities come from. */
-static int col_fail[16], n_col_fail, col_q[N_Q];
+static int col_fail[16], n_col_fail, col_q[CONN_N_Q];
 
 /* A record's keys and quantities; x: its extended per-record features. */
 static int observe_conn(zl_rec *rec, const double *x, ctx_obs *o, char *why)
@@ -417,19 +368,17 @@ static int observe_conn(zl_rec *rec, const double *x, ctx_obs *o, char *why)
 	 * (for ICMP Zeek's resp_p is the code); a missing port is 0x1ffff */
 	proto = x[col_tcp] ? 1 : x[col_udp] ? 2 : x[col_icmp] ? 3 : 0;
 	o->svc = proto << 17 | (pr >= 0 ? (uint32_t)pr : 0x1ffffu);
-	o->q[Q_FAIL] = 0;
+	o->q[CONN_Q_FAIL] = 0;
 	for (i = 0; i < n_col_fail; i++)
 		if (x[col_fail[i]] != 0)
-			o->q[Q_FAIL] = 1;
-	o->q[Q_OBYTES] = x[col_q[Q_OBYTES]];
-	o->q[Q_RBYTES] = x[col_q[Q_RBYTES]];
-	o->q[Q_DUR] = x[col_q[Q_DUR]];
+			o->q[CONN_Q_FAIL] = 1;
+	o->q[CONN_Q_OBYTES] = x[col_q[CONN_Q_OBYTES]];
+	o->q[CONN_Q_RBYTES] = x[col_q[CONN_Q_RBYTES]];
+	o->q[CONN_Q_DUR] = x[col_q[CONN_Q_DUR]];
 	return 0;
 }
 
-static const ctx_spec conn_context = {
-	N_Q, Q_FAIL, AZW_N(context), context, observe_conn,
-};
+static const ctx_spec conn_context = { &ctx_columns_conn, observe_conn };
 
 static void init(void)
 {
@@ -446,9 +395,9 @@ static void init(void)
 	col_icmp = ext_word_col(&xindex, X_PROTO, "icmp");
 	for (k = 0; k < AZW_N(fail); k++)
 		col_fail[n_col_fail++] = ext_word_col(&xindex, X_STATE, fail[k]);
-	col_q[Q_OBYTES] = ext_num_col(&xindex, X_ORIG_BYTES);
-	col_q[Q_RBYTES] = ext_num_col(&xindex, X_RESP_BYTES);
-	col_q[Q_DUR] = ext_num_col(&xindex, X_DURATION);
+	col_q[CONN_Q_OBYTES] = ext_num_col(&xindex, X_ORIG_BYTES);
+	col_q[CONN_Q_RBYTES] = ext_num_col(&xindex, X_RESP_BYTES);
+	col_q[CONN_Q_DUR] = ext_num_col(&xindex, X_DURATION);
 }
 
 static const azw_schema conn_schemas[] = {

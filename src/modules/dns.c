@@ -317,47 +317,8 @@ static int extract_extended(const azw_schema *schema, zl_rec *rec, double *x, ch
 
 /* ---- context features of the extended schema ----
  *
- * What a source has been asking lately, as damped statistics over
- * half-lives of 10 s to 1000 s of log time (context.h; azw-extract
- * --context none leaves them out). Quantities per DNS transaction:
- *
- *   nxdomain  1 if rcode_name is NXDOMAIN (a DGA bot asks for names that
- *             mostly do not exist), else 0
- *   error     1 for any other error answer: SERVFAIL, REFUSED, FORMERR or
- *             another rcode that is not NOERROR / NXDOMAIN
- *   noreply   1 if no rcode was seen (no answer: dead resolvers, sinkholes,
- *             blocked DGA lookups), else 0
- *   qlen, entropy  the record's log_query_len and query_entropy (DGA names
- *             and tunnelled data are long and random)
- *   new name  whether this (source, query name) key was new: the query name
- *             (case folded, \xHH as its byte) is hashed to 32 bits into the
- *             source-to-service key in place of a port, so the share of a
- *             source's recent queries for names it had not asked within
- *             about 10000 s needs no set beyond the capped key table (a
- *             DGA's names are all new; a person's mostly repeat)
- *   new server whether this (source, resolver) pair was new
- *
- * Rates are log1p(decayed count); means of 0/1 quantities are shares in
- * [0, 1]; query length in log1p(bytes), entropy in bits per character.
- */
-enum { Q_NX, Q_ERR, Q_NOREPLY, Q_QLEN, Q_ENTROPY, N_Q };
-
-/* One row per context feature: name, key, statistic, quantity, half-life
- * (s), meaning. */
-static const ctx_column context[] = {
-	{ "src_rate_10s",        CTX_SRC, CTX_RATE, 0, 10,   "source: log1p(decayed count of its queries), half-life 10 s" },
-	{ "src_rate_100s",       CTX_SRC, CTX_RATE, 0, 100,  "source: the same, half-life 100 s" },
-	{ "src_rate_1000s",      CTX_SRC, CTX_RATE, 0, 1000, "source: the same, half-life 1000 s" },
-	{ "src_nxdomain_100s",   CTX_SRC, CTX_MEAN, Q_NX, 100,  "source: decayed share of NXDOMAIN answers, 100 s" },
-	{ "src_nxdomain_1000s",  CTX_SRC, CTX_MEAN, Q_NX, 1000, "source: the same, 1000 s" },
-	{ "src_error_1000s",     CTX_SRC, CTX_MEAN, Q_ERR, 1000, "source: decayed share of other error answers (SERVFAIL, REFUSED, FORMERR...), 1000 s" },
-	{ "src_no_reply_1000s",  CTX_SRC, CTX_MEAN, Q_NOREPLY, 1000, "source: decayed share of queries without an answer (no rcode), 1000 s" },
-	{ "src_query_len_1000s", CTX_SRC, CTX_MEAN, Q_QLEN, 1000, "source: decayed mean of log_query_len, 1000 s" },
-	{ "src_query_entropy_1000s", CTX_SRC, CTX_MEAN, Q_ENTROPY, 1000, "source: decayed mean of query_entropy, 1000 s" },
-	{ "src_new_name_100s",   CTX_SRC, CTX_MEAN, CTX_Q_NEWSVC, 100,  "source: decayed share of queries for a name it had not asked lately (hashed, no sets kept), 100 s" },
-	{ "src_new_name_1000s",  CTX_SRC, CTX_MEAN, CTX_Q_NEWSVC, 1000, "source: the same, 1000 s" },
-	{ "src_new_server_1000s", CTX_SRC, CTX_MEAN, CTX_Q_NEWPAIR, 1000, "source: decayed share of queries to a responder it had not asked (fan-out), 1000 s" },
-};
+ * The columns and what each quantity means: ctx_columns_dns in
+ * context_columns.c; observe_dns() below fills the quantities. */
 
 /* Columns of the per-record vector the quantities come from. */
 static int col_nx, col_noerror, col_none, col_qlen, col_entropy;
@@ -380,17 +341,15 @@ static int observe_dns(zl_rec *rec, const double *x, ctx_obs *o, char *why)
 	    ext_text(rec, "query", &s, &len, why) < 0)
 		return -1;
 	o->svc = s ? name_hash(s, len) : 0;
-	o->q[Q_NX] = x[col_nx] != 0;
-	o->q[Q_NOREPLY] = x[col_none] != 0;
-	o->q[Q_ERR] = !o->q[Q_NX] && !o->q[Q_NOREPLY] && x[col_noerror] == 0;
-	o->q[Q_QLEN] = x[col_qlen];
-	o->q[Q_ENTROPY] = x[col_entropy];
+	o->q[DNS_Q_NX] = x[col_nx] != 0;
+	o->q[DNS_Q_NOREPLY] = x[col_none] != 0;
+	o->q[DNS_Q_ERR] = !o->q[DNS_Q_NX] && !o->q[DNS_Q_NOREPLY] && x[col_noerror] == 0;
+	o->q[DNS_Q_QLEN] = x[col_qlen];
+	o->q[DNS_Q_ENTROPY] = x[col_entropy];
 	return 0;
 }
 
-static const ctx_spec dns_context = {
-	N_Q, -1, AZW_N(context), context, observe_dns,
-};
+static const ctx_spec dns_context = { &ctx_columns_dns, observe_dns };
 
 static void init(void)
 {

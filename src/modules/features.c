@@ -75,7 +75,7 @@ static void describe(const azw_feature *r, char *buf, size_t size)
  * its key and half-life. */
 static void print_schema(FILE *f, const char *module, const azw_schema *s)
 {
-	const struct ctx_spec *cs = s->context;
+	const ctx_columns *cs = s->context ? s->context->columns : NULL;
 	char meaning[1024];
 	int i, col = VEC_N_ID + 1;
 

@@ -292,13 +292,90 @@ static int text(zl_rec *rec, const char *field, const char **s, size_t *len, int
 	return 0;
 }
 
+/* The port column: the port's digits for the usual web ports, else other. */
+static void port_column(int port, double *x)
+{
+	if (port == 80 || port == 443 || port == 8080 || port == 8000 ||
+	    port == 8008 || port == 8888 || port == 3128) {
+		char buf[8];
+		int n = 0, p;
+
+		for (p = port; p; p /= 10)
+			n++;
+		buf[n] = '\0';
+		for (p = port; p; p /= 10)
+			buf[--n] = (char)('0' + p % 10);
+		ext_set(&xindex, x, X_PORT, buf, strlen(buf));
+	} else {
+		ext_set(&xindex, x, X_PORT, EXT_OTHER, 1);
+	}
+}
+
+/* The status class column ("4xx"), and the code's own column where it has
+ * one; status < 0: no status. */
+static void status_columns(int status, double *x)
+{
+	if (status < 0) {
+		ext_set(&xindex, x, X_STATUS_CLASS, "-", 1);
+	} else {
+		char cls[4] = { (char)('0' + status / 100), 'x', 'x', '\0' };
+		char code[4] = { (char)('0' + status / 100), (char)('0' + status / 10 % 10),
+		                 (char)('0' + status % 10), '\0' };
+
+		if (status >= 100 && status < 600) {
+			ext_set(&xindex, x, X_STATUS_CLASS, cls, 3);
+			ext_set(&xindex, x, X_STATUS, code, 3); /* no other column */
+		} else {
+			ext_set(&xindex, x, X_STATUS_CLASS, EXT_OTHER, 1);
+		}
+	}
+}
+
+/* The user agent's length and its first token's column (PowerShell's
+ * "Mozilla/..." by name); s NULL: none. */
+static void ua_columns(const char *s, size_t len, double *num, double *x)
+{
+	if (s) {
+		size_t t = ua_token(s, len);
+
+		num[X_UA_LEN] = log1p_count((double)ext_text_len(s, len));
+		if (t == 7 && memcmp(s, "Mozilla", 7) == 0 && contains(s, len, "WindowsPowerShell"))
+			ext_set(&xindex, x, X_UA, "powershell", 10);
+		else
+			ext_set(&xindex, x, X_UA, s, t);
+	} else {
+		ext_set(&xindex, x, X_UA, "-", 1);
+	}
+}
+
+/* The response MIME types' columns (every image type as "image"), "-"
+ * for none. */
+static void mime_columns(ext_list *mime, double *x)
+{
+	const char *e;
+	size_t elen;
+	int has = 0;
+
+	while (ext_list_next(mime, &e, &elen)) {
+		if (elen > 6 && memcmp(e, "image/", 6) == 0)
+			ext_set(&xindex, x, X_MIME, "image", 5);
+		else if (elen > 0)
+			ext_set(&xindex, x, X_MIME, e, elen);
+		else
+			continue;
+		has = 1;
+	}
+	if (!has)
+		ext_set(&xindex, x, X_MIME, "-", 1);
+}
+
 static int extract_extended(const azw_schema *schema, zl_rec *rec, double *x, char *why)
 {
 	double num[N_XSOURCE] = { 0 };
 	fld_addr orig, resp;
 	ext_list proxied, orig_files, resp_files, mime;
-	const char *s, *e;
-	size_t len, elen;
+	const char *s;
+	size_t len;
 	int port, status, has, i;
 
 	(void)schema;
@@ -319,38 +396,12 @@ static int extract_extended(const azw_schema *schema, zl_rec *rec, double *x, ch
 	num[X_IPV6] = orig.v6 || resp.v6;
 	s = ext_direction(&orig, &resp);
 	ext_set(&xindex, x, X_DIR, s, strlen(s));
-	if (port == 80 || port == 443 || port == 8080 || port == 8000 ||
-	    port == 8008 || port == 8888 || port == 3128) {
-		char buf[8];
-		int n = 0, p;
-
-		for (p = port; p; p /= 10)
-			n++;
-		buf[n] = '\0';
-		for (p = port; p; p /= 10)
-			buf[--n] = (char)('0' + p % 10);
-		ext_set(&xindex, x, X_PORT, buf, strlen(buf));
-	} else {
-		ext_set(&xindex, x, X_PORT, EXT_OTHER, 1);
-	}
+	port_column(port, x);
 
 	if (ext_category(&xindex, rec, "method", X_METHOD, "-", x, why) < 0 ||
 	    ext_category(&xindex, rec, "version", X_VERSION, "-", x, why) < 0)
 		return -1;
-	if (status < 0) {
-		ext_set(&xindex, x, X_STATUS_CLASS, "-", 1);
-	} else {
-		char cls[4] = { (char)('0' + status / 100), 'x', 'x', '\0' };
-		char code[4] = { (char)('0' + status / 100), (char)('0' + status / 10 % 10),
-		                 (char)('0' + status % 10), '\0' };
-
-		if (status >= 100 && status < 600) {
-			ext_set(&xindex, x, X_STATUS_CLASS, cls, 3);
-			ext_set(&xindex, x, X_STATUS, code, 3); /* no other column */
-		} else {
-			ext_set(&xindex, x, X_STATUS_CLASS, EXT_OTHER, 1);
-		}
-	}
+	status_columns(status, x);
 
 	if (ext_text(rec, "uri", &s, &len, why) < 0)
 		return -1;
@@ -365,17 +416,7 @@ static int extract_extended(const azw_schema *schema, zl_rec *rec, double *x, ch
 	if (text(rec, "user_agent", &s, &len, &has, why) < 0)
 		return -1;
 	num[X_HAS_UA] = has;
-	if (has) {
-		size_t t = ua_token(s, len);
-
-		num[X_UA_LEN] = log1p_count((double)ext_text_len(s, len));
-		if (t == 7 && memcmp(s, "Mozilla", 7) == 0 && contains(s, len, "WindowsPowerShell"))
-			ext_set(&xindex, x, X_UA, "powershell", 10);
-		else
-			ext_set(&xindex, x, X_UA, s, t);
-	} else {
-		ext_set(&xindex, x, X_UA, "-", 1);
-	}
+	ua_columns(has ? s : NULL, len, num, x);
 
 	if (text(rec, "referrer", &s, &len, &has, why) < 0)
 		return -1;
@@ -387,69 +428,15 @@ static int extract_extended(const azw_schema *schema, zl_rec *rec, double *x, ch
 	num[X_ORIG_FILES] = log1p_count(orig_files.n);
 	num[X_RESP_FILES] = log1p_count(resp_files.n);
 
-	has = 0;
-	while (ext_list_next(&mime, &e, &elen)) {
-		if (elen > 6 && memcmp(e, "image/", 6) == 0)
-			ext_set(&xindex, x, X_MIME, "image", 5);
-		else if (elen > 0)
-			ext_set(&xindex, x, X_MIME, e, elen);
-		else
-			continue;
-		has = 1;
-	}
-	if (!has)
-		ext_set(&xindex, x, X_MIME, "-", 1);
-
+	mime_columns(&mime, x);
 	ext_numbers(&xindex, num, x);
 	return 0;
 }
 
 /* ---- context features of the extended schema ----
  *
- * What a client, and a client with its server, have been doing lately, as
- * damped statistics over half-lives of 10 s to 10000 s of log time
- * (context.h; azw-extract --context none leaves them out). Quantities per
- * request:
- *
- *   4xx, 5xx  1 if the status is a client or server error (scanners and
- *             brute force collect 404s and 401s; broken or probing clients
- *             500s), else 0
- *   noreply   1 if no status was seen (no reply)
- *   rbody, qbody  the record's log_response_body_len and
- *             log_request_body_len (exfiltration uploads; beacons fetch
- *             the same few bytes)
- *   new host  whether this (client, Host header) key was new: the Host
- *             (case folded, \xHH as its byte; none and empty are one value)
- *             is hashed to 32 bits into the source-to-service key in place
- *             of a port: the share of a client's recent requests for a site
- *             it had not asked within about 10000 s, without sets
- *   new server whether this (client, server) pair was new
- *   gap       log1p(seconds since the pair's previous request): its spread
- *             and the periodicity score (context.h) show a beacon
- *
- * Rates are log1p(decayed count); means of 0/1 quantities are shares in
- * [0, 1]; sizes in log1p(bytes).
- */
-enum { Q_4XX, Q_5XX, Q_NOREPLY, Q_RBODY, Q_QBODY, N_Q };
-
-/* One row per context feature: name, key, statistic, quantity, half-life
- * (s), meaning. */
-static const ctx_column context[] = {
-	{ "src_rate_10s",          CTX_SRC, CTX_RATE, 0, 10,   "client: log1p(decayed count of its requests), half-life 10 s" },
-	{ "src_rate_100s",         CTX_SRC, CTX_RATE, 0, 100,  "client: the same, half-life 100 s" },
-	{ "src_rate_1000s",        CTX_SRC, CTX_RATE, 0, 1000, "client: the same, half-life 1000 s" },
-	{ "src_status_4xx_100s",   CTX_SRC, CTX_MEAN, Q_4XX, 100,  "client: decayed share of 4xx answers (scanning, guessing), 100 s" },
-	{ "src_status_4xx_1000s",  CTX_SRC, CTX_MEAN, Q_4XX, 1000, "client: the same, 1000 s" },
-	{ "src_status_5xx_1000s",  CTX_SRC, CTX_MEAN, Q_5XX, 1000, "client: decayed share of 5xx answers, 1000 s" },
-	{ "src_no_reply_1000s",    CTX_SRC, CTX_MEAN, Q_NOREPLY, 1000, "client: decayed share of requests without a reply (no status), 1000 s" },
-	{ "src_resp_body_1000s",   CTX_SRC, CTX_MEAN, Q_RBODY, 1000, "client: decayed mean of log_response_body_len, 1000 s" },
-	{ "src_req_body_1000s",    CTX_SRC, CTX_MEAN, Q_QBODY, 1000, "client: decayed mean of log_request_body_len (uploads), 1000 s" },
-	{ "src_new_host_1000s",    CTX_SRC, CTX_MEAN, CTX_Q_NEWSVC, 1000, "client: decayed share of requests for a Host it had not asked lately (hashed, no sets kept), 1000 s" },
-	{ "src_new_server_1000s",  CTX_SRC, CTX_MEAN, CTX_Q_NEWPAIR, 1000, "client: decayed share of requests to a server it had not used, 1000 s" },
-	{ "pair_rate_10000s",      CTX_PAIR, CTX_RATE, 0, 10000, "client and server: log1p(decayed count of requests), 10000 s" },
-	{ "pair_gap_sd_10000s",    CTX_PAIR, CTX_STD, CTX_Q_GAP, 10000, "client and server: decayed standard deviation of log1p(gap in seconds), 10000 s" },
-	{ "pair_periodic_10000s",  CTX_PAIR, CTX_PERIODIC, CTX_Q_GAP, 10000, "client and server: periodicity (many, evenly spaced, for at least 10000 s: a beacon)" },
-};
+ * The columns and what each quantity means: ctx_columns_http in
+ * context_columns.c; observe_http() below fills the quantities. */
 
 /* Columns of the per-record vector the quantities come from. */
 static int col_4xx, col_5xx, col_none, col_rbody, col_qbody;
@@ -464,17 +451,15 @@ static int observe_http(zl_rec *rec, const double *x, ctx_obs *o, char *why)
 	    ext_text(rec, "host", &s, &len, why) < 0)
 		return -1;
 	o->svc = s ? ext_name_hash(s, len) : ext_name_hash("", 0);
-	o->q[Q_4XX] = x[col_4xx] != 0;
-	o->q[Q_5XX] = x[col_5xx] != 0;
-	o->q[Q_NOREPLY] = x[col_none] != 0;
-	o->q[Q_RBODY] = x[col_rbody];
-	o->q[Q_QBODY] = x[col_qbody];
+	o->q[HTTP_Q_4XX] = x[col_4xx] != 0;
+	o->q[HTTP_Q_5XX] = x[col_5xx] != 0;
+	o->q[HTTP_Q_NOREPLY] = x[col_none] != 0;
+	o->q[HTTP_Q_RBODY] = x[col_rbody];
+	o->q[HTTP_Q_QBODY] = x[col_qbody];
 	return 0;
 }
 
-static const ctx_spec http_context = {
-	N_Q, -1, AZW_N(context), context, observe_http,
-};
+static const ctx_spec http_context = { &ctx_columns_http, observe_http };
 
 static void init(void)
 {

@@ -289,42 +289,8 @@ static int extract_extended(const azw_schema *schema, zl_rec *rec, double *x, ch
 
 /* ---- context features of the extended schema ----
  *
- * What a client, and a client with its server, have been doing lately, as
- * damped statistics over half-lives of 10 s to 10000 s of log time
- * (context.h; azw-extract --context none leaves them out). A brute force
- * is many sessions from one source, most failing or ending before
- * authentication; a scan or a password spray is one source reaching many
- * servers. Quantities per session:
- *
- *   fail, success, unknown  auth_success false, true, unset (the
- *             record's auth_failure, auth_success, auth_unknown)
- *   attempts  the record's log_auth_attempts
- *   new server whether this (client, server) pair was new: the share of a
- *             client's recent sessions to a server it had not tried
- *             (scanning, spraying), without sets
- *
- * Rates are log1p(decayed count); means of 0/1 quantities are shares in
- * [0, 1]; attempts in log1p(count).
- */
-enum { Q_FAIL, Q_SUCCESS, Q_UNKNOWN, Q_ATTEMPTS, N_Q };
-
-/* One row per context feature: name, key, statistic, quantity, half-life
- * (s), meaning. */
-static const ctx_column context[] = {
-	{ "src_rate_10s",          CTX_SRC, CTX_RATE, 0, 10,    "client: log1p(decayed count of its sessions), half-life 10 s" },
-	{ "src_rate_100s",         CTX_SRC, CTX_RATE, 0, 100,   "client: the same, half-life 100 s" },
-	{ "src_rate_1000s",        CTX_SRC, CTX_RATE, 0, 1000,  "client: the same, half-life 1000 s" },
-	{ "src_rate_10000s",       CTX_SRC, CTX_RATE, 0, 10000, "client: the same, half-life 10000 s" },
-	{ "src_auth_fail_1000s",   CTX_SRC, CTX_MEAN, Q_FAIL, 1000,    "client: decayed share of sessions whose authentication failed, 1000 s" },
-	{ "src_auth_fail_10000s",  CTX_SRC, CTX_MEAN, Q_FAIL, 10000,   "client: the same, 10000 s" },
-	{ "src_auth_success_1000s", CTX_SRC, CTX_MEAN, Q_SUCCESS, 1000, "client: decayed share of sessions that logged in, 1000 s" },
-	{ "src_auth_unknown_1000s", CTX_SRC, CTX_MEAN, Q_UNKNOWN, 1000, "client: decayed share of sessions without an authentication outcome (banner grabs, dropped tries), 1000 s" },
-	{ "src_attempts_1000s",    CTX_SRC, CTX_MEAN, Q_ATTEMPTS, 1000, "client: decayed mean of log_auth_attempts, 1000 s" },
-	{ "src_new_server_1000s",  CTX_SRC, CTX_MEAN, CTX_Q_NEWPAIR, 1000,  "client: decayed share of sessions to a server it had not tried (scan, spray), 1000 s" },
-	{ "src_new_server_10000s", CTX_SRC, CTX_MEAN, CTX_Q_NEWPAIR, 10000, "client: the same, 10000 s" },
-	{ "pair_rate_1000s",       CTX_PAIR, CTX_RATE, 0, 1000, "client and server: log1p(decayed count of sessions), 1000 s" },
-	{ "pair_attempts_10000s",  CTX_PAIR, CTX_MEAN, Q_ATTEMPTS, 10000, "client and server: decayed mean of log_auth_attempts, 10000 s" },
-};
+ * The columns and what each quantity means: ctx_columns_ssh in
+ * context_columns.c; observe_ssh() below fills the quantities. */
 
 /* Columns of the per-record vector the quantities come from. */
 static int col_fail, col_success, col_unknown, col_attempts;
@@ -334,16 +300,14 @@ static int observe_ssh(zl_rec *rec, const double *x, ctx_obs *o, char *why)
 {
 	if (ext_obs_ends(rec, o, why) < 0)
 		return -1;
-	o->q[Q_FAIL] = x[col_fail] != 0;
-	o->q[Q_SUCCESS] = x[col_success] != 0;
-	o->q[Q_UNKNOWN] = x[col_unknown] != 0;
-	o->q[Q_ATTEMPTS] = x[col_attempts];
+	o->q[SSH_Q_FAIL] = x[col_fail] != 0;
+	o->q[SSH_Q_SUCCESS] = x[col_success] != 0;
+	o->q[SSH_Q_UNKNOWN] = x[col_unknown] != 0;
+	o->q[SSH_Q_ATTEMPTS] = x[col_attempts];
 	return 0;
 }
 
-static const ctx_spec ssh_context = {
-	N_Q, -1, AZW_N(context), context, observe_ssh,
-};
+static const ctx_spec ssh_context = { &ctx_columns_ssh, observe_ssh };
 
 static void init(void)
 {

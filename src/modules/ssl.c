@@ -437,45 +437,8 @@ static int extract_extended(const azw_schema *schema, zl_rec *rec, double *x, ch
 
 /* ---- context features of the extended schema ----
  *
- * What a client has been doing lately over TLS, as damped statistics over
- * half-lives of 10 s to 1000 s of log time (context.h; azw-extract
- * --context none leaves them out). Quantities per session:
- *
- *   badcert   1 if the certificate failed validation: validation_status
- *             set and not ok (self signed, no issuer, expired, other);
- *             unset (not validated, TLS 1.3) is 0
- *   resumed   the record's resumed (C2 frameworks and scanners rarely
- *             resume; browsers often do)
- *   nosni     1 without an SNI (malware and scanners that connect to bare
- *             addresses)
- *   failed    1 if the handshake did not complete (established false) or
- *             an alert was logged
- *   new name  whether this (client, SNI) key was new: the SNI (case folded,
- *             \xHH as its byte; none is one value) is hashed to 32 bits
- *             into the source-to-service key in place of a port: the share
- *             of a client's recent sessions to a name it had not used
- *             within about 10000 s, without sets
- *   new server whether this (client, server) pair was new
- *
- * Rates are log1p(decayed count); means of 0/1 quantities are shares in
- * [0, 1].
- */
-enum { Q_BADCERT, Q_RESUMED, Q_NOSNI, Q_FAILED, N_Q };
-
-/* One row per context feature: name, key, statistic, quantity, half-life
- * (s), meaning. */
-static const ctx_column context[] = {
-	{ "src_rate_10s",           CTX_SRC, CTX_RATE, 0, 10,   "client: log1p(decayed count of its sessions), half-life 10 s" },
-	{ "src_rate_100s",          CTX_SRC, CTX_RATE, 0, 100,  "client: the same, half-life 100 s" },
-	{ "src_rate_1000s",         CTX_SRC, CTX_RATE, 0, 1000, "client: the same, half-life 1000 s" },
-	{ "src_validation_fail_1000s", CTX_SRC, CTX_MEAN, Q_BADCERT, 1000, "client: decayed share of sessions whose certificate failed validation (validation_status set, not ok), 1000 s" },
-	{ "src_resumed_1000s",      CTX_SRC, CTX_MEAN, Q_RESUMED, 1000, "client: decayed share of resumed sessions, 1000 s" },
-	{ "src_no_sni_100s",        CTX_SRC, CTX_MEAN, Q_NOSNI, 100,  "client: decayed share of sessions without an SNI, 100 s" },
-	{ "src_no_sni_1000s",       CTX_SRC, CTX_MEAN, Q_NOSNI, 1000, "client: the same, 1000 s" },
-	{ "src_failed_1000s",       CTX_SRC, CTX_MEAN, Q_FAILED, 1000, "client: decayed share of handshakes not established or with an alert, 1000 s" },
-	{ "src_new_sni_1000s",      CTX_SRC, CTX_MEAN, CTX_Q_NEWSVC, 1000,  "client: decayed share of sessions to an SNI it had not used lately (hashed, no sets kept), 1000 s" },
-	{ "src_new_server_1000s",   CTX_SRC, CTX_MEAN, CTX_Q_NEWPAIR, 1000, "client: decayed share of sessions to a server it had not used, 1000 s" },
-};
+ * The columns and what each quantity means: ctx_columns_ssl in
+ * context_columns.c; observe_ssl() below fills the quantities. */
 
 /* Columns of the per-record vector the quantities come from. */
 static int col_ok, col_vnone, col_resumed, col_sni, col_est, col_alert;
@@ -490,16 +453,14 @@ static int observe_ssl(zl_rec *rec, const double *x, ctx_obs *o, char *why)
 	    ext_text(rec, "server_name", &s, &len, why) < 0)
 		return -1;
 	o->svc = s ? ext_name_hash(s, len) : ext_name_hash("", 0);
-	o->q[Q_BADCERT] = x[col_ok] == 0 && x[col_vnone] == 0;
-	o->q[Q_RESUMED] = x[col_resumed] != 0;
-	o->q[Q_NOSNI] = x[col_sni] == 0;
-	o->q[Q_FAILED] = x[col_est] == 0 || x[col_alert] != 0;
+	o->q[SSL_Q_BADCERT] = x[col_ok] == 0 && x[col_vnone] == 0;
+	o->q[SSL_Q_RESUMED] = x[col_resumed] != 0;
+	o->q[SSL_Q_NOSNI] = x[col_sni] == 0;
+	o->q[SSL_Q_FAILED] = x[col_est] == 0 || x[col_alert] != 0;
 	return 0;
 }
 
-static const ctx_spec ssl_context = {
-	N_Q, -1, AZW_N(context), context, observe_ssl,
-};
+static const ctx_spec ssl_context = { &ctx_columns_ssl, observe_ssl };
 
 static void init(void)
 {

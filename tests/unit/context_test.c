@@ -242,7 +242,8 @@ static int no_observe(zl_rec *rec, const double *x, ctx_obs *o, char *why)
 	return 0;
 }
 
-static const ctx_spec spec = { N_Q, Q_A, N_COLS, cols, no_observe };
+static const ctx_columns columns = { N_Q, Q_A, N_COLS, cols };
+static const ctx_spec spec = { &columns, no_observe };
 
 /* A pseudo-random stream (a fixed LCG): the same every time. */
 static void stream_obs(unsigned long *seed, int i, ctx_obs *o)
