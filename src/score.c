@@ -12,10 +12,7 @@ static size_t cap;
 
 static void reserve(size_t need)
 {
-	if (need > cap) {
-		cap = need > 2 * cap ? need : 2 * cap;
-		buf = erealloc(buf, cap);
-	}
+	buf = egrow(buf, &cap, need);
 }
 
 static size_t put(size_t at, const char *s, size_t n)

@@ -16,6 +16,16 @@ void eprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn
 void *emalloc(size_t n);
 void *ecalloc(size_t n, size_t size);
 void *erealloc(void *p, size_t n);
+/* A byte buffer p of *cap bytes grown to hold at least need (doubling, so
+ * that appending costs amortised constant time); the buffer, *cap updated. */
+static inline void *egrow(void *p, size_t *cap, size_t need)
+{
+	if (need > *cap) {
+		*cap = need > 2 * *cap ? need : 2 * *cap;
+		p = erealloc(p, *cap);
+	}
+	return p;
+}
 char *estrdup(const char *s);
 
 /* Write the shortest decimal text that reads back (strtod) as exactly d;

@@ -76,10 +76,7 @@ static size_t row_cap;
 
 static void row_reserve(size_t need)
 {
-	if (need > row_cap) {
-		row_cap = need > 2 * row_cap ? need : 2 * row_cap;
-		row_buf = erealloc(row_buf, row_cap);
-	}
+	row_buf = egrow(row_buf, &row_cap, need);
 }
 
 /* Zeek's own escaping for the separator and line ends inside a field. */
