@@ -64,3 +64,71 @@ check() {
 @test "lateral: kerberos: every feature on hand-made records, TSV and JSON alike" {
 	check kerberos
 }
+
+@test "lateral: smtp: every feature on hand-made records, TSV and JSON alike" {
+	check smtp
+}
+
+@test "lateral: x509: every feature on hand-made records, TSV and JSON alike; the fingerprint is the uid" {
+	check x509
+	[ "$(grep -v '^#' "$TMP/x509.tsv.vec" | cut -f2 | tr '\n' ' ')" = "fp1 fp2 fp3 fp4 fp5 " ]
+}
+
+@test "lateral: without -m, each log type picks its module; -m any still gives the generic one" {
+	for m in $MODULES; do
+		azw-extract "$DATA/any/$m.log" > "$TMP/a"
+		grep -qx $'#module\t'"$m" "$TMP/a"
+		grep -qx $'#schema\textended' "$TMP/a"
+		azw-extract -m any "$DATA/any/$m.log" | grep -qx $'#schema\tgeneric'
+	done
+	# a log type that has the module's name as whole parts names it too
+	sed 's/^#path\tsmb_files$/#path\tsmb_files_archive/' "$DATA/any/smb_files.log" > "$TMP/renamed.log"
+	azw-extract "$TMP/renamed.log" | grep -qx $'#module\tsmb_files'
+}
+
+@test "lateral: the fixture logs go through extract | fit | score, each record scored once" {
+	for m in $MODULES; do
+		azw-extract -m "$m" "$DATA/any/$m.log" > "$TMP/$m.vec" 2> "$TMP/$m.err"
+		[ ! -s "$TMP/$m.err" ]
+		[ "$(grep -vc '^#' "$TMP/$m.vec")" -eq "$(grep -vc '^#' "$DATA/any/$m.log")" ]
+		azw-fit -q --fm-grace 3 -o "$TMP/$m.model" "$TMP/$m.vec"
+		azw-score "$TMP/$m.model" "$TMP/$m.vec" > "$TMP/$m.scores"
+		[ "$(wc -l < "$TMP/$m.scores")" -eq "$(grep -vc '^#' "$DATA/any/$m.log")" ]
+		grep -q "\"module\":\"$m\"" "$TMP/$m.scores"
+	done
+}
+
+@test "lateral: a bad value is refused with file, line and reason; the rest go on" {
+	# the 9th line (the 2nd record) with a responder that is no address
+	awk -F'\t' -v OFS='\t' 'NR == 9 { $5 = "not-an-address" } { print }' "$LAT/kerberos.log" > "$TMP/bad.log"
+	run bash -c "azw-extract -m kerberos '$TMP/bad.log' 2>&1 > '$TMP/bad.vec'"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"bad.log:9: id.resp_h"* ]]
+	[ "$(grep -vc '^#' "$TMP/bad.vec")" -eq $(($(grep -vc '^#' "$LAT/kerberos.log") - 1)) ]
+	echo '{"ts":1.0,"id.orig_h":"10.0.0.1","id.resp_h":"10.0.0.2","id.resp_p":88,"till":"soon"}' > "$TMP/bad.json"
+	run azw-extract -m kerberos "$TMP/bad.json"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"bad.json:1: till: not a time"* ]]
+}
+
+# The real logs of brim-wrccdc (../shared/data), whole, through each module
+# and the model; skipped where the data is absent. Runs bin/'s programs,
+# so not in the sanitizer pass.
+@test "lateral: brim-wrccdc's logs of each type through -m TYPE | fit | score, no record lost, no message" {
+	! sanitizer_build || skip "sanitizer build: the real logs run in the plain pass"
+	local d=
+	for c in "$BATS_TEST_DIRNAME/../../shared/data" /work/shared/data; do
+		[ -d "$c/brim-wrccdc/other-types" ] && d="$c/brim-wrccdc/other-types" && break
+	done
+	[ -n "$d" ] || skip "no ../shared/data"
+	for m in $MODULES; do
+		gzip -dc "$d/$m.log.gz" > "$TMP/in.log"
+		n=$(grep -vc '^#' "$TMP/in.log")
+		azw-extract -m "$m" "$TMP/in.log" > "$TMP/$m.vec" 2> "$TMP/$m.err"
+		[ ! -s "$TMP/$m.err" ] || { cat "$TMP/$m.err"; return 1; }
+		[ "$(grep -vc '^#' "$TMP/$m.vec")" -eq "$n" ]
+		azw-fit -q --fm-grace 3 -o "$TMP/$m.model" "$TMP/$m.vec"
+		azw-score "$TMP/$m.model" "$TMP/$m.vec" > "$TMP/$m.scores"
+		[ "$(wc -l < "$TMP/$m.scores")" -eq "$n" ] || { echo "$m: $(wc -l < "$TMP/$m.scores") of $n scored"; return 1; }
+	done
+}

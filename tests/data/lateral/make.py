@@ -264,3 +264,80 @@ for err, col in [("KDC_ERR_S_PRINCIPAL_UNKNOWN", "error_service_unknown"), ("KDC
     krb.append((merge(ends(port=88), {"error_msg": err}),
                 merge(NONE_KRB, {"dir_internal": 1, "resp_port_88": 1, "error_none": 0, col: 1})))
 write("kerberos", krb_types, krb)
+
+# ---- smtp ----
+smtp_types = merge(ID, {"trans_depth": "count", "helo": "string", "mailfrom": "string", "rcptto": "set[string]",
+                        "date": "string", "from": "string", "to": "set[string]", "cc": "set[string]",
+                        "reply_to": "string", "msg_id": "string", "in_reply_to": "string", "subject": "string",
+                        "x_originating_ip": "addr", "first_received": "string", "second_received": "string",
+                        "last_reply": "string", "path": "vector[addr]", "user_agent": "string", "tls": "bool",
+                        "fuids": "vector[string]", "is_webmail": "bool"})
+NONE_SMTP = {"helo_none": 1, "mailfrom_none": 1, "reply_none": 1}
+smtp = [(e, merge(NONE_SMTP, w)) for e, w in dirs(25, "resp_port_25")]
+smtp += [
+    (merge(ends(port=587), {"trans_depth": 2, "helo": "[10.0.0.1]", "mailfrom": "<ann@evil.example>",
+                            "rcptto": ["a@x.org", "b@x.org", "c@x.org"], "from": "Ann <ann@Bank.example>",
+                            "to": ["a@x.org"], "cc": ["d@x.org", "e@x.org"], "reply_to": "pay@other.example",
+                            "subject": "=?utf-8?B?aGk=?=", "x_originating_ip": "8.8.4.4",
+                            "last_reply": "250 ok", "path": ["10.0.0.2", "10.0.0.1"], "user_agent": "Mailer 1",
+                            "tls": True, "fuids": ["F1", "F2"], "is_webmail": True}),
+     {"dir_internal": 1, "resp_port_587": 1, "log_trans_depth": L(2), "helo_address": 1, "mailfrom_set": 1,
+      "log_rcptto": L(3), "log_to": L(1), "log_cc": L(2), "from_mismatch": 1, "reply_to_differs": 1, "no_date": 1,
+      "no_msg_id": 1, "log_subject_len": L(16), "subject_entropy": 3.202820, "subject_encoded": 1,
+      "has_x_originating_ip": 1, "reply_2xx": 1, "log_path": L(2), "has_user_agent": 1, "tls": 1,
+      "log_fuids": L(2), "is_webmail": 1}),
+    (merge(ends(port=465), {"helo": "kali", "mailfrom": "", "from": "x <x@bank.example>", "date": "Mon, 1 Jan 2024",
+                            "msg_id": "<1@bank.example>", "in_reply_to": "<0@a>", "subject": "aaaa",
+                            "reply_to": "y@BANK.example", "last_reply": "354 go on", "tls": False}),
+     {"dir_internal": 1, "resp_port_465": 1, "helo_single_label": 1, "mailfrom_empty": 1, "is_reply": 1,
+      "log_subject_len": L(4), "reply_3xx": 1}),
+    (merge(ends(port=2525), {"helo": "mail.example.org", "mailfrom": "a@b.example", "last_reply": "421 busy"}),
+     {"dir_internal": 1, "resp_port_other": 1, "helo_name": 1, "mailfrom_set": 1, "reply_4xx": 1}),
+    (merge(ends(), {"last_reply": "530 5.7.1 Client was not authenticated"}),
+     {"dir_internal": 1, "resp_port_other": 1, "helo_none": 1, "mailfrom_none": 1, "reply_5xx": 1}),
+    (merge(ends(port=25), {"last_reply": "garbage"}),
+     {"dir_internal": 1, "resp_port_25": 1, "helo_none": 1, "mailfrom_none": 1, "reply_other": 1}),
+]
+write("smtp", smtp_types, smtp)
+
+# ---- x509 ----
+x509_types = {"fingerprint": "string", "certificate.version": "count", "certificate.serial": "string",
+              "certificate.subject": "string", "certificate.issuer": "string",
+              "certificate.not_valid_before": "time", "certificate.not_valid_after": "time",
+              "certificate.key_alg": "string", "certificate.sig_alg": "string", "certificate.key_type": "string",
+              "certificate.key_length": "count", "certificate.exponent": "string", "certificate.curve": "string",
+              "san.dns": "vector[string]", "san.uri": "vector[string]", "san.email": "vector[string]",
+              "san.ip": "vector[addr]", "basic_constraints.ca": "bool", "basic_constraints.path_len": "count",
+              "host_cert": "bool", "client_cert": "bool"}
+D = 86400.0
+x509 = [
+    ({"fingerprint": "fp1", "certificate.version": 3, "certificate.serial": "0A1B",
+      "certificate.subject": "CN=a\\, b,O=Example,C=US", "certificate.issuer": "CN=CA,O=Example",
+      "certificate.not_valid_before": TS - 10 * D, "certificate.not_valid_after": TS + 355 * D,
+      "certificate.key_type": "rsa", "certificate.key_length": 1024, "certificate.exponent": "3",
+      "certificate.sig_alg": "sha1WithRSAEncryption", "san.dns": ["*.example.org", "example.org"],
+      "san.ip": ["10.0.0.1"], "san.email": ["a@example.org"], "san.uri": ["https://x", "https://y", "https://z"],
+      "basic_constraints.ca": True, "basic_constraints.path_len": 2, "host_cert": True, "client_cert": True},
+     {"version_3": 1, "log_validity_days": L(365), "log_age_days": L(10), "log_subject_rdns": L(3),
+      "log_issuer_rdns": L(2), "log_subject_len": L(23), "log_serial_len": L(4), "key_rsa": 1,
+      "log_key_length": L(1024), "key_weak": 1, "exponent_odd": 1, "sig_sha1": 1, "log_san_dns": L(2),
+      "log_san_ip": L(1), "log_san_email": L(1), "log_san_uri": L(3), "san_wildcard": 1, "ca_true": 1,
+      "log_path_len": L(2), "host_cert": 1, "client_cert": 1}),
+    ({"fingerprint": "fp2", "certificate.version": 1, "certificate.subject": "CN=x", "certificate.issuer": "CN=x",
+      "certificate.not_valid_before": TS + D, "certificate.not_valid_after": TS + 3 * D,
+      "certificate.key_type": "ecdsa", "certificate.key_length": 160, "certificate.sig_alg": "md5WithRSAEncryption",
+      "basic_constraints.ca": False},
+     {"version_other": 1, "log_validity_days": L(2), "not_yet_valid": 1, "self_signed": 1, "log_subject_rdns": L(1),
+      "log_issuer_rdns": L(1), "log_subject_len": L(4), "key_ecdsa": 1, "log_key_length": L(160), "key_weak": 1,
+      "sig_md5": 1, "no_san": 1, "ca_false": 1}),
+    ({"fingerprint": "fp3", "certificate.not_valid_before": TS - 30 * D, "certificate.not_valid_after": TS - 20 * D,
+      "certificate.key_type": "dsa", "certificate.key_length": 2048, "certificate.sig_alg": "ecdsa-with-SHA256",
+      "san.dns": ["a.example"]},
+     {"version_none": 1, "log_validity_days": L(10), "log_age_days": L(30), "expired": 1, "key_dsa": 1,
+      "log_key_length": L(2048), "sig_sha2": 1, "log_san_dns": L(1), "ca_none": 1}),
+    ({"fingerprint": "fp4", "certificate.key_type": "ed25519", "certificate.sig_alg": "1.2.3.4", "san.ip": ["10.0.0.1"]},
+     {"version_none": 1, "key_other": 1, "sig_other": 1, "log_san_ip": L(1), "ca_none": 1}),
+    ({"fingerprint": "fp5"},
+     {"version_none": 1, "key_none": 1, "sig_none": 1, "no_san": 1, "ca_none": 1}),
+]
+write("x509", x509_types, x509)
