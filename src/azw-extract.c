@@ -65,7 +65,7 @@ static void usage(FILE *f)
 	    "  -m, --module MODULE  the log type (any case); default: the log type of\n"
 	    "                       the first record (_path, #path or the Kafka key).\n"
 	    "                       any, or a log type without a module of its own\n"
-	    "                       (rdp, smtp, x509...): the generic module, its\n"
+	    "                       (notice, weird...): the generic module, its\n"
 	    "                       columns from the log's own field types\n"
 	    "      --schema SCHEMA  feature schema (see Modules below; the first listed\n"
 	    "                       is the default)\n"
