@@ -90,6 +90,7 @@ check() {
 	for m in $MODULES; do
 		azw-extract -m "$m" "$DATA/any/$m.log" > "$TMP/$m.vec" 2> "$TMP/$m.err"
 		[ ! -s "$TMP/$m.err" ]
+		grep -qx $'#schema\textended' "$TMP/$m.vec"
 		[ "$(grep -vc '^#' "$TMP/$m.vec")" -eq "$(grep -vc '^#' "$DATA/any/$m.log")" ]
 		azw-fit -q --fm-grace 3 -o "$TMP/$m.model" "$TMP/$m.vec"
 		azw-score "$TMP/$m.model" "$TMP/$m.vec" > "$TMP/$m.scores"
@@ -126,6 +127,7 @@ check() {
 		n=$(grep -vc '^#' "$TMP/in.log")
 		azw-extract -m "$m" "$TMP/in.log" > "$TMP/$m.vec" 2> "$TMP/$m.err"
 		[ ! -s "$TMP/$m.err" ] || { cat "$TMP/$m.err"; return 1; }
+		grep -qx $'#schema\textended' "$TMP/$m.vec"
 		[ "$(grep -vc '^#' "$TMP/$m.vec")" -eq "$n" ]
 		azw-fit -q --fm-grace 3 -o "$TMP/$m.model" "$TMP/$m.vec"
 		azw-score "$TMP/$m.model" "$TMP/$m.vec" > "$TMP/$m.scores"
