@@ -71,7 +71,7 @@ check() {
 
 @test "lateral: x509: every feature on hand-made records, TSV and JSON alike; the fingerprint is the uid" {
 	check x509
-	[ "$(grep -v '^#' "$TMP/x509.tsv.vec" | cut -f2 | tr '\n' ' ')" = "fp1 fp2 fp3 fp4 fp5 " ]
+	[ "$(grep -v '^#' "$TMP/x509.tsv.vec" | cut -f2 | tr '\n' ' ')" = "fp1 fp2 fp3 fp4 fp5 fp6 " ]
 }
 
 @test "lateral: without -m, each log type picks its module; -m any still gives the generic one" {

@@ -297,6 +297,9 @@ smtp += [
      {"dir_internal": 1, "resp_port_other": 1, "helo_none": 1, "mailfrom_none": 1, "reply_5xx": 1}),
     (merge(ends(port=25), {"last_reply": "garbage"}),
      {"dir_internal": 1, "resp_port_25": 1, "helo_none": 1, "mailfrom_none": 1, "reply_other": 1}),
+    # a look-alike: the header's domain is the envelope's and more
+    (merge(ends(port=25), {"mailfrom": "a@bank.example", "from": "b@bank.example.com", "date": "d", "msg_id": "m"}),
+     {"dir_internal": 1, "resp_port_25": 1, "helo_none": 1, "mailfrom_set": 1, "from_mismatch": 1, "reply_none": 1}),
 ]
 write("smtp", smtp_types, smtp)
 
@@ -339,5 +342,10 @@ x509 = [
      {"version_none": 1, "key_other": 1, "sig_other": 1, "log_san_ip": L(1), "ca_none": 1}),
     ({"fingerprint": "fp5"},
      {"version_none": 1, "key_none": 1, "sig_none": 1, "no_san": 1, "ca_none": 1}),
+    # valid for half a second more, issued one second ago: neither expired
+    # nor not yet valid
+    ({"fingerprint": "fp6", "certificate.not_valid_before": TS - 1, "certificate.not_valid_after": TS + 0.5},
+     {"version_none": 1, "log_validity_days": L(1.5 / D), "log_age_days": L(1 / D), "key_none": 1, "sig_none": 1,
+      "no_san": 1, "ca_none": 1}),
 ]
 write("x509", x509_types, x509)
