@@ -86,7 +86,7 @@ FNR == 1 {
 	next
 }
 {
-	while (match($0, /@n:[a-z]+:[a-z]+:[a-z]+@/)) {
+	while (match($0, /@n:[a-z0-9_]+:[a-z]+:[a-z]+@/)) {
 		key = substr($0, RSTART + 3, RLENGTH - 4)
 		if (!(key in rows)) {
 			print "features.awk: no rows for " key > "/dev/stderr"

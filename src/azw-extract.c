@@ -65,7 +65,7 @@ static void usage(FILE *f)
 	    "  -m, --module MODULE  the log type (any case); default: the log type of\n"
 	    "                       the first record (_path, #path or the Kafka key).\n"
 	    "                       any, or a log type without a module of its own\n"
-	    "                       (rdp, smtp, x509...): the generic module, its\n"
+	    "                       (notice, weird...): the generic module, its\n"
 	    "                       columns from the log's own field types\n"
 	    "      --schema SCHEMA  feature schema (see Modules below; the first listed\n"
 	    "                       is the default)\n"
@@ -232,21 +232,18 @@ static void start_generic(run *r, zl_rec *rec)
 
 /* Does a log type name this module? Zeek's own names are the module's
  * (conn), and so are the names a path_func or a package gives the same
- * records: the module's name as one part of it, between _ - or .
- * (conn_long, conn-internal, RITA's open_conn). */
+ * records: the module's name as whole parts of it, between _ - or .
+ * (conn_long, conn-internal, RITA's open_conn; smb_files_2). */
 static int names_module(const char *type, const azw_module *mod)
 {
 	size_t n = strlen(mod->name);
-	const char *p = type;
+	const char *p;
 
-	for (;;) {
-		size_t k = strcspn(p, "_-.");
-		if (k == n && strncasecmp(p, mod->name, n) == 0)
+	for (p = type; *p; p++)
+		if ((p == type || strchr("_-.", p[-1])) && strncasecmp(p, mod->name, n) == 0 &&
+		    (p[n] == '\0' || strchr("_-.", p[n])))
 			return 1;
-		if (!p[k])
-			return 0;
-		p += k + 1;
-	}
+	return 0;
 }
 
 /* Without -m: the module named by the first record's log type. */
@@ -289,7 +286,8 @@ static void write_row(run *r)
 	char pbuf[2][32];
 	const char *id[VEC_N_ID];
 
-	if (r->generic)
+	/* x509 has no uid or id.*: its fingerprint, as the generic module's */
+	if (r->generic || r->mod == &azw_module_x509)
 		any_record_ids(r->rec, id, pbuf);
 	else
 		vec_record_ids(r->rec, id, pbuf);

@@ -127,18 +127,26 @@ setup() {
 	[ ! -e "$TMP/m/conn.model" ]
 }
 
-@test "azw-train: log types without a module of their own (rdp, x509) train with the generic module" {
+@test "azw-train: log types without a module of their own (notice, weird) train with the generic module; rdp and x509 with theirs" {
 	mkdir -p "$L/2024-05-04"
+	gzip < "$DATA/any/notice.log" > "$L/2024-05-04/notice.00:00:00-01:00:00.log.gz"
+	cp "$DATA/any/weird.log" "$L/2024-05-04/weird.00:00:00-01:00:00.log"
 	gzip < "$DATA/any/rdp.log" > "$L/2024-05-04/rdp.00:00:00-01:00:00.log.gz"
 	cp "$DATA/any/x509.log" "$L/2024-05-04/x509.00:00:00-01:00:00.log"
-	run azw-train --log-dir "$L" --modules conn RDP x509 --model-dir "$TMP/m" --fm-grace 5
+	run azw-train --log-dir "$L" --modules conn NOTICE weird,RDP x509 --model-dir "$TMP/m" --fm-grace 5
 	[ "$status" -eq 0 ]
-	for t in rdp x509; do
+	for t in notice weird; do
 		[ "$(sed -n 's/^module\t//p' "$TMP/m/$t.model")" = "$t" ]
 		[ "$(sed -n 's/^schema\t//p' "$TMP/m/$t.model")" = generic ]
 	done
-	# the same model as the pipeline by hand
-	azw-extract -m rdp "$DATA/any/rdp.log" | azw-fit -q --fm-grace 5 -o "$TMP/hand.model"
-	diff <(grep -v '^#' "$TMP/hand.model" | grep -v -i 'created\|checksum') \
-	     <(grep -v '^#' "$TMP/m/rdp.model" | grep -v -i 'created\|checksum')
+	for t in rdp x509; do
+		[ "$(sed -n 's/^module\t//p' "$TMP/m/$t.model")" = "$t" ]
+		[ "$(sed -n 's/^schema\t//p' "$TMP/m/$t.model")" = extended ]
+	done
+	# the same models as the pipeline by hand
+	for t in notice rdp; do
+		gzip -dc "$L/2024-05-04/$t.00:00:00-01:00:00.log.gz" | azw-extract -m "$t" | azw-fit -q --fm-grace 5 -o "$TMP/hand.model"
+		diff <(grep -v '^#' "$TMP/hand.model" | grep -v -i 'created\|checksum') \
+		     <(grep -v '^#' "$TMP/m/$t.model" | grep -v -i 'created\|checksum')
+	done
 }

@@ -611,7 +611,7 @@ static azw_schema any_schemas[1] = {
 
 const azw_module azw_module_any = {
 	"any",
-	"any other Zeek log (rdp, smtp, x509, a package's...): -m any or -m LOGTYPE; features from the log's own field types",
+	"any other Zeek log (notice, weird, ocsp, a package's...): -m any or -m LOGTYPE; features from the log's own field types",
 	init,
 	AZW_N(any_schemas),
 	any_schemas,

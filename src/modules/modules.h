@@ -71,6 +71,15 @@ extern const azw_module azw_module_dns;
 extern const azw_module azw_module_http;
 extern const azw_module azw_module_ssh;
 extern const azw_module azw_module_ssl;
+/* the logs of lateral movement and mail (lateral.h) */
+extern const azw_module azw_module_smb_mapping;
+extern const azw_module azw_module_smb_files;
+extern const azw_module azw_module_dce_rpc;
+extern const azw_module azw_module_ntlm;
+extern const azw_module azw_module_kerberos;
+extern const azw_module azw_module_rdp;
+extern const azw_module azw_module_smtp;
+extern const azw_module azw_module_x509;
 extern const azw_module azw_module_any; /* the generic module (any.h) */
 
 /* Every module, NULL-terminated; the generic one last. */
@@ -78,7 +87,11 @@ static inline const azw_module *const *azw_modules(void)
 {
 	static const azw_module *const all[] = {
 		&azw_module_conn, &azw_module_dns, &azw_module_http,
-		&azw_module_ssh, &azw_module_ssl, &azw_module_any, NULL
+		&azw_module_ssh, &azw_module_ssl,
+		&azw_module_smb_mapping, &azw_module_smb_files, &azw_module_dce_rpc,
+		&azw_module_ntlm, &azw_module_kerberos, &azw_module_rdp,
+		&azw_module_smtp, &azw_module_x509,
+		&azw_module_any, NULL
 	};
 	return all;
 }
