@@ -127,8 +127,8 @@ summarize() {
 			else if (scored != out["a"])
 				check = "SCORED " (scored + 0) " of " (out["a"] + 0)
 		}
-		if (t == "-") tcols = sprintf("%-5s %7s %7s %7s", "-", "-", "-", "-")
-		else tcols = sprintf("%-5s %7d %7d %7d", t, out["t"], skipped["t"], other["t"])
+		if (t == "-") tcols = sprintf("%-11s %7s %7s %7s", "-", "-", "-", "-")
+		else tcols = sprintf("%-11s %7d %7d %7d", t, out["t"], skipped["t"], other["t"])
 		printf "%-76s %-14s %7d %s %-12s %7d %7d %7d %7s %s\n", rel, fmt, in_, tcols,
 		       amod == "" ? "-" : amod, out["a"], skipped["a"], other["a"],
 		       out["a"] < 10 ? "-" : scored + 0, check
@@ -138,7 +138,7 @@ summarize() {
 	}' "$tmp/in" "$tmp/err" "$tmp/out" "$tmp/aerr" "$tmp/aout" "$tmp/fiterr" "$tmp/scoreerr" "$tmp/scores"
 }
 
-printf '%-76s %-14s %7s %-5s %7s %7s %7s %-12s %7s %7s %7s %7s %s\n' file format in type out skipped other \
+printf '%-76s %-14s %7s %-11s %7s %7s %7s %-12s %7s %7s %7s %7s %s\n' file format in type out skipped other \
 	any-log out skipped other scored check
 find "$data" -type f \( -name '*.log' -o -name '*.log.gz' -o -name '*.json' -o -name '*.json.gz' \
 	-o -name '*.labeled' \) | LC_ALL=C sort > "$tmp/files"

@@ -286,20 +286,24 @@ static const struct {
 	{ "ssh", "extended", &ctx_columns_ssh },    { "ssh", "original", NULL },
 	{ "ssl", "extended", &ctx_columns_ssl },    { "ssl", "original", NULL },
 	{ "any", "generic", &ctx_columns_generic },
+	/* the logs of lateral movement and mail: per-record schemas */
+	{ "smb_mapping", "extended", NULL }, { "smb_files", "extended", NULL },
+	{ "dce_rpc", "extended", NULL },     { "ntlm", "extended", NULL },
+	{ "kerberos", "extended", NULL },    { "rdp", "extended", NULL },
+	{ "smtp", "extended", NULL },        { "x509", "extended", NULL },
 };
 
 const ctx_columns *ctx_columns_find(const char *module, const char *schema)
 {
-	int i, module_known = 0;
+	int i;
 
-	for (i = 0; i < N(known); i++) {
-		if (strcasecmp(known[i].module, module) != 0)
-			continue;
-		module_known = 1;
-		if (schema && strcasecmp(known[i].schema, schema) == 0)
-			return known[i].columns;
-	}
-	if (!module_known && schema && strcasecmp(schema, "generic") == 0)
+	/* the generic module's stream of any log, with or without a module
+	 * of its own (modules.h, azw_context_find) */
+	if (schema && strcasecmp(schema, "generic") == 0)
 		return &ctx_columns_generic;
+	for (i = 0; i < N(known); i++)
+		if (strcasecmp(known[i].module, module) == 0 && schema &&
+		    strcasecmp(known[i].schema, schema) == 0)
+			return known[i].columns;
 	return NULL;
 }

@@ -130,13 +130,14 @@ static inline const azw_schema *azw_schema_find(const azw_module *m, const char 
 }
 
 /* The context of a module's schema, or NULL. A stream of the generic
- * module names its log type (rdp) as its module, and "generic" as its
- * schema. */
+ * module names its log type (rdp, or a package's log) as its module, and
+ * "generic" as its schema, whether or not that log has a module of its
+ * own. */
 static inline const struct ctx_spec *azw_context_find(const char *module, const char *schema)
 {
 	const azw_module *m = azw_module_find(module);
 
-	if (!m && schema && strcasecmp(schema, "generic") == 0)
+	if (schema && strcasecmp(schema, "generic") == 0)
 		m = &azw_module_any;
 	const azw_schema *s = m ? azw_schema_find(m, schema) : NULL;
 

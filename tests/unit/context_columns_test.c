@@ -22,7 +22,7 @@ int main(void)
 {
 	/* names no module has, and the generic module's schema */
 	static const char *const others[] = { "generic", "GENERIC", "nosuch" };
-	static const char *const logs[] = { "rdp", "smtp", "x509" };
+	static const char *const logs[] = { "rdp", "smtp", "x509", "irc", "modbus" };
 	const azw_module *const *m;
 	int i, j, n_ctx = 0;
 
@@ -41,9 +41,13 @@ int main(void)
 	same("CONN", "Extended");
 	/* the comparisons saw tables, not only NULLs */
 	okf(n_ctx >= 6, "%d schemas with context", n_ctx);
+	/* a generic stream (azw-extract -m any) of a log with a module of its
+	 * own (rdp) or without one (irc): the generic columns, not none */
 	ok(ctx_columns_find("rdp", "generic") == &ctx_columns_generic,
-	   "an unknown log type's generic stream: the generic columns");
-	ok(ctx_columns_find("conn", "generic") == NULL, "conn has no generic schema");
+	   "a generic stream of a log with a module of its own: the generic columns");
+	ok(ctx_columns_find("irc", "generic") == &ctx_columns_generic,
+	   "a generic stream of a log without a module: the generic columns");
+	ok(ctx_columns_find("rdp", "extended") == NULL, "rdp's own schema: no context");
 	tap_plan(tap_run);
 	return tap_status();
 }
