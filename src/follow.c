@@ -18,6 +18,17 @@
 #define CHUNK (64 << 10)          /* first buffer, and the least read(2) asks for */
 #define DEFAULT_MAX_LINE (1L << 20)
 
+/* One open file of a position. */
+typedef struct {
+	uintmax_t dev, ino;
+	long long off;          /* its next unread whole line */
+	long lineno;            /* the line before it */
+	int skipping;           /* off is inside an over-long line */
+	long long size;         /* its size at the last look */
+	size_t fp_len;          /* its first fp_len bytes hash to fp_hash */
+	uint64_t fp_hash;
+} follow_mark;
+
 static double mono(void)
 {
 	struct timespec t;
@@ -424,9 +435,34 @@ static int add_src(follow *f, int fd, const struct stat *st, double now)
 	return slot;
 }
 
+/* Is the file open on fd (not open here) a copy of an open file, made by a
+ * copytruncate that has not truncated it yet (or not yet seen to)? Its
+ * bytes so far are the open file's first bytes. An empty file may be one
+ * being made. Read from its start it would give every line twice. */
+static int copy_of_open(const follow *f, int fd, const struct stat *st)
+{
+	unsigned char b[FOLLOW_FP];
+	ssize_t n;
+	int i;
+
+	if (st->st_size == 0)
+		return 1;
+	if ((n = pread(fd, b, sizeof b, 0)) <= 0)
+		return 0;
+	for (i = 0; i < FOLLOW_MAX_SRC; i++) {
+		const follow_src *s = &f->src[i];
+		size_t k = (size_t)n < s->fp_len ? (size_t)n : s->fp_len;
+
+		if (s->fd >= 0 && k > 0 && memcmp(b, s->fp, k) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /* The path names another file: were there files in between, rotated
  * before we looked (two rotations between two looks)? Each renamed since
- * the last look is read too, from its start, oldest first. */
+ * the last look is read too, from its start, oldest first; not a copy of
+ * an open file (copy_of_open). */
 static int find_rotated(follow *f, double now)
 {
 	sibling c[FOLLOW_MAX_SRC];
@@ -444,8 +480,12 @@ static int find_rotated(follow *f, double now)
 
 		if (free_slot(f) < 0)
 			return n - i; /* deferred: found again at the next look */
-		if ((fd = open(c[i].name, O_RDONLY)) < 0 || fstat(fd, &st) != 0 ||
-		    st.st_ino != c[i].st.st_ino) {
+		if ((fd = open(c[i].name, O_RDONLY)) >= 0 && fstat(fd, &st) == 0 &&
+		    st.st_ino == c[i].st.st_ino && copy_of_open(f, fd, &st)) {
+			close(fd); /* not remembered: truncated() reads it from where its file was read */
+			continue;
+		}
+		if (fd < 0 || fstat(fd, &st) != 0 || st.st_ino != c[i].st.st_ino) {
 			if (fd >= 0)
 				close(fd);
 			f->n_missed += c[i].st.st_size;
@@ -466,6 +506,39 @@ static int find_rotated(follow *f, double now)
  * are given first (trunc_pending), then it is read from its start. The end
  * written before the truncation and not read yet is in logrotate's copy
  * beside it, the file that starts as s did: read from there. */
+static int find_mark(const follow *f, const follow_mark *m, int by_start, struct stat *st,
+                     char *name, size_t name_n);
+static void resume_at_slot(follow *f, int fd, const struct stat *st, const follow_mark *m);
+
+/* s, resumed and not yet read up to its position, was truncated: the rest
+ * is in its copy (made while stopped, or since), read in a slot of its own
+ * as a resumed file (its leading '#' lines, then on from the position),
+ * before s's new content. 1, or 0 when there is no copy (or no slot). */
+static int resumed_truncated(follow *f, follow_src *s)
+{
+	follow_mark m = { (uintmax_t)s->dev, (uintmax_t)s->ino, (long long)s->resume_at,
+		          s->resume_lineno, s->resume_skipping, (long long)s->seen_size,
+		          s->fp_len, follow_hash(s->fp, s->fp_len) };
+	struct stat st;
+	char name[260];
+	int fd, slot;
+
+	if (s->fp_len == 0 || (fd = find_mark(f, &m, 1, &st, name, sizeof name)) < 0)
+		return 0;
+	resume_at_slot(f, fd, &st, &m);
+	for (slot = 0; slot < FOLLOW_MAX_SRC; slot++)
+		if (f->src[slot].fd >= 0 && f->src[slot].ino == st.st_ino && f->src[slot].dev == st.st_dev)
+			break;
+	if (slot == FOLLOW_MAX_SRC)
+		return 0; /* no slot: said lost by resume_at_slot */
+	weprintf("%s: the rest of a file read part-way when stopped is read from its copy %s",
+	         f->path, name);
+	f->src[slot].seq = s->seq; /* read before s's new content */
+	f->src[slot].closing = 1;  /* a copy grows no more */
+	s->seq = f->seq++;
+	return 1;
+}
+
 static void truncated(follow *f, follow_src *s)
 {
 	sibling c[FOLLOW_MAX_SRC];
@@ -475,6 +548,23 @@ static void truncated(follow *f, follow_src *s)
 
 	weprintf("%s: file truncated, reading it from its start", f->path);
 	s->trunc_pending = 1;
+	if (s->resume_at > 0) {
+		/* what is buffered lies before the position: given already */
+		off_t at = s->resume_at;
+
+		int found = resumed_truncated(f, s);
+
+		s->start = s->end;
+		s->skipping = 0;
+		s->resume_at = 0;
+		if (!found && s->seen_size > at) {
+			f->n_missed += s->seen_size - at;
+			weprintf("%s: %lld bytes written before the truncation were not read, and no "
+			         "copy of the file was found beside it: lost", f->path,
+			         (long long)(s->seen_size - at));
+		}
+		return;
+	}
 	for (i = 0; i < n; i++) {
 		off_t off = s->pos;
 		ssize_t k;
@@ -511,10 +601,12 @@ static void truncated(follow *f, follow_src *s)
 		s->pos = off; /* buf[end] is there in the content before the truncation */
 		return;
 	}
-	if (s->seen_size > s->pos)
+	if (s->seen_size > s->pos) {
+		f->n_missed += s->seen_size - s->pos;
 		weprintf("%s: %lld bytes written before the truncation were not read, and no copy "
 		         "of the file was found beside it: lost", f->path,
 		         (long long)(s->seen_size - s->pos));
+	}
 }
 
 /* Is s truncated (copytruncate, perhaps just before a rename)? If so, its
@@ -788,17 +880,6 @@ uint64_t follow_hash(const unsigned char *p, size_t n)
 	}
 	return h;
 }
-
-/* One open file of a position. */
-typedef struct {
-	uintmax_t dev, ino;
-	long long off;          /* its next unread whole line */
-	long lineno;            /* the line before it */
-	int skipping;           /* off is inside an over-long line */
-	long long size;         /* its size at the last look */
-	size_t fp_len;          /* its first fp_len bytes hash to fp_hash */
-	uint64_t fp_hash;
-} follow_mark;
 
 int follow_position(const follow *f, char *buf, size_t n)
 {

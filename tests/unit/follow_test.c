@@ -128,7 +128,7 @@ int main(void)
 		return 2;
 	}
 	snprintf(path, sizeof path, "%s/conn.log", dir);
-	tap_plan(50);
+	tap_plan(55);
 
 	ok(follow_open(&f, path, GRACE, POLL, 16, &stop) == 0, "a missing file is waited for");
 	f.idle = on_idle;
@@ -376,6 +376,57 @@ int main(void)
 		g.idle = on_idle;
 		follow_resume(&g, pos, 0);
 		is(drain(&g), "t5|u1", "truncated while read: resumed in the copy, then the file anew");
+		follow_close(&g);
+
+		/* a restart inside a copytruncate: stopped, the copy made,
+		 * resumed, and only then the file truncated. The copy is not a
+		 * file rotated while stopped (read from its start, it gives
+		 * every line twice): the rest after the position comes from
+		 * the file, and nothing from the copy. */
+		snprintf(rpath, sizeof rpath, "%s/http.log", dir);
+		append(rpath, "c1\nc2\n");
+		follow_open(&g, rpath, GRACE, POLL, 16, &stop);
+		g.idle = on_idle;
+		drain(&g);
+		follow_position(&g, pos, sizeof pos);
+		follow_close(&g);
+		append(rpath, "c3\n");
+		{
+			char cp[700];
+
+			snprintf(cp, sizeof cp, "cp '%s' '%s.1'", rpath, rpath);
+			if (system(cp) != 0)
+				perror(cp);
+		}
+		follow_open(&g, rpath, GRACE, POLL, 16, &stop);
+		g.idle = on_idle;
+		follow_resume(&g, pos, 0);
+		is(drain(&g), "c3", "a restart inside a copytruncate: on from the position, the copy not read");
+		if (truncate(rpath, 0) != 0)
+			perror("truncate");
+		append(rpath, "d1\n");
+		is(drain(&g), "d1", "a restart inside a copytruncate: then the file anew, nothing twice");
+		ok(g.n_missed == 0, "a restart inside a copytruncate: nothing said lost");
+		follow_position(&g, pos, sizeof pos);
+		follow_close(&g);
+		/* the same, truncated before anything was read after resuming:
+		 * the rest comes from the copy, from the position on */
+		append(rpath, "d2\n");
+		{
+			char cp[700];
+
+			snprintf(cp, sizeof cp, "cp '%s' '%s.2'", rpath, rpath);
+			if (system(cp) != 0)
+				perror(cp);
+		}
+		follow_open(&g, rpath, GRACE, POLL, 16, &stop);
+		g.idle = on_idle;
+		follow_resume(&g, pos, 0);
+		if (truncate(rpath, 0) != 0)
+			perror("truncate");
+		append(rpath, "e1\n");
+		is(drain(&g), "d2|e1", "a restart inside a copytruncate, truncated before read: the copy from the position");
+		ok(g.n_missed == 0, "a restart inside a copytruncate, truncated before read: nothing said lost");
 		follow_close(&g);
 	}
 
