@@ -20,6 +20,9 @@
  *     rotated in between (two rotations between two looks): a regular,
  *     uncompressed file whose name starts as the path's (conn.), not read
  *     before and renamed since the last look is read too, oldest first;
+ *     one that starts as an open file does (or is empty) is taken for the
+ *     copy of a copytruncate not yet seen to truncate, and read only when
+ *     its file is found truncated, from where that was read to;
  *   - a missing path is waited for.
  * Memory is bounded: lines longer than max_line are reported and skipped.
  *
@@ -35,7 +38,8 @@
  * copytruncated file); read on from its offset, after its leading '#' lines
  * (a TSV header the caller needs again); files rotated while stopped are
  * read from their start; a file that cannot be found is said, with the
- * bytes known not read.
+ * bytes known not read. A resumed file truncated before it was read up to
+ * its offset is read on from its copy, in a slot of its own.
  */
 #ifndef AZW_FOLLOW_H
 #define AZW_FOLLOW_H
