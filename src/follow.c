@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #define CHUNK (64 << 10)          /* first buffer, and the least read(2) asks for */
 #define DEFAULT_MAX_LINE (1L << 20)
@@ -268,13 +269,21 @@ static int oldest_rotated(const follow *f)
 	return best;
 }
 
-/* A file read, never to be read again (is_known). */
-static void remember(follow *f, dev_t dev, ino_t ino)
+/* A file read, never to be read again (is_known), and the hash of its
+ * first fp_len bytes (to know it compressed). */
+static void remember(follow *f, dev_t dev, ino_t ino, size_t fp_len, uint64_t fp_hash)
 {
 	int i = f->n_known++ % FOLLOW_KNOWN;
 
 	f->known[i].dev = dev;
 	f->known[i].ino = ino;
+	f->known[i].fp_len = fp_len;
+	f->known[i].fp_hash = fp_hash;
+}
+
+static void remember_src(follow *f, const follow_src *s)
+{
+	remember(f, s->dev, s->ino, s->fp_len, follow_hash(s->fp, s->fp_len));
 }
 
 static int is_open(const follow *f, dev_t dev, ino_t ino)
@@ -354,6 +363,13 @@ static int compressed(const char *name)
 	return 0;
 }
 
+static int is_gz(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 3 && strcmp(name + n - 3, ".gz") == 0;
+}
+
 static double ctime_of(const struct stat *st)
 {
 	return (double)st->st_ctim.tv_sec + (double)st->st_ctim.tv_nsec * 1e-9;
@@ -370,8 +386,8 @@ typedef struct {
  * not conn-summary.log, rotated at the same time), not the path itself,
  * neither open nor read before, renamed or made since the wall-clock time
  * since (ctime: older ones, which may be many, do not crowd them out). At
- * most max. */
-static int siblings(const follow *f, sibling *out, int max, double since)
+ * most max. With gz, the gzip-compressed ones instead. */
+static int siblings(const follow *f, sibling *out, int max, double since, int gz)
 {
 	char dir[4096], full[4096 + 260];
 	const char *base;
@@ -387,7 +403,7 @@ static int siblings(const follow *f, sibling *out, int max, double since)
 		const char *nm = d->d_name;
 
 		if (strcmp(nm, base) == 0 || strncmp(nm, base, stem) != 0 || nm[stem] != '.' ||
-		    compressed(nm))
+		    (gz ? !is_gz(nm) : compressed(nm)))
 			continue;
 		snprintf(full, sizeof full, "%s/%s", dir, nm);
 		if (strlen(full) >= sizeof out[n].name || stat(full, &out[n].st) != 0 ||
@@ -459,6 +475,72 @@ static int copy_of_open(const follow *f, int fd, const struct stat *st)
 	return 0;
 }
 
+/* Does a file of these first n bytes (all of it when whole) start as a file
+ * open, read, or said lost does? */
+static int start_known(const follow *f, const unsigned char *b, size_t n, int whole)
+{
+	int i, nk = f->n_known < FOLLOW_KNOWN ? f->n_known : FOLLOW_KNOWN;
+
+	for (i = 0; i < FOLLOW_MAX_SRC; i++) {
+		const follow_src *s = &f->src[i];
+		size_t k = n < s->fp_len ? n : s->fp_len;
+
+		if (s->fd >= 0 && (s->fp_len == 0 || memcmp(b, s->fp, k) == 0))
+			return 1;
+	}
+	for (i = 0; i < nk; i++) {
+		size_t k = f->known[i].fp_len;
+
+		if (k == 0 || (n < k && !whole) || (n >= k && follow_hash(b, k) == f->known[i].fp_hash))
+			return 1; /* (its start not known, or not enough of it here to tell) */
+	}
+	return 0;
+}
+
+/* gzip files beside the path made since the last look, not of a file read
+ * (rotated twice between two looks, and compressed before the second):
+ * they cannot be read; said lost, with the size gzip records (modulo 4
+ * GiB). One still being written (the file it compresses still there) is
+ * left for now. */
+static void gz_lost(follow *f)
+{
+	sibling c[FOLLOW_MAX_SRC];
+	int n = siblings(f, c, FOLLOW_MAX_SRC, f->last_look - 1.0, 1), i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char b[FOLLOW_FP], t[4];
+		struct stat st;
+		gzFile gz;
+		int fd, k, whole, errnum;
+		uint32_t size;
+
+		c[i].name[strlen(c[i].name) - 3] = '\0';
+		if (stat(c[i].name, &st) == 0) /* gzip not done with it */
+			continue;
+		c[i].name[strlen(c[i].name)] = '.';
+		if ((fd = open(c[i].name, O_RDONLY)) < 0)
+			continue;
+		if (pread(fd, t, 4, c[i].st.st_size - 4) != 4 || !(gz = gzdopen(dup(fd), "rb"))) {
+			close(fd);
+			continue;
+		}
+		k = gzread(gz, b, sizeof b);
+		gzerror(gz, &errnum);
+		whole = k >= 0 && k < (int)sizeof b && gzeof(gz) && errnum == Z_OK;
+		gzclose(gz);
+		close(fd);
+		if (k <= 0 || start_known(f, b, (size_t)k, whole))
+			continue;
+		size = (uint32_t)t[0] | (uint32_t)t[1] << 8 | (uint32_t)t[2] << 16 | (uint32_t)t[3] << 24;
+		remember(f, c[i].st.st_dev, c[i].st.st_ino, (size_t)k < FOLLOW_FP ? (size_t)k : FOLLOW_FP,
+		         follow_hash(b, (size_t)k));
+		f->n_missed += size;
+		weprintf("%s: %s; %s, rotated in between, was compressed before it could be read: "
+		         "its %lu bytes are lost", f->path, f->resuming ? "rotated while stopped" :
+		         "rotated twice between two looks", c[i].name, (unsigned long)size);
+	}
+}
+
 /* The path names another file: were there files in between, rotated
  * before we looked (two rotations between two looks)? Each renamed since
  * the last look is read too, from its start, oldest first; not a copy of
@@ -467,7 +549,7 @@ static int find_rotated(follow *f, double now)
 {
 	sibling c[FOLLOW_MAX_SRC];
 	/* only those renamed since the last look (1 s of slack) */
-	int n = siblings(f, c, FOLLOW_MAX_SRC, f->last_look - 1.0), i, j, fd;
+	int n = siblings(f, c, FOLLOW_MAX_SRC, f->last_look - 1.0, 0), i, j, fd;
 
 	for (i = 1; i < n; i++) /* oldest first */
 		for (j = i; j > 0 && mtime_of(&c[j].st) < mtime_of(&c[j - 1].st); j--) {
@@ -499,6 +581,7 @@ static int find_rotated(follow *f, double now)
 		         c[i].name);
 		add_src(f, fd, &st, now);
 	}
+	gz_lost(f);
 	return 0;
 }
 
@@ -544,7 +627,7 @@ static void truncated(follow *f, follow_src *s)
 	sibling c[FOLLOW_MAX_SRC];
 	unsigned char b[FOLLOW_FP];
 	/* (the copy was made since the last look, which saw it untruncated) */
-	int n = s->fp_len ? siblings(f, c, FOLLOW_MAX_SRC, f->last_look - 1.0) : 0, i, fd;
+	int n = s->fp_len ? siblings(f, c, FOLLOW_MAX_SRC, f->last_look - 1.0, 0) : 0, i, fd;
 
 	weprintf("%s: file truncated, reading it from its start", f->path);
 	s->trunc_pending = 1;
@@ -575,7 +658,7 @@ static void truncated(follow *f, follow_src *s)
 			close(fd);
 			continue;
 		}
-		remember(f, c[i].st.st_dev, c[i].st.st_ino);
+		remember(f, c[i].st.st_dev, c[i].st.st_ino, s->fp_len, follow_hash(s->fp, s->fp_len));
 		/* its end, after what was read, into s's buffer: the lines
 		 * there continue those buffered (and their TSV header) */
 		for (;;) {
@@ -828,7 +911,7 @@ int follow_getline(follow *f, char **line, size_t *len)
 
 				if (rest_line(s, &p, &l))
 					return give(f, order[i], line, len, p, l);
-				remember(f, s->dev, s->ino);
+				remember_src(f, s);
 				src_close(s);
 			}
 		}
@@ -849,7 +932,7 @@ int follow_getline(follow *f, char **line, size_t *len)
 				return give(f, order[i], line, len, p, l);
 			if (rc == 0 && rest_line(s, &p, &l))
 				return give(f, order[i], line, len, p, l);
-			remember(f, s->dev, s->ino);
+			remember_src(f, s);
 			src_close(s);
 		}
 
@@ -885,7 +968,7 @@ int follow_position(const follow *f, char *buf, size_t n)
 {
 	int order[FOLLOW_MAX_SRC], k = by_age(f, order), i, nk, len;
 
-	len = snprintf(buf, n, "azw-position 1 files %d", k);
+	len = snprintf(buf, n, "azw-position 2 files %d", k);
 	for (i = 0; i < k && len >= 0 && (size_t)len < n; i++) {
 		const follow_src *s = &f->src[order[i]];
 		int resuming = s->resume_at > 0;
@@ -911,8 +994,9 @@ int follow_position(const follow *f, char *buf, size_t n)
 	for (i = 0; i < nk && (size_t)len < n; i++) {
 		int j = (f->n_known - nk + i) % FOLLOW_KNOWN;
 
-		len += snprintf(buf + len, n - (size_t)len, " %ju %ju",
-		                (uintmax_t)f->known[j].dev, (uintmax_t)f->known[j].ino);
+		len += snprintf(buf + len, n - (size_t)len, " %ju %ju %zu %016llx",
+		                (uintmax_t)f->known[j].dev, (uintmax_t)f->known[j].ino,
+		                f->known[j].fp_len, (unsigned long long)f->known[j].fp_hash);
 	}
 	if ((size_t)len < n)
 		len += snprintf(buf + len, n - (size_t)len, " look %.6f", f->last_look);
@@ -953,12 +1037,13 @@ static int pos_word(const char **p, const char *w)
  * files, or -1. */
 static int pos_parse(follow *f, const char *p, follow_mark *m, double *look)
 {
-	uintmax_t v[8], nf, nk, d, ino;
+	uintmax_t v[8], version, nf, nk, d, ino, fp_len = 0, fp_hash = 0;
 	char *end;
 	int i, j;
 
-	if (pos_word(&p, "azw-position") < 0 || pos_num(&p, &v[0], 10) < 0 || v[0] != 1 ||
-	    pos_word(&p, "files") < 0 || pos_num(&p, &nf, 10) < 0 || nf > FOLLOW_MAX_SRC)
+	if (pos_word(&p, "azw-position") < 0 || pos_num(&p, &version, 10) < 0 ||
+	    (version != 1 && version != 2) || pos_word(&p, "files") < 0 ||
+	    pos_num(&p, &nf, 10) < 0 || nf > FOLLOW_MAX_SRC)
 		return -1;
 	for (i = 0; i < (int)nf; i++) {
 		for (j = 0; j < 8; j++)
@@ -981,7 +1066,11 @@ static int pos_parse(follow *f, const char *p, follow_mark *m, double *look)
 	for (i = 0; i < (int)nk; i++) {
 		if (pos_num(&p, &d, 10) < 0 || pos_num(&p, &ino, 10) < 0)
 			return -1;
-		remember(f, (dev_t)d, (ino_t)ino);
+		/* (version 1 knew no file's start) */
+		if (version > 1 && (pos_num(&p, &fp_len, 10) < 0 || fp_len > FOLLOW_FP ||
+		                    pos_num(&p, &fp_hash, 16) < 0))
+			return -1;
+		remember(f, (dev_t)d, (ino_t)ino, (size_t)fp_len, (uint64_t)fp_hash);
 	}
 	if (pos_word(&p, "look") < 0)
 		return -1;
@@ -1084,6 +1173,7 @@ static void mark_lost(follow *f, const follow_mark *m, const char *why)
 	long long lost = m->size - m->off;
 
 	f->n_missed += lost;
+	remember(f, (dev_t)m->dev, (ino_t)m->ino, m->fp_len, m->fp_hash); /* (said: once) */
 	weprintf("%s: a file read up to byte %lld when stopped (inode %ju) %s: its %lld bytes "
 	         "then unread, and any written to it since, are lost", f->path, m->off, m->ino,
 	         why, lost);

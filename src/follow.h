@@ -22,7 +22,11 @@
  *     before and renamed since the last look is read too, oldest first;
  *     one that starts as an open file does (or is empty) is taken for the
  *     copy of a copytruncate not yet seen to truncate, and read only when
- *     its file is found truncated, from where that was read to;
+ *     its file is found truncated, from where that was read to; a gzip
+ *     file made since the last look that starts as no file read did was
+ *     compressed before it could be read: said lost, with its size;
+ *   - a file once open is read to its end through its descriptor, even
+ *     when renamed, then compressed, moved away or removed;
  *   - a missing path is waited for.
  * Memory is bounded: lines longer than max_line are reported and skipped.
  *
@@ -101,7 +105,12 @@ typedef struct {
 	int deferred;           /* the last look left files to open: keep last_look */
 	int resuming;           /* inside follow_resume() (for its messages) */
 	int rotated_pending;    /* resumed: files rotated while stopped wait for a slot */
-	struct { dev_t dev; ino_t ino; } known[FOLLOW_KNOWN]; /* files closed */
+	struct {                /* files closed (or said lost), not to be read again */
+		dev_t dev;
+		ino_t ino;
+		size_t fp_len;  /* the hash of its first fp_len bytes (0: not known) */
+		uint64_t fp_hash;
+	} known[FOLLOW_KNOWN];
 	int n_known;
 
 	/* After follow_getline() returned 1: where the line came from. */

@@ -128,7 +128,7 @@ int main(void)
 		return 2;
 	}
 	snprintf(path, sizeof path, "%s/conn.log", dir);
-	tap_plan(55);
+	tap_plan(61);
 
 	ok(follow_open(&f, path, GRACE, POLL, 16, &stop) == 0, "a missing file is waited for");
 	f.idle = on_idle;
@@ -304,6 +304,44 @@ int main(void)
 		is(drain(&f), "h3|i1|i2|j1", "copytruncated before it was read: its copy read");
 	}
 
+	/* A rotated file compressed (gzip: a new file, the old one unlinked)
+	 * or removed before its end was read: read to its end through the
+	 * descriptor still open. */
+	append(path, "g1\n");
+	is(drain(&f), "g1", "a line");
+	append(path, "g2\n");
+	rename(path, name(".g"));
+	snprintf(cmd, sizeof cmd, "gzip '%s'", name(".g"));
+	if (system(cmd) != 0)
+		perror(cmd);
+	append(path, "g3\n");
+	is(drain(&f), "g2|g3", "rotated, then compressed: read to its end all the same");
+	append(path, "g4\n");
+	rename(path, name(".g2"));
+	unlink(name(".g2"));
+	append(path, "g5\n");
+	is(drain(&f), "g4|g5", "rotated, then removed: read to its end all the same");
+	/* One never opened (two rotations between two looks) compressed
+	 * before the look: it cannot be read; its bytes are said lost. A file
+	 * read and closed long ago, compressed now, is not. */
+	{
+		long long missed = f.n_missed;
+
+		snprintf(cmd, sizeof cmd, "gzip '%s'", name(".3"));
+		if (system(cmd) != 0)
+			perror(cmd);
+		rename(path, name(".m1"));
+		append(path, "m1\nm2\n");
+		rename(path, name(".m2"));
+		snprintf(cmd, sizeof cmd, "gzip '%s'", name(".m2"));
+		if (system(cmd) != 0)
+			perror(cmd);
+		append(path, "m3\n");
+		is(drain(&f), "m3", "a file never opened, compressed: not read");
+		okf(f.n_missed - missed == 6, "its 6 bytes said lost, the old file's not (%lld)",
+		    f.n_missed - missed);
+	}
+
 	follow_close(&f);
 
 	/* Restarts: a position taken, another follower resumed from it. */
@@ -317,7 +355,7 @@ int main(void)
 		g.idle = on_idle;
 		is(drain(&g), "#h1|#h2|r1|r2", "resume: a file read");
 		ok(follow_position(&g, pos, sizeof pos) > 0 &&
-		   strncmp(pos, "azw-position 1 files 1 ", 23) == 0, "resume: its position taken");
+		   strncmp(pos, "azw-position 2 files 1 ", 23) == 0, "resume: its position taken");
 		follow_close(&g);
 		append(rpath, "r3\n");
 		follow_open(&g, rpath, GRACE, POLL, 16, &stop);
@@ -335,15 +373,19 @@ int main(void)
 		follow_close(&g);
 
 		follow_open(&g, rpath, GRACE, POLL, 16, &stop);
-		ok(follow_resume(&g, "azw-position 2 files 0 known 0 look 1", 0) < 0 &&
+		ok(follow_resume(&g, "azw-position 3 files 0 known 0 look 1", 0) < 0 &&
 		   follow_resume(&g, "azw-position 1 files 1 1 2 3", 0) < 0 &&
 		   follow_resume(&g, "azw-position 1 files 17 known 0 look 1", 0) < 0 &&
 		   follow_resume(&g, "azw-position 1 files 1 1 2 30 1 0 20 4 ab known 0 look 1", 0) < 0 &&
 		   follow_resume(&g, "azw-position 1 files 0 known 0 look 1 x", 0) < 0,
 		   "resume: another version, a cut text, too many files, an offset past the size, "
 		   "trailing words: refused");
-		ok(follow_resume(&g, "azw-position 1 files 0 known 0 look 1", 0) == 0,
+		ok(follow_resume(&g, "azw-position 2 files 0 known 0 look 1", 0) == 0,
 		   "resume: a position of no file: accepted");
+		ok(follow_resume(&g, "azw-position 1 files 0 known 1 5 6 look 1", 0) == 0 &&
+		   follow_resume(&g, "azw-position 2 files 0 known 1 5 6 3 1f look 1", 0) == 0 &&
+		   follow_resume(&g, "azw-position 2 files 0 known 1 5 6 look 1", 0) < 0,
+		   "resume: version 1 (the files read without their start) and 2");
 		follow_close(&g);
 
 		/* stopped while the lines of a copytruncated file are read from
