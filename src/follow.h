@@ -53,6 +53,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "linebuf.h"
+
 #define FOLLOW_MAX_SRC 16       /* files open at once: the current one + rotated ones */
 #define FOLLOW_FP 1024          /* bytes of a file's start kept to know it again */
 #define FOLLOW_KNOWN 64         /* files already read, not to be read again */
@@ -64,12 +66,8 @@ typedef struct {
 	int fd;                 /* -1: slot free */
 	dev_t dev;
 	ino_t ino;
-	char *buf;
-	size_t cap, start, end; /* unread bytes are buf[start..end) */
-	off_t pos;              /* file offset of buf[end] */
-	long lineno;            /* of the line last returned from this file */
+	linebuf lb;             /* its lines; lb.pos the file offset of what it read last */
 	long seq;               /* opening order, for oldest-first reading */
-	int skipping;           /* inside an over-long line */
 	int fresh;              /* the next line is the first of this file */
 	int at_eof;             /* the last read() returned 0 */
 	double last_data;       /* monotonic time of the last byte read */
