@@ -85,6 +85,8 @@ static int src_read(follow_src *s, double now)
 		memcpy(s->fp + s->fp_len, s->lb.buf + s->lb.end - (size_t)n, k);
 		s->fp_len += k;
 	}
+	if (s->lb.pos > s->seen_size) /* (grown since its fstat) */
+		s->seen_size = s->lb.pos;
 	s->last_data = now;
 	return 1;
 }

@@ -74,7 +74,7 @@ typedef struct {
 	int closing;            /* rotated: close at its end, grace or not */
 	unsigned char fp[FOLLOW_FP]; /* its first fp_len bytes (truncation, copies) */
 	size_t fp_len;
-	off_t seen_size;        /* its size at the last look */
+	off_t seen_size;        /* its size at the last look, or what was read if more */
 	int trunc_pending;      /* truncated: give the lines buffered, then reread */
 	off_t resume_at;        /* > 0: resumed; give its leading '#' lines, then read from here */
 	long resume_lineno;     /* the line number before resume_at */

@@ -403,8 +403,7 @@ int follow_src_truncated(follow *f, follow_src *s, double now)
 
 	if (s->trunc_pending || fstat(s->fd, &fs) != 0 || !S_ISREG(fs.st_mode))
 		return 0;
-	if (fs.st_size < s->lb.pos || fs.st_size < s->seen_size ||
-	    follow_fp_changed(s, fs.st_size)) {
+	if (fs.st_size < s->seen_size || follow_fp_changed(s, fs.st_size)) {
 		truncated(f, s);
 		s->last_data = now;
 		return 1;

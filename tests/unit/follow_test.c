@@ -128,7 +128,7 @@ int main(void)
 		return 2;
 	}
 	snprintf(path, sizeof path, "%s/conn.log", dir);
-	tap_plan(61);
+	tap_plan(63);
 
 	ok(follow_open(&f, path, GRACE, POLL, 16, &stop) == 0, "a missing file is waited for");
 	f.idle = on_idle;
@@ -469,6 +469,34 @@ int main(void)
 		append(rpath, "e1\n");
 		is(drain(&g), "d2|e1", "a restart inside a copytruncate, truncated before read: the copy from the position");
 		ok(g.n_missed == 0, "a restart inside a copytruncate, truncated before read: nothing said lost");
+		follow_close(&g);
+	}
+
+	/* Truncated to exactly one byte less than was read, then written
+	 * again with the same first KiB (a header longer than that): only
+	 * its size tells, one byte short. */
+	{
+		char rpath[300], text[1300], want[1300];
+		follow g;
+		int i;
+
+		snprintf(rpath, sizeof rpath, "%s/smtp.log", dir);
+		text[0] = want[0] = '\0';
+		for (i = 0; i < 30; i++) { /* 30 lines of 40 bytes */
+			snprintf(text + strlen(text), 41, "l%02d-%035d\n", i, 0);
+			if (i < 29)
+				snprintf(want + strlen(want), 41, "%sl%02d-%035d", i ? "|" : "", i, 0);
+		}
+		append(rpath, text);
+		follow_open(&g, rpath, GRACE, POLL, 0, &stop);
+		g.idle = on_idle;
+		drain(&g);
+		ok(strlen(got) == 30 * 40 - 1, "1200 bytes read");
+		text[30 * 40 - 1] = '\0';
+		if (truncate(rpath, 0) != 0)
+			perror("truncate");
+		append(rpath, text);
+		is(drain(&g), want, "truncated to one byte less, the same first KiB: read again");
 		follow_close(&g);
 	}
 
