@@ -103,8 +103,8 @@ typedef struct {
 	int deferred;           /* the last look left files to open: keep last_look */
 	int resuming;           /* inside follow_resume() (for its messages) */
 	int rotated_pending;    /* resumed: files rotated while stopped wait for a slot */
-	struct {                /* files closed (or said lost), not to be read again */
-		dev_t dev;
+	struct {                /* files closed, not to be read again */
+		dev_t dev;      /* (0, with ino 0: a file said lost, its start alone) */
 		ino_t ino;
 		size_t fp_len;  /* the hash of its first fp_len bytes (0: not known) */
 		uint64_t fp_hash;

@@ -239,7 +239,9 @@ static void mark_lost(follow *f, const follow_mark *m, const char *why)
 	long long lost = m->size - m->off;
 
 	f->n_missed += lost;
-	follow_remember(f, (dev_t)m->dev, (ino_t)m->ino, m->fp_len, m->fp_hash); /* (said: once) */
+	/* its start, to know it gzipped (said once); not its inode, which a
+	 * file still to be read may have taken since */
+	follow_remember(f, 0, 0, m->fp_len, m->fp_hash);
 	weprintf("%s: a file read up to byte %lld when stopped (inode %ju) %s: its %lld bytes "
 	         "then unread, and any written to it since, are lost", f->path, m->off, m->ino,
 	         why, lost);

@@ -128,7 +128,7 @@ int main(void)
 		return 2;
 	}
 	snprintf(path, sizeof path, "%s/conn.log", dir);
-	tap_plan(63);
+	tap_plan(64);
 
 	ok(follow_open(&f, path, GRACE, POLL, 16, &stop) == 0, "a missing file is waited for");
 	f.idle = on_idle;
@@ -469,6 +469,32 @@ int main(void)
 		append(rpath, "e1\n");
 		is(drain(&g), "d2|e1", "a restart inside a copytruncate, truncated before read: the copy from the position");
 		ok(g.n_missed == 0, "a restart inside a copytruncate, truncated before read: nothing said lost");
+		follow_close(&g);
+	}
+
+	/* A file of a position gone while stopped is said lost; its inode is
+	 * not taken for a file read (a new log may have it now: Zeek's
+	 * archiver removes the rotated file, and its inode is reused). */
+	{
+		char rpath[300], pos[FOLLOW_POS_MAX];
+		struct stat st;
+		follow g;
+		int i, named = 0;
+
+		snprintf(rpath, sizeof rpath, "%s/x509.log", dir);
+		append(rpath, "x1\nx2\n");
+		follow_open(&g, rpath, GRACE, POLL, 16, &stop);
+		g.idle = on_idle;
+		drain(&g);
+		stat(rpath, &st);
+		follow_position(&g, pos, sizeof pos);
+		follow_close(&g);
+		unlink(rpath);
+		follow_open(&g, rpath, GRACE, POLL, 16, &stop);
+		follow_resume(&g, pos, 0);
+		for (i = 0; i < FOLLOW_KNOWN && i < g.n_known; i++)
+			named |= g.known[i].ino == st.st_ino && g.known[i].dev == st.st_dev;
+		ok(!named, "a file gone while stopped: said lost, its inode not kept as read");
 		follow_close(&g);
 	}
 
