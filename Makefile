@@ -9,7 +9,7 @@ CFLAGS ?= -O2 -g
 # -ffp-contract=off: no fused multiply-add, so KitNET's sums round exactly as
 # the reference's (bit-for-bit parity) on every architecture.
 override CFLAGS += -std=c11 -Wall -Wextra -ffp-contract=off -D_POSIX_C_SOURCE=200809L -Isrc
-LDLIBS += -lm
+LDLIBS += -lz -lm
 
 # Where a build goes: B for programs, O for objects. The sanitizer build
 # (make check-asan) is the same rules with other directories and flags.

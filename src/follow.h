@@ -20,6 +20,13 @@
  *     rotated in between (two rotations between two looks): a regular,
  *     uncompressed file whose name starts as the path's (conn.), not read
  *     before and renamed since the last look is read too, oldest first;
+ *     one that starts as an open file does (or is empty) is taken for the
+ *     copy of a copytruncate not yet seen to truncate, and read only when
+ *     its file is found truncated, from where that was read to; a gzip
+ *     file made since the last look that starts as no file read did was
+ *     compressed before it could be read: said lost, with its size;
+ *   - a file once open is read to its end through its descriptor, even
+ *     when renamed, then compressed, moved away or removed;
  *   - a missing path is waited for.
  * Memory is bounded: lines longer than max_line are reported and skipped.
  *
@@ -35,7 +42,8 @@
  * copytruncated file); read on from its offset, after its leading '#' lines
  * (a TSV header the caller needs again); files rotated while stopped are
  * read from their start; a file that cannot be found is said, with the
- * bytes known not read.
+ * bytes known not read. A resumed file truncated before it was read up to
+ * its offset is read on from its copy, in a slot of its own.
  */
 #ifndef AZW_FOLLOW_H
 #define AZW_FOLLOW_H
@@ -44,6 +52,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+
+#include "linebuf.h"
 
 #define FOLLOW_MAX_SRC 16       /* files open at once: the current one + rotated ones */
 #define FOLLOW_FP 1024          /* bytes of a file's start kept to know it again */
@@ -56,19 +66,15 @@ typedef struct {
 	int fd;                 /* -1: slot free */
 	dev_t dev;
 	ino_t ino;
-	char *buf;
-	size_t cap, start, end; /* unread bytes are buf[start..end) */
-	off_t pos;              /* file offset of buf[end] */
-	long lineno;            /* of the line last returned from this file */
+	linebuf lb;             /* its lines; lb.pos the file offset of what it read last */
 	long seq;               /* opening order, for oldest-first reading */
-	int skipping;           /* inside an over-long line */
 	int fresh;              /* the next line is the first of this file */
 	int at_eof;             /* the last read() returned 0 */
 	double last_data;       /* monotonic time of the last byte read */
 	int closing;            /* rotated: close at its end, grace or not */
 	unsigned char fp[FOLLOW_FP]; /* its first fp_len bytes (truncation, copies) */
 	size_t fp_len;
-	off_t seen_size;        /* its size at the last look */
+	off_t seen_size;        /* its size at the last look, or what was read if more */
 	int trunc_pending;      /* truncated: give the lines buffered, then reread */
 	off_t resume_at;        /* > 0: resumed; give its leading '#' lines, then read from here */
 	long resume_lineno;     /* the line number before resume_at */
@@ -97,7 +103,12 @@ typedef struct {
 	int deferred;           /* the last look left files to open: keep last_look */
 	int resuming;           /* inside follow_resume() (for its messages) */
 	int rotated_pending;    /* resumed: files rotated while stopped wait for a slot */
-	struct { dev_t dev; ino_t ino; } known[FOLLOW_KNOWN]; /* files closed */
+	struct {                /* files closed, not to be read again */
+		dev_t dev;      /* (0, with ino 0: a file said lost, its start alone) */
+		ino_t ino;
+		size_t fp_len;  /* the hash of its first fp_len bytes (0: not known) */
+		uint64_t fp_hash;
+	} known[FOLLOW_KNOWN];
 	int n_known;
 
 	/* After follow_getline() returned 1: where the line came from. */

@@ -26,8 +26,14 @@ void lb_free(linebuf *lb)
 	lb->buf = NULL;
 }
 
-/* Append more input after buf[end]. 1 got bytes, 0 EOF, -1 error. */
-static int fill(linebuf *lb)
+void lb_drop(linebuf *lb)
+{
+	lb->start = lb->end = 0;
+	lb->scanned = 0;
+	lb->skipping = 0;
+}
+
+ssize_t lb_read(linebuf *lb, int fd, off_t at)
 {
 	ssize_t n;
 
@@ -40,42 +46,55 @@ static int fill(linebuf *lb)
 		lb->cap *= 2;
 		lb->buf = erealloc(lb->buf, lb->cap + 1);
 	}
-	if (lb->idle_flush) {
-		struct pollfd p[2] = {
-			{ .fd = lb->fd, .events = POLLIN },
-			{ .fd = fileno(lb->idle_flush), .events = 0 },
-		};
-
-		if (poll(p, 1, 0) == 0) {
-			fflush(lb->idle_flush);
-			out_check(lb->idle_flush);
-			/* Wait for input, and meanwhile for the output's reader
-			 * to go (poll's POLLERR on a pipe whose reader closed
-			 * it): a write error with nothing written. */
-			while (p[1].fd >= 0) {
-				if (poll(p, 2, -1) < 0) {
-					if (errno == EINTR)
-						continue;
-					break;
-				}
-				if (p[1].revents & (POLLERR | POLLHUP))
-					out_closed();
-				if (p[1].revents & POLLNVAL)
-					p[1].fd = -1;
-				if (p[0].revents)
-					break;
-			}
-		}
+	n = at < 0 ? read(fd, lb->buf + lb->end, lb->cap - lb->end)
+	           : pread(fd, lb->buf + lb->end, lb->cap - lb->end, at);
+	if (n > 0) {
+		lb->end += (size_t)n;
+		lb->pos += n;
 	}
+	return n;
+}
+
+/* Wait for input, flushing the output first if none is there yet, and
+ * meanwhile for the output's reader to go (poll's POLLERR on a pipe whose
+ * reader closed it): a write error with nothing written. */
+static void wait_input(linebuf *lb)
+{
+	struct pollfd p[2] = {
+		{ .fd = lb->fd, .events = POLLIN },
+		{ .fd = fileno(lb->idle_flush), .events = 0 },
+	};
+
+	if (poll(p, 1, 0) != 0)
+		return;
+	fflush(lb->idle_flush);
+	out_check(lb->idle_flush);
+	while (p[1].fd >= 0) {
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (p[1].revents & (POLLERR | POLLHUP))
+			out_closed();
+		if (p[1].revents & POLLNVAL)
+			p[1].fd = -1;
+		if (p[0].revents)
+			break;
+	}
+}
+
+/* Append more input after buf[end]. 1 got bytes, 0 EOF, -1 error. */
+static int fill(linebuf *lb)
+{
+	ssize_t n;
+
+	if (lb->idle_flush)
+		wait_input(lb);
 	do
-		n = read(lb->fd, lb->buf + lb->end, lb->cap - lb->end);
+		n = lb_read(lb, lb->fd, -1);
 	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return -1;
-	if (n == 0)
-		return 0;
-	lb->end += (size_t)n;
-	return 1;
+	return n < 0 ? -1 : n > 0;
 }
 
 /* The length of the line p..nl, without a CR before its newline: a line of
@@ -87,71 +106,86 @@ static size_t line_len(const char *p, const char *nl)
 	return n > 0 && p[n - 1] == '\r' ? n - 1 : n;
 }
 
-int lb_getline(linebuf *lb, char **line, size_t *len)
+/* p..nl (nl the newline, or the end of the input) as the line given. */
+static int give(linebuf *lb, char *p, char *nl, char **line, size_t *len)
 {
-	size_t scanned = 0;
-	char *nl;
-	int rc;
+	*line = p;
+	*len = line_len(p, nl);
+	if (*len > lb->max_line) {
+		lb->n_long++;
+		lb->lineno++;
+		return 2;
+	}
+	p[*len] = '\0';
+	lb->lineno++;
+	return 1;
+}
 
-again:
-	scanned = 0;
+int lb_next(linebuf *lb, char **line, size_t *len)
+{
 	for (;;) {
-		nl = memchr(lb->buf + lb->start + scanned, '\n', lb->end - lb->start - scanned);
-		if (nl)
-			break;
-		scanned = lb->end - lb->start;
-		if (lb->eof) {
-			if (scanned == 0)
-				return 0;
-			nl = lb->buf + lb->end; /* last line without newline */
-			break;
+		char *p = lb->buf + lb->start;
+		size_t n = lb->end - lb->start;
+		char *nl = memchr(p + lb->scanned, '\n', n - lb->scanned);
+
+		if (nl) {
+			lb->start += (size_t)(nl - p) + 1;
+			lb->scanned = 0;
+			if (lb->skipping) { /* the end of an over-long line */
+				lb->skipping = 0;
+				continue;
+			}
+			return give(lb, p, nl, line, len);
 		}
-		if (scanned > lb->max_line + 1) { /* (+1: a CR before the newline to come) */
-			/* Drop what we have of an over-long line, then the rest of it. */
+		lb->scanned = n;
+		if (lb->skipping) { /* more of an over-long line */
+			lb->start = lb->end;
+			lb->scanned = 0;
+		} else if (n > lb->max_line + 1) { /* (+1: a CR before the newline to come) */
 			lb->n_long++;
 			lb->lineno++;
-			lb->start = lb->end = 0;
-			for (;;) {
-				rc = fill(lb);
-				if (rc <= 0) {
-					lb->eof = 1;
-					if (rc < 0)
-						return -1;
-					lb->start = lb->end = 0;
-					break;
-				}
-				nl = memchr(lb->buf, '\n', lb->end);
-				if (nl) {
-					lb->start = (size_t)(nl - lb->buf) + 1;
-					break;
-				}
-				lb->end = 0;
-			}
-			scanned = 0;
-			continue;
+			lb->skipping = 1;
+			lb->start = lb->end;
+			lb->scanned = 0;
+			*line = p;
+			*len = n;
+			return 2;
 		}
-		rc = fill(lb);
-		if (rc < 0)
+		return 0;
+	}
+}
+
+int lb_last(linebuf *lb, char **line, size_t *len)
+{
+	char *p = lb->buf + lb->start;
+	size_t n = lb->end - lb->start;
+	int skipping = lb->skipping;
+
+	lb_drop(lb);
+	if (n == 0 || skipping)
+		return 0;
+	return give(lb, p, p + n, line, len);
+}
+
+int lb_getline(linebuf *lb, char **line, size_t *len)
+{
+	int rc;
+
+	for (;;) {
+		if ((rc = lb_next(lb, line, len)) == 1)
+			return 1;
+		if (rc == 2)
+			continue;
+		if (lb->eof) {
+			if ((rc = lb_last(lb, line, len)) == 2)
+				continue;
+			return rc;
+		}
+		if ((rc = fill(lb)) < 0)
 			return -1;
 		if (rc == 0)
 			lb->eof = 1;
 	}
-	if (line_len(lb->buf + lb->start, nl) > lb->max_line) {
-		/* Complete but too long (it came in with its newline in one
-		 * read): skipped like one that is still arriving. */
-		lb->n_long++;
-		lb->lineno++;
-		lb->start = (size_t)(nl - lb->buf) + (nl < lb->buf + lb->end);
-		goto again;
-	}
-	*line = lb->buf + lb->start;
-	*len = (size_t)(nl - *line);
-	lb->start = nl - lb->buf + (nl < lb->buf + lb->end ? 1 : 0);
-	*nl = '\0';
-	if (*len > 0 && (*line)[*len - 1] == '\r')
-		(*line)[--*len] = '\0';
-	lb->lineno++;
-	return 1;
 }
 
 int lb_blank(const char *s, size_t n)

@@ -332,14 +332,6 @@ wait_rows() {
 @test "soak (short) with restarts: stopped by SIGTERM 3 times while written: each scored once" {
 	run bash "$BATS_TEST_DIRNAME/soak/run.sh" 60000 30000 0.3 1 3 0
 	echo "$output"
-	# Known defect (issue 18, open): a restart that falls inside a
-	# copytruncate (the copy not yet beside the log when the follower
-	# resumes) says the unread bytes are lost, then reads the copy from
-	# its start when it appears: records scored twice (3,594 of 60,000 in
-	# one loaded run). Named in the summary line, not hidden, until fixed.
-	if [ "$status" -ne 0 ] && [[ "$output" == *"no copy of the file was found beside it"* ]]; then
-		skip "known defect: a restart inside a copytruncate scores the copy's records twice (issue 18)"
-	fi
 	[ "$status" -eq 0 ]
 	# (as many restarts as the 2 s of writing leave room for: 2 or 3)
 	[[ "$output" =~ "restarted "[23]" times (SIGTERM) and 0 (SIGKILL): 60000 score lines, 60000 uids, 0 lost, 0 scored twice (allowed: 0), invalid JSON: 0" ]]

@@ -70,7 +70,7 @@ json_uids() { # lines A..B of $JSON: their uids
 	start
 	wait_for 30 '[ "$(lines "$TMP/out")" -ge 100 ]'
 	stop
-	grep -q "^azw-position 1 files 1 " "$TMP/pos"
+	grep -q "^azw-position 2 files 1 " "$TMP/pos"
 	sed -n 101,150p "$JSON" >> "$LOG"
 	start
 	wait_for 30 '[ "$(lines "$TMP/out")" -ge 150 ]'
@@ -219,7 +219,7 @@ json_uids() { # lines A..B of $JSON: their uids
 	azw-fit -q --fm-grace 50 -o "$TMP/m2" "$TMP/vec"
 	azw-score --position "$TMP/pos" "$TMP/m" "$TMP/vec" > "$TMP/c"
 	cmp "$TMP/a" "$TMP/c"
-	grep -q "^azw-position 1 files 1 " "$TMP/pos"
+	grep -q "^azw-position 2 files 1 " "$TMP/pos"
 }
 
 @test "azw-watch: restarted (SIGTERM), resumes from its state folder beside -o; --state-dir, --from-end" {
@@ -275,7 +275,7 @@ json_uids() { # lines A..B of $JSON: their uids
 	[ ! -s "$TMP/xerr" ]
 	# whole rows only, and the last position after them
 	[ "$(grep -v '^#' "$TMP/got" | awk -F'\t' '{ print NF }' | sort -u | wc -l)" -eq 1 ]
-	tail -n 1 "$TMP/got" | grep -q '^#position	azw-position 1 '
+	tail -n 1 "$TMP/got" | grep -q '^#position	azw-position 2 '
 }
 
 @test "resume: 20 files rotated while stopped (more than 16 open at once): each read, in turn" {

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Install what azw needs to build and test, if it is missing (Debian/Ubuntu).
 # Needs root or sudo; otherwise says what to install.
-#  - to build and run the tests: a C compiler, make, jsmn, bats, jq, gzip
+#  - to build and run the tests: a C compiler, make, jsmn, zlib, bats, jq, gzip
 #    (missing and not installable: an error);
 #  - for tests that otherwise skip, saying why: time (the memory-bound
 #    tests), strace (the one-write-per-line test), valgrind, groff and
@@ -12,6 +12,7 @@ missing=
 command -v cc >/dev/null 2>&1 || missing="$missing gcc libc6-dev"
 command -v make >/dev/null 2>&1 || missing="$missing make"
 [ -f /usr/include/jsmn.h ] || missing="$missing libjsmn-dev"
+[ -f /usr/include/zlib.h ] || missing="$missing zlib1g-dev"
 command -v bats >/dev/null 2>&1 || missing="$missing bats"
 command -v jq >/dev/null 2>&1 || missing="$missing jq"
 command -v gzip >/dev/null 2>&1 || missing="$missing gzip"

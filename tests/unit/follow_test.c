@@ -128,7 +128,7 @@ int main(void)
 		return 2;
 	}
 	snprintf(path, sizeof path, "%s/conn.log", dir);
-	tap_plan(50);
+	tap_plan(64);
 
 	ok(follow_open(&f, path, GRACE, POLL, 16, &stop) == 0, "a missing file is waited for");
 	f.idle = on_idle;
@@ -304,6 +304,44 @@ int main(void)
 		is(drain(&f), "h3|i1|i2|j1", "copytruncated before it was read: its copy read");
 	}
 
+	/* A rotated file compressed (gzip: a new file, the old one unlinked)
+	 * or removed before its end was read: read to its end through the
+	 * descriptor still open. */
+	append(path, "g1\n");
+	is(drain(&f), "g1", "a line");
+	append(path, "g2\n");
+	rename(path, name(".g"));
+	snprintf(cmd, sizeof cmd, "gzip '%s'", name(".g"));
+	if (system(cmd) != 0)
+		perror(cmd);
+	append(path, "g3\n");
+	is(drain(&f), "g2|g3", "rotated, then compressed: read to its end all the same");
+	append(path, "g4\n");
+	rename(path, name(".g2"));
+	unlink(name(".g2"));
+	append(path, "g5\n");
+	is(drain(&f), "g4|g5", "rotated, then removed: read to its end all the same");
+	/* One never opened (two rotations between two looks) compressed
+	 * before the look: it cannot be read; its bytes are said lost. A file
+	 * read and closed long ago, compressed now, is not. */
+	{
+		long long missed = f.n_missed;
+
+		snprintf(cmd, sizeof cmd, "gzip '%s'", name(".3"));
+		if (system(cmd) != 0)
+			perror(cmd);
+		rename(path, name(".m1"));
+		append(path, "m1\nm2\n");
+		rename(path, name(".m2"));
+		snprintf(cmd, sizeof cmd, "gzip '%s'", name(".m2"));
+		if (system(cmd) != 0)
+			perror(cmd);
+		append(path, "m3\n");
+		is(drain(&f), "m3", "a file never opened, compressed: not read");
+		okf(f.n_missed - missed == 6, "its 6 bytes said lost, the old file's not (%lld)",
+		    f.n_missed - missed);
+	}
+
 	follow_close(&f);
 
 	/* Restarts: a position taken, another follower resumed from it. */
@@ -317,7 +355,7 @@ int main(void)
 		g.idle = on_idle;
 		is(drain(&g), "#h1|#h2|r1|r2", "resume: a file read");
 		ok(follow_position(&g, pos, sizeof pos) > 0 &&
-		   strncmp(pos, "azw-position 1 files 1 ", 23) == 0, "resume: its position taken");
+		   strncmp(pos, "azw-position 2 files 1 ", 23) == 0, "resume: its position taken");
 		follow_close(&g);
 		append(rpath, "r3\n");
 		follow_open(&g, rpath, GRACE, POLL, 16, &stop);
@@ -335,15 +373,19 @@ int main(void)
 		follow_close(&g);
 
 		follow_open(&g, rpath, GRACE, POLL, 16, &stop);
-		ok(follow_resume(&g, "azw-position 2 files 0 known 0 look 1", 0) < 0 &&
+		ok(follow_resume(&g, "azw-position 3 files 0 known 0 look 1", 0) < 0 &&
 		   follow_resume(&g, "azw-position 1 files 1 1 2 3", 0) < 0 &&
 		   follow_resume(&g, "azw-position 1 files 17 known 0 look 1", 0) < 0 &&
 		   follow_resume(&g, "azw-position 1 files 1 1 2 30 1 0 20 4 ab known 0 look 1", 0) < 0 &&
 		   follow_resume(&g, "azw-position 1 files 0 known 0 look 1 x", 0) < 0,
 		   "resume: another version, a cut text, too many files, an offset past the size, "
 		   "trailing words: refused");
-		ok(follow_resume(&g, "azw-position 1 files 0 known 0 look 1", 0) == 0,
+		ok(follow_resume(&g, "azw-position 2 files 0 known 0 look 1", 0) == 0,
 		   "resume: a position of no file: accepted");
+		ok(follow_resume(&g, "azw-position 1 files 0 known 1 5 6 look 1", 0) == 0 &&
+		   follow_resume(&g, "azw-position 2 files 0 known 1 5 6 3 1f look 1", 0) == 0 &&
+		   follow_resume(&g, "azw-position 2 files 0 known 1 5 6 look 1", 0) < 0,
+		   "resume: version 1 (the files read without their start) and 2");
 		follow_close(&g);
 
 		/* stopped while the lines of a copytruncated file are read from
@@ -376,6 +418,111 @@ int main(void)
 		g.idle = on_idle;
 		follow_resume(&g, pos, 0);
 		is(drain(&g), "t5|u1", "truncated while read: resumed in the copy, then the file anew");
+		follow_close(&g);
+
+		/* a restart inside a copytruncate: stopped, the copy made,
+		 * resumed, and only then the file truncated. The copy is not a
+		 * file rotated while stopped (read from its start, it gives
+		 * every line twice): the rest after the position comes from
+		 * the file, and nothing from the copy. */
+		snprintf(rpath, sizeof rpath, "%s/http.log", dir);
+		append(rpath, "c1\nc2\n");
+		follow_open(&g, rpath, GRACE, POLL, 16, &stop);
+		g.idle = on_idle;
+		drain(&g);
+		follow_position(&g, pos, sizeof pos);
+		follow_close(&g);
+		append(rpath, "c3\n");
+		{
+			char cp[700];
+
+			snprintf(cp, sizeof cp, "cp '%s' '%s.1'", rpath, rpath);
+			if (system(cp) != 0)
+				perror(cp);
+		}
+		follow_open(&g, rpath, GRACE, POLL, 16, &stop);
+		g.idle = on_idle;
+		follow_resume(&g, pos, 0);
+		is(drain(&g), "c3", "a restart inside a copytruncate: on from the position, the copy not read");
+		if (truncate(rpath, 0) != 0)
+			perror("truncate");
+		append(rpath, "d1\n");
+		is(drain(&g), "d1", "a restart inside a copytruncate: then the file anew, nothing twice");
+		ok(g.n_missed == 0, "a restart inside a copytruncate: nothing said lost");
+		follow_position(&g, pos, sizeof pos);
+		follow_close(&g);
+		/* the same, truncated before anything was read after resuming:
+		 * the rest comes from the copy, from the position on */
+		append(rpath, "d2\n");
+		{
+			char cp[700];
+
+			snprintf(cp, sizeof cp, "cp '%s' '%s.2'", rpath, rpath);
+			if (system(cp) != 0)
+				perror(cp);
+		}
+		follow_open(&g, rpath, GRACE, POLL, 16, &stop);
+		g.idle = on_idle;
+		follow_resume(&g, pos, 0);
+		if (truncate(rpath, 0) != 0)
+			perror("truncate");
+		append(rpath, "e1\n");
+		is(drain(&g), "d2|e1", "a restart inside a copytruncate, truncated before read: the copy from the position");
+		ok(g.n_missed == 0, "a restart inside a copytruncate, truncated before read: nothing said lost");
+		follow_close(&g);
+	}
+
+	/* A file of a position gone while stopped is said lost; its inode is
+	 * not taken for a file read (a new log may have it now: Zeek's
+	 * archiver removes the rotated file, and its inode is reused). */
+	{
+		char rpath[300], pos[FOLLOW_POS_MAX];
+		struct stat st;
+		follow g;
+		int i, named = 0;
+
+		snprintf(rpath, sizeof rpath, "%s/x509.log", dir);
+		append(rpath, "x1\nx2\n");
+		follow_open(&g, rpath, GRACE, POLL, 16, &stop);
+		g.idle = on_idle;
+		drain(&g);
+		stat(rpath, &st);
+		follow_position(&g, pos, sizeof pos);
+		follow_close(&g);
+		unlink(rpath);
+		follow_open(&g, rpath, GRACE, POLL, 16, &stop);
+		follow_resume(&g, pos, 0);
+		for (i = 0; i < FOLLOW_KNOWN && i < g.n_known; i++)
+			named |= g.known[i].ino == st.st_ino && g.known[i].dev == st.st_dev;
+		ok(!named, "a file gone while stopped: said lost, its inode not kept as read");
+		follow_close(&g);
+	}
+
+	/* Truncated to exactly one byte less than was read, then written
+	 * again with the same first KiB (a header longer than that): only
+	 * its size tells, one byte short. */
+	{
+		char rpath[300], text[1300], want[1300];
+		follow g;
+		int i;
+
+		snprintf(rpath, sizeof rpath, "%s/smtp.log", dir);
+		text[0] = want[0] = '\0';
+		for (i = 0; i < 30; i++) { /* 30 lines of 40 bytes */
+			snprintf(text + strlen(text), 41, "l%02d-%035d\n", i, 0);
+			if (i < 29)
+				snprintf(want + strlen(want), 41, "%sl%02d-%035d", i ? "|" : "", i, 0);
+		}
+		append(rpath, text);
+		follow_open(&g, rpath, GRACE, POLL, 0, &stop);
+		g.idle = on_idle;
+		drain(&g);
+		ok(strlen(got) == 30 * 40 - 1, "1200 bytes read");
+		text[30 * 40 - 1] = '\0';
+		if (truncate(rpath, 0) != 0)
+			perror("truncate");
+		append(rpath, text);
+		is(drain(&g), want, "truncated to one byte less, the same first KiB: read again");
 		follow_close(&g);
 	}
 
