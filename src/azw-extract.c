@@ -140,6 +140,14 @@ static const struct {
 	{ "http", { "method", "uri", "status_code", "request_body_len" } },
 	{ "ssh", { "auth_success", "auth_attempts", "client", "server" } },
 	{ "ssl", { "cipher", "server_name", "established", "resumed" } },
+	{ "smb_mapping", { "share_type", "native_file_system", "service", "path" } },
+	{ "smb_files", { "action", "prev_name", "times.modified", "times.created" } },
+	{ "dce_rpc", { "named_pipe", "endpoint", "operation", "rtt" } },
+	{ "ntlm", { "hostname", "domainname", "server_nb_computer_name", "server_dns_computer_name" } },
+	{ "kerberos", { "request_type", "till", "forwardable", "renewable" } },
+	{ "rdp", { "cookie", "security_protocol", "keyboard_layout", "client_build" } },
+	{ "smtp", { "helo", "mailfrom", "rcptto", "last_reply" } },
+	{ "x509", { "fingerprint", "certificate.version", "certificate.serial", "certificate.subject" } },
 };
 #define N_SIG (int)(sizeof signature / sizeof *signature)
 

@@ -134,3 +134,28 @@ check() {
 		[ "$(wc -l < "$TMP/$m.scores")" -eq "$n" ] || { echo "$m: $(wc -l < "$TMP/$m.scores") of $n scored"; return 1; }
 	done
 }
+
+@test "lateral: a wrong -m on plain JSON (no _path) is refused at the first record, for the new modules too" {
+	# an ntlm record (its own fields, no _path) read as kerberos, and a
+	# kerberos one read as rdp: refused before any vector, naming the type
+	printf '%s\n' '{"ts":1700000000.5,"uid":"C1","id.orig_h":"10.0.0.1","id.orig_p":50000,"id.resp_h":"10.0.0.2","id.resp_p":445,"hostname":"WS1","domainname":"CORP","success":true}' > "$TMP/ntlm.json"
+	run azw-extract -m kerberos "$TMP/ntlm.json"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"ntlm.json:1: a ntlm record, not kerberos (fields hostname, domainname...; none of kerberos's own): use -m ntlm"* ]]
+	printf '%s\n' '{"ts":1700000000.5,"uid":"C2","id.orig_h":"10.0.0.1","id.orig_p":50001,"id.resp_h":"10.0.0.3","id.resp_p":88,"request_type":"TGS","till":1700036000.0,"forwardable":true}' > "$TMP/krb.json"
+	run azw-extract -m rdp "$TMP/krb.json"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"a kerberos record, not rdp"*"use -m kerberos"* ]]
+	# each read as itself is fine, with no warning
+	run azw-extract -m ntlm "$TMP/ntlm.json"
+	[ "$status" -eq 0 ]
+	[[ "$output" != *warning* ]]
+	run azw-extract -m kerberos "$TMP/krb.json"
+	[ "$status" -eq 0 ]
+	[[ "$output" != *warning* ]]
+	# and the fixtures of every new module, as themselves, give no warning
+	for t in rdp smb_mapping smb_files dce_rpc ntlm kerberos smtp x509; do
+		azw-extract -m "$t" "$LAT/$t.json" 2> "$TMP/err" > /dev/null
+		! grep -q warning "$TMP/err" || { cat "$TMP/err"; return 1; }
+	done
+}
