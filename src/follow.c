@@ -371,6 +371,10 @@ static int give(follow *f, int slot, char **line, size_t *len, char *p, size_t l
 	return 1;
 }
 
+/* One piece, though long: the follower's loop (look at the path every
+ * poll interval, take a line from the files in their order, wait), whose
+ * steps share the state of one call (what was looked at, which slots are
+ * at their end); each step's work is in the functions it calls. */
 int follow_getline(follow *f, char **line, size_t *len)
 {
 	double now;

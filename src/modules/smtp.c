@@ -121,6 +121,9 @@ static int domains_differ(const char *a, size_t alen, const char *b, size_t blen
 	return la > 0 && lb > 0 && !lat_same_fold(da, la, db, lb);
 }
 
+/* One piece, though long: the fields read once, then the columns set in
+ * the table's order, a few lines each; split, each part would take the
+ * same dozen values as arguments. */
 static int extract_extended(const azw_schema *schema, zl_rec *rec, double *x, char *why)
 {
 	double num[N_XSOURCE] = { 0 };
