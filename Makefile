@@ -98,9 +98,9 @@ check-fast: deps
 # than 2 s of them. About 8 minutes. make check runs short ones
 # (tests/83-stream.bats).
 soak: all
-	@bash tests/soak/run.sh 2000000 40000 0.3 3
-	@bash tests/soak/run.sh 2000000 40000 0.3 3 6 0
-	@bash tests/soak/run.sh 2000000 40000 0.3 3 6
+	@PATH="$(CURDIR)/bin:$$PATH" bash tests/soak/run.sh 2000000 40000 0.3 3
+	@PATH="$(CURDIR)/bin:$$PATH" bash tests/soak/run.sh 2000000 40000 0.3 3 6 0
+	@PATH="$(CURDIR)/bin:$$PATH" bash tests/soak/run.sh 2000000 40000 0.3 3 6
 
 demo: deps all
 	@sh examples/demo.sh
