@@ -106,7 +106,7 @@ static void usage(FILE *f)
 	    "Modules:\n");
 	for (m = azw_modules(); *m; m++) {
 		int i;
-		fprintf(f, "  %-8s %s; schemas:", (*m)->name, (*m)->summary);
+		fprintf(f, "  %-11s %s; schemas:", (*m)->name, (*m)->summary);
 		for (i = 0; i < (*m)->n_schemas; i++)
 			fprintf(f, " %s", (*m)->schemas[i].name);
 		fputc('\n', f);
