@@ -62,7 +62,7 @@ log_type() {
 # format and records), then each program's output and messages.
 summarize() {
 	awk -v rel="$1" -v t="${2:--}" -v rc="$3" -v arc="$4" -v fitrc="$5" -v scorerc="$6" \
-	    -v tmpin="$tmp/in" -v totals="$tmp/totals" -v reasons="$tmp/reasons" '
+	    -v in_path="$in" -v totals="$tmp/totals" -v reasons="$tmp/reasons" '
 	FILENAME == ARGV[1] {
 		if ($0 ~ /^[ \t\r]*(#|$)/) {
 			if (!first && $0 ~ /^[ \t]*#fields/) tsv = 1
@@ -91,14 +91,14 @@ summarize() {
 		} else if (substr(l, 1, length(pfx)) == pfx && l ~ /^azw-extract: [^ ]*:[0-9]+: /) {
 			reported[k]++
 			if (++nreason[k] <= 3) {
-				sub("^azw-extract: " tmpin, "azw-extract: " rel, l)
+				l = "azw-extract: " rel ":" substr(l, length(pfx) + 1)
 				print "(" (k == "t" ? t : "any") ") " l >> reasons
 			}
 		} else if (l ~ /^azw-extract: \.\.\. and [0-9]+ more like: /) {
 			split(l, w, " "); reported[k] += w[4]
 		}
 	}
-	BEGIN { pfx = "azw-extract: " tmpin ":" }
+	BEGIN { pfx = "azw-extract: " in_path ":" }
 	END {
 		if (first ~ /^\{"_path"/) fmt = "json-streaming"
 		else if (first ~ /^\{"[^"]*":\{/) fmt = "kafka"
@@ -135,7 +135,7 @@ summarize() {
 		print in_ + 0, (t == "-" ? 0 : out["t"] + 0), (t == "-" ? 0 : skipped["t"] + 0),
 		      out["a"] + 0, skipped["a"] + 0, other["a"] + 0, scored + 0, (t == "-" ? 0 : 1) >> totals
 		exit check !~ /^ok/
-	}' "$tmp/in" "$tmp/err" "$tmp/out" "$tmp/aerr" "$tmp/aout" "$tmp/fiterr" "$tmp/scoreerr" "$tmp/scores"
+	}' "$in" "$tmp/err" "$tmp/out" "$tmp/aerr" "$tmp/aout" "$tmp/fiterr" "$tmp/scoreerr" "$tmp/scores"
 }
 
 printf '%-76s %-14s %7s %-11s %7s %7s %7s %-12s %7s %7s %7s %7s %s\n' file format in type out skipped other \
@@ -148,10 +148,9 @@ bad=0
 while IFS= read -r f; do
 	rel=${f#"$data"/}
 	t=$(log_type "$f")
-	case $f in
-	*.gz) gzip -dc "$f" > "$tmp/in" ;;
-	*) cp "$f" "$tmp/in" ;;
-	esac
+	# a gzip file decompressed once; a plain one read where it is
+	in=$f
+	case $f in *.gz) in=$tmp/in && gzip -dc "$f" > "$in" ;; esac
 	: > "$tmp/err"
 	: > "$tmp/out"
 	: > "$tmp/fiterr"
@@ -160,10 +159,10 @@ while IFS= read -r f; do
 	rc=0 fitrc=0 scorerc=0
 	if [ -n "$t" ]; then
 		case $originals in *" $t "*) schema="--schema original" ;; *) schema= ;; esac
-		azw-extract -m "$t" $schema "$tmp/in" > "$tmp/out" 2> "$tmp/err"
+		azw-extract -m "$t" $schema "$in" > "$tmp/out" 2> "$tmp/err"
 		rc=$?
 	fi
-	azw-extract -m any "$tmp/in" > "$tmp/aout" 2> "$tmp/aerr"
+	azw-extract -m any "$in" > "$tmp/aout" 2> "$tmp/aerr"
 	arc=$?
 	# the feature map from a tenth of the stream, at most the default's 5000
 	n=$(grep -c -v '^#' "$tmp/aout")
