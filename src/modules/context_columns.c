@@ -299,10 +299,12 @@ const ctx_columns *ctx_columns_find(const char *module, const char *schema)
 
 	/* the generic module's stream of any log, with or without a module
 	 * of its own (modules.h, azw_context_find) */
-	if (schema && strcasecmp(schema, "generic") == 0)
+	if (!schema)
+		return NULL;
+	if (strcasecmp(schema, "generic") == 0)
 		return &ctx_columns_generic;
 	for (i = 0; i < N(known); i++)
-		if (strcasecmp(known[i].module, module) == 0 && schema &&
+		if (strcasecmp(known[i].module, module) == 0 &&
 		    strcasecmp(known[i].schema, schema) == 0)
 			return known[i].columns;
 	return NULL;
