@@ -81,7 +81,7 @@ int main(int argc, char *argv[])
 			kitnet_forget(&m.part[j].k);
 		for (size_t i = 0; i < n; i++) {
 			memcpy(vr.x, x + i * nf, nf * sizeof *x);
-			sum += split_score(&m, vr.x, NULL);
+			sum += split_score(&m, vr.x, vr.id[2], NULL);
 		}
 		secs[p] = now() - t0;
 	}

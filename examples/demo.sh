@@ -108,10 +108,11 @@ benign_hosts() {
 		c[$2] == "B" { n[$3]++ } END { for (h in n) print n[h] "\t" h }' "$2" "$1" |
 		sort -t "$tab" -k1,1nr -k2,2 | awk -F'\t' '{ printf "%s%s", (NR > 1 ? ", " : ""), $2 } NR == 3 { exit }'
 }
-echo "  why so many false alarms: day 008's Benign records come from $(benign_hosts "$out/day008.vec" "$out/day008.labels"),"
-echo "  day 010's from $(benign_hosts "$out/day010.vec" "$out/day010.labels"): a model of one host judges another"
-echo "  whose context (rates, bytes lately) it has never seen. Train on the hosts you will score,"
-echo "  or recalibrate on a benign stretch of the new day, as here:"
+echo "  whose traffic: day 008's Benign records come from $(benign_hosts "$out/day008.vec" "$out/day008.labels"),"
+echo "  day 010's from $(benign_hosts "$out/day010.vec" "$out/day010.labels"): the model's context part knows the first host only"
+echo "  (the warning above), so the other's records are judged on their own columns, and the outside"
+echo "  sources (the attacks) on their context too. Monday's model on Tuesday can also be calibrated"
+echo "  anew on a benign stretch of the new day (the threshold then rests on that day's records):"
 
 # Monday's model on Tuesday: day 010 is another host's day and drifts
 # from day 008, so calibrate the model anew on day 010's first hours

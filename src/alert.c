@@ -530,7 +530,10 @@ void alert_record(alert_run *a, const alert_rec *r)
 			sweep(a);
 		}
 	}
-	if (!isnan(r->pvalue_context)) {
+	/* two tests, two chances: the union bound; a pvalue_context of 1 is
+	 * a context that said nothing (a cold or unknown local source:
+	 * split.h), and the record's pvalue its one test */
+	if (!isnan(r->pvalue_context) && r->pvalue_context < 1) {
 		cut = a->ctx_cut;
 		log_cut = a->log_ctx_cut;
 		if (r->pvalue_context < q)

@@ -3,10 +3,11 @@
  *
  * Evidence. A score line's pvalue is the record's upper-tail probability
  * among held-out benign scores: about uniform on benign records. A record
- * is unusual when pvalue < p0 (or, when the line carries pvalue_context,
- * when min(pvalue, pvalue_context) < p0/2: by the union bound a benign
- * record is still unusual with probability at most p0), or when it has
- * anomaly:true. Per entity (source host; source and responder pair) two
+ * is unusual when pvalue < p0 (or, when the line carries a pvalue_context
+ * below 1, when min(pvalue, pvalue_context) < p0/2: by the union bound a
+ * benign record is still unusual with probability at most p0; a
+ * pvalue_context of 1 is a context part that said nothing, split.h), or
+ * when it has anomaly:true. Per entity (source host; source and responder pair) two
  * counts decay by log time with one half-life: records n and unusual u.
  * The entity's evidence is the binomial upper tail P(X >= u), X ~ Bin(n,
  * p0), computed for real (decayed) n and u as the regularized incomplete

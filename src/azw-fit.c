@@ -88,9 +88,23 @@ static void warn_few_hosts(const model *m, const hosts_tally *t)
 	                "host%s with %d records or more%s",
 	        k, k == 1 ? "" : "s", HOSTS_MIN_RECORDS, k ? ": " : "");
 	hosts_print(stderr, t);
-	fprintf(stderr, "; other hosts' rates, peers and ports will look unusual to "
-	                "this model: train on the hosts you will score, or calibrate it "
-	                "on their benign records (azw-fit --calibrate)\n");
+	fprintf(stderr, "; this model judges other local hosts on their records alone, "
+	                "without their context: train on the hosts you will score for "
+	                "context on every host\n");
+}
+
+/* A context learned from fewer than HOSTS_FEW sources describes them
+ * alone: the model names them, and azw-score lets no other local
+ * source's context count (split_foreign()). */
+_Static_assert(MODEL_HOST_NAME == HOSTS_NAME && MODEL_MAX_HOSTS == HOSTS_MAX, "model.h and hosts.h disagree");
+
+static void know_hosts(model *m, const hosts_tally *t)
+{
+	int k = hosts_counted(t);
+
+	if (m->n_parts == 0 || k < 1 || k >= HOSTS_FEW)
+		return;
+	m->n_hosts = hosts_names(t, m->hosts, MODEL_MAX_HOSTS);
 }
 
 /* --calibrate: score the stream with m, make the scores its calibration,
@@ -103,7 +117,7 @@ static int recalibrate(model *m, vec_reader *vr, long warmup, double fpr, const 
 
 	recal_init(&rc, m, warmup);
 	while (vec_next(vr) == 1)
-		recal_record(&rc, vr->x);
+		recal_record(&rc, vr->id[2], vr->x);
 	if (vr->read_error)
 		recal_free(&rc);
 	else if (recal_finish(&rc, fpr) == 0) {
@@ -226,6 +240,7 @@ int main(int argc, char **argv)
 	}
 	rc = 2;
 	if (!vr.read_error && fit_finish(&ft, &m) == 0) {
+		know_hosts(&m, &hosts);
 		if (vr.n_bad)
 			weprintf("%ld of %ld records skipped", vr.n_bad, vr.n_bad + ft.records);
 		if (report || (!quiet && isatty(2)))

@@ -240,7 +240,7 @@ int main(int argc, char **argv)
 			continue;
 		}
 		n++;
-		s.score = split_score(&m, vr.x, &sc);
+		s.score = split_score(&m, vr.x, vr.id[2], &sc);
 		if (alerts_only && !(s.score > threshold))
 			continue;
 		alerts += s.score > threshold;

@@ -394,7 +394,7 @@ void recal_init(recalibrator *rc, model *m, long warmup)
 	kitnet_mt_seed(&rc->rng, (m->n_parts ? m->part[0].k.p.seed : m->k.p.seed) ^ 0x5eedca1bU);
 }
 
-void recal_record(recalibrator *rc, const double *x)
+void recal_record(recalibrator *rc, const char *orig_h, const double *x)
 {
 	model *m = rc->m;
 	split_scores sc;
@@ -411,10 +411,10 @@ void recal_record(recalibrator *rc, const double *x)
 	if (m->n_parts == 0) {
 		rc->s[0][slot] = kitnet_execute(&m->k, x, NULL);
 	} else {
-		split_score(m, x, &sc); /* the parts' RMSEs; their p-values come later */
+		split_score(m, x, orig_h, &sc); /* the parts' RMSEs; their p-values come later */
 		for (j = 0; j < m->n_parts; j++)
 			rc->s[j][slot] = sc.part[j];
-		rc->cold[slot] = (char)split_cold(&m->gate, x);
+		rc->cold[slot] = (char)(split_cold(&m->gate, x) || split_foreign(m, orig_h, x));
 	}
 	if (rc->n < CALIB_MAX)
 		rc->n++;

@@ -89,7 +89,7 @@ typedef struct {
 } recalibrator;
 
 void recal_init(recalibrator *rc, model *m, long warmup);
-void recal_record(recalibrator *rc, const double *x);
+void recal_record(recalibrator *rc, const char *orig_h, const double *x);
 void recal_free(recalibrator *rc);
 /* Replace m's calibration and threshold (for fpr): 0, or -1 after a
  * message when no record was scored. Frees rc's scores either way. */

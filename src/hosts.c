@@ -38,6 +38,16 @@ int hosts_counted(const hosts_tally *t)
 	return k;
 }
 
+int hosts_names(const hosts_tally *t, char names[][HOSTS_NAME], int max)
+{
+	int i, k = 0;
+
+	for (i = 0; i < t->used && k < max; i++)
+		if (t->n[i] >= HOSTS_MIN_RECORDS)
+			memcpy(names[k++], t->name[i], HOSTS_NAME);
+	return k;
+}
+
 void hosts_print(FILE *f, const hosts_tally *t)
 {
 	const char *sep = "";

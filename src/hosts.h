@@ -6,8 +6,9 @@
  * model learns what its training sources' were. Trained on one host, it
  * finds every other host's rates unusual (make eval's ctu-008to010: one
  * day's benign host against another's, 86 % of benign records flagged
- * where the per-record part alone flags 3 %). azw-fit counts the sources
- * and warns when the context rests on fewer than HOSTS_FEW of them.
+ * where the per-record part alone flags 3 %). azw-fit counts the sources;
+ * when the context rests on fewer than HOSTS_FEW of them, the model names
+ * them (model.h, split_foreign()) and azw-fit says so.
  *
  * Only the first HOSTS_MAX distinct sources are counted by name; more are
  * counted together (a stream with that many sources has no warning). */
@@ -37,6 +38,8 @@ void hosts_add(hosts_tally *t, const char *host);
 /* How many sources have HOSTS_MIN_RECORDS records or more; -1 when more
  * than HOSTS_MAX sources were seen (too many to name: enough). */
 int hosts_counted(const hosts_tally *t);
+/* The counted sources' names into names (at most max of them): how many. */
+int hosts_names(const hosts_tally *t, char names[][HOSTS_NAME], int max);
 /* Write the counted sources, "A (n records), B (n records)", to f. */
 void hosts_print(FILE *f, const hosts_tally *t);
 

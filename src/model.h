@@ -19,6 +19,8 @@ typedef struct {
 } model_gate;
 
 #define MODEL_VERSION 2
+#define MODEL_MAX_HOSTS 8   /* hosts.h's HOSTS_MAX */
+#define MODEL_HOST_NAME 46  /* hosts.h's HOSTS_NAME */
 #define MODEL_MAX_BYTES (256L << 20) /* larger files are refused */
 
 /* A model may be one KitNET over every feature, or two parts, each a
@@ -58,6 +60,12 @@ typedef struct {
 	 * holds the combined scores of the calibration records (split.h) */
 	int n_parts;
 	model_part part[MODEL_MAX_PARTS];
+	/* The local sources the context part was learned from, when they were
+	 * fewer than HOSTS_FEW (hosts.h): its context describes those hosts
+	 * alone, so another local source's context says nothing (split.h).
+	 * 0: learned from enough sources, or no parts. */
+	int n_hosts;
+	char hosts[MODEL_MAX_HOSTS][MODEL_HOST_NAME];
 	double *xbuf;       /* 2 x n_features: scratch of split.c, never saved */
 	model_gate gate;    /* split_gate_find(&h), set with xbuf */
 } model;

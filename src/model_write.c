@@ -106,6 +106,12 @@ static void put_model(FILE *f, const model *m)
 		return;
 	}
 	fprintf(f, "parts\t%d\n", m->n_parts);
+	if (m->n_hosts) {
+		fprintf(f, "context_hosts\t%d", m->n_hosts);
+		for (i = 0; i < m->n_hosts; i++)
+			fprintf(f, "\t%s", m->hosts[i]);
+		fputc('\n', f);
+	}
 	for (j = 0; j < m->n_parts; j++) {
 		const model_part *pt = &m->part[j];
 

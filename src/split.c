@@ -55,6 +55,18 @@ int split_cold(const split_gate *g, const double *x)
 	       x[g->rate] < log1p((double)SPLIT_MIN_HISTORY);
 }
 
+int split_foreign(const model *m, const char *orig_h, const double *x)
+{
+	int i;
+
+	if (m->n_hosts == 0 || m->gate.local < 0 || x[m->gate.local] != 1 || !orig_h)
+		return 0;
+	for (i = 0; i < m->n_hosts; i++)
+		if (strcmp(orig_h, m->hosts[i]) == 0)
+			return 0;
+	return 1;
+}
+
 double split_combine(double p_rec, double p_ctx)
 {
 	double p;
@@ -107,7 +119,7 @@ static void scratch(model *m)
 	}
 }
 
-double split_score(model *m, const double *x, split_scores *out)
+double split_score(model *m, const double *x, const char *orig_h, split_scores *out)
 {
 	double p[MODEL_MAX_PARTS], s;
 	int j;
@@ -130,7 +142,8 @@ double split_score(model *m, const double *x, split_scores *out)
 			xp = m->xbuf;
 		}
 		s = kitnet_execute(&pt->k, xp, NULL);
-		p[j] = j == MODEL_PART_CONTEXT && split_cold(&m->gate, x) ? 1.0 : calib_pvalue(&pt->cal, s);
+		p[j] = j == MODEL_PART_CONTEXT && (split_cold(&m->gate, x) || split_foreign(m, orig_h, x))
+		       ? 1.0 : calib_pvalue(&pt->cal, s);
 		if (out) {
 			out->part[j] = s;
 			out->pvalue[j] = p[j];

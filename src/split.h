@@ -44,6 +44,17 @@ void split_gate_find(const vec_header *h, split_gate *g);
  * column. */
 int split_cold(const split_gate *g, const double *x);
 
+/* Whether record x, of source host orig_h (its id.orig_h text; NULL:
+ * unknown), comes from a local source that m's context part does not
+ * know: m's context was learned from a few hosts only (m->n_hosts > 0,
+ * model.h) and orig_h is none of them. Such a model's context columns
+ * describe its hosts' habits, not the network's: judged by them, another
+ * host's every record looks unusual (make eval's ctu-008to010: 85 % of
+ * the benign records of day 010's host flagged by a model of day 008's).
+ * So, as for a cold source, its context part says nothing. An outside
+ * source is judged on its context as always (a scanner shows there). */
+int split_foreign(const model *m, const char *orig_h, const double *x);
+
 /* Which of h's features are its module's context columns (context.h):
  * is_ctx[i] set to 1 or 0; returns how many are. 0 for a schema without
  * context, or a stream cut without them. */
@@ -54,17 +65,18 @@ int split_context_features(const vec_header *h, char *is_ctx);
 double split_combine(double p_rec, double p_ctx);
 
 /* What a model says of one record. pvalue[MODEL_PART_CONTEXT] is 1 for a
- * record whose source is cold (split_cold). */
+ * record whose source is cold (split_cold) or foreign (split_foreign). */
 typedef struct {
 	double score;                   /* the model's score */
 	double part[MODEL_MAX_PARTS];   /* each part's RMSE (parts only) */
 	double pvalue[MODEL_MAX_PARTS]; /* and its p-value */
 } split_scores;
 
-/* Score x (the model's n_features values) with m: KitNET's RMSE for a
- * model of one KitNET, else the combined score of its parts (and out, if
- * not NULL, gets the parts'). Uses m->xbuf. */
-double split_score(model *m, const double *x, split_scores *out);
+/* Score x (the model's n_features values; orig_h its source host's text,
+ * or NULL) with m: KitNET's RMSE for a model of one KitNET, else the
+ * combined score of its parts (and out, if not NULL, gets the parts').
+ * Uses m->xbuf. */
+double split_score(model *m, const double *x, const char *orig_h, split_scores *out);
 
 /* Why x scored as it did: err[i] for every feature i, as kitnet_explain()
  * gives it within the KitNET (or part) that holds feature i. */
@@ -74,7 +86,7 @@ void split_explain(model *m, const double *x, double *err);
  * do: raw[j][i] is part j's RMSE of record i, cold[i] whether its source
  * was cold (split_cold). Each part's cal and threshold (for fpr) from its
  * scores, and into s the n records' combined scores as split_score()
- * gives them. */
+ * gives them (cold[i]: split_cold or split_foreign). */
 void split_calibrate(model *m, double *const raw[MODEL_MAX_PARTS], const char *cold, long n,
                      double fpr, double *s);
 

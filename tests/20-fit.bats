@@ -225,14 +225,18 @@ load helpers
 	[ "$(grep -c 'records/s' "$TMP/tty")" -eq 0 ]
 }
 
-@test "context learned from fewer than 3 source hosts: a warning naming them; not with many, -q or no context" {
+@test "context learned from fewer than 3 source hosts: the model names them, a warning says so; not with many, -q or no context" {
 	local log=$BATS_TEST_DIRNAME/data/conn/ctu-010.conn.json.gz
 	# one host's records (147.32.83.234, the day's benign host): its rates
 	# are all the context part learns
 	zcat "$log" | grep -F '"id.orig_h":"147.32.83.234"' | azw-extract -m conn > "$TMP/one"
 	run azw-fit --fm-grace 300 -o "$TMP/m" "$TMP/one"
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"azw-fit: warning: the context columns were learned from 1 source host with 20 records or more: 147.32.83.234 (1974 records); other hosts' rates"* ]]
+	[[ "$output" == *"azw-fit: warning: the context columns were learned from 1 source host with 20 records or more: 147.32.83.234 (1974 records); this model judges other local hosts on their records alone"* ]]
+	[ "$(grep '^context_hosts' "$TMP/m")" = "context_hosts	1	147.32.83.234" ]
+	# --calibrate keeps them
+	azw-fit -q --calibrate "$TMP/m" -o "$TMP/m.recal" "$TMP/one"
+	[ "$(grep '^context_hosts' "$TMP/m.recal")" = "context_hosts	1	147.32.83.234" ]
 	# two hosts with 20 records or more (and one with fewer, not named)
 	zcat "$log" | grep -E '"id.orig_h":"(147.32.83.234|102.22.193.101|5.188.87.3)"' |
 		azw-extract -m conn > "$TMP/two"
@@ -240,16 +244,41 @@ load helpers
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"from 2 source hosts with 20 records or more: 147.32.83.234 (1974 records), 102.22.193.101 (382 records)"* ]]
 	[[ "$output" != *"5.188.87.3"* ]] # 17 records
+	[ "$(grep '^context_hosts' "$TMP/m")" = "context_hosts	2	147.32.83.234	102.22.193.101" ]
 	# the whole day: its scanners are many sources
 	zcat "$log" | azw-extract -m conn > "$TMP/all"
 	run azw-fit --fm-grace 300 -o "$TMP/m" "$TMP/all"
 	[ "$status" -eq 0 ]
 	[[ "$output" != *"context columns were learned"* ]]
-	# -q, and a model without a context part, say nothing of it
+	! grep -q '^context_hosts' "$TMP/m"
+	# -q says nothing of it (the model names the host all the same)
 	run azw-fit -q --fm-grace 300 -o "$TMP/m" "$TMP/one"
 	[[ "$output" != *"context columns were learned"* ]]
+	grep -q '^context_hosts	1	147.32.83.234$' "$TMP/m"
+	# and a model without a context part has neither
 	zcat "$log" | grep -F '"id.orig_h":"147.32.83.234"' | azw-extract -m conn --context none > "$TMP/none"
 	run azw-fit --fm-grace 300 -o "$TMP/m" "$TMP/none"
 	[ "$status" -eq 0 ]
 	[[ "$output" != *"context columns were learned"* ]]
+	! grep -q '^context_hosts' "$TMP/m"
+}
+
+@test "a model of one host: other local hosts' records are judged without their context, outside sources with it" {
+	# ctu-008's benign host, then day 010 (another benign host, local by
+	# the log's local_orig; attacks from outside) scored with its model
+	local d8=$BATS_TEST_DIRNAME/data/conn/ctu-008-mixed.head200.conn.json d10=$BATS_TEST_DIRNAME/data/conn/ctu-010.conn.json.gz
+	grep -F '"id.orig_h":"147.32.81.167"' "$d8" | azw-extract -m conn > "$TMP/train"
+	azw-fit -q --fm-grace 20 -o "$TMP/m" "$TMP/train"
+	grep -qx 'context_hosts	1	147.32.81.167' "$TMP/m"
+	zcat "$d10" | azw-extract -m conn | azw-score "$TMP/m" > "$TMP/s"
+	# every record of the day's local host: its context says nothing
+	jq -r 'select(."id.orig_h" == "147.32.83.234") | .pvalue_context' "$TMP/s" | sort -u > "$TMP/p"
+	[ "$(cat "$TMP/p")" = "1" ]
+	# the outside sources' context speaks: some below 0.001
+	[ "$(jq -r 'select(."id.orig_h" != "147.32.83.234" and .pvalue_context < 0.001) | .uid' "$TMP/s" | wc -l)" -gt 100 ]
+	# the same host's own records, scored by a model without the line, are judged on their context
+	grep -v '^context_hosts' "$TMP/m" | grep -v '^checksum' > "$TMP/m2.body"
+	{ cat "$TMP/m2.body"; printf 'checksum\tcrc32\t%s\n' "$(gzip -c < "$TMP/m2.body" | tail -c 8 | head -c 4 | od -An -tx1 | awk '{ print $4 $3 $2 $1 }')"; } > "$TMP/m2"
+	zcat "$d10" | azw-extract -m conn | azw-score "$TMP/m2" > "$TMP/s2"
+	[ "$(jq -r 'select(."id.orig_h" == "147.32.83.234" and .pvalue_context < 1) | .uid' "$TMP/s2" | wc -l)" -gt 1000 ]
 }

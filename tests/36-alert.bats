@@ -181,7 +181,7 @@ uniform() {
 	[ -z "$output" ]
 }
 
-@test "pvalue_context counts when below P/2 (union bound), and not between P/2 and P" {
+@test "pvalue_context counts when below P/2 (union bound), and not between P/2 and P; one of 1 is no second test" {
 	gen 10.0.0.8 198.51.100.2 100 5 0.5 | awk '{ i++; sub(/}$/, i % 5 ? ",\"pvalue_context\":0.6}" : ",\"pvalue_context\":0.001}"); print }' > "$TMP/c1"
 	run azw-alert "$TMP/c1"
 	[ "$status" -eq 0 ]
@@ -195,6 +195,16 @@ uniform() {
 	sed 's/"pvalue":0.5,\(.*\)"pvalue_context":0.008/"pvalue":0.008,\1"pvalue_context":null/' "$TMP/c2" > "$TMP/c3"
 	run azw-alert "$TMP/c3"
 	[ "${#lines[@]}" -eq 2 ]
+	# and so with a pvalue_context of 1: a context part that said
+	# nothing (a cold or unknown local source) is no second test
+	sed 's/"pvalue_context":null/"pvalue_context":1/' "$TMP/c3" > "$TMP/c4"
+	run azw-alert "$TMP/c4"
+	[ "${#lines[@]}" -eq 2 ]
+	echo "${lines[1]}" | jq -e '.unusual == 20'
+	# just below 1, it is a second test again: P/2
+	sed 's/"pvalue_context":1}/"pvalue_context":0.999999}/' "$TMP/c4" > "$TMP/c5"
+	run azw-alert "$TMP/c5"
+	[ -z "$output" ]
 }
 
 @test "--closed-only writes the closed lines alone; every id has one open and one closed line" {

@@ -105,6 +105,34 @@ teardown() {
 	azw-score "$TMP/t1" "$BAD/_v2.vec" > /dev/null
 }
 
+@test "faults: a model's context_hosts line, malformed, is refused; well formed, read" {
+	zcat "$BATS_TEST_DIRNAME/data/conn/ctu-010.conn.json.gz" | grep -F '"id.orig_h":"147.32.83.234"' |
+		head -n 300 | azw-extract -m conn > "$TMP/one.v"
+	azw-fit -q --fm-grace 100 -o "$TMP/h" "$TMP/one.v"
+	grep -qx 'context_hosts	1	147.32.83.234' "$TMP/h"
+	local long
+	long=$(printf '%050d' 0)
+	for edit in 's/^context_hosts\t1\t/context_hosts\t0\t/' 's/^context_hosts\t1\t/context_hosts\t9\t/' \
+		's/^context_hosts\t1\t/context_hosts\t2\t/' 's/^context_hosts\t1\t.*/context_hosts\t1\t/' \
+		"s/^context_hosts\\t1\\t.*/context_hosts\\t1\\t$long/" 's/^context_hosts\t1\t.*/context_hosts\t1/' \
+		's/^context_hosts\t1\t/context_hosts\t01x\t/' 's/^context_hosts\t.*/context_hosts/'; do
+		sed "$edit" "$TMP/h" | fixcrc > "$TMP/t"
+		differ "$TMP/h" "$TMP/t"
+		run azw-score "$TMP/t" "$TMP/one.v"
+		[ "$status" -eq 2 ]
+		[[ "$output" == "azw-score: $TMP/t:"*": invalid model: "* ]] || { echo "$edit: $output"; false; }
+	done
+	# before the parts line it is no model's either
+	awk '/^parts\t/ { p = $0; next } /^context_hosts\t/ { print; print p; next } { print }' "$TMP/h" | fixcrc > "$TMP/t"
+	run azw-score "$TMP/t" "$TMP/one.v"
+	[ "$status" -eq 2 ]
+	# two hosts, well formed: read, and the line written back as it was
+	sed 's/^context_hosts\t1\t\(.*\)/context_hosts\t2\t\1\t2001:db8::1/' "$TMP/h" | fixcrc > "$TMP/t"
+	azw-score "$TMP/t" "$TMP/one.v" > /dev/null
+	azw-fit -q --calibrate "$TMP/t" -o "$TMP/t2" "$TMP/one.v"
+	grep -qx 'context_hosts	2	147.32.83.234	2001:db8::1' "$TMP/t2"
+}
+
 @test "faults: a model of another module or schema is refused, naming both" {
 	gzip -dc "$DATA/golden/dns.input.jsonl.gz" | head -n 300 | azw-extract -m dns > "$TMP/dns.v"
 	azw-fit -q --fm-grace 100 -o "$TMP/dns.m" "$TMP/dns.v"

@@ -58,7 +58,7 @@ int main(void)
 	int n, same;
 
 	argv0 = "split_test";
-	tap_plan(17);
+	tap_plan(21);
 	header(&h);
 	n = split_context_features(&h, is_ctx);
 	ok_num(n == 2 && is_ctx[1] && is_ctx[4] && !is_ctx[0] && !is_ctx[2] && !is_ctx[3] && !is_ctx[5],
@@ -102,7 +102,7 @@ int main(void)
 	 * tiny, its record p-value ordinary, the score the context's */
 	record(3, x);
 	x[4] = 50;
-	s1 = split_score(&m, x, &a);
+	s1 = split_score(&m, x, NULL, &a);
 	ok_num(a.pvalue[1] < 1e-6 && a.pvalue[0] > 0.01 && s1 == split_combine(a.pvalue[0], a.pvalue[1]),
 	   "context evidence alone gives the score", a.pvalue[1], 0);
 	/* the same record from a local source without history (its rate
@@ -110,18 +110,41 @@ int main(void)
 	 * an outside source it does */
 	warm = x[1];
 	x[1] = log(1 + SPLIT_MIN_HISTORY) - 0.01;
-	split_score(&m, x, &b);
+	split_score(&m, x, NULL, &b);
 	ok_num(b.pvalue[1] == 1 && b.score == split_combine(b.pvalue[0], 1) && m.gate.rate == 1 &&
 	   m.gate.local == 5, "a cold local source's context evidence counts as p 1", b.pvalue[1], 1);
 	x[5] = 0;
-	split_score(&m, x, &b);
+	split_score(&m, x, NULL, &b);
 	ok_num(b.pvalue[1] < 1e-6, "a cold outside source's context still speaks", b.pvalue[1], 0);
 	/* exactly SPLIT_MIN_HISTORY records: no longer cold */
 	x[5] = 1;
 	x[1] = log1p((double)SPLIT_MIN_HISTORY);
-	split_score(&m, x, &b);
+	split_score(&m, x, NULL, &b);
 	ok_num(b.pvalue[1] < 1e-6, "a local source with exactly SPLIT_MIN_HISTORY records is not cold",
 	   b.pvalue[1], 0);
+	/* a model of one host: another local source's context says nothing,
+	 * its own host's and an outside source's do */
+	x[1] = warm;
+	x[5] = 1;
+	m.n_hosts = 1;
+	strcpy(m.hosts[0], "10.0.0.1");
+	split_score(&m, x, "10.0.0.2", &b);
+	ok_num(b.pvalue[1] == 1 && b.score == split_combine(b.pvalue[0], 1) &&
+	   split_foreign(&m, "10.0.0.2", x) && !split_foreign(&m, NULL, x),
+	   "a model of one host: another local source's context counts as p 1", b.pvalue[1], 1);
+	split_score(&m, x, "10.0.0.1", &b);
+	ok_num(b.pvalue[1] < 1e-6 && !split_foreign(&m, "10.0.0.1", x),
+	   "the host it knows is judged on its context", b.pvalue[1], 0);
+	x[5] = 0;
+	split_score(&m, x, "198.51.100.7", &b);
+	ok_num(b.pvalue[1] < 1e-6, "an outside source is judged on its context", b.pvalue[1], 0);
+	x[5] = 1;
+	m.n_hosts = 0;
+	split_score(&m, x, "10.0.0.2", &b);
+	ok_num(b.pvalue[1] < 1e-6, "a model of enough hosts judges every source on its context",
+	   b.pvalue[1], 0);
+	m.n_hosts = 2;
+	strcpy(m.hosts[1], "2001:db8::1");
 	x[5] = 1;
 	x[1] = warm;
 	split_explain(&m, x, err);
@@ -134,11 +157,12 @@ int main(void)
 	snprintf(path, sizeof path, "%s/m", dir);
 	ok_num(model_write(&m, path) == 0 && model_read(&r, path) == 0, "a model of parts is written and read",
 	   0, 0);
-	s2 = split_score(&r, x, &b);
+	s2 = split_score(&r, x, NULL, &b);
 	same = memcmp(&s1, &s2, sizeof s1) == 0 && memcmp(a.part, b.part, sizeof a.part) == 0 &&
 	       memcmp(a.pvalue, b.pvalue, sizeof a.pvalue) == 0;
-	ok_num(same && r.n_parts == 2 && r.part[1].feat[1] == 4, "the read model scores bit for bit the same",
-	   s2, s1);
+	ok_num(same && r.n_parts == 2 && r.part[1].feat[1] == 4 && r.n_hosts == 2 &&
+	   strcmp(r.hosts[0], "10.0.0.1") == 0 && strcmp(r.hosts[1], "2001:db8::1") == 0,
+	   "the read model, and the hosts it names, score bit for bit the same", s2, s1);
 
 	/* recalibration of a model of parts: on records of another phase
 	 * the parts' calibrations and the threshold change, the KitNETs not */
@@ -146,14 +170,14 @@ int main(void)
 	for (i = 0; i < 500; i++) {
 		record(i + 100000, x);
 		x[2] += 0.3;
-		recal_record(&rc, x);
+		recal_record(&rc, NULL, x);
 	}
 	n = recal_finish(&rc, 0.01);
 	ok_num(n == 0 && r.cal.n == 490 && r.part[0].cal.n == 490 &&
 	   r.part[1].cal.n == 490, "recalibration scores the 490 after the warm-up, per part", (double)r.cal.n, 490);
 	record(3, x);
 	x[4] = 50;
-	s2 = split_score(&r, x, &b);
+	s2 = split_score(&r, x, NULL, &b);
 	ok_num(memcmp(a.part, b.part, sizeof a.part) == 0, "the parts' KitNETs are untouched", b.part[0], a.part[0]);
 	ok_num(r.threshold == calib_threshold(&r.cal, 0.01) && r.threshold != m.threshold,
 	   "the threshold is the new calibration's", r.threshold, m.threshold);
