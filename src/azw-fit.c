@@ -55,6 +55,8 @@ static void usage(FILE *f)
 	    "  -q, --quiet           no progress on a terminal, and no warning that the\n"
 	    "                        context columns rest on fewer than 3 source hosts\n"
 	    "  -h, --help            this help\n"
+	    "Context columns learned from fewer than 3 source hosts: the model names them\n"
+	    "and azw-score judges other local hosts without their context.\n"
 	    "A model that azw-score would refuse is not written (MODEL is left as it was).\n"
 	    "Exit status: 0 ok, 1 some records were skipped, 2 usage or system error.\n");
 }

@@ -14,6 +14,8 @@ load helpers
 		grep -qF -- "${o//-/\\-}" "$BATS_TEST_DIRNAME/../man/azw-fit.1"
 	done
 	[[ "$output" == *"azw-fit --calibrate MODEL [-o OUT]"* ]]
+	[[ "$output" == *"fewer than 3 source hosts: the model names them"* ]]
+	grep -q '^\.BI context_hosts' "$BATS_TEST_DIRNAME/../man/azw-fit.1"
 }
 
 @test "azw-fit without -o is a usage error (exit 2)" {
