@@ -532,8 +532,11 @@ void alert_record(alert_run *a, const alert_rec *r)
 	}
 	/* two tests, two chances: the union bound; a pvalue_context of 1 is
 	 * a context that said nothing (a cold or unknown local source:
-	 * split.h), and the record's pvalue its one test */
-	if (!isnan(r->pvalue_context) && r->pvalue_context < 1) {
+	 * split.h), and the record part's pvalue its one test (the combined
+	 * pvalue, calibrated on the smaller of two, is twice as large) */
+	if (r->pvalue_context == 1 && !isnan(r->pvalue_record))
+		q = r->pvalue_record;
+	else if (!isnan(r->pvalue_context) && r->pvalue_context < 1) {
 		cut = a->ctx_cut;
 		log_cut = a->log_ctx_cut;
 		if (r->pvalue_context < q)

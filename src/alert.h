@@ -6,8 +6,9 @@
  * is unusual when pvalue < p0 (or, when the line carries a pvalue_context
  * below 1, when min(pvalue, pvalue_context) < p0/2: by the union bound a
  * benign record is still unusual with probability at most p0; a
- * pvalue_context of 1 is a context part that said nothing, split.h), or
- * when it has anomaly:true. Per entity (source host; source and responder pair) two
+ * pvalue_context of 1 is a context part that said nothing, split.h, and
+ * then the record part's pvalue_record, where the line has one, is the
+ * record's one test), or when it has anomaly:true. Per entity (source host; source and responder pair) two
  * counts decay by log time with one half-life: records n and unusual u.
  * The entity's evidence is the binomial upper tail P(X >= u), X ~ Bin(n,
  * p0), computed for real (decayed) n and u as the regularized incomplete
@@ -68,6 +69,7 @@ typedef struct {
 	                          alert_score()); absent, or null: len 0 */
 	double pvalue;
 	double pvalue_context; /* NAN when absent */
+	double pvalue_record;  /* NAN when absent */
 	int anomaly;           /* 1 for anomaly:true */
 	int n_explain;
 	alert_str explain[ALERT_MAX_EXPLAIN]; /* feature names */

@@ -287,7 +287,7 @@ int alert_parse(const char *line, size_t len, alert_rec *r, const char **why)
 	r->uid.len = r->orig_h.len = r->resp_h.len = r->module.len = 0;
 	r->score_text.s = NULL;
 	r->score_text.len = 0;
-	r->pvalue_context = NAN;
+	r->pvalue_context = r->pvalue_record = NAN;
 	r->anomaly = 0;
 	r->n_explain = 0;
 	ws(&s);
@@ -324,6 +324,9 @@ int alert_parse(const char *line, size_t len, alert_rec *r, const char **why)
 			has_p = 1;
 		} else if (key_is(&k, "pvalue_context", 14)) {
 			if (number_or_null(&s, &r->pvalue_context, "pvalue_context is not a number") < 0)
+				break;
+		} else if (key_is(&k, "pvalue_record", 13)) {
+			if (number_or_null(&s, &r->pvalue_record, "pvalue_record is not a number") < 0)
 				break;
 		} else if (key_is(&k, "score", 5)) {
 			/* checked now, converted only for the few lines that need it */
@@ -406,6 +409,8 @@ done:
 	else {
 		if (!(r->pvalue_context >= 0 && r->pvalue_context <= 1))
 			r->pvalue_context = NAN;
+		if (!(r->pvalue_record >= 0 && r->pvalue_record <= 1))
+			r->pvalue_record = NAN;
 		return 0;
 	}
 	return -1;

@@ -205,6 +205,19 @@ uniform() {
 	sed 's/"pvalue_context":1}/"pvalue_context":0.999999}/' "$TMP/c4" > "$TMP/c5"
 	run azw-alert "$TMP/c5"
 	[ -z "$output" ]
+	# with a pvalue_context of 1, the record part's pvalue_record is the
+	# one test: 0.006 < P although the combined pvalue is 0.012
+	sed 's/"pvalue":0.008,/"pvalue":0.012,"pvalue_record":0.006,/' "$TMP/c4" > "$TMP/c6"
+	run azw-alert "$TMP/c6"
+	[ "${#lines[@]}" -eq 2 ]
+	echo "${lines[1]}" | jq -e '.unusual == 20'
+	# not with a context that spoke (min 0.006 > P/2), nor above P
+	sed 's/"pvalue_context":1}/"pvalue_context":0.5}/' "$TMP/c6" > "$TMP/c7"
+	run azw-alert "$TMP/c7"
+	[ -z "$output" ]
+	sed 's/"pvalue_record":0.006/"pvalue_record":0.011/' "$TMP/c6" > "$TMP/c8"
+	run azw-alert "$TMP/c8"
+	[ -z "$output" ]
 }
 
 @test "--closed-only writes the closed lines alone; every id has one open and one closed line" {
