@@ -15,7 +15,7 @@
 
 /* split.h's gate: where it reads a record's history (set with xbuf) */
 typedef struct {
-	int rate, local;
+	int rate, local, local2;
 } model_gate;
 
 #define MODEL_VERSION 2

@@ -31,10 +31,16 @@ void split_gate_find(const vec_header *h, split_gate *g)
 	double best = 0;
 	int i, j;
 
-	g->rate = g->local = -1;
+	g->rate = g->local = g->local2 = -1;
 	for (i = 0; i < h->n_features; i++)
 		if (strcmp(h->names[i], "orig_local") == 0)
 			g->local = i;
+	for (i = 0; g->local < 0 && i < h->n_features; i++)
+		if (strcmp(h->names[i], "dir_internal") == 0)
+			g->local = i;
+	for (i = 0; g->local >= 0 && i < h->n_features; i++)
+		if (strcmp(h->names[i], "dir_outgoing") == 0 && strcmp(h->names[g->local], "dir_internal") == 0)
+			g->local2 = i;
 	for (j = 0; cs && j < cs->n_cols; j++) {
 		const ctx_column *c = &cs->cols[j];
 
@@ -49,17 +55,22 @@ void split_gate_find(const vec_header *h, split_gate *g)
 	}
 }
 
+/* Whether x's originator is local (split_gate_find()). */
+static int orig_local(const split_gate *g, const double *x)
+{
+	return g->local >= 0 && (x[g->local] == 1 || (g->local2 >= 0 && x[g->local2] == 1));
+}
+
 int split_cold(const split_gate *g, const double *x)
 {
-	return g->rate >= 0 && g->local >= 0 && x[g->local] == 1 &&
-	       x[g->rate] < log1p((double)SPLIT_MIN_HISTORY);
+	return g->rate >= 0 && orig_local(g, x) && x[g->rate] < log1p((double)SPLIT_MIN_HISTORY);
 }
 
 int split_foreign(const model *m, const char *orig_h, const double *x)
 {
 	int i;
 
-	if (m->n_hosts == 0 || m->gate.local < 0 || x[m->gate.local] != 1 || !orig_h)
+	if (m->n_hosts == 0 || !orig_local(&m->gate, x) || !orig_h)
 		return 0;
 	for (i = 0; i < m->n_hosts; i++)
 		if (strcmp(orig_h, m->hosts[i]) == 0)

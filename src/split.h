@@ -35,7 +35,9 @@
 
 /* Where the gate reads: the feature index of h's source-rate context
  * column of the longest half-life (log1p of the source's decayed record
- * count) and of orig_local; -1 where the stream has none. */
+ * count) and of orig_local (local), or, in a schema without it (dns,
+ * http, ssh, ssl), of dir_internal and dir_outgoing (local, local2: the
+ * originator is local when either is 1); -1 where the stream has none. */
 typedef model_gate split_gate;
 
 void split_gate_find(const vec_header *h, split_gate *g);

@@ -242,3 +242,25 @@ names() {
 	echo "RSS $(cat "$TMP/rss") KB"
 	[ "$(cat "$TMP/rss")" -lt 65536 ]
 }
+
+@test "dns: the originator's locality from dir_internal/dir_outgoing gates a cold or unknown local client's context" {
+	local in=$DATA/golden/dns.input.jsonl.gz
+	# a model of one client (10.47.2.100): it names it
+	zcat "$in" | grep -F '"id.orig_h":"10.47.2.100"' | azw-extract -m dns > "$TMP/one.v"
+	azw-fit -q --fm-grace 90 -o "$TMP/one.m" "$TMP/one.v"
+	grep -qx 'context_hosts	1	10.47.2.100' "$TMP/one.m"
+	# another local client: its context says nothing, every record
+	zcat "$in" | grep -F '"id.orig_h":"10.47.6.154"' | azw-extract -m dns | azw-score "$TMP/one.m" > "$TMP/other.s"
+	[ "$(jq -r .pvalue_context "$TMP/other.s" | sort -u)" = "1" ]
+	# the client it knows: judged on its context (past its first 20 records)
+	azw-score "$TMP/one.m" "$TMP/one.v" | tail -n +21 > "$TMP/own.s"
+	[ "$(jq -r 'select(.pvalue_context < 1) | .uid' "$TMP/own.s" | wc -l)" -gt 300 ]
+	# a model of every client: another's first records are cold (p 1),
+	# its later ones judged on their context
+	zcat "$in" | azw-extract -m dns > "$TMP/all.v"
+	azw-fit -q --fm-grace 300 -o "$TMP/all.m" "$TMP/all.v"
+	! grep -q '^context_hosts' "$TMP/all.m"
+	azw-score "$TMP/all.m" "$TMP/all.v" > "$TMP/all.s"
+	[ "$(jq -r 'select(."id.orig_h" == "10.47.6.154") | .pvalue_context' "$TMP/all.s" | head -n 5 | sort -u)" = "1" ]
+	[ "$(jq -r 'select(."id.orig_h" == "10.47.6.154" and .pvalue_context < 1) | .uid' "$TMP/all.s" | wc -l)" -gt 200 ]
+}

@@ -58,7 +58,7 @@ int main(void)
 	int n, same;
 
 	argv0 = "split_test";
-	tap_plan(21);
+	tap_plan(22);
 	header(&h);
 	n = split_context_features(&h, is_ctx);
 	ok_num(n == 2 && is_ctx[1] && is_ctx[4] && !is_ctx[0] && !is_ctx[2] && !is_ctx[3] && !is_ctx[5],
@@ -69,6 +69,35 @@ int main(void)
 	free(h.schema);
 	h.schema = estrdup("extended");
 
+	{
+		/* dns, http, ssh, ssl: no orig_local; the originator is local
+		 * when dir_internal or dir_outgoing is 1 */
+		static const char *dns[] = { "dir_internal", "dir_outgoing", "dir_incoming",
+		                             "src_rate_10s", "src_rate_1000s" };
+		vec_header d = { 0 };
+		split_gate g;
+		double y[5] = { 0, 1, 0, 1, log1p(SPLIT_MIN_HISTORY) - 0.01 };
+		int c1, c2, c3;
+
+		d.module = estrdup("dns");
+		d.schema = estrdup("extended");
+		d.n_features = 5;
+		d.names = ecalloc(5, sizeof *d.names);
+		for (i = 0; i < 5; i++)
+			d.names[i] = estrdup(dns[i]);
+		split_gate_find(&d, &g);
+		c1 = split_cold(&g, y);   /* outgoing, little history: cold */
+		y[1] = 0;
+		y[0] = 1;
+		c2 = split_cold(&g, y);   /* internal: cold */
+		y[0] = 0;
+		y[2] = 1;
+		c3 = split_cold(&g, y);   /* incoming: an outside source, never */
+		ok_num(g.local == 0 && g.local2 == 1 && g.rate == 4 && c1 && c2 && !c3,
+		   "without orig_local, dir_internal and dir_outgoing say the originator is local",
+		   g.local2, 1);
+		vec_header_free(&d);
+	}
 	ok_num(split_combine(0.5, 0.001) == 3 && split_combine(0.01, 0.2) == 2,
 	   "the combined score is -log10 of the smaller p-value", split_combine(0.5, 0.001), 3);
 	ok_num(split_combine(1, 1) == 0 && split_combine(0, 0.5) == 300 &&
