@@ -95,11 +95,12 @@ static void warn_few_hosts(const model *m, const hosts_tally *t)
 	                "context on every host\n");
 }
 
+_Static_assert(MODEL_HOST_NAME == HOSTS_NAME && MODEL_MAX_HOSTS == HOSTS_MAX,
+               "model.h and hosts.h disagree");
+
 /* A context learned from fewer than HOSTS_FEW sources describes them
  * alone: the model names them, and azw-score lets no other local
  * source's context count (split_foreign()). */
-_Static_assert(MODEL_HOST_NAME == HOSTS_NAME && MODEL_MAX_HOSTS == HOSTS_MAX, "model.h and hosts.h disagree");
-
 static void know_hosts(model *m, const hosts_tally *t)
 {
 	int k = hosts_counted(t);
