@@ -9,10 +9,11 @@
  * pvalue_context of 1 is a context part that said nothing, split.h, and
  * then the record part's pvalue_record, where the line has one, is the
  * record's one test), or when it has anomaly:true. Per entity (source
- * host; source and responder pair) two counts decay by log time with one half-life: records n and unusual u.
- * The entity's evidence is the binomial upper tail P(X >= u), X ~ Bin(n,
- * p0), computed for real (decayed) n and u as the regularized incomplete
- * beta function I_p0(u, n - u + 1), in log space (no underflow).
+ * host; source and responder pair) two counts decay by log time with one
+ * half-life: records n and unusual u. The entity's evidence is the
+ * binomial upper tail P(X >= u), X ~ Bin(n, p0), computed for real
+ * (decayed) n and u as the regularized incomplete beta function
+ * I_p0(u, n - u + 1), in log space (no underflow).
  *
  * A record with anomaly:true and evidence q (its pvalue, or the smaller of
  * pvalue and pvalue_context) counts as w = log(q) / log(cut) records that
