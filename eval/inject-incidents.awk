@@ -1,0 +1,67 @@
+# inject-incidents.awk - whether azw-alert's incidents catch an injected
+# attack, for eval/inject.sh (eval/INJECT.md).
+#
+# awk -v start=TS -f eval/jval.awk -f eval/inject-incidents.awk LABELS INCIDENTS
+#
+# LABELS: the generator's labels.tsv, "uid<TAB>M" for each injected record
+# ("B" for an original one). INCIDENTS: azw-alert's lines for the scored
+# test part, open and closed (azw-alert without --closed-only: its closed
+# lines are what --closed-only writes, and its open line says when the
+# incident was raised). start: the ts of the attack's first record.
+#
+# An incident hits when its closed line's "top" (its three unusual records
+# with the smallest pvalue) names an injected uid: the attack's own records
+# are among the strongest evidence of the incident. Entity and time alone
+# do not tie an incident to the attack: the generator's source is the
+# background's busiest host, which has incidents of its own.
+#
+# Prints one tab-separated line:
+#   incidents  hit  rank  delay  raised
+# incidents: closed incidents; hit: 1 when one hits, else 0; rank: 1 + the
+# number of incidents whose significance is higher than the strongest
+# hitting one's (1: the analyst's first); delay: the ts of the first hitting
+# incident (its first unusual record) minus start, negative when the span
+# began with the host's own records before the attack; raised: the earliest
+# ts at which a hitting incident was raised (its open line's ts_end, the
+# record that crossed the line) minus start: when the analyst is told. "-"
+# where no incident hits (raised also where no open line was read).
+BEGIN { FS = "\t" }
+
+FNR == NR {
+	if ($2 == "M") inj[$1] = 1
+	next
+}
+
+jval($0, "state") == "open" {
+	raised_at[jval($0, "id")] = jval($0, "ts_end") + 0
+	next
+}
+
+jval($0, "state") == "closed" {
+	n++
+	sig[n] = jval($0, "significance") + 0
+	hit[n] = 0
+	# the uids of "top": the only uids of an incident line
+	rest = $0
+	while (match(rest, /"uid":"[^"]*"/)) {
+		if (substr(rest, RSTART + 7, RLENGTH - 8) in inj) hit[n] = 1
+		rest = substr(rest, RSTART + RLENGTH)
+	}
+	if (!hit[n]) next
+	if (best == "" || sig[n] > best) best = sig[n]
+	t = jval($0, "ts") + 0
+	if (first == "" || t < first) first = t
+	id = jval($0, "id")
+	if ((id in raised_at) && (raised == "" || raised_at[id] < raised)) raised = raised_at[id]
+}
+
+END {
+	if (best == "") {
+		printf "%d\t0\t-\t-\t-\n", n
+		exit
+	}
+	rank = 1
+	for (i = 1; i <= n; i++) if (sig[i] > best) rank++
+	r = raised == "" ? "-" : sprintf("%.3f", raised - start)
+	printf "%d\t1\t%d\t%.3f\t%s\n", n, rank, first - start, r
+}
