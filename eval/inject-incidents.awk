@@ -1,25 +1,31 @@
 # inject-incidents.awk - whether azw-alert's incidents catch an injected
 # attack, for eval/inject.sh (eval/INJECT.md).
 #
-# awk -v start=TS -f eval/jval.awk -f eval/inject-incidents.awk LABELS INCIDENTS
+# awk -v start=TS -f eval/jval.awk -f eval/inject-incidents.awk LABELS BASE INCIDENTS
 #
 # LABELS: the generator's labels.tsv, "uid<TAB>M" for each injected record
 # ("B" for an original one). INCIDENTS: azw-alert's lines for the scored
 # test part, open and closed (azw-alert without --closed-only: its closed
 # lines are what --closed-only writes, and its open line says when the
-# incident was raised). start: the ts of the attack's first record.
+# incident was raised). BASE: azw-alert --closed-only's incidents of the same
+# model on the test part without the attack (/dev/null: none). start: the
+# ts of the attack's first record.
 #
 # An incident hits when its closed line's "top" (its three unusual records
 # with the smallest pvalue) names an injected uid: the attack's own records
 # are among the strongest evidence of the incident. Entity and time alone
 # do not tie an incident to the attack: the generator's source is the
-# background's busiest host, which has incidents of its own.
+# background's busiest host, which has incidents of its own. A hit is new
+# when BASE has no incident of its source host (id.orig_h) whose span
+# [ts, ts_end] overlaps the hit's: the attack made the incident, rather than
+# joined one its host has anyway (and became its strongest evidence).
 #
 # Prints one tab-separated line:
-#   incidents  hit  rank  delay  raised
-# incidents: closed incidents; hit: 1 when one hits, else 0; rank: 1 + the
-# number of incidents whose significance is higher than the strongest
-# hitting one's (1: the analyst's first); delay: the ts of the first hitting
+#   incidents  hit  new  rank  delay  raised
+# incidents: closed incidents; hit: 1 when one hits, else 0; new: 1 when a
+# hit is new, else 0; rank: 1 + the number of incidents whose significance
+# is higher than the strongest hitting one's (1: the analyst's first);
+# delay: the ts of the first hitting
 # incident (its first unusual record) minus start, negative when the span
 # began with the host's own records before the attack; raised: the earliest
 # ts at which a hitting incident was raised (its open line's ts_end, the
@@ -27,8 +33,16 @@
 # where no incident hits (raised also where no open line was read).
 BEGIN { FS = "\t" }
 
-FNR == NR {
+FILENAME == ARGV[1] {
 	if ($2 == "M") inj[$1] = 1
+	next
+}
+
+FILENAME == ARGV[2] {
+	nb++
+	b_host[nb] = jval($0, "id.orig_h")
+	b_t0[nb] = jval($0, "ts") + 0
+	b_t1[nb] = jval($0, "ts_end") + 0
 	next
 }
 
@@ -50,18 +64,23 @@ jval($0, "state") == "closed" {
 	if (!hit[n]) next
 	if (best == "" || sig[n] > best) best = sig[n]
 	t = jval($0, "ts") + 0
+	t1 = jval($0, "ts_end") + 0
 	if (first == "" || t < first) first = t
+	joined = 0
+	for (i = 1; i <= nb; i++)
+		if (b_host[i] == jval($0, "id.orig_h") && b_t0[i] <= t1 && b_t1[i] >= t) joined = 1
+	if (!joined) new = 1
 	id = jval($0, "id")
 	if ((id in raised_at) && (raised == "" || raised_at[id] < raised)) raised = raised_at[id]
 }
 
 END {
 	if (best == "") {
-		printf "%d\t0\t-\t-\t-\n", n
+		printf "%d\t0\t0\t-\t-\t-\n", n
 		exit
 	}
 	rank = 1
 	for (i = 1; i <= n; i++) if (sig[i] > best) rank++
 	r = raised == "" ? "-" : sprintf("%.3f", raised - start)
-	printf "%d\t1\t%d\t%.3f\t%s\n", n, rank, first - start, r
+	printf "%d\t1\t%d\t%d\t%.3f\t%s\n", n, new ? 1 : 0, rank, first - start, r
 }

@@ -235,16 +235,18 @@ scenario() {
 			}
 			END { print mx, th >> side }' "$v.test" "$v.jsonl" | "$metrics" >> "$per"
 			# incidents (open and closed lines: the open one says when it
-			# was raised): incidents hit rank delay raised
+			# was raised), against the same model's without the attack:
+			# incidents hit new rank delay raised
 			azw-alert < "$v.jsonl" > "$v.$seed.incidents.jsonl" 2>> "$d.err" || [ $? -le 1 ]
 			awk -v start="$start" -f eval/jval.awk -f eval/inject-incidents.awk "$d/labels.tsv" \
-				"$v.$seed.incidents.jsonl" >> "$inc"
+				"$w.$seed.base.jsonl" "$v.$seed.incidents.jsonl" >> "$inc"
 		done
 		# the highest injected score and the threshold, means over the seeds
 		read -r mxs thr < <(awk '{ m += $1; t += $2; n++ } END { printf "%.4f %.4f\n", m / n, t / n }' "$v.reach")
 		rm -f "$v.vec" "$v.jsonl"
-		# over the seeds: the share that hit; the median rank, delay and
-		# raise delay of those that hit; the mean number of incidents
+		# over the seeds: the share that hit, and that hit with a new
+		# incident; the median rank, delay and raise delay of those that
+		# hit; the mean number of incidents
 		local incs
 		incs=$(awk -F'\t' -v OFS='\t' '
 			function med(a, k,   i, j, t) {
@@ -253,9 +255,10 @@ scenario() {
 				return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
 			}
 			{ n++; ni += $1 }
-			$2 == 1 { h++; R[h] = $3; D[h] = $4; if ($5 != "-") T[++nt] = $5 }
+			$2 == 1 { h++; nw += $3; R[h] = $4; D[h] = $5; if ($6 != "-") T[++nt] = $6 }
 			END {
-				printf "%.4f\t%s\t%s\t%s\t%.2f\n", n ? h / n : 0, med(R, h), h ? sprintf("%.0f", med(D, h)) : "-",
+				printf "%.4f\t%.4f\t%s\t%s\t%s\t%.2f\n", n ? h / n : 0, n ? nw / n : 0, med(R, h),
+					h ? sprintf("%.0f", med(D, h)) : "-",
 					nt ? sprintf("%.0f", med(T, nt)) : "-", n ? ni / n : 0
 			}' "$inc")
 		# metrics: n pos neg auc ap tpr fpr; means over the seeds
@@ -304,7 +307,7 @@ for bg in $BGS; do
 done
 {
 	printf 'background\tkind\tlevel\tstealth\tinjected\tpos_test\tneg_test\tschema\troc_auc\tavg_precision\ttpr\tfpr\tseeds\tmax_injected_score\tthreshold'
-	printf '\tinc_hit\tinc_rank\tinc_delay_s\tinc_raised_s\tincidents\tbase_incidents\tbase_host_days\tbase_false_per_host_day\n'
+	printf '\tinc_hit\tinc_new\tinc_rank\tinc_delay_s\tinc_raised_s\tincidents\tbase_incidents\tbase_host_days\tbase_false_per_host_day\n'
 	for bg in $BGS; do
 		for k in "${KINDS[@]}"; do
 			IFS='|' read -r name _ what vals unit <<< "$k"
@@ -315,7 +318,7 @@ done
 				st="$what ${v[$level]}${unit:+ $unit}"
 				awk -F'\t' -v OFS='\t' -v st="$st" '
 					NR == FNR { b[$1, $2] = $3 OFS $4 OFS $5; next }
-					{ print $1, $2, $3, st, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
+					{ print $1, $2, $3, st, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
 						((($1, $7) in b) ? b[$1, $7] : "-" OFS "-" OFS "-") }' "$base" "$f"
 			done
 		done
@@ -331,9 +334,10 @@ echo "is scored. Positive: injected records; negative: the original test records
 echo "injected records, the model's own threshold) and FPR (flagged original test records) are means over the"
 echo "models of seeds $SEEDS. ext: extended schema with context features; none: --context none."
 echo "Incidents (azw-alert, defaults, on each model's test score lines): hit: seeds in which an incident's top"
-echo "records include an injected one; rk: that incident's rank by significance among the run's incidents (1: the"
-echo "strongest); delay: its first unusual record's ts, raised: when it was raised, in seconds after the attack's"
-echo "first record; rk, delay and raised are medians over the seeds that hit."
+echo "records include an injected one; new: seeds in which such an incident is not one the source host has anyway"
+echo "(the same model without the attack has no incident of the host overlapping it); rk: that incident's rank by"
+echo "significance among the run's incidents (1: the strongest); delay: its first unusual record's ts, raised: when"
+echo "it was raised, in seconds after the attack's first record; rk, delay and raised: medians over the seeds that hit."
 echo "Stealth level 0 is the loudest; 4 the stealthiest (eval/INJECT.md)."
 for bg in $BGS; do
 	grep -q "^$bg	" "$res" || continue
@@ -344,18 +348,19 @@ for bg in $BGS; do
 		key = $2 SUBSEP $3
 		if (!(key in seen)) { seen[key] = 1; order[++n] = key; st[key] = $4; inj[key] = $5 }
 		a[key, $8] = $9; p[key, $8] = $10; t[key, $8] = $11; f[key, $8] = $12
-		h[key, $8] = sprintf("%d/%d", $16 * $13 + 0.5, $13); r[key, $8] = $17; d[key, $8] = $18; w[key, $8] = $19
+		h[key, $8] = sprintf("%d/%d", $16 * $13 + 0.5, $13); nw[key, $8] = sprintf("%d/%d", $17 * $13 + 0.5, $13)
+		r[key, $8] = $18; d[key, $8] = $19; w[key, $8] = $20
 	}
 	END {
-		fmt = "%-21s %-2s %-22s %6s | %7s %6s %6s %7s %3s %3s %6s %6s | %7s %6s %6s %7s %3s %3s %6s %6s\n"
-		printf fmt, "kind", "L", "stealth", "inj", "AUC-ext", "AP", "TPR", "FPR", "hit", "rk", "delay", "raised",
-			"AUC-non", "AP", "TPR", "FPR", "hit", "rk", "delay", "raised"
+		fmt = "%-21s %-2s %-22s %6s | %7s %6s %6s %7s %3s %3s %3s %6s %6s | %7s %6s %6s %7s %3s %3s %3s %6s %6s\n"
+		printf fmt, "kind", "L", "stealth", "inj", "AUC-ext", "AP", "TPR", "FPR", "hit", "new", "rk", "delay", "raised",
+			"AUC-non", "AP", "TPR", "FPR", "hit", "new", "rk", "delay", "raised"
 		for (i = 1; i <= n; i++) {
 			k = order[i]; split(k, kl, SUBSEP)
 			e = "extended"; o = "extended-none"
 			printf fmt, kl[1], kl[2], st[k], inj[k],
-				a[k, e], p[k, e], t[k, e], f[k, e], h[k, e], r[k, e], d[k, e], w[k, e],
-				a[k, o], p[k, o], t[k, o], f[k, o], h[k, o], r[k, o], d[k, o], w[k, o]
+				a[k, e], p[k, e], t[k, e], f[k, e], h[k, e], nw[k, e], r[k, e], d[k, e], w[k, e],
+				a[k, o], p[k, o], t[k, o], f[k, o], h[k, o], nw[k, o], r[k, o], d[k, o], w[k, o]
 		}
 	}' "$res"
 	awk -F'\t' -v bg="$bg" -v seeds="$SEEDS" '$1 == bg {
@@ -365,13 +370,13 @@ done
 
 echo
 echo "Detection limit: per kind, the stealthiest level L such that ROC-AUC >= 0.99 at every level 0..L (records),"
-echo "and such that an incident hits in every seed at every level 0..L (incidents); none: not even level 0;"
-echo "the stealth at that level in brackets."
+echo "such that an incident hits in every seed at every level 0..L (incidents), and such that the hit is new in every"
+echo "seed at every level 0..L (new incidents); none: not even level 0; the stealth at that level in brackets."
 awk -F'\t' '
 NR > 1 {
 	key = $1 SUBSEP $2 SUBSEP $8
 	if (!(key in seen)) { seen[key] = 1; order[++n] = key }
-	auc[key, $3] = $9; st[key, $3] = $4; hit[key, $3] = $16
+	auc[key, $3] = $9; st[key, $3] = $4; hit[key, $3] = $16; nw[key, $3] = $17
 }
 function limit(key, what,   l, L) {
 	L = -1
@@ -379,19 +384,21 @@ function limit(key, what,   l, L) {
 		if (!((key, l) in auc)) break
 		if (what == "auc" && !(auc[key, l] != "-" && auc[key, l] >= 0.99)) break
 		if (what == "hit" && !(hit[key, l] != "" && hit[key, l] >= 1)) break
+		if (what == "new" && !(nw[key, l] != "" && nw[key, l] >= 1)) break
 		L = l
 	}
-	return L < 0 ? "none" : L "  (" st[key, L] ")"
+	return L < 0 ? "none" : L " (" st[key, L] ")"
 }
 END {
-	printf "%-8s %-21s | %-22s %-22s | %-22s %-22s\n", "bg", "kind", "records: extended", "extended-none",
-		"incidents: extended", "extended-none"
+	fmt = "%-6s %-20s | %-19s %-19s | %-19s %-19s | %-19s %-19s\n"
+	printf fmt, "bg", "kind", "records: extended", "extended-none", "incidents: ext", "extended-none",
+		"new incidents: ext", "extended-none"
 	for (i = 1; i <= n; i++) {
 		split(order[i], k, SUBSEP)
 		if (k[3] != "extended") continue
 		e = k[1] SUBSEP k[2] SUBSEP "extended"; o = k[1] SUBSEP k[2] SUBSEP "extended-none"
-		printf "%-8s %-21s | %-22s %-22s | %-22s %-22s\n", k[1], k[2], limit(e, "auc"), limit(o, "auc"),
-			limit(e, "hit"), limit(o, "hit")
+		printf fmt, k[1], k[2], limit(e, "auc"), limit(o, "auc"), limit(e, "hit"), limit(o, "hit"),
+			limit(e, "new"), limit(o, "new")
 	}
 }' "$res"
 echo
