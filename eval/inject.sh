@@ -210,9 +210,8 @@ scenario() {
 	# shellcheck disable=SC2086
 	"$work/inject" $opts -s "$level" --seed "$GSEED" -o "$d" "$work/$bg.log" 2> "$d.err" ||
 		{ echo "eval-inject: $bg $name $level: inject failed: $(cat "$d.err")" >&2; return 0; }
-	local ninj start schema seed res=$work/res/$bg.$name.$level.tsv
-	ninj=$(awk -F'\t' '$1 == "records" { print $2 }' "$d/inject.info")
-	start=$(awk -F'\t' '$1 == "start" { print $2 }' "$d/inject.info")
+	local ninj start end src schema seed res=$work/res/$bg.$name.$level.tsv
+	read -r ninj start end src < <(awk -F'\t' '{ v[$1] = $2 } END { print v["records"], v["start"], v["end"], v["src"] }' "$d/inject.info")
 	: > "$res"
 	for schema in $SCHEMAS; do
 		local w=$work/$bg.$schema v=$d/$schema
@@ -236,9 +235,9 @@ scenario() {
 			END { print mx, th >> side }' "$v.test" "$v.jsonl" | "$metrics" >> "$per"
 			# incidents (open and closed lines: the open one says when it
 			# was raised), against the same model's without the attack:
-			# incidents hit new rank delay raised
+			# incidents hit new rank delay raised sig base_sig
 			azw-alert < "$v.jsonl" > "$v.$seed.incidents.jsonl" 2>> "$d.err" || [ $? -le 1 ]
-			awk -v start="$start" -f eval/jval.awk -f eval/inject-incidents.awk "$d/labels.tsv" \
+			awk -v start="$start" -v end="$end" -v src="$src" -f eval/jval.awk -f eval/inject-incidents.awk "$d/labels.tsv" \
 				"$w.$seed.base.jsonl" "$v.$seed.incidents.jsonl" >> "$inc"
 		done
 		# the highest injected score and the threshold, means over the seeds
@@ -246,7 +245,8 @@ scenario() {
 		rm -f "$v.vec" "$v.jsonl"
 		# over the seeds: the share that hit, and that hit with a new
 		# incident; the median rank, delay and raise delay of those that
-		# hit; the mean number of incidents
+		# hit; the mean number of incidents; the median significance of
+		# the source's incident during the attack, with and without it
 		local incs
 		incs=$(awk -F'\t' -v OFS='\t' '
 			function med(a, k,   i, j, t) {
@@ -254,12 +254,12 @@ scenario() {
 				for (i = 2; i <= k; i++) for (j = i; j > 1 && a[j] < a[j - 1]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
 				return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
 			}
-			{ n++; ni += $1 }
+			{ n++; ni += $1; S[n] = $7; B[n] = $8 }
 			$2 == 1 { h++; nw += $3; R[h] = $4; D[h] = $5; if ($6 != "-") T[++nt] = $6 }
 			END {
-				printf "%.4f\t%.4f\t%s\t%s\t%s\t%.2f\n", n ? h / n : 0, n ? nw / n : 0, med(R, h),
+				printf "%.4f\t%.4f\t%s\t%s\t%s\t%.2f\t%s\t%s\n", n ? h / n : 0, n ? nw / n : 0, med(R, h),
 					h ? sprintf("%.0f", med(D, h)) : "-",
-					nt ? sprintf("%.0f", med(T, nt)) : "-", n ? ni / n : 0
+					nt ? sprintf("%.0f", med(T, nt)) : "-", n ? ni / n : 0, med(S, n), med(B, n)
 			}' "$inc")
 		# metrics: n pos neg auc ap tpr fpr; means over the seeds
 		awk -F'\t' -v OFS='\t' -v bg="$bg" -v k="$name" -v l="$level" -v n="$ninj" -v s="$schema" -v incs="$incs" -v ns="$(wc -w <<< "$SEEDS")" -v mxs="$mxs" -v thr="$thr" '
@@ -307,7 +307,7 @@ for bg in $BGS; do
 done
 {
 	printf 'background\tkind\tlevel\tstealth\tinjected\tpos_test\tneg_test\tschema\troc_auc\tavg_precision\ttpr\tfpr\tseeds\tmax_injected_score\tthreshold'
-	printf '\tinc_hit\tinc_new\tinc_rank\tinc_delay_s\tinc_raised_s\tincidents\tbase_incidents\tbase_host_days\tbase_false_per_host_day\n'
+	printf '\tinc_hit\tinc_new\tinc_rank\tinc_delay_s\tinc_raised_s\tincidents\tsrc_sig\tsrc_base_sig\tbase_incidents\tbase_host_days\tbase_false_per_host_day\n'
 	for bg in $BGS; do
 		for k in "${KINDS[@]}"; do
 			IFS='|' read -r name _ what vals unit <<< "$k"
@@ -318,7 +318,7 @@ done
 				st="$what ${v[$level]}${unit:+ $unit}"
 				awk -F'\t' -v OFS='\t' -v st="$st" '
 					NR == FNR { b[$1, $2] = $3 OFS $4 OFS $5; next }
-					{ print $1, $2, $3, st, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+					{ print $1, $2, $3, st, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
 						((($1, $7) in b) ? b[$1, $7] : "-" OFS "-" OFS "-") }' "$base" "$f"
 			done
 		done
@@ -337,7 +337,9 @@ echo "Incidents (azw-alert, defaults, on each model's test score lines): hit: se
 echo "records include an injected one; new: seeds in which such an incident is not one the source host has anyway"
 echo "(the same model without the attack has no incident of the host overlapping it); rk: that incident's rank by"
 echo "significance among the run's incidents (1: the strongest); delay: its first unusual record's ts, raised: when"
-echo "it was raised, in seconds after the attack's first record; rk, delay and raised: medians over the seeds that hit."
+echo "it was raised, in seconds after the attack's first record; rk, delay and raised: medians over the seeds that hit;"
+echo "sig: the significance of the source host's strongest incident during the attack, w/o: the same without the"
+echo "attack (0: none), medians over the seeds."
 echo "Stealth level 0 is the loudest; 4 the stealthiest (eval/INJECT.md)."
 for bg in $BGS; do
 	grep -q "^$bg	" "$res" || continue
@@ -350,17 +352,19 @@ for bg in $BGS; do
 		a[key, $8] = $9; p[key, $8] = $10; t[key, $8] = $11; f[key, $8] = $12
 		h[key, $8] = sprintf("%d/%d", $16 * $13 + 0.5, $13); nw[key, $8] = sprintf("%d/%d", $17 * $13 + 0.5, $13)
 		r[key, $8] = $18; d[key, $8] = $19; w[key, $8] = $20
+		sg[key, $8] = sprintf("%.1f", $22); bs[key, $8] = sprintf("%.1f", $23)
 	}
 	END {
-		fmt = "%-21s %-2s %-22s %6s | %7s %6s %6s %7s %3s %3s %3s %6s %6s | %7s %6s %6s %7s %3s %3s %3s %6s %6s\n"
+		blk = "%7s %6s %6s %6s %3s %3s %3s %6s %6s %6s %5s"
+		fmt = "%-20s %-1s %-21s %4s | " blk " | " blk "\n"
 		printf fmt, "kind", "L", "stealth", "inj", "AUC-ext", "AP", "TPR", "FPR", "hit", "new", "rk", "delay", "raised",
-			"AUC-non", "AP", "TPR", "FPR", "hit", "new", "rk", "delay", "raised"
+			"sig", "w/o", "AUC-non", "AP", "TPR", "FPR", "hit", "new", "rk", "delay", "raised", "sig", "w/o"
 		for (i = 1; i <= n; i++) {
 			k = order[i]; split(k, kl, SUBSEP)
 			e = "extended"; o = "extended-none"
 			printf fmt, kl[1], kl[2], st[k], inj[k],
-				a[k, e], p[k, e], t[k, e], f[k, e], h[k, e], nw[k, e], r[k, e], d[k, e], w[k, e],
-				a[k, o], p[k, o], t[k, o], f[k, o], h[k, o], nw[k, o], r[k, o], d[k, o], w[k, o]
+				a[k, e], p[k, e], t[k, e], f[k, e], h[k, e], nw[k, e], r[k, e], d[k, e], w[k, e], sg[k, e], bs[k, e],
+				a[k, o], p[k, o], t[k, o], f[k, o], h[k, o], nw[k, o], r[k, o], d[k, o], w[k, o], sg[k, o], bs[k, o]
 		}
 	}' "$res"
 	awk -F'\t' -v bg="$bg" -v seeds="$SEEDS" '$1 == bg {
