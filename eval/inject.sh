@@ -212,6 +212,7 @@ scenario() {
 		{ echo "eval-inject: $bg $name $level: inject failed: $(cat "$d.err")" >&2; return 0; }
 	local ninj start end src schema seed res=$work/res/$bg.$name.$level.tsv
 	read -r ninj start end src < <(awk -F'\t' '{ v[$1] = $2 } END { print v["records"], v["start"], v["end"], v["src"] }' "$d/inject.info")
+	awk -F'\t' '$2 == "M"' "$d/labels.tsv" > "$d/injected.tsv"	# what each model's check needs of labels.tsv
 	: > "$res"
 	for schema in $SCHEMAS; do
 		local w=$work/$bg.$schema v=$d/$schema
@@ -237,7 +238,7 @@ scenario() {
 			# was raised), against the same model's without the attack:
 			# incidents hit new rank delay raised sig base_sig
 			azw-alert < "$v.jsonl" > "$v.$seed.incidents.jsonl" 2>> "$d.err" || [ $? -le 1 ]
-			awk -v start="$start" -v end="$end" -v src="$src" -f eval/jval.awk -f eval/inject-incidents.awk "$d/labels.tsv" \
+			awk -v start="$start" -v end="$end" -v src="$src" -f eval/jval.awk -f eval/inject-incidents.awk "$d/injected.tsv" \
 				"$w.$seed.base.jsonl" "$v.$seed.incidents.jsonl" >> "$inc"
 		done
 		# the highest injected score and the threshold, means over the seeds
