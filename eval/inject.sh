@@ -12,16 +12,26 @@
 # gives ROC-AUC, AP and TPR/FPR at the model's own threshold (its `anomaly`
 # flag) of the injected records against the original test records.
 #
+# azw-alert (defaults) reads each model's test score lines, and
+# eval/inject-incidents.awk says whether an incident's top records include an
+# injected one, that incident's rank by significance and its delay; the
+# same models on the test part without any attack give the false incidents'
+# baseline (eval/incidents.awk: incidents per host-day).
+#
 # Writes eval/out/inject.tsv (one row per background, kind, level and schema),
-# eval/out/inject.png (ROC-AUC and TPR versus stealth, one line per kind) and
-# eval/out/inject-work/ (intermediate files, remade each run); prints the table
-# and, per kind, the stealthiest level down to which ROC-AUC >= 0.99.
+# eval/out/inject.png (ROC-AUC, TPR and the incidents' hit share versus
+# stealth, one line per kind) and eval/out/inject-work/ (intermediate files,
+# remade each run); prints the table, the false-incident baseline and, per
+# kind, the stealthiest level down to which ROC-AUC >= 0.99 and down to
+# which an incident hits in every seed.
 #
 # Environment: AZW_SHARED (default ../shared from the repository root),
 # AZW_INJECT_SEEDS (model seeds, "1234 1 2"), AZW_INJECT_SEED (the generator's
 # seed, 1), AZW_INJECT_JOBS (parallel scenarios, 2), AZW_INJECT_BG (which
 # backgrounds: "office rita"), AZW_INJECT_KINDS (a subset of the kinds by
-# name), AZW_EVAL_PLOTS (0 skips the plot).
+# name), AZW_INJECT_LEVELS (a subset of the levels, "0 1 2 3 4"),
+# AZW_EVAL_OUT (the output directory, eval/out), AZW_EVAL_PLOTS (0 skips the
+# plot).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -43,16 +53,17 @@ SEEDS=${AZW_INJECT_SEEDS:-1234 1 2}
 GSEED=${AZW_INJECT_SEED:-1}
 JOBS=${AZW_INJECT_JOBS:-2}
 BGS=${AZW_INJECT_BG:-office rita}
+LEVELS=${AZW_INJECT_LEVELS:-0 1 2 3 4}
 PLOTS=${AZW_EVAL_PLOTS:-1}
 SCHEMAS="extended extended-none"
 declare -A SCHEMA_ARGS=( [extended]="" [extended-none]="--context none" )
 
 PATH="$root/bin:$PATH"
-for p in azw-extract azw-fit azw-score; do
+for p in azw-extract azw-fit azw-score azw-alert; do
 	command -v "$p" > /dev/null || { echo "eval-inject: $p not found: run make first" >&2; exit 2; }
 done
 
-out=eval/out
+out=${AZW_EVAL_OUT:-eval/out}	# AZW_EVAL_OUT: elsewhere (the tests run a small benchmark)
 work=$out/inject-work
 rm -rf "$work"
 mkdir -p "$work/res"
@@ -171,13 +182,22 @@ for bg in $BGS; do
 		rows "$w.vec" "$work/$bg.class" | awk -F'\t' -v c="$cut" '$2 < c && $1 == "B"' | cut -f2- > "$w.train"
 		ntrain=$(wc -l < "$w.train")
 		g=$(fm_grace "$ntrain")
+		# the test part without any attack: the false incidents' baseline
+		rows "$w.vec" "$work/$bg.class" | awk -F'\t' -v c="$cut" '$2 >= c && $1 != "X"' > "$w.test"
+		cut -f1,2,4,6 "$w.test" > "$w.test.hosts"
+		: > "$w.base"
 		for seed in $SEEDS; do
 			cat "$w.hdr" "$w.train" |
 				azw-fit -q --fpr "$FPR" --fm-grace "$g" --seed "$seed" -o "$w.$seed.model" 2>> "$work/$bg.err" || [ $? -le 1 ]
+			{ cat "$w.hdr"; cut -f2- "$w.test"; } | azw-score "$w.$seed.model" 2>> "$work/$bg.err" |
+				azw-alert --closed-only > "$w.$seed.base.jsonl" 2>> "$work/$bg.err" || [ $? -le 1 ]
+			# incidents false host_days false_per_host_day
+			awk -f eval/jval.awk -f eval/incidents.awk "$w.test.hosts" "$w.$seed.base.jsonl" |
+				awk -F'\t' -v OFS='\t' '{ print $5, $6, $7, $8 }' >> "$w.base"
 		done
 		echo "$ntrain $g" > "$w.ntrain"
 	done
-	ntest=$(rows "$work/$bg.extended.vec" "$work/$bg.class" | awk -F'\t' -v c="$cut" '$2 >= c && $1 != "X"' | wc -l)
+	ntest=$(wc -l < "$work/$bg.extended.test")
 	echo "eval-inject: $bg: ${BG_DESC[$bg]}: $(wc -l < "$work/$bg.class") records, $(cut -d' ' -f1 "$work/$bg.extended.ntrain") benign training records, $ntest test records"
 done
 
@@ -190,16 +210,18 @@ scenario() {
 	# shellcheck disable=SC2086
 	"$work/inject" $opts -s "$level" --seed "$GSEED" -o "$d" "$work/$bg.log" 2> "$d.err" ||
 		{ echo "eval-inject: $bg $name $level: inject failed: $(cat "$d.err")" >&2; return 0; }
-	local ninj schema seed res=$work/res/$bg.$name.$level.tsv
-	ninj=$(awk -F'\t' '$1 == "records" { print $2 }' "$d/inject.info")
+	local ninj start end src schema seed res=$work/res/$bg.$name.$level.tsv
+	read -r ninj start end src < <(awk -F'\t' '{ v[$1] = $2 } END { print v["records"], v["start"], v["end"], v["src"] }' "$d/inject.info")
+	awk -F'\t' '$2 == "M"' "$d/labels.tsv" > "$d/injected.tsv"	# what each model's check needs of labels.tsv
 	: > "$res"
 	for schema in $SCHEMAS; do
 		local w=$work/$bg.$schema v=$d/$schema
 		# shellcheck disable=SC2086
 		azw-extract -m conn ${SCHEMA_ARGS[$schema]} "$d/conn.log" > "$v.vec" 2>> "$d.err" || [ $? -le 1 ]
 		rows "$v.vec" "$work/$bg.class" "$d/labels.tsv" | awk -F'\t' -v c="$cut" '$2 >= c && $1 != "X"' > "$v.test"
-		local per=$v.perseed
+		local per=$v.perseed inc=$v.incseed
 		: > "$per"
+		: > "$inc"
 		for seed in $SEEDS; do
 			{ cat "$w.hdr"; cut -f2- "$v.test"; } | azw-score "$w.$seed.model" 2>> "$d.err" > "$v.jsonl" || [ $? -le 1 ]
 			awk -F'\t' -v OFS='\t' -v side="$v.reach" '
@@ -212,16 +234,40 @@ scenario() {
 				if (c[u] == "M" && (mx == "" || sc + 0 > mx)) mx = sc + 0
 			}
 			END { print mx, th >> side }' "$v.test" "$v.jsonl" | "$metrics" >> "$per"
+			# incidents (open and closed lines: the open one says when it
+			# was raised), against the same model's without the attack:
+			# incidents hit new rank delay raised sig base_sig
+			azw-alert < "$v.jsonl" > "$v.$seed.incidents.jsonl" 2>> "$d.err" || [ $? -le 1 ]
+			awk -v start="$start" -v end="$end" -v src="$src" -f eval/jval.awk -f eval/inject-incidents.awk "$d/injected.tsv" \
+				"$w.$seed.base.jsonl" "$v.$seed.incidents.jsonl" >> "$inc"
 		done
 		# the highest injected score and the threshold, means over the seeds
 		read -r mxs thr < <(awk '{ m += $1; t += $2; n++ } END { printf "%.4f %.4f\n", m / n, t / n }' "$v.reach")
 		rm -f "$v.vec" "$v.jsonl"
+		# over the seeds: the share that hit, and that hit with a new
+		# incident; the median rank, delay and raise delay of those that
+		# hit; the mean number of incidents; the median significance of
+		# the source's incident during the attack, with and without it
+		local incs
+		incs=$(awk -F'\t' -v OFS='\t' '
+			function med(a, k,   i, j, t) {
+				if (!k) return "-"
+				for (i = 2; i <= k; i++) for (j = i; j > 1 && a[j] < a[j - 1]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+				return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
+			}
+			{ n++; ni += $1; S[n] = $7; B[n] = $8 }
+			$2 == 1 { h++; nw += $3; R[h] = $4; D[h] = $5; if ($6 != "-") T[++nt] = $6 }
+			END {
+				printf "%.4f\t%.4f\t%s\t%s\t%s\t%.2f\t%s\t%s\n", n ? h / n : 0, n ? nw / n : 0, med(R, h),
+					h ? sprintf("%.0f", med(D, h)) : "-",
+					nt ? sprintf("%.0f", med(T, nt)) : "-", n ? ni / n : 0, med(S, n), med(B, n)
+			}' "$inc")
 		# metrics: n pos neg auc ap tpr fpr; means over the seeds
-		awk -F'\t' -v OFS='\t' -v bg="$bg" -v k="$name" -v l="$level" -v n="$ninj" -v s="$schema" -v ns="$(wc -w <<< "$SEEDS")" -v mxs="$mxs" -v thr="$thr" '
+		awk -F'\t' -v OFS='\t' -v bg="$bg" -v k="$name" -v l="$level" -v n="$ninj" -v s="$schema" -v incs="$incs" -v ns="$(wc -w <<< "$SEEDS")" -v mxs="$mxs" -v thr="$thr" '
 			function add(i) { if ($i != "-") { S[i] += $i; N[i]++ } }
 			{ pos = $2; neg = $3; for (i = 4; i <= 7; i++) add(i) }
 			function m(i) { return N[i] ? sprintf("%.4f", S[i] / N[i]) : "-" }
-			END { print bg, k, l, n, pos, neg, s, m(4), m(5), m(6), m(7), ns, mxs, thr }' "$per" >> "$res"
+			END { print bg, k, l, n, pos, neg, s, m(4), m(5), m(6), m(7), ns, mxs, thr, incs }' "$per" >> "$res"
 	done
 }
 export -f scenario rows
@@ -239,7 +285,7 @@ export -f job
 for bg in $BGS; do
 	[ -f "$work/$bg.cut" ] || continue
 	for k in "${!KINDS[@]}"; do
-		for level in 0 1 2 3 4; do
+		for level in $LEVELS; do
 			echo "$bg $k $level"
 		done
 	done
@@ -247,17 +293,34 @@ done | xargs -P "$JOBS" -n 3 bash -c 'job "$@"' _
 
 # --- the table ------------------------------------------------------------------------------
 res=$out/inject.tsv
+# the false incidents' baseline per background and schema, means over the
+# seeds: "bg<TAB>schema<TAB>incidents<TAB>host_days<TAB>per_host_day<TAB>per seed"
+base=$work/base.tsv
+: > "$base"
+for bg in $BGS; do
+	for schema in $SCHEMAS; do
+		[ -s "$work/$bg.$schema.base" ] || continue
+		awk -F'\t' -v OFS='\t' -v bg="$bg" -v s="$schema" '
+			{ n++; i += $1; hd = $3; f += ($4 == "-" ? 0 : $4); each = each (n > 1 ? " " : "") $1 }
+			END { printf "%s\t%s\t%.2f\t%.3f\t%s\t%s\n", bg, s, i / n, hd, (hd > 0 ? sprintf("%.3f", f / n) : "-"), each }' \
+			"$work/$bg.$schema.base" >> "$base"
+	done
+done
 {
-	printf 'background\tkind\tlevel\tstealth\tinjected\tpos_test\tneg_test\tschema\troc_auc\tavg_precision\ttpr\tfpr\tseeds\tmax_injected_score\tthreshold\n'
+	printf 'background\tkind\tlevel\tstealth\tinjected\tpos_test\tneg_test\tschema\troc_auc\tavg_precision\ttpr\tfpr\tseeds\tmax_injected_score\tthreshold'
+	printf '\tinc_hit\tinc_new\tinc_rank\tinc_delay_s\tinc_raised_s\tincidents\tsrc_sig\tsrc_base_sig\tbase_incidents\tbase_host_days\tbase_false_per_host_day\n'
 	for bg in $BGS; do
 		for k in "${KINDS[@]}"; do
 			IFS='|' read -r name _ what vals unit <<< "$k"
 			read -r -a v <<< "$vals"
-			for level in 0 1 2 3 4; do
+			for level in $LEVELS; do
 				f=$work/res/$bg.$name.$level.tsv
 				[ -s "$f" ] || continue
 				st="$what ${v[$level]}${unit:+ $unit}"
-				awk -F'\t' -v OFS='\t' -v st="$st" '{ print $1, $2, $3, st, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14 }' "$f"
+				awk -F'\t' -v OFS='\t' -v st="$st" '
+					NR == FNR { b[$1, $2] = $3 OFS $4 OFS $5; next }
+					{ print $1, $2, $3, st, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
+						((($1, $7) in b) ? b[$1, $7] : "-" OFS "-" OFS "-") }' "$base" "$f"
 			done
 		done
 	done
@@ -271,6 +334,13 @@ echo "--fm-grace a fifth of them); the attack runs from 0.65 to at most 0.95 of 
 echo "is scored. Positive: injected records; negative: the original test records. ROC-AUC, AP, TPR (flagged"
 echo "injected records, the model's own threshold) and FPR (flagged original test records) are means over the"
 echo "models of seeds $SEEDS. ext: extended schema with context features; none: --context none."
+echo "Incidents (azw-alert, defaults, on each model's test score lines): hit: seeds in which an incident's top"
+echo "records include an injected one; new: seeds in which such an incident is not one the source host has anyway"
+echo "(the same model without the attack has no incident of the host overlapping it); rk: that incident's rank by"
+echo "significance among the run's incidents (1: the strongest); delay: its first unusual record's ts, raised: when"
+echo "it was raised, in seconds after the attack's first record; rk, delay and raised: medians over the seeds that hit;"
+echo "sig: the significance of the source host's strongest incident during the attack, w/o: the same without the"
+echo "attack (0: none), medians over the seeds."
 echo "Stealth level 0 is the loudest; 4 the stealthiest (eval/INJECT.md)."
 for bg in $BGS; do
 	grep -q "^$bg	" "$res" || continue
@@ -281,42 +351,59 @@ for bg in $BGS; do
 		key = $2 SUBSEP $3
 		if (!(key in seen)) { seen[key] = 1; order[++n] = key; st[key] = $4; inj[key] = $5 }
 		a[key, $8] = $9; p[key, $8] = $10; t[key, $8] = $11; f[key, $8] = $12
+		h[key, $8] = sprintf("%d/%d", $16 * $13 + 0.5, $13); nw[key, $8] = sprintf("%d/%d", $17 * $13 + 0.5, $13)
+		r[key, $8] = $18; d[key, $8] = $19; w[key, $8] = $20
+		sg[key, $8] = sprintf("%.1f", $22); bs[key, $8] = sprintf("%.1f", $23)
 	}
 	END {
-		printf "%-21s %-2s %-22s %6s | %7s %6s %6s %7s | %7s %6s %6s %7s\n", "kind", "L", "stealth", "inj",
-			"AUC-ext", "AP", "TPR", "FPR", "AUC-non", "AP", "TPR", "FPR"
+		blk = "%7s %6s %6s %6s %3s %3s %3s %6s %6s %6s %5s"
+		fmt = "%-20s %-1s %-21s %4s | " blk " | " blk "\n"
+		printf fmt, "kind", "L", "stealth", "inj", "AUC-ext", "AP", "TPR", "FPR", "hit", "new", "rk", "delay", "raised",
+			"sig", "w/o", "AUC-non", "AP", "TPR", "FPR", "hit", "new", "rk", "delay", "raised", "sig", "w/o"
 		for (i = 1; i <= n; i++) {
 			k = order[i]; split(k, kl, SUBSEP)
-			printf "%-21s %-2s %-22s %6s | %7s %6s %6s %7s | %7s %6s %6s %7s\n", kl[1], kl[2], st[k], inj[k],
-				a[k, "extended"], p[k, "extended"], t[k, "extended"], f[k, "extended"],
-				a[k, "extended-none"], p[k, "extended-none"], t[k, "extended-none"], f[k, "extended-none"]
+			e = "extended"; o = "extended-none"
+			printf fmt, kl[1], kl[2], st[k], inj[k],
+				a[k, e], p[k, e], t[k, e], f[k, e], h[k, e], nw[k, e], r[k, e], d[k, e], w[k, e], sg[k, e], bs[k, e],
+				a[k, o], p[k, o], t[k, o], f[k, o], h[k, o], nw[k, o], r[k, o], d[k, o], w[k, o], sg[k, o], bs[k, o]
 		}
 	}' "$res"
+	awk -F'\t' -v bg="$bg" -v seeds="$SEEDS" '$1 == bg {
+		printf "False incidents without injection (the test part alone, the same models), %s: %s (seeds %s) in %s host-days: %s per host-day\n",
+			$2 == "extended" ? "ext" : "none", $6, seeds, $4, $5 }' "$base"
 done
 
 echo
-echo "Detection limit: per kind, the stealthiest level L such that ROC-AUC >= 0.99 at every level 0..L"
-echo "(none: not even level 0; the stealth at that level in brackets)."
+echo "Detection limit: per kind, the stealthiest level L such that ROC-AUC >= 0.99 at every level 0..L (records),"
+echo "such that an incident hits in every seed at every level 0..L (incidents), and such that the hit is new in every"
+echo "seed at every level 0..L (new incidents); none: not even level 0; the stealth at that level in brackets."
 awk -F'\t' '
 NR > 1 {
 	key = $1 SUBSEP $2 SUBSEP $8
 	if (!(key in seen)) { seen[key] = 1; order[++n] = key }
-	auc[key, $3] = $9; st[key, $3] = $4
+	auc[key, $3] = $9; st[key, $3] = $4; hit[key, $3] = $16; nw[key, $3] = $17
+}
+function limit(key, what,   l, L) {
+	L = -1
+	for (l = 0; l <= 4; l++) {
+		if (!((key, l) in auc)) break
+		if (what == "auc" && !(auc[key, l] != "-" && auc[key, l] >= 0.99)) break
+		if (what == "hit" && !(hit[key, l] != "" && hit[key, l] >= 1)) break
+		if (what == "new" && !(nw[key, l] != "" && nw[key, l] >= 1)) break
+		L = l
+	}
+	return L < 0 ? "none" : L " (" st[key, L] ")"
 }
 END {
-	printf "%-8s %-21s %-22s %-22s\n", "bg", "kind", "extended", "extended-none"
+	fmt = "%-6s %-20s | %-19s %-19s | %-19s %-19s | %-19s %-19s\n"
+	printf fmt, "bg", "kind", "records: extended", "extended-none", "incidents: ext", "extended-none",
+		"new incidents: ext", "extended-none"
 	for (i = 1; i <= n; i++) {
 		split(order[i], k, SUBSEP)
 		if (k[3] != "extended") continue
-		line = sprintf("%-8s %-21s", k[1], k[2])
-		for (s = 1; s <= 2; s++) {
-			sc = s == 1 ? "extended" : "extended-none"
-			key = k[1] SUBSEP k[2] SUBSEP sc
-			L = -1
-			for (l = 0; l <= 4; l++) { if ((key, l) in auc && auc[key, l] != "-" && auc[key, l] >= 0.99) L = l; else break }
-			line = line sprintf(" %-22s", L < 0 ? "none" : L "  (" st[key, L] ")")
-		}
-		print line
+		e = k[1] SUBSEP k[2] SUBSEP "extended"; o = k[1] SUBSEP k[2] SUBSEP "extended-none"
+		printf fmt, k[1], k[2], limit(e, "auc"), limit(o, "auc"), limit(e, "hit"), limit(o, "hit"),
+			limit(e, "new"), limit(o, "new")
 	}
 }' "$res"
 echo
@@ -347,7 +434,7 @@ fi
 nbg=0
 for bg in $BGS; do grep -q "^$bg	" "$res" && nbg=$((nbg + 1)); done
 {
-	echo "set terminal pngcairo size 1400,$(( 420 * nbg )) font ',9'"
+	echo "set terminal pngcairo size 2000,$(( 420 * nbg )) font ',9'"
 	echo "set output '$out/inject.png'"
 	echo "set datafile separator '\t'"
 	echo "set xlabel 'stealth level (0 loudest)'"
@@ -355,10 +442,10 @@ for bg in $BGS; do grep -q "^$bg	" "$res" && nbg=$((nbg + 1)); done
 	echo "set xtics 1"
 	echo "set yrange [0:1.02]"
 	echo "set key outside right font ',8'"
-	echo "set multiplot layout $nbg,2 title 'azw on injected attacks (extended schema, mean over model seeds)'"
+	echo "set multiplot layout $nbg,3 title 'azw on injected attacks (extended schema, mean over model seeds)'"
 	for bg in $BGS; do
 		grep -q "^$bg	" "$res" || continue
-		for m in 9:ROC-AUC 11:TPR; do
+		for m in 9:ROC-AUC 11:TPR 16:incident-hit-share; do
 			col=${m%%:*} lab=${m#*:}
 			echo "set title '$bg: $lab'"
 			echo "set ylabel '$lab'"

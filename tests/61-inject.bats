@@ -9,6 +9,7 @@ load helpers
 KINDS="beacon fanout slowscan fastscan bruteforce exfil drip dga"
 BG="$DATA/formats/ctu-008-mixed.head200.conn.log.labeled"	# 200 rows, 47 min, local_orig/resp filled
 BG2="$DATA/formats/rita-missing-host.conn.2blocks.log"		# 2 header blocks, _node_name
+ROOT="$BATS_TEST_DIRNAME/.."
 
 setup_file() {
 	${CC:-cc} -O2 -std=c11 -Wall -Wextra -Werror -o "$BATS_FILE_TMPDIR/inject" \
@@ -252,4 +253,133 @@ col() {
 	run inject --help
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"stealth LEVEL 0"* ]]
+}
+
+@test "inject-incidents.awk by hand: a hit is an incident whose top names an injected uid; new, rank, delay, raise" {
+	# injected: Cinj1, Cinj2 (the attack starts at ts 1000); Cben1..3 original
+	printf 'Cben1\tB\nCinj1\tM\nCben2\tB\nCinj2\tM\nCben3\tB\n' > "$TMP/labels.tsv"
+	# id a: the source host's own incident, the strongest (sig 50), before
+	#   and overlapping the attack, its top only original records: no hit;
+	# id b: sig 20, top names Cinj2, first record at 1100, raised at 1400;
+	# id c: sig 30, top names Cinj1, first record at 1200, raised at 1300;
+	# id d: a pair incident (sig 40) of an original record: no hit.
+	# rank 3 (a and d are stronger than c, the strongest hit), delay 100 (b),
+	# raised 300 (c, raised first).
+	cat > "$TMP/inc.jsonl" <<-EOF
+	{"ts":900,"ts_end":950,"entity":"host","id.orig_h":"10.0.0.1","top":[{"uid":"Cben1","score":3},{"uid":"Cben3","score":2}],"significance":7,"state":"open","id":"a"}
+	{"ts":1100,"ts_end":1400,"entity":"host","id.orig_h":"10.0.0.1","top":[{"uid":"Cben2","score":1}],"significance":6.5,"state":"open","id":"b"}
+	{"ts":1200,"ts_end":1300,"entity":"host","id.orig_h":"10.0.0.2","top":[{"uid":"Cinj1","score":1}],"significance":6.1,"state":"open","id":"c"}
+	{"ts":900,"ts_end":2000,"entity":"host","id.orig_h":"10.0.0.1","top":[{"uid":"Cben1","score":3},{"uid":"Cben3","score":2}],"significance":50,"state":"closed","id":"a"}
+	{"ts":1100,"ts_end":1500,"entity":"host","id.orig_h":"10.0.0.1","top":[{"uid":"Cben2","score":1},{"uid":"Cinj2","score":0.5}],"significance":20,"state":"closed","id":"b"}
+	{"ts":1200,"ts_end":1600,"entity":"host","id.orig_h":"10.0.0.2","top":[{"uid":"Cinj1","score":1}],"significance":30,"state":"closed","id":"c"}
+	{"ts":1250,"ts_end":1700,"entity":"pair","id.orig_h":"10.0.0.3","id.resp_h":"10.0.0.1","top":[{"uid":"Cben2","score":1}],"significance":40,"state":"closed","id":"d"}
+	EOF
+	run awk -v start=1000 -v end=1500 -v src=10.0.0.1 -f "$ROOT/eval/jval.awk" -f "$ROOT/eval/inject-incidents.awk" "$TMP/labels.tsv" /dev/null "$TMP/inc.jsonl"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '4\t1\t1\t3\t100.000\t300.000\t50\t0')" ]
+	# without the attack, 10.0.0.1 has an incident overlapping b's span
+	# (1100-1500): b joined it; c is still new. With one of 10.0.0.2 ending
+	# before c's (1200-1600) and one of 10.0.0.3 overlapping it, still new;
+	# with one of 10.0.0.2 overlapping c's, no hit is new. The source's
+	# incident during the attack (1000-1500) without it: x (sig 9), not v
+	# (after it).
+	{
+		echo '{"ts":700,"ts_end":1100,"entity":"host","id.orig_h":"10.0.0.1","significance":9,"state":"closed","id":"x"}'
+		echo '{"ts":1501,"ts_end":1600,"entity":"host","id.orig_h":"10.0.0.1","significance":99,"state":"closed","id":"v"}'
+		echo '{"ts":100,"ts_end":1199,"entity":"host","id.orig_h":"10.0.0.2","significance":9,"state":"closed","id":"y"}'
+		echo '{"ts":1000,"ts_end":1700,"entity":"pair","id.orig_h":"10.0.0.3","id.resp_h":"10.0.0.2","significance":9,"state":"closed","id":"z"}'
+	} > "$TMP/base.jsonl"
+	run awk -v start=1000 -v end=1500 -v src=10.0.0.1 -f "$ROOT/eval/jval.awk" -f "$ROOT/eval/inject-incidents.awk" "$TMP/labels.tsv" "$TMP/base.jsonl" "$TMP/inc.jsonl"
+	[ "$output" = "$(printf '4\t1\t1\t3\t100.000\t300.000\t50\t9')" ]
+	echo '{"ts":1590,"ts_end":1800,"entity":"pair","id.orig_h":"10.0.0.2","id.resp_h":"10.0.0.9","significance":9,"state":"closed","id":"w"}' >> "$TMP/base.jsonl"
+	run awk -v start=1000 -v end=1500 -v src=10.0.0.1 -f "$ROOT/eval/jval.awk" -f "$ROOT/eval/inject-incidents.awk" "$TMP/labels.tsv" "$TMP/base.jsonl" "$TMP/inc.jsonl"
+	[ "$output" = "$(printf '4\t1\t0\t3\t100.000\t300.000\t50\t9')" ]
+	# the same incidents with no injected uid in any top: no hit, though the
+	# source host has incidents during the attack
+	sed 's/Cinj[12]/Cben3/g' "$TMP/inc.jsonl" > "$TMP/noinj.jsonl"
+	run awk -v start=1000 -v end=1500 -v src=10.0.0.1 -f "$ROOT/eval/jval.awk" -f "$ROOT/eval/inject-incidents.awk" "$TMP/labels.tsv" /dev/null "$TMP/noinj.jsonl"
+	[ "$output" = "$(printf '4\t0\t0\t-\t-\t-\t50\t0')" ]
+	# an incident that began with the host's own records before the attack:
+	# delay negative; closed lines only (no open line): raised unknown
+	grep '"closed"' "$TMP/inc.jsonl" | sed 's/"ts":1100,/"ts":800,/' > "$TMP/closed.jsonl"
+	run awk -v start=1000 -v end=1500 -v src=10.0.0.1 -f "$ROOT/eval/jval.awk" -f "$ROOT/eval/inject-incidents.awk" "$TMP/labels.tsv" /dev/null "$TMP/closed.jsonl"
+	[ "$output" = "$(printf '4\t1\t1\t3\t-200.000\t-\t50\t0')" ]
+	# no incidents at all
+	run awk -v start=1000 -v end=1500 -v src=10.0.0.1 -f "$ROOT/eval/jval.awk" -f "$ROOT/eval/inject-incidents.awk" "$TMP/labels.tsv" /dev/null /dev/null
+	[ "$output" = "$(printf '0\t0\t0\t-\t-\t-\t0\t0')" ]
+}
+
+@test "make eval-inject, small: the incident columns agree with azw-alert's own lines, the baseline with the clean test part" {
+	local d=
+	for c in "$BATS_TEST_DIRNAME/../../shared/data" /work/shared/data; do
+		[ -f "$c/stratosphere-2023-02-20/conn.log.labeled" ] && { d=$c; break; }
+	done
+	[ -n "$d" ] || skip "no ../shared/data"
+	sanitizer_build && skip "a benchmark run, not the sanitizers' job"
+	mkdir -p "$TMP/shared"
+	ln -s "$d" "$TMP/shared/data"
+	run env AZW_SHARED="$TMP/shared" AZW_EVAL_OUT="$TMP/out" AZW_EVAL_PLOTS=0 AZW_INJECT_BG=office \
+		AZW_INJECT_KINDS="fanout fastscan" AZW_INJECT_LEVELS="0 1" AZW_INJECT_SEEDS="1234 1" \
+		bash "$ROOT/eval/inject.sh"
+	[ "$status" -eq 0 ]
+	local res=$TMP/out/inject.tsv w=$TMP/out/inject-work
+	[ "$(head -1 "$res" | cut -f16-)" = "$(printf 'inc_hit\tinc_new\tinc_rank\tinc_delay_s\tinc_raised_s\tincidents\tsrc_sig\tsrc_base_sig\tbase_incidents\tbase_host_days\tbase_false_per_host_day')" ]
+	[ "$(wc -l < "$res")" -eq 9 ]	# 2 kinds x 2 levels x 2 schemas
+	# every row: its hit share, rank and delay recomputed here from the
+	# incident lines azw-alert wrote for each seed (grep for an injected uid)
+	local bg kind level schema hit new rank delay ninc bi bhd bf hits nsum s f m best r first start
+	local rows=0 checked=0
+	while IFS=$'\t' read -r bg kind level _ _ _ _ schema _ _ _ _ _ _ _ hit new rank delay _ ninc sig _ bi bhd bf; do
+		rows=$((rows + 1))
+		local dir=$w/$bg.$kind.$level
+		awk -F'\t' '$2 == "M" { print "\"" $1 "\"" }' "$dir/labels.tsv" > "$TMP/m.uids"
+		start=$(awk -F'\t' '$1 == "start" { print $2 }' "$dir/inject.info")
+		hits=0 nsum=0
+		: > "$TMP/ranks"; : > "$TMP/delays"; : > "$TMP/sigs"
+		for s in 1234 1; do
+			f=$dir/$schema.$s.incidents.jsonl
+			[ -f "$f" ]
+			grep '"state":"closed"' "$f" > "$TMP/closed" || true
+			nsum=$((nsum + $(wc -l < "$TMP/closed")))
+			# the source's strongest incident meeting the attack's span
+			awk -F'"ts":|,"ts_end":|,"entity":|"id.orig_h":"|"significance":' -v src="$(awk -F'\t' '$1 == "src" { print $2 }' "$dir/inject.info")" \
+				-v a="$start" -v b="$(awk -F'\t' '$1 == "end" { print $2 }' "$dir/inject.info")" '
+				{ split($5, h, "\""); split($6, g, ","); if (h[1] == src && $2 <= b && $3 >= a && g[1] > m) m = g[1] }
+				END { print m + 0 }' "$TMP/closed" >> "$TMP/sigs"
+			grep -Ff "$TMP/m.uids" "$TMP/closed" > "$TMP/hit" || continue
+			hits=$((hits + 1))
+			# rank: 1 + the incidents stronger than the strongest hit;
+			# delay: the first hit's ts after the attack's start
+			best=$(grep -o '"significance":[0-9.]*' "$TMP/hit" | cut -d: -f2 | sort -g | tail -1)
+			grep -o '"significance":[0-9.]*' "$TMP/closed" | cut -d: -f2 | awk -v b="$best" '$1 > b' | wc -l |
+				awk '{ print $1 + 1 }' >> "$TMP/ranks"
+			first=$(grep -o '^{"ts":[0-9.]*' "$TMP/hit" | cut -d: -f2 | sort -g | head -1)
+			awk -v a="$first" -v s="$start" 'BEGIN { printf "%.6f\n", a - s }' >> "$TMP/delays"
+		done
+		if [ "$hits" -gt 0 ]; then	# the medians over the seeds that hit
+			[ "$rank" = "$(sort -g "$TMP/ranks" | awk '{ v[NR] = $1 } END { print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')" ]
+			[ "$delay" = "$(sort -g "$TMP/delays" | awk '{ v[NR] = $1 } END { printf "%.0f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')" ]
+			checked=$((checked + 1))
+		else
+			[ "$rank" = - ]
+			[ "$delay" = - ]
+		fi
+		[ "$hit" = "$(awk -v h=$hits 'BEGIN { printf "%.4f", h / 2 }')" ]
+		# the office host has no incident without the attack: every hit is new
+		[ "$(cat "$w/$bg.$schema.1234.base.jsonl" "$w/$bg.$schema.1.base.jsonl" | wc -l)" -gt 0 ] || [ "$new" = "$hit" ]
+		[ "$ninc" = "$(awk -v n=$nsum 'BEGIN { printf "%.2f", n / 2 }')" ]
+		[ "$sig" = "$(sort -g "$TMP/sigs" | awk '{ s += $1 } END { print s / 2 }')" ]
+		# the baseline: the incidents azw-alert raised on the same models'
+		# scores of the test part without the attack, over the same host-days
+		m=$(cat "$w/$bg.$schema.1234.base.jsonl" "$w/$bg.$schema.1.base.jsonl" | wc -l)
+		[ "$bi" = "$(awk -v n="$m" 'BEGIN { printf "%.2f", n / 2 }')" ]
+		[ "$bhd" != - ]
+		[ "$bf" = "$(awk -v n="$m" -v h="$bhd" 'BEGIN { printf "%.3f", n / 2 / h }')" ]
+	done < <(tail -n +2 "$res")
+	[ "$rows" -eq 8 ]
+	[ "$checked" -ge 4 ]	# the fast scans are caught (the run's figures, not the test's)
+	# the printed table and summary carry the incident figures
+	[[ "$output" == *"AUC-ext     AP    TPR    FPR hit new  rk  delay raised    sig   w/o"* ]]
+	[[ "$output" == *"False incidents without injection"*"ext: "* ]]
+	grep -E '^office +fastscan +\| .*\| 1 \(ports 300\) +1 \(ports 300\) +\| 1 \(ports 300\) +1 \(ports 300\)' <<< "$output"
 }
