@@ -509,15 +509,13 @@ alert_run *alert_new(const alert_opts *o, FILE *out)
 	a->log_alpha = log(o->alpha);
 	a->cut = o->p0;
 	a->log_cut = log(o->p0);
-	a->ctx_cut = o->p0 / 2;
-	a->log_ctx_cut = log(o->p0 / 2);
 	return a;
 }
 
 void alert_record(alert_run *a, const alert_rec *r)
 {
 	unsigned char key[PAIR_KEY];
-	double q = r->pvalue, cut = a->cut, log_cut = a->log_cut, w = 1;
+	double q = r->pvalue, cut = a->cut, w = 1;
 	int32_t h, p;
 	int unusual, is_new;
 	span *hs;
@@ -530,21 +528,17 @@ void alert_record(alert_run *a, const alert_rec *r)
 			sweep(a);
 		}
 	}
-	/* two tests, two chances: the union bound; a pvalue_context of 1 is
-	 * a context that said nothing (a cold or unknown local source:
-	 * split.h), and the record part's pvalue its one test (the combined
-	 * pvalue, calibrated on the smaller of two, is twice as large) */
+	/* A model of two parts writes pvalue for the smaller of the parts'
+	 * p-values, calibrated as such: one test of both kinds of evidence.
+	 * A pvalue_context of 1 is a context that said nothing (a cold or
+	 * unknown local source: split.h); then the record part's test is the
+	 * only one, and its pvalue_record the record's (the combined pvalue,
+	 * calibrated on the smaller of two, runs about twice as large). */
 	if (r->pvalue_context == 1 && !isnan(r->pvalue_record))
 		q = r->pvalue_record;
-	else if (!isnan(r->pvalue_context) && r->pvalue_context < 1) {
-		cut = a->ctx_cut;
-		log_cut = a->log_ctx_cut;
-		if (r->pvalue_context < q)
-			q = r->pvalue_context;
-	}
 	unusual = q < cut || r->anomaly;
 	if (r->anomaly && q < cut) {
-		w = q > 0 ? log(q) / log_cut : ALERT_ANOMALY_WMAX;
+		w = q > 0 ? log(q) / a->log_cut : ALERT_ANOMALY_WMAX;
 		w = w < 1 ? 1 : w > ALERT_ANOMALY_WMAX ? ALERT_ANOMALY_WMAX : w;
 	}
 	memset(key, 0, sizeof key);

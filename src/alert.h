@@ -2,24 +2,23 @@
  * records are unusual more often than chance, over a span of log time.
  *
  * Evidence. A score line's pvalue is the record's upper-tail probability
- * among held-out benign scores: about uniform on benign records. A record
- * is unusual when pvalue < p0 (or, when the line carries a pvalue_context
- * below 1, when min(pvalue, pvalue_context) < p0/2: by the union bound a
- * benign record is still unusual with probability at most p0; a
- * pvalue_context of 1 is a context part that said nothing, split.h, and
- * then the record part's pvalue_record, where the line has one, is the
- * record's one test), or when it has anomaly:true. Per entity (source
- * host; source and responder pair) two counts decay by log time with one
- * half-life: records n and unusual u. The entity's evidence is the
- * binomial upper tail P(X >= u), X ~ Bin(n, p0), computed for real
- * (decayed) n and u as the regularized incomplete beta function
- * I_p0(u, n - u + 1), in log space (no underflow).
+ * among held-out benign scores: about uniform on benign records. For a
+ * model of two parts it is already the test of both kinds of evidence
+ * (the smaller of pvalue_record and pvalue_context, calibrated as such);
+ * but a pvalue_context of 1 is a context part that said nothing (a cold or
+ * unknown local source, split.h), and then pvalue_record, the one test
+ * made, stands for it. A record is unusual when that evidence q < p0, or
+ * when it has anomaly:true. Per entity (source host; source and responder
+ * pair) two counts decay by log time with one half-life: records n and
+ * unusual u. The entity's evidence is the binomial upper tail P(X >= u),
+ * X ~ Bin(n, p0), computed for real (decayed) n and u as the regularized
+ * incomplete beta function I_p0(u, n - u + 1), in log space (no
+ * underflow).
  *
- * A record with anomaly:true and evidence q (its pvalue, or the smaller of
- * pvalue and pvalue_context) counts as w = log(q) / log(cut) records that
- * are all unusual (cut: p0, or p0/2 with a context pvalue), w in [1,
- * ALERT_ANOMALY_WMAX]: a benign record has q < cut^w with probability
- * cut^w, as likely as w unusual records in a row.
+ * A record with anomaly:true and evidence q counts as w = log(q) / log(p0)
+ * records that are all unusual, w in [1, ALERT_ANOMALY_WMAX]: a benign
+ * record has q < p0^w with probability p0^w, as likely as w unusual records
+ * in a row.
  *
  * Incidents. Each entity has a span: it starts at an unusual record when
  * the entity had none for `quiet` seconds (and what it had has decayed

@@ -99,7 +99,7 @@ struct alert_run {
 	double now;                  /* the latest ts seen */
 	int have_now;
 	double swept;                /* the second of log time last swept */
-	double log_alpha, cut, log_cut, ctx_cut, log_ctx_cut;
+	double log_alpha, cut, log_cut;
 	char *buf;                   /* an incident line is built here */
 	size_t cap;
 };
