@@ -162,3 +162,31 @@ lines() {
 	[ "$(jq -s 'map(select(.notices > 0)) | length' "$TMP/inc.0")" -eq 0 ]
 	[ "$(grep -c closed "$TMP/inc.0")" -lt "$(grep -c closed "$TMP/inc.3")" ]
 }
+
+@test "azw-watch --alerts-only --incidents: azw-alert still reads every line, notices of ordinary score included" {
+	local d= c
+	for c in "$BATS_TEST_DIRNAME/../../shared/data" /work/shared/data; do
+		[ -d "$c/brim-wrccdc/other-types" ] && { d=$c/brim-wrccdc; break; }
+	done
+	[ -n "$d" ] || skip "no ../shared/data"
+	PATH="$BATS_TEST_DIRNAME/../scripts:$PATH"
+	L="$TMP/logs"
+	mkdir -p "$L/current" "$TMP/models"
+	gzip -dc "$d/other-types/notice.log.gz" > "$L/current/notice.log"
+	azw-extract -m notice "$L/current/notice.log" | azw-fit -q --fm-grace 100 -o "$TMP/models/notice.model" 2> /dev/null
+	azw-extract -m notice "$L/current/notice.log" | azw-score "$TMP/models/notice.model" > "$TMP/all"
+	# most notices are of an ordinary score: only azw-alert makes them count
+	a=$(grep -c '"anomaly":true' "$TMP/all")
+	[ "$a" -ge 1 ] && [ "$a" -lt 100 ]
+	azw-alert --closed-only "$TMP/all" > "$TMP/want"
+	[ "$(jq -s 'map(.notices) | add' "$TMP/want")" -gt "$a" ]
+	setsid azw-watch --log-dir "$L" --model-dir "$TMP/models" --modules notice --alerts-only \
+		-o "$TMP/scores" --incidents "$TMP/inc" 2> "$TMP/err" 3>&- &
+	pid=$!
+	wait_for 120 '[ "$(wc -l < "$TMP/scores" 2> /dev/null)" = "$a" ]'
+	kill -TERM "$pid"
+	wait "$pid"
+	# the score output: the anomalous lines only; the incidents: of them all
+	diff "$TMP/scores" <(grep '"anomaly":true' "$TMP/all")
+	diff <(jq -c 'select(.state == "closed")' "$TMP/inc") "$TMP/want"
+}
