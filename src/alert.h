@@ -69,7 +69,7 @@ typedef struct {
 	double pvalue;
 	double pvalue_context; /* NAN when absent */
 	int anomaly;           /* 1 for anomaly:true */
-	int notice;            /* 1 for module "notice": Zeek's own finding */
+	int notice;            /* 1 for module "notice" (any case): Zeek's own finding */
 	int n_explain;
 	alert_str explain[ALERT_MAX_EXPLAIN]; /* feature names */
 } alert_rec;

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* ---- reading a score line ------------------------------------------- */
 
@@ -408,7 +409,7 @@ done:
 	else {
 		if (!(r->pvalue_context >= 0 && r->pvalue_context <= 1))
 			r->pvalue_context = NAN;
-		r->notice = r->module.len == 6 && memcmp(r->module.s, "notice", 6) == 0;
+		r->notice = r->module.len == 6 && strncasecmp(r->module.s, "notice", 6) == 0;
 		return 0;
 	}
 	return -1;

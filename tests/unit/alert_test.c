@@ -117,6 +117,9 @@ static void parse(void)
 	   "a line of no host is checked all the same");
 	strcpy(line, "{\"ts\":1,\"id.orig_h\":\"h\",\"module\":\"notice\",\"pvalue\":0.5}");
 	ok(alert_parse(line, strlen(line), &r, &why) == 0 && r.notice == 1, "module notice: a notice");
+	strcpy(line, "{\"ts\":1,\"id.orig_h\":\"h\",\"module\":\"NOTICE\",\"pvalue\":0.5}");
+	ok(alert_parse(line, strlen(line), &r, &why) == 0 && r.notice == 1,
+	   "module NOTICE (azw-extract -m NOTICE): a notice");
 	strcpy(line, "{\"ts\":1,\"id.orig_h\":\"h\",\"module\":\"notices\",\"pvalue\":0.5}");
 	ok(alert_parse(line, strlen(line), &r, &why) == 0 && r.notice == 0, "module notices: not one");
 }
