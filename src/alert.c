@@ -447,6 +447,7 @@ static span *observe(alert_run *a, table *t, int32_t i, const alert_rec *r, int 
 	}
 	sp->unusual++;
 	sp->anomalies += r->anomaly;
+	sp->notices += r->notice && a->o.notice_weight > 0;
 	if (r->ts > sp->last_unusual)
 		sp->last_unusual = r->ts;
 	if (r->ts < sp->first)
@@ -492,6 +493,7 @@ void alert_opts_default(alert_opts *o)
 	o->max_span = ALERT_DEFAULT_MAX_SPAN;
 	o->cap = ALERT_DEFAULT_CAP;
 	o->closed_only = 0;
+	o->notice_weight = ALERT_DEFAULT_NOTICE_WEIGHT;
 }
 
 alert_run *alert_new(const alert_opts *o, FILE *out)
@@ -540,6 +542,12 @@ void alert_record(alert_run *a, const alert_rec *r)
 	if (r->anomaly && q < cut) {
 		w = q > 0 ? log(q) / a->log_cut : ALERT_ANOMALY_WMAX;
 		w = w < 1 ? 1 : w > ALERT_ANOMALY_WMAX ? ALERT_ANOMALY_WMAX : w;
+	}
+	if (r->notice && a->o.notice_weight > 0) {
+		/* Zeek's own judgement of the host, whatever the model says */
+		unusual = 1;
+		if (w < a->o.notice_weight)
+			w = a->o.notice_weight;
 	}
 	memset(key, 0, sizeof key);
 	key[0] = (unsigned char)r->orig_h.len;

@@ -50,6 +50,7 @@
 #define ALERT_DEFAULT_MAX_SPAN 86400.0
 #define ALERT_DEFAULT_CAP 100000
 #define ALERT_ANOMALY_WMAX 3.0 /* an anomaly:true record counts as at most this many */
+#define ALERT_DEFAULT_NOTICE_WEIGHT 3.0 /* a notice record counts as this many */
 #define ALERT_CARRY 1.0       /* decayed unusual records that carry a span over a quiet gap */
 #define ALERT_MAX_ADDR 46      /* bytes of an id.orig_h / id.resp_h text */
 #define ALERT_MAX_EXPLAIN 16   /* explain entries read per line */
@@ -71,13 +72,17 @@ typedef struct {
 	double pvalue_context; /* NAN when absent */
 	double pvalue_record;  /* NAN when absent */
 	int anomaly;           /* 1 for anomaly:true */
+	int notice;            /* 1 for module "notice" (any case): Zeek's own finding */
 	int n_explain;
 	alert_str explain[ALERT_MAX_EXPLAIN]; /* feature names */
 } alert_rec;
 
-/* Parse one score line (a JSON object; line[len] is NUL): 0, or -1 with a
- * reason in *why (a static string) if it is not valid JSON or lacks ts,
- * id.orig_h or pvalue. r's strings point into line. */
+/* Parse one score line (a JSON object; line[len] is NUL): 0; 1 for a line
+ * of azw-score (it has module, ts and pvalue) without id.orig_h, a record
+ * that Zeek tied to no host (a weird outside a connection, a notice with
+ * neither src nor id.orig_h): nothing to count it for; or -1 with a reason
+ * in *why (a static string) if it is not valid JSON or lacks ts, id.orig_h
+ * or pvalue. r's strings point into line. */
 int alert_parse(const char *line, size_t len, alert_rec *r, const char **why);
 
 /* The score of a parsed line, NAN when it has none. */
@@ -108,6 +113,9 @@ typedef struct {
 	double max_span;    /* --max-span, seconds */
 	size_t cap;         /* --max-keys, per table */
 	int closed_only;    /* --closed-only */
+	double notice_weight; /* --notice-weight: a notice record counts as this
+	                         many unusual records, whatever its pvalue; 0:
+	                         by its pvalue, as any other */
 } alert_opts;
 
 void alert_opts_default(alert_opts *o);

@@ -91,6 +91,8 @@ void alert_write_line(alert_run *a, span *sp, const char *state)
 	put_long(a, &at, sp->unusual);
 	puts_(a, &at, ",\"anomalies\":");
 	put_long(a, &at, sp->anomalies);
+	puts_(a, &at, ",\"notices\":");
+	put_long(a, &at, sp->notices);
 	puts_(a, &at, ",\"modules\":[");
 	for (i = 0, first = 1; i < 32 && i < a->modules.n; i++)
 		if (sp->modules & (1u << i)) {

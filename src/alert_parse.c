@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* ---- reading a score line ------------------------------------------- */
 
@@ -288,7 +289,7 @@ int alert_parse(const char *line, size_t len, alert_rec *r, const char **why)
 	r->score_text.s = NULL;
 	r->score_text.len = 0;
 	r->pvalue_context = r->pvalue_record = NAN;
-	r->anomaly = 0;
+	r->anomaly = r->notice = 0;
 	r->n_explain = 0;
 	ws(&s);
 	if (s.p >= s.end || *s.p != '{') {
@@ -394,7 +395,7 @@ done:
 		*why = "text after the JSON object";
 	else if (!has_ts)
 		*why = "no ts";
-	else if (!r->orig_h.s)
+	else if (!r->orig_h.s && !r->module.s)
 		*why = "no id.orig_h";
 	else if (!has_p)
 		*why = "no pvalue (score with a calibrated model)";
@@ -402,6 +403,8 @@ done:
 		*why = "ts is not a finite number";
 	else if (!(r->pvalue >= 0 && r->pvalue <= 1))
 		*why = "pvalue is not in [0, 1]";
+	else if (!r->orig_h.s)
+		return 1; /* azw-score's line of a record Zeek tied to no host */
 	else if (r->orig_h.len == 0 || r->orig_h.len > ALERT_MAX_ADDR)
 		*why = "id.orig_h is empty or too long for an address";
 	else if (r->resp_h.len > ALERT_MAX_ADDR)
@@ -411,6 +414,7 @@ done:
 			r->pvalue_context = NAN;
 		if (!(r->pvalue_record >= 0 && r->pvalue_record <= 1))
 			r->pvalue_record = NAN;
+		r->notice = r->module.len == 6 && strncasecmp(r->module.s, "notice", 6) == 0;
 		return 0;
 	}
 	return -1;

@@ -65,6 +65,7 @@ struct span {
 	int open;
 	double first, last_unusual;
 	long records, records_at_unusual, unusual, anomalies;
+	long notices;        /* notice records counted as Zeek's findings */
 	double sig, sig_max; /* -log10 tail: now, and the most while open */
 	uint64_t id;
 	uint32_t modules;    /* bit i: module name i */

@@ -19,16 +19,17 @@ static void usage(FILE *f)
 	fprintf(f,
 	    "usage: azw-alert [--pvalue P] [--alpha A] [--min-unusual N] [--half-life S]\n"
 	    "                 [--quiet S] [--max-span S] [--max-keys N] [--closed-only]\n"
-	    "                 [--stats] [FILE...]\n"
+	    "                 [--notice-weight W] [--stats] [FILE...]\n"
 	    "Read score lines (from azw-score, of one module or azw-watch's mixed stream)\n"
 	    "from the FILEs or standard input; write one JSON object per incident, a\n"
 	    "source host (or host pair) whose records are unusual (pvalue < P) more often\n"
 	    "than chance, when it opens and when it closes: ts ts_end entity id.orig_h\n"
-	    "[id.resp_h] records unusual anomalies modules top features significance\n"
-	    "state id.\n"
+	    "[id.resp_h] records unusual anomalies notices modules top features\n"
+	    "significance state id.\n"
 	    "  -p, --pvalue P       a record is unusual when its pvalue < P (with a\n"
 	    "                       pvalue_context of 1: its pvalue_record), or anomaly\n"
-	    "                       is true (0.01)\n"
+	    "                       is true, or it is a notice (see --notice-weight)\n"
+	    "                       (0.01)\n"
 	    "  -a, --alpha A        open an incident when the binomial tail probability\n"
 	    "                       of the host's unusual records falls below A (1e-6):\n"
 	    "                       at most A*P*N false incidents per host-day of N\n"
@@ -41,8 +42,16 @@ static void usage(FILE *f)
 	    "  -k, --max-keys N     hosts, and host pairs, kept at most (100000 each); the\n"
 	    "                       least recently seen is forgotten\n"
 	    "  -c, --closed-only    write only the closed incidents\n"
+	    "  -n, --notice-weight W  a record of module notice (Zeek's own finding,\n"
+	    "                       azw-extract -m notice) is unusual whatever its pvalue,\n"
+	    "                       and counts for its host and pair as W unusual\n"
+	    "                       records (3, as the strongest anomaly; 1 to 10); 0:\n"
+	    "                       judged by its pvalue as any other record. A notice\n"
+	    "                       is not calibrated: the false incident rate above\n"
+	    "                       holds only for hosts without notices\n"
 	    "      --stats          at the end, say on standard error how many keys and\n"
-	    "                       incidents there were\n"
+	    "                       incidents there were, and how many records had no\n"
+	    "                       id.orig_h (Zeek tied them to no host: not counted)\n"
 	    "  -h, --help           this help\n"
 	    "Output is flushed whenever the input goes idle, so tail -F pipelines are live.\n"
 	    "A write error (a full disk; its reader gone while SIGPIPE is ignored)\n"
@@ -52,7 +61,7 @@ static void usage(FILE *f)
 
 typedef struct {
 	alert_run *a;
-	long lines, bad, told;
+	long lines, bad, told, hostless;
 	int status;
 } run;
 
@@ -80,7 +89,7 @@ static void run_file(run *r, const char *arg)
 	const char *why;
 	char *line;
 	size_t len;
-	int rc;
+	int rc, got;
 
 	if (fd < 0) {
 		weprintf("%s:", arg);
@@ -98,8 +107,11 @@ static void run_file(run *r, const char *arg)
 		if (lb_blank(line, len))
 			continue;
 		r->lines++;
-		if (alert_parse(line, len, &rec, &why) < 0)
+		got = alert_parse(line, len, &rec, &why);
+		if (got < 0)
 			bad_line(r, path, lb.lineno, why);
+		else if (got == 1)
+			r->hostless++;
 		else
 			alert_record(r->a, &rec);
 	}
@@ -129,6 +141,7 @@ int main(int argc, char **argv)
 		{ "max-span", required_argument, 0, 's' },
 		{ "max-keys", required_argument, 0, 'k' },
 		{ "closed-only", no_argument, 0, 'c' },
+		{ "notice-weight", required_argument, 0, 'n' },
 		{ "stats", no_argument, 0, 'S' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 },
@@ -140,7 +153,7 @@ int main(int argc, char **argv)
 
 	argv0 = argv[0] = "azw-alert"; /* getopt names us in its messages too */
 	alert_opts_default(&o);
-	while ((c = getopt_long(argc, argv, "p:a:m:H:q:s:k:ch", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:a:m:H:q:s:k:cn:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p': o.p0 = earg_double("--pvalue", optarg, 1e-12, 0.5, 0); break;
 		case 'a': o.alpha = earg_double("--alpha", optarg, 1e-300, 0.5, 0); break;
@@ -150,10 +163,15 @@ int main(int argc, char **argv)
 		case 's': o.max_span = earg_double("--max-span", optarg, 0, 1e9, 0); break;
 		case 'k': o.cap = (size_t)earg_long("--max-keys", optarg, 1, 100000000); break;
 		case 'c': o.closed_only = 1; break;
+		case 'n': o.notice_weight = earg_double("--notice-weight", optarg, 0, 10, 0); break;
 		case 'S': stats = 1; break;
 		case 'h': usage(stdout); return 0;
 		default: return usage_hint();
 		}
+	}
+	if (o.notice_weight > 0 && o.notice_weight < 1) {
+		weprintf("--notice-weight: '%g' is neither 0 nor from 1 to 10", o.notice_weight);
+		return usage_hint();
 	}
 	/* 64 KiB writes; liveness is the idle flush's job (linebuf). */
 	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
@@ -173,9 +191,9 @@ int main(int argc, char **argv)
 	if (stats) {
 		alert_get_stats(r.a, &st);
 		weprintf("hosts %zu (evicted %zu), pairs %zu (evicted %zu), cap %zu; "
-		         "incidents opened %ld, closed %ld; spans %zu",
+		         "incidents opened %ld, closed %ld; spans %zu; records without a host %ld",
 		         st.host_keys, st.host_evicted, st.pair_keys, st.pair_evicted, o.cap,
-		         st.opened, st.closed, st.spans);
+		         st.opened, st.closed, st.spans, r.hostless);
 	}
 	alert_free(r.a);
 	if (fshut_stdout() < 0)

@@ -110,6 +110,18 @@ static void parse(void)
 	strcpy(line, "{\"ts\":1,\"id.orig_h\":\"h\",\"pvalue\":0.5} x");
 	ok(alert_parse(line, strlen(line), &r, &why) < 0 && strcmp(why, "text after the JSON object") == 0,
 	   "text after the object");
+	strcpy(line, "{\"ts\":1,\"module\":\"weird\",\"pvalue\":0.5}");
+	ok(alert_parse(line, strlen(line), &r, &why) == 1, "azw-score's line of no host: 1, not an error");
+	strcpy(line, "{\"ts\":1,\"module\":\"weird\",\"pvalue\":2}");
+	ok(alert_parse(line, strlen(line), &r, &why) < 0 && strcmp(why, "pvalue is not in [0, 1]") == 0,
+	   "a line of no host is checked all the same");
+	strcpy(line, "{\"ts\":1,\"id.orig_h\":\"h\",\"module\":\"notice\",\"pvalue\":0.5}");
+	ok(alert_parse(line, strlen(line), &r, &why) == 0 && r.notice == 1, "module notice: a notice");
+	strcpy(line, "{\"ts\":1,\"id.orig_h\":\"h\",\"module\":\"NOTICE\",\"pvalue\":0.5}");
+	ok(alert_parse(line, strlen(line), &r, &why) == 0 && r.notice == 1,
+	   "module NOTICE (azw-extract -m NOTICE): a notice");
+	strcpy(line, "{\"ts\":1,\"id.orig_h\":\"h\",\"module\":\"notices\",\"pvalue\":0.5}");
+	ok(alert_parse(line, strlen(line), &r, &why) == 0 && r.notice == 0, "module notices: not one");
 }
 
 int main(void)
