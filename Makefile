@@ -70,16 +70,31 @@ deps:
 
 # The whole suite twice: as built, and built with AddressSanitizer and
 # UndefinedBehaviorSanitizer (any report fails the test that caused it).
-# CHECK_JOBS: the two builds compile, and bats tests run, that many at a
-# time (GNU parallel). The
+# CHECK_JOBS: the two builds compile, and the unit tests run, that many at
+# a time; CHECK_BATS_JOBS bats files run at a time (GNU parallel), one more
+# than the cores, as the follow, stream and watch tests spend much of
+# their time waiting for a file or a process, the longest started first
+# (CHECK_FIRST). The
 # sanitizer pass leaves out the bats files that do not run the programs on
 # PATH: the runner's own test, make install and the man pages, make eval
-# and make demo (their scripts run bin/'s), valgrind (the plain build's).
+# and make demo (their scripts run bin/'s), valgrind (the plain build's);
+# and two whose C programs' runs repeat what other files drive through the
+# same code under the sanitizers: 61-inject (it tests eval/inject.c, built
+# with plain cc; its azw-extract -m conn runs read TSV conn logs with and
+# without context, as 10-extract, 12-original and 15-context do, and
+# two-block logs, as 11-formats does) and 72-train (azw-train is a shell
+# script: its azw-extract -m MODULE reads a concatenation of logs on stdin
+# and azw-fit its vectors, as 10-extract, 11-formats, 19-any and 20-fit do;
+# its refusals are the script's own).
 CHECK_JOBS ?= 2
+CHECK_BATS_JOBS ?= 3
+CHECK_FIRST = 14-extended-modules.bats 11-formats.bats 16-context-modules.bats \
+	83-stream.bats 80-bad-input.bats 81-faults.bats 84-resume.bats 61-inject.bats
 check: deps
 	@$(MAKE) -j$(CHECK_JOBS) all units asan
-	@AZW_BATS_JOBS=$(CHECK_JOBS) \
-	AZW_BATS_EXCLUDE_2="01-runner.bats 50-install.bats 60-eval.bats 82-valgrind.bats" \
+	@AZW_BATS_JOBS=$(CHECK_BATS_JOBS) AZW_UNIT_JOBS=$(CHECK_JOBS) AZW_BATS_FIRST="$(CHECK_FIRST)" \
+	AZW_BATS_EXCLUDE_2="01-runner.bats 50-install.bats 60-eval.bats 82-valgrind.bats \
+		61-inject.bats 72-train.bats" \
 	sh tests/run bin build/asan/bin
 
 asan:
@@ -87,7 +102,7 @@ asan:
 
 check-fast: deps
 	@$(MAKE) -j$(CHECK_JOBS) all units
-	@AZW_BATS_JOBS=$(CHECK_JOBS) sh tests/run bin
+	@AZW_BATS_JOBS=$(CHECK_BATS_JOBS) AZW_UNIT_JOBS=$(CHECK_JOBS) AZW_BATS_FIRST="$(CHECK_FIRST)" sh tests/run bin
 
 # The follow soak test, long: 2,000,000 conn records at 40,000 lines/s into
 # a log rotated every 0.3-3 s (renames and copytruncates), followed by

@@ -465,29 +465,15 @@ dns_tsv() {
 }
 
 
-@test "extended modules: every record of the real files, all values finite numbers" {
+# The real files of ../shared/data (the same command on these files and
+# more, with the same checks: exit 0 or 1, no record lost, finite values)
+# are tests/16-context-modules.bats' sweep: one run of each for both files.
+@test "extended modules: every record of the fixtures' real logs, all values finite numbers" {
 	for f in "$FMT"/brim_*.gz "$FMT"/rita-http.*.gz "$FMT"/rita-missing-host.dns.head20.log; do
 		gzip -dcf "$f" | azw-extract > "$TMP/out" 2> "$TMP/err"
 		[ ! -s "$TMP/err" ] || { echo "$f"; cat "$TMP/err"; false; }
 		finite "$TMP/out"
 	done
-	[ -d "$SHARED" ] || skip "no shared data"
-	n=0
-	while IFS= read -r f; do
-		shared_text "$f" > "$TMP/in"
-		t=$(basename "$f" | sed -E 's/^(brim_)?([a-z]+).*/\2/')
-		in=$(grep -c '^[^#]' "$TMP/in" || true)
-		run bash -c "azw-extract -m $t '$TMP/in' > '$TMP/out' 2> '$TMP/err'"
-		[ "$status" -le 1 ] || { echo "$f: exit $status"; cat "$TMP/err"; false; }
-		skipped=$(sed -n 's/.*: \([0-9]*\) of [0-9]* records skipped$/\1/p' "$TMP/err")
-		[ "$(rows "$TMP/out")" -eq $((in - ${skipped:-0})) ] || { echo "$f: records lost"; false; }
-		finite "$TMP/out" || { echo "$f"; false; }
-		n=$((n + 1))
-	done < <(find "$SHARED/brim-wrccdc" "$SHARED/stratosphere-2023-02-20" "$SHARED/ctu-scenarios" \
-		"$SHARED/slips" "$SHARED/rita-missing-host/2024-04-19" "$SHARED/rita-valid-tsv-http" \
-		-type f \( -name 'dns*' -o -name 'http*' -o -name 'ssh*' -o -name 'ssl*' -o -name 'brim_*.log.gz' \) | sort | sanitizer_sample)
-	echo "$n files"
-	[ "$n" -gt 20 ]
 }
 
 @test "extended modules: deterministic, and each record's vector depends on that record alone" {

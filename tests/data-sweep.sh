@@ -40,9 +40,10 @@ modules=$(azw-extract --help | sed -n '/^Modules:/,/^[^ ]/p' | awk '/^  [a-z]/ &
 # the modules of AutoZeekWatch, which have an original schema
 originals=" conn dns http ssh ssl "
 
-# The log type a file holds: the module name found leftmost in its name
-# (btest baselines name it after "__": scripts.base.protocols.ssh.basic__conn.2016.log
-# holds conn); empty when no module's name is in it.
+# The log type a file holds, in t: the module name found leftmost in its
+# name (btest baselines name it after "__":
+# scripts.base.protocols.ssh.basic__conn.2016.log holds conn); empty when
+# no module's name is in it. (A variable, not an echo: no subshell a file.)
 log_type() {
 	b=${1##*/}
 	case $b in *__*) b=${b#*__} ;; esac
@@ -55,7 +56,7 @@ log_type() {
 			;;
 		esac
 	done
-	echo "$best"
+	t=$best
 }
 
 # One file's row, from what the programs wrote: awk reads the input (its
@@ -147,7 +148,7 @@ bad=0
 : > "$tmp/totals"
 while IFS= read -r f; do
 	rel=${f#"$data"/}
-	t=$(log_type "$f")
+	log_type "$f"
 	# a gzip file decompressed once; a plain one read where it is
 	in=$f
 	case $f in *.gz) in=$tmp/in && gzip -dc "$f" > "$in" ;; esac
