@@ -509,9 +509,14 @@ int main(void)
 		snprintf(rpath, sizeof rpath, "%s/smtp.log", dir);
 		text[0] = want[0] = '\0';
 		for (i = 0; i < 30; i++) { /* 30 lines of 40 bytes */
-			snprintf(text + strlen(text), 41, "l%02d-%035d\n", i, 0);
-			if (i < 29)
-				snprintf(want + strlen(want), 41, "%sl%02d-%035d", i ? "|" : "", i, 0);
+			char line[64];
+
+			snprintf(line, sizeof line, "l%02d-%035d\n", i, 0);
+			strcat(text, line);
+			if (i < 29) {
+				snprintf(line, sizeof line, "%sl%02d-%035d", i ? "|" : "", i, 0);
+				strcat(want, line);
+			}
 		}
 		append(rpath, text);
 		follow_open(&g, rpath, GRACE, POLL, 0, &stop);
