@@ -35,12 +35,14 @@ void split_gate_find(const vec_header *h, split_gate *g)
 	for (i = 0; i < h->n_features; i++)
 		if (strcmp(h->names[i], "orig_local") == 0)
 			g->local = i;
-	for (i = 0; g->local < 0 && i < h->n_features; i++)
-		if (strcmp(h->names[i], "dir_internal") == 0)
-			g->local = i;
-	for (i = 0; g->local >= 0 && i < h->n_features; i++)
-		if (strcmp(h->names[i], "dir_outgoing") == 0 && strcmp(h->names[g->local], "dir_internal") == 0)
-			g->local2 = i;
+	if (g->local < 0) { /* dns, http, ssh, ssl: the originator's side from the direction */
+		for (i = 0; i < h->n_features; i++) {
+			if (strcmp(h->names[i], "dir_internal") == 0)
+				g->local = i;
+			else if (strcmp(h->names[i], "dir_outgoing") == 0)
+				g->local2 = i;
+		}
+	}
 	for (j = 0; cs && j < cs->n_cols; j++) {
 		const ctx_column *c = &cs->cols[j];
 

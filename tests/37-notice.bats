@@ -124,10 +124,8 @@ lines() {
 # azw-watch --incidents; skipped where the data is absent.
 @test "real data: azw-train and azw-watch --modules ssl,notice,weird carry brim-wrccdc's notices into incidents" {
 	! sanitizer_build || skip "sanitizer build: the real logs run in the plain pass"
-	local d= c
-	for c in "$BATS_TEST_DIRNAME/../../shared/data" /work/shared/data; do
-		[ -d "$c/brim-wrccdc/other-types" ] && { d=$c/brim-wrccdc; break; }
-	done
+	local d
+	d=$(brim_dir)
 	[ -n "$d" ] || skip "no ../shared/data"
 	PATH="$BATS_TEST_DIRNAME/../scripts:$PATH"
 	L="$TMP/logs"
@@ -164,10 +162,8 @@ lines() {
 }
 
 @test "azw-watch --alerts-only --incidents: azw-alert still reads every line, notices of ordinary score included" {
-	local d= c
-	for c in "$BATS_TEST_DIRNAME/../../shared/data" /work/shared/data; do
-		[ -d "$c/brim-wrccdc/other-types" ] && { d=$c/brim-wrccdc; break; }
-	done
+	local d
+	d=$(brim_dir)
 	[ -n "$d" ] || skip "no ../shared/data"
 	PATH="$BATS_TEST_DIRNAME/../scripts:$PATH"
 	L="$TMP/logs"

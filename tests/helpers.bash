@@ -83,6 +83,15 @@ balanced_finite() {
 	}' "$1" "$2" "$3"
 }
 
+# brim_dir: the folder of brim-wrccdc's logs in ../shared/data (or
+# /work/shared/data), the one with other-types/; nothing where it is absent.
+brim_dir() {
+	local c
+	for c in "$BATS_TEST_DIRNAME/../../shared/data" /work/shared/data; do
+		[ -d "$c/brim-wrccdc/other-types" ] && { echo "$c/brim-wrccdc"; return; }
+	done
+}
+
 # shared_text FILE...: the logs' text (gzip or plain), whole in the plain
 # pass; in the sanitizer pass their header lines and first
 # $AZW_SANITIZER_RECORDS (5000) records: every file's kinds of records go

@@ -55,6 +55,17 @@ static char *name(const char *suffix)
 	return buf[k];
 }
 
+/* cp FROM TO, as logrotate's copytruncate copies; with emptied, FROM is
+ * truncated after (not when the copy failed, which is said). */
+static void copy_log(const char *from, const char *to, int emptied)
+{
+	char cmd[700];
+
+	snprintf(cmd, sizeof cmd, "cp '%s' '%s'", from, to);
+	if (system(cmd) != 0 || (emptied && truncate(from, 0) != 0))
+		perror(cmd);
+}
+
 static void wait_s(double s)
 {
 	struct timespec t = { (time_t)s, (long)((s - (double)(time_t)s) * 1e9) };
@@ -245,9 +256,7 @@ int main(void)
 	   "truncated and grown back past where it was read: read from its start");
 	/* copytruncate: the end written before it, not read yet, is in the copy */
 	append(path, "w3\n");
-	snprintf(cmd, sizeof cmd, "cp '%s' '%s'", path, name(".1c"));
-	if (system(cmd) != 0 || truncate(path, 0) != 0)
-		perror(cmd);
+	copy_log(path, name(".1c"), 1);
 	append(path, "x1\n");
 	is(drain(&f), "w3|x1", "copytruncate: the lines not read yet come from the copy");
 	/* two rotations between two looks: the file in between is found */
@@ -268,9 +277,7 @@ int main(void)
 		ok(follow_getline(&f, &line, &len) == 1 && strcmp(line, "n1") == 0,
 		   "a new file, read at once");
 		append(path, "n3\n");
-		snprintf(cmd, sizeof cmd, "cp '%s' '%s'", path, name(".q2c"));
-		if (system(cmd) != 0 || truncate(path, 0) != 0)
-			perror(cmd);
+		copy_log(path, name(".q2c"), 1);
 		append(path, "o1\n");
 		is(drain(&f), "n2|n3|o1", "copytruncate before any look: the copy found by the bytes read");
 	}
@@ -279,9 +286,7 @@ int main(void)
 	append(path, "p1\n");
 	is(drain(&f), "p1", "a line");
 	append(path, "p2\n");
-	snprintf(cmd, sizeof cmd, "cp '%s' '%s'", path, name(".p2c"));
-	if (system(cmd) != 0 || truncate(path, 0) != 0)
-		perror(cmd);
+	copy_log(path, name(".p2c"), 1);
 	append(path, "p3\n");
 	rename(path, name(".p4"));
 	append(path, "q1\n");
@@ -297,9 +302,7 @@ int main(void)
 		stop = 0;
 		ok(follow_getline(&f, &line, &len) == 1 && strcmp(line, "h2") == 0,
 		   "the older file first; the new one open, not read");
-		snprintf(cmd, sizeof cmd, "cp '%s' '%s'", path, name(".ic"));
-		if (system(cmd) != 0 || truncate(path, 0) != 0)
-			perror(cmd);
+		copy_log(path, name(".ic"), 1);
 		append(path, "j1\n");
 		is(drain(&f), "h3|i1|i2|j1", "copytruncated before it was read: its copy read");
 	}
@@ -397,11 +400,10 @@ int main(void)
 		is(drain(&g), "t1|t2|t3", "truncated while read: the lines before");
 		append(rpath, "t4\nt5\n");
 		{
-			char cp[700];
+			char to[310];
 
-			snprintf(cp, sizeof cp, "cp '%s' '%s.c'", rpath, rpath);
-			if (system(cp) != 0 || truncate(rpath, 0) != 0)
-				perror(cp);
+			snprintf(to, sizeof to, "%s.c", rpath);
+			copy_log(rpath, to, 1);
 		}
 		append(rpath, "u1\n");
 		{
@@ -434,11 +436,10 @@ int main(void)
 		follow_close(&g);
 		append(rpath, "c3\n");
 		{
-			char cp[700];
+			char to[310];
 
-			snprintf(cp, sizeof cp, "cp '%s' '%s.1'", rpath, rpath);
-			if (system(cp) != 0)
-				perror(cp);
+			snprintf(to, sizeof to, "%s.1", rpath);
+			copy_log(rpath, to, 0);
 		}
 		follow_open(&g, rpath, GRACE, POLL, 16, &stop);
 		g.idle = on_idle;
@@ -455,11 +456,10 @@ int main(void)
 		 * the rest comes from the copy, from the position on */
 		append(rpath, "d2\n");
 		{
-			char cp[700];
+			char to[310];
 
-			snprintf(cp, sizeof cp, "cp '%s' '%s.2'", rpath, rpath);
-			if (system(cp) != 0)
-				perror(cp);
+			snprintf(to, sizeof to, "%s.2", rpath);
+			copy_log(rpath, to, 0);
 		}
 		follow_open(&g, rpath, GRACE, POLL, 16, &stop);
 		g.idle = on_idle;
