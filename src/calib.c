@@ -193,6 +193,25 @@ void calib_free(calib *c)
 	c->tail_k = 0;
 }
 
+/* L(k): the one-sided 95 % lower confidence bound of a Poisson mean from k
+ * events (Wilson-Hilferty: 0.04 for one event, 1.36 for four, 5.4 for
+ * ten; 0 for none). With k of n calibration scores at or above s,
+ * P(score >= s) is at least about L(k) / n: the tail's fit extrapolates
+ * beyond the highest score, but within the scores it must not call a
+ * score far rarer than they show it is. Benign records that tie far above
+ * the rest of the tail (a device's unanswered NTP queries, 8 of 1,288 on
+ * iot23-hakai) otherwise got the p-value of a record never seen (1.8e-6)
+ * and a threshold below them. */
+static double count_floor(double k)
+{
+	double h;
+
+	if (k < 1)
+		return 0;
+	h = 1 - 1 / (9 * k) - 1.6448536 / (3 * sqrt(k));
+	return h > 0 ? k * h * h * h : 0;
+}
+
 double calib_threshold(const calib *c, double fpr)
 {
 	double pos, frac, q;
@@ -213,7 +232,13 @@ double calib_threshold(const calib *c, double fpr)
 			z = c->tail_u + c->tail_sigma / c->tail_gamma * (pow(q, -c->tail_gamma) - 1);
 		/* fewer than 1/fpr scores: the quantile lies above their
 		 * maximum, whatever a fit of a few points says */
-		return (double)c->n * fpr < 1 && z < max ? max : z;
+		if ((double)c->n * fpr < 1 && z < max)
+			return max;
+		/* and never below the k-th highest score while k scores at
+		 * or above it say more than fpr (count_floor()) */
+		for (i = 1; i <= c->n && count_floor((double)i) <= (double)c->n * fpr; i++)
+			;
+		return i <= c->n && z < c->scores[c->n - i] ? c->scores[c->n - i] : z;
 	}
 	pos = (1.0 - fpr) * (double)(c->n - 1);
 	i = (long)pos;
@@ -326,13 +351,22 @@ static double tail_pvalue(const calib *c, double s)
 	return (double)c->tail_k / (double)c->n * pow(base, -1 / c->tail_gamma);
 }
 
+/* The tail's p-value of s > tail_u, never below what the scores at or
+ * above s allow (count_floor()). */
+static double tail_or_count(const calib *c, double s)
+{
+	double p = tail_pvalue(c, s), lo = count_floor((double)(c->n - bound(c, s, 0))) / (double)c->n;
+
+	return p < lo ? lo : p;
+}
+
 double calib_pvalue(const calib *c, double s)
 {
 	if (c->n <= 0)
 		return NAN;
 	if (c->tail_k == 0 || !(s > c->tail_u))
 		return 1.0 - calib_pctl(c, s);
-	return tail_pvalue(c, s);
+	return tail_or_count(c, s);
 }
 
 double calib_rank(const calib *c, double s, double *pctl)
@@ -342,5 +376,5 @@ double calib_rank(const calib *c, double s, double *pctl)
 		return NAN;
 	if (c->tail_k == 0 || !(s > c->tail_u))
 		return 1.0 - *pctl;
-	return tail_pvalue(c, s);
+	return tail_or_count(c, s);
 }

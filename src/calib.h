@@ -17,7 +17,14 @@
  * exponential (gamma 0: one parameter, the mean excess), because a shape
  * from a few dozen points extrapolates wildly: on 300 Exp(1) scores the
  * fitted shape put the 0.999 quantile at 5.0, below the largest score,
- * where it is 6.9. */
+ * where it is 6.9.
+ *
+ * Within the scores the fit must not call a score far rarer than they show
+ * it is: with k of the n scores at or above s, the p-value is at least
+ * L(k)/n, L(k) the one-sided 95 % lower confidence bound of a Poisson mean
+ * from k events (1.36 for four), and the threshold is never below the k-th
+ * highest score while L(k)/n exceeds the false-positive rate. Beyond the
+ * highest score the fit alone extrapolates. */
 #ifndef AZW_CALIB_H
 #define AZW_CALIB_H
 
