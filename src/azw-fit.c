@@ -95,9 +95,6 @@ static void warn_few_hosts(const model *m, const hosts_tally *t)
 	                "context on every host\n");
 }
 
-_Static_assert(MODEL_HOST_NAME == HOSTS_NAME && MODEL_MAX_HOSTS == HOSTS_MAX,
-               "model.h and hosts.h disagree");
-
 /* A context learned from fewer than HOSTS_FEW sources describes them
  * alone: the model names them, and azw-score lets no other local
  * source's context count (split_foreign()). */
@@ -107,7 +104,7 @@ static void know_hosts(model *m, const hosts_tally *t)
 
 	if (m->n_parts == 0 || k < 1 || k >= HOSTS_FEW)
 		return;
-	m->n_hosts = hosts_names(t, m->hosts, MODEL_MAX_HOSTS);
+	m->n_hosts = hosts_names(t, m->hosts, HOSTS_MAX);
 }
 
 /* --calibrate: score the stream with m, make the scores its calibration,

@@ -414,7 +414,7 @@ void recal_record(recalibrator *rc, const char *orig_h, const double *x)
 		split_score(m, x, orig_h, &sc); /* the parts' RMSEs; their p-values come later */
 		for (j = 0; j < m->n_parts; j++)
 			rc->s[j][slot] = sc.part[j];
-		rc->cold[slot] = (char)(split_cold(&m->gate, x) || split_foreign(m, orig_h, x));
+		rc->cold[slot] = (char)split_silent(m, orig_h, x);
 	}
 	if (rc->n < CALIB_MAX)
 		rc->n++;

@@ -10,6 +10,7 @@
 #define AZW_MODEL_H
 
 #include "calib.h"
+#include "hosts.h"
 #include "kitnet.h"
 #include "vecstream.h"
 
@@ -19,8 +20,6 @@ typedef struct {
 } model_gate;
 
 #define MODEL_VERSION 2
-#define MODEL_MAX_HOSTS 8   /* hosts.h's HOSTS_MAX */
-#define MODEL_HOST_NAME 46  /* hosts.h's HOSTS_NAME */
 #define MODEL_MAX_BYTES (256L << 20) /* larger files are refused */
 
 /* A model may be one KitNET over every feature, or two parts, each a
@@ -65,7 +64,7 @@ typedef struct {
 	 * alone, so another local source's context says nothing (split.h).
 	 * 0: learned from enough sources, or no parts. */
 	int n_hosts;
-	char hosts[MODEL_MAX_HOSTS][MODEL_HOST_NAME];
+	char hosts[HOSTS_MAX][HOSTS_NAME];
 	double *xbuf;       /* 2 x n_features: scratch of split.c, never saved */
 	model_gate gate;    /* split_gate_find(&h), set with xbuf */
 } model;

@@ -452,14 +452,14 @@ static int get_parts(mreader *r, model *m, long nf, const kitnet_params *p)
 	m->n_parts = (int)v;
 	if (peek(r, "context_hosts")) {
 		if (expect(r, "context_hosts", -1) < 0 || r->nf < 2 ||
-		    get_long(r, r->f[1], 1, MODEL_MAX_HOSTS, &v) < 0)
+		    get_long(r, r->f[1], 1, HOSTS_MAX, &v) < 0)
 			return r->why ? -1 : bad(r, "malformed context_hosts line");
 		if (r->nf != v + 2)
 			return bad(r, "wrong number of context hosts");
 		for (i = 0; i < v; i++) {
 			size_t len = strlen(r->f[i + 2]);
 
-			if (len == 0 || len >= MODEL_HOST_NAME)
+			if (len == 0 || len >= HOSTS_NAME)
 				return bad(r, "a context host's name is empty or too long");
 			memcpy(m->hosts[i], r->f[i + 2], len + 1);
 		}

@@ -80,6 +80,11 @@ int split_foreign(const model *m, const char *orig_h, const double *x)
 	return 1;
 }
 
+int split_silent(const model *m, const char *orig_h, const double *x)
+{
+	return split_cold(&m->gate, x) || split_foreign(m, orig_h, x);
+}
+
 double split_combine(double p_rec, double p_ctx)
 {
 	double p;
@@ -155,8 +160,7 @@ double split_score(model *m, const double *x, const char *orig_h, split_scores *
 			xp = m->xbuf;
 		}
 		s = kitnet_execute(&pt->k, xp, NULL);
-		p[j] = j == MODEL_PART_CONTEXT && (split_cold(&m->gate, x) || split_foreign(m, orig_h, x))
-		       ? 1.0 : calib_pvalue(&pt->cal, s);
+		p[j] = j == MODEL_PART_CONTEXT && split_silent(m, orig_h, x) ? 1.0 : calib_pvalue(&pt->cal, s);
 		if (out) {
 			out->part[j] = s;
 			out->pvalue[j] = p[j];

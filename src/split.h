@@ -57,6 +57,10 @@ int split_cold(const split_gate *g, const double *x);
  * source is judged on its context as always (a scanner shows there). */
 int split_foreign(const model *m, const char *orig_h, const double *x);
 
+/* Whether m's context part says nothing of x: its source is cold
+ * (split_cold) or foreign (split_foreign); its context p-value is then 1. */
+int split_silent(const model *m, const char *orig_h, const double *x);
+
 /* Which of h's features are its module's context columns (context.h):
  * is_ctx[i] set to 1 or 0; returns how many are. 0 for a schema without
  * context, or a stream cut without them. */
@@ -67,7 +71,7 @@ int split_context_features(const vec_header *h, char *is_ctx);
 double split_combine(double p_rec, double p_ctx);
 
 /* What a model says of one record. pvalue[MODEL_PART_CONTEXT] is 1 for a
- * record whose source is cold (split_cold) or foreign (split_foreign). */
+ * record its context part says nothing of (split_silent). */
 typedef struct {
 	double score;                   /* the model's score */
 	double part[MODEL_MAX_PARTS];   /* each part's RMSE (parts only) */
@@ -88,7 +92,7 @@ void split_explain(model *m, const double *x, double *err);
  * do: raw[j][i] is part j's RMSE of record i, cold[i] whether its source
  * was cold (split_cold). Each part's cal and threshold (for fpr) from its
  * scores, and into s the n records' combined scores as split_score()
- * gives them (cold[i]: split_cold or split_foreign). */
+ * gives them (cold[i]: split_silent). */
 void split_calibrate(model *m, double *const raw[MODEL_MAX_PARTS], const char *cold, long n,
                      double fpr, double *s);
 

@@ -117,10 +117,8 @@ check() {
 # so not in the sanitizer pass.
 @test "lateral: brim-wrccdc's logs of each type through -m TYPE | fit | score, no record lost, no message" {
 	! sanitizer_build || skip "sanitizer build: the real logs run in the plain pass"
-	local d
-	d=$(brim_dir)
-	[ -n "$d" ] || skip "no ../shared/data"
-	d=$d/other-types
+	need_brim
+	local d=$BRIM/other-types
 	for m in $MODULES; do
 		gzip -dc "$d/$m.log.gz" > "$TMP/in.log"
 		n=$(grep -vc '^#' "$TMP/in.log")

@@ -124,9 +124,8 @@ lines() {
 # azw-watch --incidents; skipped where the data is absent.
 @test "real data: azw-train and azw-watch --modules ssl,notice,weird carry brim-wrccdc's notices into incidents" {
 	! sanitizer_build || skip "sanitizer build: the real logs run in the plain pass"
-	local d
-	d=$(brim_dir)
-	[ -n "$d" ] || skip "no ../shared/data"
+	need_brim
+	local d=$BRIM
 	PATH="$BATS_TEST_DIRNAME/../scripts:$PATH"
 	L="$TMP/logs"
 	mkdir -p "$L/current" "$TMP/models"
@@ -162,9 +161,8 @@ lines() {
 }
 
 @test "azw-watch --alerts-only --incidents: azw-alert still reads every line, notices of ordinary score included" {
-	local d
-	d=$(brim_dir)
-	[ -n "$d" ] || skip "no ../shared/data"
+	need_brim
+	local d=$BRIM
 	PATH="$BATS_TEST_DIRNAME/../scripts:$PATH"
 	L="$TMP/logs"
 	mkdir -p "$L/current" "$TMP/models"

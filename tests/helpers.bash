@@ -92,6 +92,12 @@ brim_dir() {
 	done
 }
 
+# need_brim: BRIM set to brim_dir's folder, or the test skipped.
+need_brim() {
+	BRIM=$(brim_dir)
+	[ -n "$BRIM" ] || skip "no ../shared/data"
+}
+
 # shared_text FILE...: the logs' text (gzip or plain), whole in the plain
 # pass; in the sanitizer pass their header lines and first
 # $AZW_SANITIZER_RECORDS (5000) records: every file's kinds of records go
